@@ -1,0 +1,202 @@
+"""The brand kit: a library's name, logo, colours, type roles, language and links.
+
+Read from ``libmedia.toml``.  Every key is optional: what a library leaves
+out comes from the default kit that ships in ``assets/brand/libmedia.toml``,
+so the samples render without one.  A template names type *roles*
+(``role="title"``) and colours (``brand.colors.primary``), so a library
+restyles every template by editing one file.
+
+Lookup order for the kit when none is given: ``libmedia.toml`` beside the
+data file, then in the working folder, then the default.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import BrandError, Location
+from .style import parse_color
+
+DEFAULT_KIT = Path(__file__).resolve().parents[1] / "assets" / "brand" / "libmedia.toml"
+
+_TYPE_KEYS = {"family", "weight", "size", "italic", "line_height", "tracking", "transform", "color",
+              "features"}
+_LIBRARY_KEYS = {"name", "short_name", "logo", "website", "instagram", "language",
+                 "catalog_url", "hashtags"}
+_LANGUAGES = {"id", "en"}
+
+
+@dataclass(frozen=True)
+class Brand:
+    """A loaded brand kit.
+
+    ``colors``  name -> RGBA tuple (0-255);
+    ``types``   role -> dict of text style keys (family, weight, size in px,
+                italic, line_height, tracking in 1/1000 em, transform, color);
+    ``logo``    absolute path of the logo image, or None;
+    ``catalog_url`` a pattern with ``{isbn}``, ``{id}``... placeholders, or "".
+    """
+
+    name: str
+    short_name: str
+    logo: Path | None
+    website: str
+    instagram: str
+    language: str
+    catalog_url: str
+    hashtags: tuple[str, ...]
+    colors: dict[str, tuple[int, int, int, int]]
+    types: dict[str, dict]
+    path: Path | None = None
+    hex_colors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent if self.path else Path.cwd()
+
+    def to_context(self) -> dict:
+        """What templates see as ``brand``."""
+        return {
+            "name": self.name,
+            "short_name": self.short_name or self.name,
+            "logo": "brand:logo" if self.logo else "",
+            "website": self.website,
+            "instagram": self.instagram,
+            "language": self.language,
+            "hashtags": list(self.hashtags),
+            "colors": dict(self.hex_colors),
+            "catalog_url": self.catalog_url,
+        }
+
+    def catalog_link(self, fields: dict[str, str]) -> str:
+        """The catalogue URL for a record, or "" when the pattern is empty or
+        the record lacks a value the pattern needs."""
+        if not self.catalog_url:
+            return ""
+        import re
+        from urllib.parse import quote
+
+        missing = False
+
+        def sub(m: re.Match) -> str:
+            nonlocal missing
+            value = fields.get(m.group(1), "")
+            if not value:
+                missing = True
+            if m.group(1) == "isbn":
+                value = value.replace("-", "")
+            return quote(value, safe="")
+
+        url = re.sub(r"\{(\w+)\}", sub, self.catalog_url)
+        return "" if missing else url
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise BrandError(f"brand kit {path} not found",
+                         hint="check the path given with --brand") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise BrandError(f"brand kit is not valid TOML: {exc}", Location(file=str(path)),
+                         hint="check quotes and brackets on the line named") from None
+
+
+def load_brand(path: str | Path | None = None) -> Brand:
+    """Load a brand kit, filling what it leaves out from the default kit.
+
+    Raises :class:`BrandError` naming the file and key for an unknown key, a
+    bad colour, an unknown language or a missing logo file.
+    """
+    default = _read_toml(DEFAULT_KIT)
+    data = default
+    kit_path: Path | None = None
+    if path is not None:
+        kit_path = Path(path).resolve()
+        user = _read_toml(kit_path)
+        _check_keys(user, kit_path)
+        data = _merge(default, user)
+    where = str(kit_path or DEFAULT_KIT)
+    lib = data.get("library", {})
+    base = kit_path.parent if kit_path else DEFAULT_KIT.parent
+
+    colors: dict[str, tuple[int, int, int, int]] = {}
+    hexes: dict[str, str] = {}
+    for name, value in data.get("colors", {}).items():
+        try:
+            colors[name] = parse_color(str(value))
+        except ValueError as exc:
+            raise BrandError(f"colour '{name}' = {value!r}: {exc}",
+                             Location(file=where, field=f"colors.{name}"),
+                             hint="use a hex colour such as \"#1F4E79\"") from None
+        r, g, b, a = colors[name]
+        hexes[name] = f"#{r:02X}{g:02X}{b:02X}" + (f"{a:02X}" if a != 255 else "")
+
+    types: dict[str, dict] = {}
+    for role, spec in data.get("type", {}).items():
+        unknown = set(spec) - _TYPE_KEYS
+        if unknown:
+            raise BrandError(f"unknown key(s) {', '.join(sorted(unknown))} in [type.{role}]",
+                             Location(file=where, field=f"type.{role}"),
+                             hint="known keys: " + ", ".join(sorted(_TYPE_KEYS)))
+        types[role] = dict(spec)
+
+    language = str(lib.get("language", "id"))
+    if language not in _LANGUAGES:
+        raise BrandError(f"unknown language {language!r}",
+                         Location(file=where, field="library.language"),
+                         hint="use \"id\" (Bahasa Indonesia) or \"en\" (English)")
+    logo = None
+    if lib.get("logo"):
+        logo = (base / str(lib["logo"])).resolve()
+        if not logo.is_file():
+            raise BrandError(f"logo file {logo} not found", Location(file=where, field="library.logo"),
+                             hint="give the logo's path relative to the brand kit file")
+    hashtags = tuple(
+        h if h.startswith("#") else "#" + h for h in (str(x).strip() for x in lib.get("hashtags", [])) if h
+    )
+    return Brand(
+        name=str(lib.get("name", "")), short_name=str(lib.get("short_name", "")), logo=logo,
+        website=str(lib.get("website", "")), instagram=str(lib.get("instagram", "")).lstrip("@"),
+        language=language, catalog_url=str(lib.get("catalog_url", "")), hashtags=hashtags,
+        colors=colors, types=types, path=kit_path, hex_colors=hexes,
+    )
+
+
+def _check_keys(user: dict, path: Path) -> None:
+    known_sections = {"library", "colors", "type"}
+    for section in user:
+        if section not in known_sections:
+            raise BrandError(f"unknown section [{section}]", Location(file=str(path)),
+                             hint="sections are [library], [colors] and [type.ROLE]")
+    for key in user.get("library", {}):
+        if key not in _LIBRARY_KEYS:
+            raise BrandError(f"unknown key '{key}' in [library]",
+                             Location(file=str(path), field=f"library.{key}"),
+                             hint="known keys: " + ", ".join(sorted(_LIBRARY_KEYS)))
+
+
+def find_brand(data_path: Path | None) -> Path | None:
+    """The ``libmedia.toml`` that applies: beside the data file, else in the
+    working folder, else None (the default kit)."""
+    candidates = []
+    if data_path is not None:
+        candidates.append(Path(data_path).resolve().parent / "libmedia.toml")
+    candidates.append(Path.cwd() / "libmedia.toml")
+    for c in candidates:
+        if c.is_file():
+            return c
+    return None

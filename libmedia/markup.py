@@ -1,0 +1,526 @@
+"""Layout markup: XML text -> a validated tree of frozen elements (the *document*).
+
+The markup is what a template's ``layout.xml.j2`` renders to.  It is parsed
+with expat with document type declarations refused (so no entity expansion,
+no external entities: "billion laughs" and XXE cannot happen), and validated
+against the schema below.  Every problem (unknown element, unknown attribute,
+bad value, text where none belongs) is collected and raised at once as a
+:class:`~libmedia.errors.ProblemList` of :class:`~libmedia.errors.TemplateError`,
+each naming the template file and line.
+
+Elements
+--------
+Containers: ``canvas`` (the root, a column), ``column``, ``row``, ``stack``
+(children on top of each other), ``grid``.  Leaves: ``text`` (with inline
+``b``, ``i``, ``span``, ``br``), ``image``, ``shape``, ``qr``, ``spacer``.
+See :data:`SCHEMA` for every attribute and its type.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from xml.parsers import expat
+
+from . import style as S
+from .errors import Location, ProblemList, TemplateError
+
+# ---------------------------------------------------------------------------
+# schema
+
+
+def _enum(*choices: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        v = value.strip().lower()
+        if v not in choices:
+            raise ValueError(f"expected one of {', '.join(choices)}, got {value!r}")
+        return v
+
+    parse.__doc__ = "one of " + ", ".join(choices)
+    return parse
+
+
+def _text(value: str) -> str:
+    return value
+
+
+def _weight(value: str) -> int:
+    names = {"thin": 100, "extralight": 200, "light": 300, "regular": 400, "normal": 400,
+             "medium": 500, "semibold": 600, "bold": 700, "extrabold": 800, "black": 900}
+    v = value.strip().lower()
+    if v in names:
+        return names[v]
+    try:
+        w = int(v)
+    except ValueError:
+        raise ValueError(f"expected a weight 100-900 or a name like bold, got {value!r}") from None
+    if not 1 <= w <= 1000:
+        raise ValueError(f"expected a weight from 100 to 900, got {value!r}")
+    return w
+
+
+def _positive(value: str) -> float:
+    n = S.parse_number(value)
+    if n <= 0:
+        raise ValueError(f"expected a number above 0, got {value!r}")
+    return n
+
+
+def _non_negative(value: str) -> float:
+    n = S.parse_number(value)
+    if n < 0:
+        raise ValueError(f"expected 0 or more, got {value!r}")
+    return n
+
+
+def _max_lines(value: str) -> int:
+    n = S.parse_int(value)
+    if n < 1:
+        raise ValueError(f"expected 1 or more, got {value!r}")
+    return n
+
+
+def _tracks(value: str) -> tuple[str, ...]:
+    """Grid tracks: ``"3"`` (three equal columns) or ``"1fr 2fr 200"``."""
+    v = value.strip()
+    if re.fullmatch(r"\d+", v):
+        n = int(v)
+        if n < 1:
+            raise ValueError("expected at least one track")
+        return ("1fr",) * n
+    parts = v.split()
+    for p in parts:
+        if not re.fullmatch(r"\d+(\.\d+)?(fr|px|%)?|auto", p):
+            raise ValueError(f"expected tracks like '3' or '1fr 2fr 200', got {value!r}")
+    return tuple(parts)
+
+
+LAYOUT: dict[str, Callable[[str], Any]] = {
+    "id": _text,
+    "width": S.parse_length, "height": S.parse_length,
+    "min-width": S.parse_length, "min-height": S.parse_length,
+    "max-width": S.parse_length, "max-height": S.parse_length,
+    "grow": _non_negative, "shrink": _non_negative, "basis": S.parse_length,
+    "align-self": _enum("auto", "start", "center", "end", "stretch"),
+    "margin": S.parse_edges,
+    "position": _enum("relative", "absolute"),
+    "top": S.parse_length, "right": S.parse_length, "bottom": S.parse_length, "left": S.parse_length,
+    "aspect-ratio": _positive,
+    "opacity": S.parse_fraction,
+    "column": _text, "row": _text,  # grid placement: "1", "1 / 3", "span 2"
+}
+
+BOX: dict[str, Callable[[str], Any]] = {
+    "gap": _non_negative, "row-gap": _non_negative, "column-gap": _non_negative,
+    "padding": S.parse_edges,
+    "align": _enum("start", "center", "end", "stretch", "baseline"),
+    "justify": _enum("start", "center", "end", "space-between", "space-around", "space-evenly"),
+    "wrap": S.parse_bool,
+    "background": S.parse_background,
+    "background-image": _text,
+    "background-blur": _non_negative,
+    "background-darken": S.parse_fraction,
+    "background-focal": S.parse_focal,
+    "radius": _non_negative,
+    "border": S.parse_border,
+    "shadow": S.parse_shadow,
+}
+
+TYPE: dict[str, Callable[[str], Any]] = {
+    "role": _text,
+    "family": _text,
+    "weight": _weight,
+    "italic": S.parse_bool,
+    "size": _positive,
+    "color": S.parse_color,
+    "line-height": _positive,
+    "letter-spacing": S.parse_number,
+    "transform": _enum("none", "uppercase", "lowercase", "capitalize"),
+    "lang": _text,
+}
+
+SCHEMA: dict[str, dict[str, Callable[[str], Any]]] = {
+    "canvas": {**BOX, "id": _text},
+    "column": {**LAYOUT, **BOX},
+    "row": {**LAYOUT, **BOX},
+    "stack": {**LAYOUT, **BOX},
+    "grid": {**LAYOUT, **BOX, "columns": _tracks, "rows": _tracks},
+    "text": {
+        **LAYOUT, **TYPE,
+        "align": _enum("start", "end", "left", "center", "right"),
+        "max-lines": _max_lines,
+        "fit": _enum("none", "shrink"),
+        "min-size": _positive,
+        "ellipsis": S.parse_bool,
+        "direction": _enum("auto", "ltr", "rtl"),
+        "background": S.parse_background, "padding": S.parse_edges, "radius": _non_negative,
+    },
+    "image": {
+        **LAYOUT,
+        "src": _text,
+        "fit": _enum("contain", "cover", "fill"),
+        "focal": S.parse_focal,
+        "radius": _non_negative,
+        "border": S.parse_border,
+        "shadow": S.parse_shadow,
+        "placeholder-title": _text,
+        "placeholder-author": _text,
+        "placeholder-label": _text,
+        "alt": _text,
+        "upscale-warning": S.parse_bool,
+    },
+    "shape": {
+        **LAYOUT,
+        "kind": _enum("rect", "rounded", "circle", "line"),
+        "fill": S.parse_background,
+        "stroke": S.parse_color,
+        "stroke-width": _non_negative,
+        "radius": _non_negative,
+        "shadow": S.parse_shadow,
+    },
+    "qr": {
+        **LAYOUT,
+        "data": _text,
+        "size": _positive,
+        "color": S.parse_color,
+        "background": S.parse_color,
+        "quiet-zone": _non_negative,
+        "error": _enum("l", "m", "q", "h"),
+    },
+    "spacer": {**LAYOUT},
+}
+
+INLINE: dict[str, dict[str, Callable[[str], Any]]] = {
+    "b": {}, "strong": {}, "i": {}, "em": {},
+    "span": {k: TYPE[k] for k in ("family", "weight", "italic", "color", "transform", "role")},
+    "br": {},
+}
+
+CONTAINERS = {"canvas", "column", "row", "stack", "grid"}
+REQUIRED = {"image": ("src",), "qr": ("data",)}
+
+
+# ---------------------------------------------------------------------------
+# document tree
+
+
+@dataclass(frozen=True)
+class InlineSpan:
+    """A piece of a text element: its characters and the inline overrides in
+    force (``weight``, ``italic``, ``color``, ``family``, ``transform``)."""
+
+    text: str
+    overrides: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Element:
+    """One element of the document.
+
+    ``tag``       element name;
+    ``attrs``     attribute name -> parsed value (see :data:`SCHEMA`);
+    ``children``  child elements (containers only);
+    ``spans``     the text content (text elements only);
+    ``line``      1-based line in the template source where it is written
+                  (or in the rendered markup when that cannot be told);
+    ``path``      its place in the tree, e.g. ``canvas/column[0]/text[2]``.
+    """
+
+    tag: str
+    attrs: Mapping[str, Any]
+    children: tuple[Element, ...] = ()
+    spans: tuple[InlineSpan, ...] = ()
+    line: int = 0
+    path: str = ""
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.attrs.get(name, default)
+
+    @property
+    def plain_text(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+    def walk(self):
+        """This element and all below it, depth first."""
+        yield self
+        for c in self.children:
+            yield from c.walk()
+
+
+# ---------------------------------------------------------------------------
+# parsing
+
+
+@dataclass
+class _Raw:
+    tag: str
+    attrs: dict[str, str]
+    line: int
+    column: int
+    children: list = field(default_factory=list)  # _Raw or str
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.root: _Raw | None = None
+        self.stack: list[_Raw] = []
+        self.parser = expat.ParserCreate()
+        p = self.parser
+        p.StartElementHandler = self.start
+        p.EndElementHandler = self.end
+        p.CharacterDataHandler = self.data
+        p.StartDoctypeDeclHandler = self._forbid
+        p.EntityDeclHandler = self._forbid
+        p.ExternalEntityRefHandler = self._forbid
+        p.buffer_text = True
+
+    def _forbid(self, *args) -> None:
+        raise _Forbidden("document type declarations and entities are not allowed in layout markup")
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        node = _Raw(tag, attrs, self.parser.CurrentLineNumber, self.parser.CurrentColumnNumber + 1)
+        if self.stack:
+            self.stack[-1].children.append(node)
+        elif self.root is None:
+            self.root = node
+        self.stack.append(node)
+
+    def end(self, tag: str) -> None:
+        self.stack.pop()
+
+    def data(self, text: str) -> None:
+        if self.stack:
+            self.stack[-1].children.append(text)
+
+
+class _Forbidden(Exception):
+    pass
+
+
+class SourceMap:
+    """Maps an element of the rendered markup back to the template source line.
+
+    Element and attribute names are literal in ``layout.xml.j2`` (only values
+    come from data), so the line of the ``n``-th ``<tag`` in the source that
+    carries the attribute in question is where the author must look.  When the
+    source cannot tell (a tag built by Jinja), the rendered markup's line is
+    used and the message says so.
+    """
+
+    def __init__(self, source: str | None, filename: str):
+        self.source = source
+        self.filename = filename
+        self._tags: dict[str, list[tuple[int, str]]] = {}
+        if source:
+            for m in re.finditer(r"<([A-Za-z][\w-]*)\b([^<>]*?)/?>", source, flags=re.S):
+                line = source.count("\n", 0, m.start()) + 1
+                self._tags.setdefault(m.group(1), []).append((line, m.group(2)))
+
+    def line_of(self, tag: str, occurrence: int, attr: str | None, rendered_line: int) -> int:
+        found = self._tags.get(tag, [])
+        if attr:
+            with_attr = [ln for ln, body in found if re.search(rf"(^|\s){re.escape(attr)}\s*=", body)]
+            if len(with_attr) == 1:
+                return with_attr[0]
+            if with_attr and occurrence < len(found) and found[occurrence][0] in with_attr:
+                return found[occurrence][0]
+            if with_attr:
+                return with_attr[0]
+        if occurrence < len(found):
+            return found[occurrence][0]
+        if found:
+            return found[-1][0]
+        return rendered_line
+
+
+def parse_markup(markup: str, filename: str = "layout.xml.j2", source: str | None = None) -> Element:
+    """Parse and validate rendered layout markup.
+
+    ``filename`` names the template file in errors; ``source`` is the
+    template's own text, used to give source line numbers (see
+    :class:`SourceMap`).  Returns the root ``canvas`` element.
+
+    Raises :class:`ProblemList` of :class:`TemplateError` listing every
+    problem, each with ``file:line``.
+    """
+    b = _Builder()
+    smap = SourceMap(source, filename)
+    try:
+        b.parser.Parse(markup, True)
+    except _Forbidden as exc:
+        raise TemplateError(str(exc), Location(file=filename, line=b.parser.CurrentLineNumber),
+                            hint="remove the <!DOCTYPE> or <!ENTITY> declaration") from None
+    except expat.ExpatError as exc:
+        line = exc.lineno
+        context = markup.splitlines()[line - 1].strip() if 0 < line <= len(markup.splitlines()) else ""
+        raise TemplateError(
+            f"the layout markup is not well-formed XML: {expat.errors.messages[exc.code]}",
+            Location(file=filename + " (rendered)", line=line, column=exc.offset + 1),
+            hint=f"the rendered line is: {context[:160]!r}. Check that every element is closed "
+                 "(<image .../>) and attribute values are in quotes",
+        ) from None
+    if b.root is None:
+        raise TemplateError("the layout is empty", Location(file=filename),
+                            hint="a layout starts with <canvas>")
+    problems: list[TemplateError] = []
+    counts: dict[str, int] = {}
+    root = _convert(b.root, "", problems, smap, counts)
+    if root is not None and root.tag != "canvas":
+        problems.insert(0, TemplateError(f"the layout starts with <{root.tag}>, not <canvas>",
+                                         Location(file=filename, line=root.line),
+                                         hint="wrap the layout in <canvas>...</canvas>"))
+    if problems:
+        raise ProblemList(problems, f"{len(problems)} problem(s) in {filename}")
+    assert root is not None
+    return root
+
+
+def _problem(smap: SourceMap, raw: _Raw, occurrence: int, attr: str | None, msg: str,
+             hint: str | None = None) -> TemplateError:
+    line = smap.line_of(raw.tag, occurrence, attr, raw.line)
+    return TemplateError(msg, Location(file=smap.filename, line=line), hint=hint)
+
+
+def _parse_attrs(raw: _Raw, schema: Mapping[str, Callable[[str], Any]], occurrence: int,
+                 problems: list, smap: SourceMap) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in raw.attrs.items():
+        parser = schema.get(name)
+        if parser is None:
+            close = _closest(name, schema)
+            problems.append(_problem(
+                smap, raw, occurrence, name, f"<{raw.tag}> has no attribute '{name}'",
+                hint=(f"did you mean '{close}'? " if close else "")
+                + "allowed: " + ", ".join(sorted(schema)),
+            ))
+            continue
+        try:
+            out[name] = parser(value)
+        except ValueError as exc:
+            problems.append(_problem(smap, raw, occurrence, name,
+                                     f"<{raw.tag} {name}=\"{value}\">: {exc}"))
+    for req in REQUIRED.get(raw.tag, ()):
+        if req not in raw.attrs:
+            problems.append(_problem(smap, raw, occurrence, None,
+                                     f"<{raw.tag}> needs a '{req}' attribute"))
+    return out
+
+
+def _closest(name: str, options) -> str | None:
+    import difflib
+
+    m = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
+    return m[0] if m else None
+
+
+def _convert(raw: _Raw, parent_path: str, problems: list, smap: SourceMap,
+             counts: dict[str, int]) -> Element | None:
+    occurrence = counts.get(raw.tag, 0)
+    counts[raw.tag] = occurrence + 1
+    path = f"{parent_path}/{raw.tag}[{occurrence}]" if parent_path else raw.tag
+    schema = SCHEMA.get(raw.tag)
+    if schema is None:
+        close = _closest(raw.tag, list(SCHEMA) + list(INLINE))
+        problems.append(_problem(smap, raw, occurrence, None, f"unknown element <{raw.tag}>",
+                                 hint=(f"did you mean <{close}>? " if close else "")
+                                 + "elements: " + ", ".join(SCHEMA)))
+        return None
+    attrs = _parse_attrs(raw, schema, occurrence, problems, smap)
+    line = smap.line_of(raw.tag, occurrence, None, raw.line)
+    if raw.tag == "text":
+        spans = _inline(raw, {}, problems, smap, counts)
+        return Element("text", attrs, (), tuple(_merge_spans(spans)), line, path)
+    children: list[Element] = []
+    for child in raw.children:
+        if isinstance(child, str):
+            if child.strip():
+                problems.append(_problem(
+                    smap, raw, occurrence, None,
+                    f"text {child.strip()[:40]!r} directly inside <{raw.tag}>",
+                    hint="put text in a <text> element"))
+            continue
+        if raw.tag not in CONTAINERS:
+            problems.append(_problem(smap, raw, occurrence, None,
+                                     f"<{raw.tag}> cannot contain <{child.tag}>",
+                                     hint="only canvas, column, row, stack and grid hold elements"))
+            continue
+        el = _convert(child, path, problems, smap, counts)
+        if el is not None:
+            children.append(el)
+    return Element(raw.tag, attrs, tuple(children), (), line, path)
+
+
+def _inline(raw: _Raw, overrides: dict, problems: list, smap: SourceMap,
+            counts: dict[str, int]) -> list[InlineSpan]:
+    spans: list[InlineSpan] = []
+    for child in raw.children:
+        if isinstance(child, str):
+            spans.append(InlineSpan(child, dict(overrides)))
+            continue
+        occurrence = counts.get(child.tag, 0)
+        counts[child.tag] = occurrence + 1
+        schema = INLINE.get(child.tag)
+        if schema is None:
+            problems.append(_problem(smap, child, occurrence, None,
+                                     f"<{child.tag}> cannot be used inside <text>",
+                                     hint="inside <text> use <b>, <i>, <span> and <br/>"))
+            continue
+        if child.tag == "br":
+            spans.append(InlineSpan("\n", dict(overrides)))
+            continue
+        attrs = _parse_attrs(child, schema, occurrence, problems, smap)
+        o = dict(overrides)
+        if child.tag in ("b", "strong"):
+            o["weight"] = 700
+        elif child.tag in ("i", "em"):
+            o["italic"] = True
+        o.update(attrs)
+        spans.extend(_inline(child, o, problems, smap, counts))
+    return spans
+
+
+def _merge_spans(spans: list[InlineSpan]) -> list[InlineSpan]:
+    """Join neighbouring spans with the same overrides; collapse the white
+    space that indenting the markup adds (runs of spaces, tabs and newlines
+    become one space, trimmed at both ends), as HTML does.  Line breaks that
+    belong to the data arrive as U+2028 LINE SEPARATOR (the template
+    environment writes data newlines so) and ``<br/>``, and are kept."""
+    out: list[InlineSpan] = []
+    for s in spans:
+        if out and out[-1].overrides == s.overrides:
+            out[-1] = InlineSpan(out[-1].text + s.text, out[-1].overrides)
+        else:
+            out.append(s)
+    cleaned: list[InlineSpan] = []
+    for s in out:
+        t = s.text
+        if t == "\n":
+            cleaned.append(s)
+            continue
+        t = re.sub(r"[ \t\r\n]+", " ", t)
+        t = re.sub(r" ?\u2028 ?", "\n", t)
+        cleaned.append(InlineSpan(t, s.overrides))
+    # trim leading/trailing spaces of the whole paragraph
+    while cleaned and not cleaned[0].text.strip(" "):
+        if cleaned[0].text == "\n":
+            break
+        cleaned.pop(0)
+    while cleaned and not cleaned[-1].text.strip(" "):
+        if cleaned[-1].text == "\n":
+            break
+        cleaned.pop()
+    if cleaned:
+        cleaned[0] = InlineSpan(cleaned[0].text.lstrip(" "), cleaned[0].overrides)
+        cleaned[-1] = InlineSpan(cleaned[-1].text.rstrip(" "), cleaned[-1].overrides)
+    # no spaces around forced line breaks
+    result = []
+    for i, s in enumerate(cleaned):
+        t = s.text
+        if i + 1 < len(cleaned) and cleaned[i + 1].text == "\n":
+            t = t.rstrip(" ")
+        if i > 0 and cleaned[i - 1].text == "\n":
+            t = t.lstrip(" ")
+        result.append(InlineSpan(t, s.overrides))
+    return [s for s in result if s.text]

@@ -1,0 +1,299 @@
+"""The image pipeline, one direction, each stage inspectable::
+
+    record(s) + brand + format  --context-->   Jinja context
+    context                     --markup-->    layout markup text (XML)
+    markup                      --document-->  tree of frozen elements
+    document                    --resources--> images loaded (or placeholders)
+    document + resources        --layout-->    laid-out frame (absolute boxes, lines)
+    frame                       --draw-->      Pillow image (RGBA)
+
+:func:`render` runs them all; :func:`build_context`, :func:`render_markup`,
+:func:`parse`, :func:`load_resources`, :func:`layout`, :func:`draw` are the
+stages, each a pure function whose result a test or ``--dump`` can inspect.
+Nothing here prints or exits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from . import templating
+from .brand import Brand
+from .draw import draw_frame
+from .errors import ImageError, LibmediaError, Location, Warning_
+from .formats import Format
+from .layout import Frame, LaidOut, Resource, layout_document
+from .markup import Element, parse_markup
+from .sources import Record
+from .templating import RecordView, Template
+from .typography import FontLibrary, default_library
+
+#: A drawn cover more than this many times its pixel size gets a warning.
+UPSCALE_LIMIT = 1.5
+#: Book covers without a file are drawn in this width/height ratio (2:3).
+COVER_ASPECT = 2 / 3
+
+
+@dataclass
+class Rendered:
+    """One finished render.
+
+    ``image`` RGBA at the format's size; ``caption`` and ``alt`` end with a
+    newline; ``warnings`` are everything that did not stop the render.
+    ``markup``, ``document`` and ``frame`` are the intermediate stages.
+    """
+
+    image: Image.Image
+    caption: str
+    alt: str
+    warnings: list[Warning_]
+    markup: str
+    document: Element
+    frame: Frame
+
+
+@dataclass
+class RenderInput:
+    """What one render takes: a template, its record(s), a format, a brand kit,
+    and the folders relative image paths resolve against (the data file's
+    folder first)."""
+
+    template: Template
+    records: Sequence[Record]
+    format: Format
+    brand: Brand
+    search_dirs: Sequence[Path] = ()
+    source: str | None = None
+    columns: Sequence[str] = ()
+    warnings: list[Warning_] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------
+# context
+
+
+def record_fields(record: Record, brand: Brand) -> dict[str, Any]:
+    """The fields a template sees for a record: the data's own, plus
+    ``authors`` (display names, "Ellen Siever" for "Siever, Ellen"),
+    ``subjects`` (list) and ``catalog_url`` (from the brand's pattern)."""
+    fields: dict[str, Any] = dict(record.fields)
+    authors = record.lists.get("author_display") or record.lists.get("author")
+    if authors is None:
+        authors = [a.strip() for a in fields.get("author", "").split(";") if a.strip()]
+    fields.setdefault("authors", list(authors))
+    subjects = record.lists.get("subject")
+    if subjects is None:
+        subjects = [s.strip() for s in fields.get("subject", "").split(";") if s.strip()]
+    fields.setdefault("subjects", list(subjects))
+    fields.setdefault("catalog_url", brand.catalog_link(record.fields))
+    return fields
+
+
+def build_context(inp: RenderInput) -> dict[str, Any]:
+    """Stage 1: the Jinja context for one render.
+
+    Keys: the template's ``record_name`` (e.g. ``book``) and ``record`` for the
+    first record, ``records`` for all, ``brand``, ``format``, ``lang`` and
+    ``t(key)`` for interface texts in the brand's language.
+    """
+    views = [
+        RecordView(record_fields(r, inp.brand), r.row or None, inp.columns, inp.source, r.lists)
+        for r in inp.records
+    ]
+    lang = inp.brand.language
+    ctx: dict[str, Any] = {
+        "records": views,
+        "record": views[0] if views else RecordView({}),
+        "brand": inp.brand.to_context(),
+        "format": inp.format.to_context(),
+        "lang": lang,
+        "t": lambda key: templating.translate(key, lang),
+    }
+    ctx[inp.template.record_name] = ctx["record"]
+    return ctx
+
+
+def render_markup(inp: RenderInput, context: dict[str, Any] | None = None) -> str:
+    """Stage 2: the layout markup text."""
+    return templating.render_markup(inp.template, context or build_context(inp))
+
+
+def parse(inp: RenderInput, markup: str) -> Element:
+    """Stage 3: the validated document tree."""
+    t = inp.template
+    return parse_markup(markup, str(t.path / "layout.xml.j2"), t.layout_source)
+
+
+# ---------------------------------------------------------------------------
+# resources
+
+
+def _where(inp: RenderInput, el: Element) -> Location:
+    row = inp.records[0].row if inp.records else None
+    return Location(file=inp.source, row=row or None)
+
+
+def _resolve_src(src: str, inp: RenderInput) -> tuple[str, list[Path]]:
+    if src == "brand:logo":
+        if inp.brand.logo is None:
+            raise ImageError("the template shows the brand logo but the brand kit has none",
+                             hint="set library.logo in libmedia.toml, or guard the image with "
+                                  "{% if brand.logo %}")
+        return str(inp.brand.logo), []
+    if src.startswith("assets/"):
+        return src, [inp.template.path]
+    return src, [*inp.search_dirs, Path.cwd()]
+
+
+def load_resources(inp: RenderInput, doc: Element) -> tuple[dict[str, Resource], list[Warning_]]:
+    """Stage 4: load every image the document shows.
+
+    A missing or unreadable cover of an ``image`` with ``placeholder-title``
+    becomes a typographic placeholder and a warning; otherwise the
+    :class:`ImageError` is raised with the record's row.
+    """
+    from .images import load_image
+
+    resources: dict[str, Resource] = {}
+    warnings: list[Warning_] = []
+    max_side = max(inp.format.width, inp.format.height)
+    for el in doc.walk():
+        src = None
+        if el.tag == "image":
+            src = el.get("src", "").strip()
+        elif "background-image" in el.attrs:
+            src = el.get("background-image", "").strip()
+            if not src:
+                continue
+        if src is None:
+            continue
+        can_substitute = el.tag == "image" and "placeholder-title" in el.attrs
+        if not src:
+            if can_substitute:
+                warnings.append(Warning_("no cover image given: drew a typographic cover instead",
+                                         _where(inp, el), "placeholder"))
+                resources[el.path] = Resource(None, COVER_ASPECT, "", placeholder=True)
+                continue
+            raise ImageError(f"<image> at line {el.line} has an empty src", _where(inp, el),
+                             hint="give the image's path, or add placeholder-title to draw a "
+                                  "typographic stand-in when it is missing")
+        try:
+            name, dirs = _resolve_src(src, inp)
+            loaded = load_image(name, dirs, target_size=(max_side, max_side))
+        except ImageError as exc:
+            if not can_substitute:
+                exc.location = Location(file=exc.location.file or inp.source,
+                                        row=_where(inp, el).row, field=exc.location.field)
+                raise
+            warnings.append(Warning_(f"{exc.message}: drew a typographic cover instead",
+                                     _where(inp, el), "placeholder"))
+            resources[el.path] = Resource(None, COVER_ASPECT, src, placeholder=True)
+            continue
+        warnings.extend(_locate(w, inp, el) for w in loaded.warnings)
+        img = loaded.image
+        resources[el.path] = Resource(img, img.width / max(1, img.height), str(loaded.path),
+                                      loaded.original_size)
+    return resources, warnings
+
+
+def _locate(w: Warning_, inp: RenderInput, el: Element) -> Warning_:
+    loc = w.location
+    if loc.row is None and inp.records:
+        loc = Location(file=loc.file, line=loc.line, column=loc.column,
+                       row=inp.records[0].row or None, field=loc.field)
+    return Warning_(w.message, loc, w.code)
+
+
+# ---------------------------------------------------------------------------
+# layout and draw
+
+
+def layout(inp: RenderInput, doc: Element, resources: dict[str, Resource],
+           library: FontLibrary | None = None) -> Frame:
+    """Stage 5: the laid-out frame, with warnings for upscaled covers and
+    characters no font covers."""
+    t = inp.template
+    frame = layout_document(doc, inp.format.width, inp.format.height, types=inp.brand.types,
+                            colors=inp.brand.colors, resources=resources,
+                            filename=str(t.path / "layout.xml.j2"), library=library)
+    row = inp.records[0].row if inp.records else None
+    for node in frame.root.walk():
+        frame.warnings.extend(_node_warnings(node, inp, row))
+    return frame
+
+
+def _node_warnings(node: LaidOut, inp: RenderInput, row: int | None) -> list[Warning_]:
+    out = []
+    el = node.element
+    loc = Location(file=inp.source, row=row or None)
+    res = node.resource
+    if el.tag == "image" and res is not None and res.image is not None and res.original_size \
+            and el.get("upscale-warning", True):
+        ow, oh = res.original_size
+        fit = el.get("fit", "contain")
+        sx, sy = node.box.w / max(1, ow), node.box.h / max(1, oh)
+        scale = max(sx, sy) if fit == "cover" else min(sx, sy) if fit == "contain" else max(sx, sy)
+        if scale > UPSCALE_LIMIT:
+            need_w, need_h = round(node.box.w / UPSCALE_LIMIT), round(node.box.h / UPSCALE_LIMIT)
+            out.append(Warning_(
+                f"{Path(res.source).name} is {ow}x{oh} px, drawn at {scale:.1f}x its size: it will "
+                f"look soft; use an image of at least {need_w}x{need_h} px", loc, "upscaled"))
+    if el.tag == "text" and node.text is not None:
+        for m in node.text.missing:
+            out.append(Warning_(
+                f"no bundled or installed font has {m.describe()} ({el.plain_text[:40]!r}, "
+                f"template line {el.line}); it shows as a box", loc, "missing-glyph"))
+        if node.text.truncated:
+            out.append(Warning_(
+                f"text shortened with an ellipsis to fit (template line {el.line}): "
+                f"{el.plain_text[:60]!r}", loc, "truncated"))
+    return out
+
+
+def draw(inp: RenderInput, frame: Frame, library: FontLibrary | None = None) -> Image.Image:
+    """Stage 6: the RGBA image."""
+    return draw_frame(frame, inp.brand.colors, inp.brand.types, library)
+
+
+def render(inp: RenderInput, library: FontLibrary | None = None) -> Rendered:
+    """Run the whole pipeline for one post.
+
+    Raises a :class:`LibmediaError` subclass for anything the user can fix,
+    with the template line or the data row in its location.
+    """
+    library = library or default_library()
+    context = build_context(inp)
+    markup = render_markup(inp, context)
+    doc = parse(inp, markup)
+    resources, warnings = load_resources(inp, doc)
+    frame = layout(inp, doc, resources, library)
+    image = draw(inp, frame, library)
+    t = inp.template
+    caption = templating.render_text(t.caption(), context, str(t.path / "caption.txt.j2"))
+    alt = templating.render_text(t.alt(), context, str(t.path / "alt.txt.j2"))
+    all_warnings = [*inp.warnings, *(w for r in inp.records for w in r.warnings), *warnings,
+                    *frame.warnings]
+    return Rendered(image, caption, alt, all_warnings, markup, doc, frame)
+
+
+def sample_records(template: Template) -> list[Record]:
+    """The template's own sample records (from ``template.toml``), row 0."""
+    return [Record(row=0, line=0, fields=dict(s), raw=dict(s)) for s in template.samples]
+
+
+def check_required(template: Template, record: Record, source: str | None) -> list[LibmediaError]:
+    """Errors for required fields that are empty in ``record``."""
+    from .errors import DataError
+
+    out: list[LibmediaError] = []
+    for name in template.required_fields:
+        if not str(record.fields.get(name, "")).strip():
+            out.append(DataError(f"required field '{name}' is empty",
+                                 Location(file=source, row=record.row or None, field=name),
+                                 hint=f"fill in the {name} of this record, or leave the row out"))
+    return out

@@ -1,0 +1,87 @@
+"""Readers that turn the files library staff really have into records.
+
+Stage 1 of the pipeline: ``data file -> DataSet``.  A record is a mapping of
+canonical field names (``title``, ``author``, ``isbn``, ``call_number``,
+``cover``...) to text values; every value is read as text, exactly as the
+file holds it (after decoding and trimming), so no spreadsheet-style number
+conversion ever mangles an ISBN or a call number.
+
+Use :func:`read_records` for any supported file; it picks the reader from the
+file's content and extension.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import Warning_
+
+
+@dataclass
+class Record:
+    """One record (one book, one event) of a data file.
+
+    ``row``      1-based data row as a spreadsheet user counts it (the first
+                 record after the header is row 1);
+    ``line``     1-based physical line in the file where the record starts;
+    ``fields``   canonical field name -> text value (aliases resolved,
+                 multi-values joined with ``"; "``);
+    ``lists``    canonical field name -> list of values, for multi-valued
+                 fields (authors, subjects) as the source gave them;
+    ``raw``      the original header -> value, untouched;
+    ``warnings`` problems found in this record that did not stop it
+                 (an invalid ISBN dropped, a suspicious value).
+    """
+
+    row: int
+    line: int
+    fields: dict[str, str]
+    lists: dict[str, list[str]] = field(default_factory=dict)
+    raw: dict[str, str] = field(default_factory=dict)
+    warnings: list[Warning_] = field(default_factory=list)
+
+    def get(self, name: str, default: str = "") -> str:
+        return self.fields.get(name, default)
+
+
+@dataclass
+class DataSet:
+    """Everything read from one data file.
+
+    ``path``      the file read;
+    ``records``   in file order;
+    ``columns``   the file's own header names, in order (for error messages
+                  that list the available columns);
+    ``mapping``   file header -> canonical field name, for the headers that
+                  were recognised;
+    ``encoding``  the text encoding used (``utf-8``, ``utf-8-sig``,
+                  ``cp1252``, ``utf-16``...);
+    ``delimiter`` the field separator used;
+    ``warnings``  file-level warnings (a guessed encoding, a missing header).
+    """
+
+    path: Path
+    records: list[Record]
+    columns: list[str]
+    mapping: dict[str, str]
+    encoding: str
+    delimiter: str
+    warnings: list[Warning_] = field(default_factory=list)
+
+    @property
+    def base_dir(self) -> Path:
+        """Folder that relative cover paths in the file are resolved against."""
+        return self.path.parent
+
+
+def read_records(path: str | Path) -> DataSet:
+    """Read a data file into a :class:`DataSet`.
+
+    Raises :class:`libmedia.errors.DataError` (naming the file, and the row
+    where one is to blame) when the file cannot be read at all.  A problem in
+    one row never loses the others: it becomes a warning on that record.
+    """
+    from .csvfile import read_csv
+
+    return read_csv(Path(path))

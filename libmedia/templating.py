@@ -1,0 +1,468 @@
+"""Templates: discovery, ``template.toml``, and the sandboxed Jinja environment.
+
+A template is a folder::
+
+    templates/new-book/
+      template.toml     name, description, kind, formats, record count,
+                        fields with types and whether required, sample records
+      layout.xml.j2     the layout markup, filled by Jinja
+      caption.txt.j2    the post caption (with hashtags)
+      alt.txt.j2        alt text describing the image
+      assets/           images the layout uses (``src="assets/..."``)
+
+Jinja runs in a :class:`~jinja2.sandbox.ImmutableSandboxedEnvironment` (a
+template shared by another library cannot read files, reach Python
+internals or change the data) with :class:`StrictUndefined`-style errors: a
+missing field is an error naming the field, the row and the columns the
+data file does have (case C23), never a blank.  The layout is rendered with
+autoescape on, so any value (``<``, ``&``, quotes, ``{{ }}``) is literal
+text; newlines in values become U+2028 so the markup keeps them as line
+breaks.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
+
+from .errors import DataError, Location, ProblemList, TemplateError
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
+
+FIELD_TYPES = ("text", "image", "date", "url", "isbn", "number")
+_TOML_KEYS = {"name", "title", "description", "kind", "formats", "records", "record_name",
+              "fields", "sample", "default_format"}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A field a template reads: ``type`` is one of :data:`FIELD_TYPES`;
+    ``required`` fields must be non-empty in every record."""
+
+    name: str
+    type: str = "text"
+    required: bool = False
+    description: str = ""
+
+
+@dataclass
+class Template:
+    """A loaded template folder (see the module docstring)."""
+
+    name: str
+    path: Path
+    title: str
+    description: str
+    kind: str
+    formats: list[str]
+    records: str
+    record_name: str
+    fields: dict[str, FieldSpec]
+    samples: list[dict[str, str]]
+    layout_source: str
+    caption_source: str
+    alt_source: str
+    _env: Any = field(default=None, repr=False)
+    _text_env: Any = field(default=None, repr=False)
+
+    @property
+    def default_format(self) -> str:
+        return self.formats[0]
+
+    @property
+    def required_fields(self) -> list[str]:
+        return [f.name for f in self.fields.values() if f.required]
+
+    @property
+    def assets_dir(self) -> Path:
+        return self.path / "assets"
+
+    def layout(self) -> jinja2.Template:
+        return self._env.get_template("layout.xml.j2")
+
+    def caption(self) -> jinja2.Template:
+        return self._text_env.get_template("caption.txt.j2")
+
+    def alt(self) -> jinja2.Template:
+        return self._text_env.get_template("alt.txt.j2")
+
+
+# ---------------------------------------------------------------------------
+# discovery
+
+
+def list_templates(extra_dirs: Sequence[Path] = ()) -> list[Template]:
+    """Every template in the bundled ``templates/`` folder (and ``extra_dirs``),
+    sorted by name.  A broken template raises its :class:`TemplateError`."""
+    out = []
+    for root in [*extra_dirs, TEMPLATES_DIR]:
+        if not root.is_dir():
+            continue
+        for d in sorted(root.iterdir()):
+            if (d / "template.toml").is_file():
+                out.append(load_template(d))
+    return out
+
+
+def find_template(name_or_path: str) -> Path:
+    """The folder of a template given by name (``new-book``) or path.
+
+    Raises :class:`TemplateError` listing the available names.
+    """
+    p = Path(name_or_path)
+    if (p / "template.toml").is_file():
+        return p
+    q = TEMPLATES_DIR / name_or_path
+    if (q / "template.toml").is_file():
+        return q
+    names = sorted(d.name for d in TEMPLATES_DIR.iterdir() if (d / "template.toml").is_file()) \
+        if TEMPLATES_DIR.is_dir() else []
+    raise TemplateError(
+        f"no template '{name_or_path}'",
+        hint="templates: " + ", ".join(names)
+        + " (see 'libmedia templates'); or give the path of a template folder",
+    )
+
+
+def load_template(folder: str | Path) -> Template:
+    """Load and check a template folder.
+
+    Raises :class:`ProblemList`/:class:`TemplateError` naming ``template.toml``
+    and the key at fault, or the missing file.
+    """
+    from .formats import FORMATS
+
+    folder = Path(folder).resolve()
+    toml_path = folder / "template.toml"
+    where = str(toml_path)
+    try:
+        with open(toml_path, "rb") as fh:
+            meta = tomllib.load(fh)
+    except FileNotFoundError:
+        raise TemplateError(f"{folder} has no template.toml", Location(file=str(folder)),
+                            hint="a template folder holds template.toml and layout.xml.j2") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise TemplateError(f"template.toml is not valid TOML: {exc}", Location(file=where)) from None
+
+    problems: list[TemplateError] = []
+    for key in meta:
+        if key not in _TOML_KEYS:
+            problems.append(TemplateError(f"unknown key '{key}'", Location(file=where, field=key),
+                                          hint="known keys: " + ", ".join(sorted(_TOML_KEYS))))
+    kind = meta.get("kind", "image")
+    if kind != "image":
+        problems.append(TemplateError(f"kind {kind!r} is not supported yet", Location(file=where, field="kind"),
+                                      hint="this version of libmedia renders kind = \"image\""))
+    formats = list(meta.get("formats", []))
+    if not formats:
+        problems.append(TemplateError("no formats listed", Location(file=where, field="formats"),
+                                      hint='e.g. formats = ["instagram-portrait", "instagram-square"]'))
+    for f in formats:
+        if f not in FORMATS:
+            problems.append(TemplateError(f"unknown format {f!r}", Location(file=where, field="formats"),
+                                          hint="known formats: " + ", ".join(FORMATS)))
+    fields: dict[str, FieldSpec] = {}
+    for name, spec in meta.get("fields", {}).items():
+        if isinstance(spec, str):
+            spec = {"type": spec}
+        ftype = spec.get("type", "text")
+        if ftype not in FIELD_TYPES:
+            problems.append(TemplateError(f"field '{name}' has unknown type {ftype!r}",
+                                          Location(file=where, field=f"fields.{name}"),
+                                          hint="types: " + ", ".join(FIELD_TYPES)))
+        fields[name] = FieldSpec(name, ftype, bool(spec.get("required", False)),
+                                 str(spec.get("description", "")))
+    sources = {}
+    for fname in ("layout.xml.j2", "caption.txt.j2", "alt.txt.j2"):
+        fp = folder / fname
+        if not fp.is_file():
+            problems.append(TemplateError(f"missing {fname}", Location(file=str(folder)),
+                                          hint=f"create {fp}"))
+            continue
+        sources[fname] = fp.read_text(encoding="utf-8")
+    if problems:
+        raise ProblemList(problems, f"template {folder.name} is invalid")
+
+    samples = meta.get("sample", [])
+    if isinstance(samples, dict):
+        samples = [samples]
+    t = Template(
+        name=str(meta.get("name", folder.name)), path=folder,
+        title=str(meta.get("title", folder.name)), description=str(meta.get("description", "")),
+        kind=kind, formats=formats, records=str(meta.get("records", "1")),
+        record_name=str(meta.get("record_name", "record")), fields=fields,
+        samples=[{k: str(v) for k, v in s.items()} for s in samples],
+        layout_source=sources["layout.xml.j2"], caption_source=sources["caption.txt.j2"],
+        alt_source=sources["alt.txt.j2"],
+    )
+    t._env = make_environment(folder, autoescape=True)
+    t._text_env = make_environment(folder, autoescape=False)
+    for name, env in (("layout.xml.j2", t._env), ("caption.txt.j2", t._text_env),
+                      ("alt.txt.j2", t._text_env)):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(f"Jinja syntax error: {exc.message}",
+                                Location(file=str(folder / name), line=exc.lineno)) from None
+    return t
+
+
+# ---------------------------------------------------------------------------
+# environment
+
+
+class RecordView(Mapping):
+    """A record as templates see it: ``book.title`` or ``book["title"]``.
+
+    A field the record lacks is an error naming the field, the row and the
+    columns the data has (see :class:`_Undefined`); an empty field is "".
+    """
+
+    def __init__(self, fields: Mapping[str, Any], row: int | None = None,
+                 columns: Sequence[str] = (), source: str | None = None,
+                 lists: Mapping[str, list] | None = None):
+        self._fields = dict(fields)
+        self._row = row
+        self._columns = list(columns)
+        self._source = source
+        self._lists = dict(lists or {})
+
+    def __getitem__(self, key: str) -> Any:
+        return self._fields[key]
+
+    def __iter__(self):
+        return iter(self._fields)
+
+    def __len__(self) -> int:
+        return len(self._fields)
+
+    def list(self, name: str) -> list:
+        """The values of a multi-valued field (authors, subjects) as a list."""
+        if name in self._lists:
+            return list(self._lists[name])
+        v = self._fields.get(name, "")
+        return [v] if v else []
+
+
+class _Undefined(jinja2.StrictUndefined):
+    """Raises libmedia errors that name what is missing and where to look."""
+
+    def _fail_with_undefined_error(self, *args, **kwargs):
+        obj = self._undefined_obj
+        name = self._undefined_name
+        if isinstance(obj, RecordView):
+            cols = ", ".join(obj._columns) if obj._columns else "(none)"
+            raise DataError(
+                f"the template uses field '{name}' but the record has no such field",
+                Location(file=obj._source, row=obj._row, field=name),
+                hint=f"the data's columns are: {cols}. Rename the column to '{name}' (or one of "
+                     "its aliases, e.g. Indonesian 'judul' for 'title'), or edit the template",
+            )
+        raise TemplateError(f"'{name}' is undefined" if name else (self._undefined_hint or "undefined value"),
+                            hint="check the variable's spelling; templates see record fields, "
+                                 "brand, format and t()")
+
+    __str__ = _fail_with_undefined_error  # type: ignore[assignment]
+
+
+def _finalize_markup(value: Any) -> Any:
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return value.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\u2028")
+    return value
+
+
+TRANSLATIONS: dict[str, dict[str, str]] = {
+    "new_arrival": {"id": "Koleksi baru", "en": "New arrival"},
+    "new_arrivals": {"id": "Koleksi baru", "en": "New arrivals"},
+    "call_number": {"id": "No. panggil", "en": "Call number"},
+    "scan_catalogue": {"id": "Pindai untuk melihat di katalog", "en": "Scan to find it in the catalogue"},
+    "available_now": {"id": "Sudah bisa dipinjam", "en": "Available to borrow now"},
+    "by": {"id": "oleh", "en": "by"},
+    "publisher": {"id": "Penerbit", "en": "Publisher"},
+    "year": {"id": "Tahun", "en": "Year"},
+    "isbn": {"id": "ISBN", "en": "ISBN"},
+    "cover_of": {"id": "Sampul buku", "en": "Cover of"},
+    "book_cover_placeholder": {"id": "Sampul belum tersedia", "en": "Cover not available"},
+    "visit_us": {"id": "Kunjungi perpustakaan kami", "en": "Visit the library"},
+    "borrow_at": {"id": "Pinjam di", "en": "Borrow it at"},
+    "summary": {"id": "Sinopsis", "en": "Summary"},
+    "subject": {"id": "Subjek", "en": "Subject"},
+}
+
+
+def translate(key: str, language: str) -> str:
+    """The interface text ``key`` in ``language`` (``id`` or ``en``).
+
+    Raises :class:`TemplateError` for an unknown key, listing the known ones."""
+    entry = TRANSLATIONS.get(key)
+    if entry is None:
+        raise TemplateError(f"t({key!r}): no such text",
+                            hint="known texts: " + ", ".join(sorted(TRANSLATIONS)))
+    return entry.get(language) or entry["en"]
+
+
+def _hashtag(value: str) -> str:
+    """``"Laskar Pelangi"`` -> ``"#LaskarPelangi"`` (letters and digits only)."""
+    words = re.findall(r"[^\W_]+", str(value))
+    tag = "".join(w[:1].upper() + w[1:] for w in words)
+    return "#" + tag if tag else ""
+
+
+def _names(value: Any, limit: int = 3, language: str = "id") -> str:
+    """Join names: "A", "A & B", "A, B & C", "A dkk." / "A et al." past ``limit``."""
+    if isinstance(value, str):
+        items = [v.strip() for v in value.split(";") if v.strip()]
+    else:
+        items = [str(v) for v in value if str(v).strip()]
+    if not items:
+        return ""
+    if len(items) > limit:
+        return items[0] + (" dkk." if language == "id" else " et al.")
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " & " + items[-1]
+
+
+_TITLE_COLON = re.compile(r"\s*:\s+|\s+:\s*")
+
+
+def title_parts(title: str) -> dict[str, str]:
+    """Split a title into ``main`` title and ``subtitle``.
+
+    Catalogue conventions handled: ISBD/MARC 245 ``Title : subtitle`` and
+    ``Title: Subtitle``; the spreadsheet habit of an ALL-CAPS title followed by
+    a lower-case subtitle (``PENDEKAR-PENDEKAR BESI NUSANTARA kajian
+    antropologi ...``).  A trailing `` /`` (the ISBD mark before the statement
+    of responsibility) is dropped.  The subtitle's first letter is capitalised.
+    """
+    t = re.sub(r"\s*/\s*$", "", str(title or "").strip())
+    m = _TITLE_COLON.search(t)
+    main, sub = t, ""
+    if m and m.start() > 0:
+        main, sub = t[: m.start()].strip(), t[m.end():].strip()
+    else:
+        words = t.split(" ")
+        caps = 0
+        for w in words:
+            letters = [ch for ch in w if ch.isalpha()]
+            if letters and all(ch.isupper() for ch in letters):
+                caps += 1
+            else:
+                break
+        rest = words[caps:]
+        if caps >= 2 and rest and rest[0][:1].islower():
+            main, sub = " ".join(words[:caps]), " ".join(rest)
+    if sub:
+        sub = sub[:1].upper() + sub[1:]
+    return {"main": main, "subtitle": sub}
+
+
+def _format_date(value: str, fmt: str = "long", language: str = "id") -> str:
+    """An ISO date (``2024-08-17``) formatted with Babel's CLDR data in the
+    brand's language, e.g. ``17 Agustus 2024``."""
+    from datetime import date
+
+    from babel.dates import format_date
+
+    if not value:
+        return ""
+    try:
+        d = date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    return format_date(d, format=fmt, locale=language)
+
+
+def make_environment(folder: Path, autoescape: bool) -> jinja2.Environment:
+    """The sandboxed Jinja environment for a template folder.
+
+    ``autoescape`` is on for the XML layout and off for the plain-text
+    caption and alt text.
+    """
+    env = ImmutableSandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(str(folder)),
+        autoescape=autoescape,
+        undefined=_Undefined,
+        finalize=_finalize_markup if autoescape else None,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["hashtag"] = _hashtag
+    env.filters["names"] = _names
+    env.filters["date"] = _format_date
+    env.filters["title_parts"] = title_parts
+    return env
+
+
+def render_text(template: jinja2.Template, context: Mapping[str, Any], filename: str) -> str:
+    """Render caption or alt text: lines trimmed, at most one blank line in a row."""
+    text = _run(template, context, filename)
+    lines = [ln.rstrip() for ln in text.strip().splitlines()]
+    out: list[str] = []
+    for ln in lines:
+        if not ln and out and not out[-1]:
+            continue
+        out.append(ln.lstrip() if not ln.startswith("  ") else ln.strip())
+    return "\n".join(out).strip() + "\n"
+
+
+def render_markup(template: Template, context: Mapping[str, Any]) -> str:
+    """Render ``layout.xml.j2`` to markup text."""
+    return _run(template.layout(), context, str(template.path / "layout.xml.j2"))
+
+
+def _run(template: jinja2.Template, context: Mapping[str, Any], filename: str) -> str:
+    try:
+        return template.render(context)
+    except (DataError, TemplateError) as exc:
+        if exc.location.file is None or exc.location.line is None:
+            line = _template_line(exc, filename)
+            loc = exc.location
+            if isinstance(exc, TemplateError):
+                exc.location = Location(file=filename, line=line)
+            elif line is not None:
+                exc.message += f" (used at {Path(filename).name}:{line})"
+                exc.location = loc
+        raise
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"{type(exc).__name__}: {exc}",
+                            Location(file=filename, line=_template_line(exc, filename))) from None
+    except (TypeError, ValueError, ZeroDivisionError, KeyError, AttributeError) as exc:
+        raise TemplateError(f"{type(exc).__name__} while filling the template: {exc}",
+                            Location(file=filename, line=_template_line(exc, filename))) from None
+
+
+def _template_line(exc: BaseException, filename: str) -> int | None:
+    tb = exc.__traceback__
+    line = None
+    name = Path(filename).name
+    while tb is not None:
+        if Path(tb.tb_frame.f_code.co_filename).name == name:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def check_fields(template: Template, available: Sequence[str], source: str) -> None:
+    """Raise :class:`ProblemList` when the data lacks a column for a required
+    field of ``template`` (every record would fail the same way).
+
+    ``available`` are the canonical field names the data file provides.
+    """
+    missing = [f for f in template.required_fields if f not in available]
+    if missing:
+        raise ProblemList([
+            DataError(f"template '{template.name}' needs field '{f}' but the data has no column for it",
+                      Location(file=source, field=f),
+                      hint=f"add a column named '{f}' (or an alias such as 'judul' for title)")
+            for f in missing
+        ], f"{source} does not fit template '{template.name}'")

@@ -1,0 +1,644 @@
+"""Paragraph layout: styled text -> lines with baselines, and drawing them.
+
+This is libmedia's one text engine, shared by images and (later) video:
+
+* **Line boxes from font metrics.**  A line's box runs from its baseline minus
+  the largest ascent to the baseline plus the largest descent among the fonts
+  on it (the fonts' ``hhea`` metrics as FreeType reports them), never from the
+  ink of the glyphs (case C01).
+* **Even baselines.**  Baselines are ``leading`` apart, ``leading = line
+  height x size``, whatever the glyphs on each line (case C14).  The first
+  baseline sits one ascent below the block's top, and the block ends one
+  descent below the last baseline: the block height includes the last
+  line's descent.
+* **Wrapping at break opportunities** (spaces, after hyphens and slashes,
+  between CJK ideographs), measuring whole candidate lines as shaped; a word
+  is broken inside only when it alone is wider than the box (case C02).
+* **Fitting.**  ``fit="shrink"`` steps the size down (by 2 %, at least 1 px)
+  towards ``min_size`` until the text fits its line count and height; then
+  the last line is clamped with an ellipsis.
+* **Shaping** with Raqm from logical-order text, a fallback face per cluster,
+  colour emoji at the bitmap font's native 109 px scaled to size (C10, C12,
+  C13); text normalised to NFC.
+
+Sizes and positions are in pixels; ``tracking`` is in thousandths of an em
+(the unit of InDesign and most type specimens).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import unicodedata
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+
+from PIL import Image, ImageDraw, ImageFont
+
+from .fonts import Face, FontLibrary, default_library
+from .shaping import Missing, Run, graphemes, itemize, strong_direction, visual_order
+
+Color = tuple[int, int, int, int]
+
+ELLIPSIS = "\u2026"
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    """How a stretch of text looks.
+
+    ``family``       font family name (bundled or installed);
+    ``size``         font size in pixels (the em);
+    ``weight``       CSS weight 100-900;
+    ``italic``       use the family's italic face;
+    ``color``        RGBA 0-255;
+    ``line_height``  leading as a multiple of ``size`` (1.2 = 120 %);
+    ``tracking``     letter spacing in 1/1000 em (not applied to cursive
+                     scripts such as Arabic, which would break joining);
+    ``transform``    ``none``, ``uppercase``, ``lowercase`` or ``capitalize``;
+    ``features``     OpenType feature tags for HarfBuzz, e.g. ``("-liga",)``;
+    ``language``     BCP 47 tag passed to the shaper (``"id"``, ``"ar"``).
+    """
+
+    family: str = "Inter"
+    size: float = 40.0
+    weight: int = 400
+    italic: bool = False
+    color: Color = (0, 0, 0, 255)
+    line_height: float = 1.2
+    tracking: float = 0.0
+    transform: str = "none"
+    features: tuple[str, ...] = ()
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of a paragraph with its own style (inline ``<b>``, ``<span>``)."""
+
+    text: str
+    style: TextStyle
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run's part that lies on one line, ready to draw.
+
+    ``x`` is the pen position from the line's left edge, ``width`` its advance;
+    ``text`` is in logical order (Raqm shapes and orders it).
+    """
+
+    text: str
+    x: float
+    width: float
+    style: TextStyle
+    face: Face
+    direction: str
+
+
+@dataclass(frozen=True)
+class Line:
+    """One laid-out line.
+
+    ``baseline`` is measured from the block's top; ``ascent``/``descent`` are
+    the largest font metrics on the line; ``x`` is the line's left offset
+    inside the block's width after alignment; ``width`` its advance width
+    (trailing spaces excluded).
+    """
+
+    segments: tuple[Segment, ...]
+    baseline: float
+    ascent: float
+    descent: float
+    x: float
+    width: float
+    text: str
+
+    @property
+    def top(self) -> float:
+        return self.baseline - self.ascent
+
+    @property
+    def bottom(self) -> float:
+        return self.baseline + self.descent
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """A laid-out paragraph.
+
+    ``width`` is the box width the text was set in (or its natural width when
+    unconstrained); ``height`` runs from the first line's ascent to the last
+    line's descent; ``size`` is the size actually used (after shrinking);
+    ``truncated`` is True when the text was clamped with an ellipsis;
+    ``missing`` lists the characters no bundled or installed font covers.
+    """
+
+    lines: tuple[Line, ...]
+    width: float
+    height: float
+    size: float
+    direction: str
+    align: str
+    truncated: bool = False
+    overflow: bool = False
+    missing: tuple[Missing, ...] = field(default_factory=tuple)
+
+    @property
+    def content_width(self) -> float:
+        return max((ln.width for ln in self.lines), default=0.0)
+
+
+# ---------------------------------------------------------------------------
+# measuring
+
+
+class _Measurer:
+    """Advance widths of shaped strings, cached (an LRU of 20,000 entries)."""
+
+    def __init__(self, library: FontLibrary):
+        self.library = library
+        self._cache: OrderedDict[tuple, float] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def font(self, face: Face, style: TextStyle) -> ImageFont.FreeTypeFont:
+        return self.library.font(face, style.size, style.weight)
+
+    def scale(self, face: Face, style: TextStyle) -> float:
+        """Factor from the loaded font's pixels to the style's pixels (1 except
+        for bitmap colour fonts)."""
+        return style.size / face.bitmap_size if face.bitmap_size else 1.0
+
+    def metrics(self, face: Face, style: TextStyle) -> tuple[float, float]:
+        ascent, descent = self.font(face, style).getmetrics()
+        s = self.scale(face, style)
+        return ascent * s, descent * s
+
+    def length(self, text: str, face: Face, style: TextStyle, direction: str) -> float:
+        if not text:
+            return 0.0
+        key = (face.path, face.bitmap_size, style.size, style.weight, style.features,
+               style.language, style.tracking, direction, text)
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+        font = self.font(face, style)
+        kw = _shape_kwargs(style, direction)
+        width = font.getlength(text, **kw) * self.scale(face, style)
+        if _tracked(style, face, text):
+            width += style.tracking / 1000 * style.size * len(graphemes(text))
+        with self._lock:
+            self._cache[key] = width
+            if len(self._cache) > 20000:
+                self._cache.popitem(last=False)
+        return width
+
+
+def _shape_kwargs(style: TextStyle, direction: str) -> dict:
+    from .fonts import raqm_available
+
+    if not raqm_available():
+        return {}
+    kw: dict = {"direction": direction}
+    if style.features:
+        kw["features"] = list(style.features)
+    if style.language:
+        kw["language"] = style.language
+    return kw
+
+
+def _tracked(style: TextStyle, face: Face, text: str) -> bool:
+    if not style.tracking or face.is_color:
+        return False
+    return strong_direction(text) != "rtl"
+
+
+_MEASURERS: dict[int, _Measurer] = {}
+
+
+def _measurer(library: FontLibrary) -> _Measurer:
+    m = _MEASURERS.get(id(library))
+    if m is None or m.library is not library:
+        m = _Measurer(library)
+        _MEASURERS[id(library)] = m
+    return m
+
+
+# ---------------------------------------------------------------------------
+# paragraph preparation
+
+
+def _transform(text: str, transform: str) -> str:
+    if transform == "uppercase":
+        return text.upper()
+    if transform == "lowercase":
+        return text.lower()
+    if transform == "capitalize":
+        return " ".join(w[:1].upper() + w[1:] for w in text.split(" "))
+    return text
+
+
+@dataclass
+class _Paragraph:
+    text: str
+    span_style: list[int]
+    styles: list[TextStyle]
+    runs: list[Run]
+    missing: list[Missing]
+    direction: str
+
+
+def _prepare(spans: list[Span], library: FontLibrary, direction: str | None) -> _Paragraph:
+    styles: list[TextStyle] = []
+    text_parts: list[str] = []
+    span_style: list[int] = []
+    for span in spans:
+        t = unicodedata.normalize("NFC", _transform(span.text, span.style.transform))
+        t = t.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+        if span.style not in styles:
+            styles.append(span.style)
+        idx = styles.index(span.style)
+        text_parts.append(t)
+        span_style.extend([idx] * len(t))
+    text = "".join(text_parts)
+    if not styles:
+        styles = [TextStyle()]
+    base = direction if direction in ("ltr", "rtl") else (strong_direction(text) or "ltr")
+    faces = [library.face(s.family, s.italic) for s in styles]
+    runs, missing = itemize(text, span_style, faces, library, base)
+    return _Paragraph(text, span_style, styles, runs, missing, base)
+
+
+# ---------------------------------------------------------------------------
+# line breaking
+
+_CJK_RANGES = (
+    (0x2E80, 0x2FFF), (0x3040, 0x30FF), (0x3100, 0x31FF), (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF),
+    (0x20000, 0x3FFFF),
+)
+_NO_BREAK_BEFORE = set("、。，．・：；？！）」』】〕〉》”’ー々ぁぃぅぇぉっゃゅょァィゥェォッャュョ,.!?:;)]}")
+
+
+def _is_cjk(ch: str) -> bool:
+    cp = ord(ch)
+    return any(lo <= cp <= hi for lo, hi in _CJK_RANGES)
+
+
+def break_opportunities(text: str) -> list[int]:
+    """Indices ``i`` where a line may end before ``text[i]`` (ascending).
+
+    After a run of spaces; after a hyphen, en dash or slash between two
+    letters or digits; before and after CJK ideographs (except before
+    closing punctuation); at a zero-width space.  A simplification of
+    UAX #14 that covers the scripts libmedia ships fonts for; mandatory
+    breaks (newlines) are handled by the caller.
+    """
+    ops: list[int] = []
+    n = len(text)
+    for i in range(1, n):
+        prev, ch = text[i - 1], text[i]
+        if prev in " \u200b" and ch != " ":
+            ops.append(i)
+        elif prev in "-\u2010\u2013/" and i >= 2 and text[i - 2].isalnum() and ch.isalnum():
+            ops.append(i)
+        elif (_is_cjk(prev) or _is_cjk(ch)) and ch not in _NO_BREAK_BEFORE and prev != " " and ch != " ":
+            ops.append(i)
+    return ops
+
+
+@dataclass
+class _Settings:
+    size: float
+    max_width: float | None
+    max_lines: int | None
+    max_height: float | None
+    align: str
+    ellipsis: bool
+
+
+def _line_segments(
+    para: _Paragraph, start: int, end: int, m: _Measurer
+) -> tuple[list[Segment], float, float, float]:
+    """Segments of text[start:end] in visual order, with width, ascent, descent."""
+    pieces: list[tuple[Run, str]] = []
+    for run in para.runs:
+        if run.end <= start or run.start >= end:
+            continue
+        s, e = max(run.start, start), min(run.end, end)
+        pieces.append((run, para.text[s:e]))
+    order = visual_order([r.level for r, _ in pieces])
+    segs: list[Segment] = []
+    x = 0.0
+    asc = desc = 0.0
+    for i in order:
+        run, t = pieces[i]
+        style = para.styles[run.style]
+        w = m.length(t, run.face, style, run.direction)
+        a, d = m.metrics(run.face, style)
+        asc, desc = max(asc, a), max(desc, d)
+        segs.append(Segment(t, x, w, style, run.face, run.direction))
+        x += w
+    if not pieces:
+        style = para.styles[0]
+        face = m.library.face(style.family, style.italic)
+        asc, desc = m.metrics(face, style)
+    return segs, x, asc, desc
+
+
+def _width(para: _Paragraph, start: int, end: int, m: _Measurer) -> float:
+    while end > start and para.text[end - 1] == " ":
+        end -= 1
+    total = 0.0
+    for run in para.runs:
+        if run.end <= start or run.start >= end:
+            continue
+        s, e = max(run.start, start), min(run.end, end)
+        total += m.length(para.text[s:e], run.face, para.styles[run.style], run.direction)
+    return total
+
+
+def _break_word(para: _Paragraph, start: int, end: int, max_width: float, m: _Measurer) -> int:
+    """Largest grapheme boundary ``b`` in (start, end) with text[start:b] fitting;
+    at least one cluster."""
+    bounds = []
+    pos = start
+    for g in graphemes(para.text[start:end]):
+        pos += len(g)
+        bounds.append(pos)
+    lo, hi = 0, len(bounds) - 1
+    best = bounds[0]
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        if _width(para, start, bounds[mid], m) <= max_width:
+            best = bounds[mid]
+            lo = mid + 1
+        else:
+            hi = mid - 1
+    return best
+
+
+def _break_lines(para: _Paragraph, max_width: float | None, m: _Measurer) -> list[tuple[int, int]]:
+    """Greedy line breaking: (start, end) index pairs, trailing spaces included."""
+    text = para.text
+    lines: list[tuple[int, int]] = []
+    para_start = 0
+    for hard in [*[i for i, c in enumerate(text) if c == "\n"], len(text)]:
+        seg_start, seg_end = para_start, hard
+        para_start = hard + 1
+        if max_width is None:
+            lines.append((seg_start, seg_end))
+            continue
+        ops = [seg_start + o for o in break_opportunities(text[seg_start:seg_end])] + [seg_end]
+        start = seg_start
+        while start < seg_end:
+            best = None
+            for op in ops:
+                if op <= start:
+                    continue
+                if _width(para, start, op, m) <= max_width + 0.01:
+                    best = op
+                else:
+                    break
+            if best is None:
+                first = next(op for op in ops if op > start)
+                best = _break_word(para, start, first, max_width, m)
+            lines.append((start, best))
+            start = best
+        if seg_start == seg_end:
+            lines.append((seg_start, seg_end))
+    return lines
+
+
+def _ellipsize(para: _Paragraph, start: int, end: int, max_width: float, m: _Measurer) -> _Paragraph:
+    """A paragraph whose text is text[:k] + "…" so that text[start:k] + "…"
+    fits ``max_width``; cuts at a word boundary when that keeps at least
+    half the line, else at a grapheme boundary."""
+    text = para.text
+    cut_candidates = []
+    pos = start
+    for g in graphemes(text[start:]):
+        pos += len(g)
+        cut_candidates.append(pos)
+    best = start
+    for k in cut_candidates:
+        trial = _with_text(para, text[:k].rstrip(" ,;:.-\u2013\u2014") + ELLIPSIS, m)
+        if _width(trial, start, len(trial.text), m) <= max_width:
+            best = k
+        else:
+            break
+    line_len = best - start
+    space = text.rfind(" ", start, best + 1)
+    if space > start and (space - start) >= line_len / 2 and best < len(text) and text[best] != " ":
+        best = space
+    return _with_text(para, text[:best].rstrip(" ,;:.-\u2013\u2014") + ELLIPSIS, m)
+
+
+def _with_text(para: _Paragraph, text: str, m: _Measurer) -> _Paragraph:
+    """The paragraph re-itemised over a new text (a prefix + ellipsis)."""
+    span_style = para.span_style[: len(text)]
+    if len(span_style) < len(text):
+        span_style = span_style + [span_style[-1] if span_style else 0] * (len(text) - len(span_style))
+    faces = [m.library.face(s.family, s.italic) for s in para.styles]
+    runs, missing = itemize(text, span_style, faces, m.library, para.direction)
+    return _Paragraph(text, span_style, para.styles, runs, missing, para.direction)
+
+
+def _set(para: _Paragraph, st: _Settings, m: _Measurer) -> TextBlock:
+    breaks = _break_lines(para, st.max_width, m)
+    truncated = False
+    leading = st.size * para.styles[0].line_height
+
+    def fits_height(n: int, asc: float, desc: float) -> bool:
+        if st.max_height is None:
+            return True
+        return asc + (n - 1) * leading + desc <= st.max_height + 0.5
+
+    limit = len(breaks)
+    if st.max_lines is not None:
+        limit = min(limit, st.max_lines)
+    if st.max_height is not None:
+        a0, d0 = _line_segments(para, *breaks[0], m)[2:]
+        while limit > 1 and not fits_height(limit, a0, d0):
+            limit -= 1
+    if limit < len(breaks):
+        truncated = True
+        if st.ellipsis and st.max_width is not None:
+            start, _ = breaks[limit - 1]
+            para = _ellipsize(para, start, len(para.text), st.max_width, m)
+            breaks = _break_lines(para, st.max_width, m)[:limit]
+        else:
+            breaks = breaks[:limit]
+
+    lines: list[Line] = []
+    baseline = 0.0
+    for i, (s, e) in enumerate(breaks):
+        e_trim = e
+        while e_trim > s and para.text[e_trim - 1] in " \n":
+            e_trim -= 1
+        segs, w, asc, desc = _line_segments(para, s, e_trim, m)
+        if i == 0:
+            baseline = asc
+        else:
+            baseline += leading
+        lines.append(Line(tuple(segs), baseline, asc, desc, 0.0, w, para.text[s:e_trim]))
+    height = (lines[-1].baseline + lines[-1].descent) if lines else 0.0
+    natural = max((ln.width for ln in lines), default=0.0)
+    box_w = st.max_width if st.max_width is not None else natural
+    align = st.align
+    if align in ("start", "end"):
+        rtl = para.direction == "rtl"
+        align = {("start", False): "left", ("start", True): "right",
+                 ("end", False): "right", ("end", True): "left"}[(align, rtl)]
+    placed = []
+    for ln in lines:
+        if align == "center":
+            x = (box_w - ln.width) / 2
+        elif align == "right":
+            x = box_w - ln.width
+        else:
+            x = 0.0
+        placed.append(replace(ln, x=x))
+    overflow = natural > box_w + 0.5 or (st.max_height is not None and height > st.max_height + 0.5)
+    return TextBlock(tuple(placed), box_w, height, st.size, para.direction, align,
+                     truncated, overflow, tuple(para.missing))
+
+
+def _scaled(spans: list[Span], factor: float) -> list[Span]:
+    return [Span(s.text, replace(s.style, size=s.style.size * factor)) for s in spans]
+
+
+def layout_text(
+    spans: list[Span],
+    max_width: float | None = None,
+    *,
+    max_lines: int | None = None,
+    max_height: float | None = None,
+    align: str = "start",
+    fit: str = "none",
+    min_size: float | None = None,
+    ellipsis: bool = True,
+    direction: str | None = None,
+    library: FontLibrary | None = None,
+) -> TextBlock:
+    """Lay out a paragraph of styled spans.
+
+    ``max_width``   box width in px; None sets the text on one line per
+                    hard line break (natural width);
+    ``max_lines``   clamp to this many lines;
+    ``max_height``  clamp to lines that fit this height in px;
+    ``align``       ``start`` (left, or right for right-to-left text), ``end``,
+                    ``left``, ``center``, ``right``;
+    ``fit``         ``shrink``: reduce the size (down to ``min_size`` px)
+                    until the text fits without clamping; ``none``: keep it;
+    ``ellipsis``    end a clamped text with "…";
+    ``direction``   ``ltr``/``rtl`` to force; None takes it from the text.
+
+    Raises :class:`libmedia.errors.FontError` for an unknown family.
+    Characters no font covers are listed in ``TextBlock.missing``.
+    """
+    library = library or default_library()
+    m = _measurer(library)
+    base_size = spans[0].style.size if spans else TextStyle().size
+
+    def attempt(size: float, allow_truncate: bool) -> TextBlock:
+        sp = _scaled(spans, size / base_size) if size != base_size else spans
+        para = _prepare(sp, library, direction)
+        st = _Settings(size, max_width, max_lines, max_height, align, ellipsis and allow_truncate)
+        return _set(para, st, m)
+
+    if fit != "shrink" or not spans:
+        return attempt(base_size, True)
+    floor = min(min_size or base_size * 0.5, base_size)
+    block = attempt(base_size, False)
+    if not block.truncated and not block.overflow:
+        return block
+    best = attempt(floor, False)
+    if best.truncated or best.overflow:
+        return attempt(floor, True)
+    # Largest size in quarter pixels that fits: fitting is monotonic in size
+    # for a fixed box, so bisect between the floor (fits) and the base (does not).
+    lo, hi = math.ceil(floor * 4), math.floor(base_size * 4)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        trial = attempt(mid / 4, False)
+        if trial.truncated or trial.overflow:
+            hi = mid
+        else:
+            lo, best = mid, trial
+    return best
+
+
+# ---------------------------------------------------------------------------
+# drawing
+
+
+def draw_text_block(
+    image: Image.Image,
+    block: TextBlock,
+    origin: tuple[float, float],
+    library: FontLibrary | None = None,
+) -> None:
+    """Draw ``block`` onto ``image`` (mode RGBA) with its top-left at ``origin`` (px).
+
+    Each segment is drawn at its baseline with Pillow's ``ls`` anchor (left,
+    baseline); colour emoji are drawn at 109 px and scaled to size with
+    Lanczos resampling.  Positions are rounded to whole pixels only at the
+    very end, so baselines stay evenly spaced.
+    """
+    library = library or default_library()
+    m = _measurer(library)
+    draw = ImageDraw.Draw(image)
+    ox, oy = origin
+    for line in block.lines:
+        by = oy + line.baseline
+        for seg in line.segments:
+            x = ox + line.x + seg.x
+            if seg.face.is_color:
+                _draw_emoji(image, seg, x, by, m)
+                continue
+            font = m.font(seg.face, seg.style)
+            kw = _shape_kwargs(seg.style, seg.direction)
+            if _tracked(seg.style, seg.face, seg.text):
+                track = seg.style.tracking / 1000 * seg.style.size
+                pen = x
+                for g in graphemes(seg.text):
+                    draw.text((pen, by), g, font=font, fill=seg.style.color, anchor="ls", **kw)
+                    pen += font.getlength(g, **kw) + track
+            else:
+                draw.text((x, by), seg.text, font=font, fill=seg.style.color, anchor="ls", **kw)
+
+
+_EMOJI_CACHE: OrderedDict[tuple, Image.Image] = OrderedDict()
+_EMOJI_LOCK = threading.Lock()
+
+
+def _draw_emoji(image: Image.Image, seg: Segment, x: float, baseline: float, m: _Measurer) -> None:
+    font = m.font(seg.face, seg.style)
+    scale = m.scale(seg.face, seg.style)
+    key = (seg.face.path, seg.text, round(scale, 4))
+    with _EMOJI_LOCK:
+        tile = _EMOJI_CACHE.get(key)
+    ascent, descent = font.getmetrics()
+    if tile is None:
+        w = math.ceil(font.getlength(seg.text, **_shape_kwargs(seg.style, seg.direction))) + 4
+        h = ascent + descent + 4
+        big = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+        ImageDraw.Draw(big).text((2, 2 + ascent), seg.text, font=font, anchor="ls",
+                                 embedded_color=True, **_shape_kwargs(seg.style, seg.direction))
+        size = (max(1, round(w * scale)), max(1, round(h * scale)))
+        tile = big.resize(size, Image.Resampling.LANCZOS)
+        with _EMOJI_LOCK:
+            _EMOJI_CACHE[key] = tile
+            if len(_EMOJI_CACHE) > 512:
+                _EMOJI_CACHE.popitem(last=False)
+    top = baseline - (2 + ascent) * scale
+    left = x - 2 * scale
+    image.alpha_composite(tile, (round(left), round(top))) if _inside(image, tile, left, top) else \
+        image.paste(tile, (round(left), round(top)), tile)
+
+
+def _inside(image: Image.Image, tile: Image.Image, left: float, top: float) -> bool:
+    return left >= 0 and top >= 0 and left + tile.width <= image.width and top + tile.height <= image.height
