@@ -85,12 +85,12 @@ def record_fields(record: Record, brand: Brand) -> dict[str, Any]:
     authors = record.lists.get("author_display") or record.lists.get("author")
     if authors is None:
         authors = [a.strip() for a in fields.get("author", "").split(";") if a.strip()]
-    fields.setdefault("authors", list(authors))
+    fields["authors"] = list(authors)
     subjects = record.lists.get("subject")
     if subjects is None:
         subjects = [s.strip() for s in fields.get("subject", "").split(";") if s.strip()]
-    fields.setdefault("subjects", list(subjects))
-    fields.setdefault("catalog_url", brand.catalog_link(record.fields))
+    fields["subjects"] = list(subjects)
+    fields["catalog_url"] = brand.catalog_link(record.fields)
     return fields
 
 

@@ -125,6 +125,7 @@ class FontLibrary:
         self._fallback: list[str] = []
         self._system_index: dict[str, dict[bool, Face]] | None = None
         self._coverage: dict[Path, frozenset[int]] = {}
+        self._vmetrics: dict[Path, tuple[float, float]] = {}
         self._load_catalogue()
         for d in self.extra_dirs:
             self._index_dir(d, self._families)
@@ -238,6 +239,19 @@ class FontLibrary:
         cov = self.coverage(face)
         return all(ord(ch) in cov or _ignorable(ch) for ch in text)
 
+    def vertical_metrics(self, face: Face) -> tuple[float, float]:
+        """(ascent, descent) of ``face`` in ems, both positive: the larger of the
+        ``hhea`` line metrics and the OS/2 ``usWinAscent``/``usWinDescent``
+        clipping metrics, which the OpenType specification defines to enclose
+        every glyph's outline.  Line boxes built from these contain the ink of
+        accented capitals and descenders (case C01)."""
+        with self._lock:
+            vm = self._vmetrics.get(face.path)
+            if vm is None:
+                vm = _read_vmetrics(face.path)
+                self._vmetrics[face.path] = vm
+            return vm
+
     # -- loading -----------------------------------------------------------
 
     def font(self, face: Face, size_px: float, weight: int = 400) -> ImageFont.FreeTypeFont:
@@ -269,6 +283,23 @@ def _read_cmap(path: Path) -> frozenset[int]:
             cmap = tt.getBestCmap() or {}
             return frozenset(cmap)
     except Exception as exc:  # a broken or unsupported file
+        raise FontError(f"cannot read the font file {path}: {exc}") from exc
+
+
+def _read_vmetrics(path: Path) -> tuple[float, float]:
+    from fontTools.ttLib import TTFont
+
+    try:
+        with TTFont(str(path), lazy=True, fontNumber=0) as tt:
+            upm = tt["head"].unitsPerEm
+            hhea = tt["hhea"]
+            ascent, descent = hhea.ascent, -hhea.descent
+            if "OS/2" in tt:
+                os2 = tt["OS/2"]
+                ascent = max(ascent, os2.usWinAscent)
+                descent = max(descent, os2.usWinDescent)
+            return ascent / upm, descent / upm
+    except Exception as exc:
         raise FontError(f"cannot read the font file {path}: {exc}") from exc
 
 

@@ -170,9 +170,15 @@ class _Measurer:
         return style.size / face.bitmap_size if face.bitmap_size else 1.0
 
     def metrics(self, face: Face, style: TextStyle) -> tuple[float, float]:
-        ascent, descent = self.font(face, style).getmetrics()
-        s = self.scale(face, style)
-        return ascent * s, descent * s
+        """(ascent, descent) in px at the style's size (see
+        :meth:`FontLibrary.vertical_metrics`); bitmap colour fonts use their
+        strike's metrics, scaled."""
+        if face.bitmap_size:
+            ascent, descent = self.font(face, style).getmetrics()
+            s = self.scale(face, style)
+            return ascent * s, descent * s
+        a, d = self.library.vertical_metrics(face)
+        return a * style.size, d * style.size
 
     def length(self, text: str, face: Face, style: TextStyle, direction: str) -> float:
         if not text:
