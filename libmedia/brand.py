@@ -36,7 +36,8 @@ class Brand:
     ``types``   role -> dict of text style keys (family, weight, size in px,
                 italic, line_height, tracking in 1/1000 em, transform, color);
     ``logo``    absolute path of the logo image, or None;
-    ``catalog_url`` a pattern with ``{isbn}``, ``{id}``... placeholders, or "".
+    ``catalog_url`` patterns with ``{isbn}``, ``{id}``... placeholders; the
+                first one whose placeholders a record fills is used.
     """
 
     name: str
@@ -45,7 +46,7 @@ class Brand:
     website: str
     instagram: str
     language: str
-    catalog_url: str
+    catalog_url: tuple[str, ...]
     hashtags: tuple[str, ...]
     colors: dict[str, tuple[int, int, int, int]]
     types: dict[str, dict]
@@ -67,30 +68,32 @@ class Brand:
             "language": self.language,
             "hashtags": list(self.hashtags),
             "colors": dict(self.hex_colors),
-            "catalog_url": self.catalog_url,
+            "catalog_url": list(self.catalog_url),
         }
 
     def catalog_link(self, fields: dict[str, str]) -> str:
-        """The catalogue URL for a record, or "" when the pattern is empty or
-        the record lacks a value the pattern needs."""
-        if not self.catalog_url:
-            return ""
+        """The catalogue URL for a record: the first pattern whose placeholders
+        the record fills (values percent-encoded, ISBN hyphens dropped), or ""
+        when there is none."""
         import re
         from urllib.parse import quote
 
-        missing = False
+        for pattern in self.catalog_url:
+            missing = False
 
-        def sub(m: re.Match) -> str:
-            nonlocal missing
-            value = fields.get(m.group(1), "")
-            if not value:
-                missing = True
-            if m.group(1) == "isbn":
-                value = value.replace("-", "")
-            return quote(value, safe="")
+            def sub(m: re.Match) -> str:
+                nonlocal missing
+                value = str(fields.get(m.group(1), "")).strip()
+                if not value:
+                    missing = True
+                if m.group(1) == "isbn":
+                    value = value.replace("-", "")
+                return quote(value, safe="")
 
-        url = re.sub(r"\{(\w+)\}", sub, self.catalog_url)
-        return "" if missing else url
+            url = re.sub(r"\{(\w+)\}", sub, pattern)
+            if not missing:
+                return url
+        return ""
 
 
 def _merge(base: dict, over: dict) -> dict:
@@ -171,9 +174,25 @@ def load_brand(path: str | Path | None = None) -> Brand:
     return Brand(
         name=str(lib.get("name", "")), short_name=str(lib.get("short_name", "")), logo=logo,
         website=str(lib.get("website", "")), instagram=str(lib.get("instagram", "")).lstrip("@"),
-        language=language, catalog_url=str(lib.get("catalog_url", "")), hashtags=hashtags,
+        language=language, catalog_url=_patterns(lib.get("catalog_url", ""), where), hashtags=hashtags,
         colors=colors, types=types, path=kit_path, hex_colors=hexes,
     )
+
+
+def _patterns(value, where: str) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else [value]
+    out = []
+    for item in items:
+        text = str(item).strip()
+        if not text:
+            continue
+        if not text.startswith(("http://", "https://")):
+            raise BrandError(f"catalog_url {text!r} is not a web address",
+                             Location(file=where, field="library.catalog_url"),
+                             hint="start it with https:// and put {isbn} or {id} where the record's "
+                                  "value goes")
+        out.append(text)
+    return tuple(out)
 
 
 def _check_keys(user: dict, path: Path) -> None:
