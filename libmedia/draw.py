@@ -257,13 +257,19 @@ def paint_qr(canvas: Canvas, node: LaidOut) -> None:
 def placeholder_cover(size: tuple[int, int], title: str, author: str, label: str,
                       canvas: Canvas) -> Image.Image:
     """A designed typographic stand-in for a missing cover: the title and author
-    set on the brand's primary colour, with a thin accent rule, in the
-    proportions of the box.  Returns an RGBA image of ``size`` px."""
+    set on a brand colour (``colors.cover``, else ``accent``: templates put
+    covers on the primary colour, so the stand-in must not melt into it), in
+    ink or white, whichever contrasts more (WCAG 2 relative luminance), with a
+    rule in the primary colour.  Returns an RGBA image of ``size`` px."""
     w, h = size
-    primary = canvas.colors.get("primary", (31, 78, 121, 255))
-    on = canvas.colors.get("on_primary", (255, 255, 255, 255))
-    accent = canvas.colors.get("accent", (224, 165, 38, 255))
-    img = Image.new("RGBA", size, primary)
+    ink = canvas.colors.get("ink", (27, 31, 59, 255))
+    base = canvas.colors.get("cover") or canvas.colors.get("accent", (224, 165, 38, 255))
+    white = (255, 255, 255, 255)
+    on = ink if contrast(base, ink) >= contrast(base, white) else white
+    accent = canvas.colors.get("primary", (31, 78, 121, 255))
+    if contrast(base, accent) < 1.5:
+        accent = on
+    img = Image.new("RGBA", size, base)
     d = ImageDraw.Draw(img)
     m = max(8, round(w * 0.1))
     # A frame line inset from the edge, like a cloth binding's blind stamp.
@@ -293,6 +299,21 @@ def placeholder_cover(size: tuple[int, int], title: str, author: str, label: str
         lab = layout_text([Span(label, lab_style)], inner_w, max_lines=1, library=canvas.library)
         draw_text_block(img, lab, (m, h - m - lab.height), canvas.library)
     return img
+
+
+def _luminance(c) -> float:
+    def lin(v: int) -> float:
+        v = v / 255
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (lin(x) for x in c[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a, b) -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21)."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
 
 
 PAINTERS: dict[str, Painter] = {

@@ -19,7 +19,7 @@ Images are measured from their intrinsic aspect ratio, so
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from stretchable import Node, Style
@@ -302,7 +302,8 @@ def _text_measure(el: Element, ctx: _Ctx):
         else:
             av = available.width
             if av.scale == AvailableSpace.MIN_CONTENT:
-                width = _min_content_width(spans, ctx)
+                floor = a.get("min-size") if a.get("fit") == "shrink" else None
+                width = _min_content_width(spans, ctx, floor)
             else:
                 width = _avail(av)
         block = layout_text(spans, width, max_lines=a.get("max-lines"), align=a.get("align", "start"),
@@ -322,13 +323,17 @@ def _dir(a) -> str | None:
     return None if d == "auto" else d
 
 
-def _min_content_width(spans: list[Span], ctx: _Ctx) -> float:
+def _min_content_width(spans: list[Span], ctx: _Ctx, size: float | None = None) -> float:
+    """The widest word, at ``size`` px when given (the floor of a text that
+    shrinks to fit), else at the text's own size: the narrowest box the text
+    can be set in without breaking a word (CSS min-content)."""
     words = " ".join(s.text for s in spans).split()
     if not words:
         return 0.0
-    longest = max(words, key=len)
-    b = layout_text([Span(longest, spans[0].style)], None, library=ctx.library)
-    return b.content_width
+    style = spans[0].style
+    if size is not None:
+        style = replace(style, size=min(size, style.size))
+    return max(layout_text([Span(w, style)], None, library=ctx.library).content_width for w in words)
 
 
 def _image_measure(el: Element, ctx: _Ctx):

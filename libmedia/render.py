@@ -97,12 +97,16 @@ def record_fields(record: Record, brand: Brand) -> dict[str, Any]:
 def build_context(inp: RenderInput) -> dict[str, Any]:
     """Stage 1: the Jinja context for one render.
 
+    Fields the template declares in ``template.toml`` are "" when the data
+    has no such column; any other missing field is an error naming it.
     Keys: the template's ``record_name`` (e.g. ``book``) and ``record`` for the
     first record, ``records`` for all, ``brand``, ``format``, ``lang`` and
     ``t(key)`` for interface texts in the brand's language.
     """
+    declared = {name: "" for name in inp.template.fields}
     views = [
-        RecordView(record_fields(r, inp.brand), r.row or None, inp.columns, inp.source, r.lists)
+        RecordView({**declared, **record_fields(r, inp.brand)}, r.row or None, inp.columns,
+                   inp.source, r.lists)
         for r in inp.records
     ]
     lang = inp.brand.language

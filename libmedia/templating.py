@@ -350,15 +350,18 @@ def title_parts(title: str) -> dict[str, str]:
         main, sub = t[: m.start()].strip(), t[m.end():].strip()
     else:
         words = t.split(" ")
-        caps = 0
+        caps = upper_words = 0
         for w in words:
             letters = [ch for ch in w if ch.isalpha()]
-            if letters and all(ch.isupper() for ch in letters):
+            if not letters:  # numbers and marks go with the words around them
                 caps += 1
+            elif all(ch.isupper() for ch in letters):
+                caps += 1
+                upper_words += 1
             else:
                 break
         rest = words[caps:]
-        if caps >= 2 and rest and rest[0][:1].islower():
+        if upper_words >= 2 and rest and rest[0][:1].islower():
             main, sub = " ".join(words[:caps]), " ".join(rest)
     if sub:
         sub = sub[:1].upper() + sub[1:]

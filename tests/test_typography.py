@@ -89,8 +89,10 @@ def test_c14_baselines_evenly_spaced(cases):
 def test_c02_no_line_wider_than_box_and_no_mid_word_breaks(cases, width):
     rows = _rows(cases / "C02_long_titles_wrap.csv")
     style = TextStyle(family="Plus Jakarta Sans", size=64, weight=800, line_height=1.1)
+    from libmedia.typography.text import smart_quotes
+
     for row in rows:
-        title = row["title"]
+        title = smart_quotes(row["title"])
         block = layout_text([Span(title, style)], width)
         pos = 0
         for line in block.lines:
@@ -310,3 +312,18 @@ def test_font_library_reads_coverage():
     lib = FontLibrary()
     assert lib.covers(lib.face("Noto Sans Arabic"), "\u0627\u0644")
     assert not lib.covers(lib.face("Inter"), "\u0627")
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ('"Surely You\'re Joking, Mr. Feynman!"', "\u201cSurely You\u2019re Joking, Mr. Feynman!\u201d"),
+    ("Charlotte's Web", "Charlotte\u2019s Web"),
+    ("the '90s", "the \u201990s"),
+    ("5'10\"", "5'10\""),
+    ("('kutipan')", "(\u2018kutipan\u2019)"),
+])
+def test_smart_quotes(raw, expected):
+    from libmedia.typography.text import smart_quotes
+
+    assert smart_quotes(raw) == expected
+    block = layout_text([Span(raw, TextStyle(family="Inter", size=30))], None)
+    assert block.lines[0].text == expected

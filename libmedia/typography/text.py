@@ -57,7 +57,8 @@ class TextStyle:
                      scripts such as Arabic, which would break joining);
     ``transform``    ``none``, ``uppercase``, ``lowercase`` or ``capitalize``;
     ``features``     OpenType feature tags for HarfBuzz, e.g. ``("-liga",)``;
-    ``language``     BCP 47 tag passed to the shaper (``"id"``, ``"ar"``).
+    ``language``     BCP 47 tag passed to the shaper (``"id"``, ``"ar"``);
+    ``smart_quotes`` set straight quotes as typographic ones (“ ” ‘ ’).
     """
 
     family: str = "Inter"
@@ -70,6 +71,7 @@ class TextStyle:
     transform: str = "none"
     features: tuple[str, ...] = ()
     language: str | None = None
+    smart_quotes: bool = True
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,7 @@ class TextBlock:
     unconstrained); ``height`` runs from the first line's ascent to the last
     line's descent; ``size`` is the size actually used (after shrinking);
     ``truncated`` is True when the text was clamped with an ellipsis;
+    ``broken_words`` when a word wider than the box had to be broken;
     ``missing`` lists the characters no bundled or installed font covers.
     """
 
@@ -143,6 +146,7 @@ class TextBlock:
     truncated: bool = False
     overflow: bool = False
     missing: tuple[Missing, ...] = field(default_factory=tuple)
+    broken_words: bool = False
 
     @property
     def content_width(self) -> float:
@@ -236,6 +240,36 @@ def _measurer(library: FontLibrary) -> _Measurer:
 # paragraph preparation
 
 
+_OPENING_CONTEXT = set(" \t\n([{\u2014\u2013-/\u00a0")
+
+
+def smart_quotes(text: str) -> str:
+    """Straight quotes to typographic ones: ``"buku"`` -> “buku”, ``You're`` -> You’re.
+
+    A quote at the start or after a space or opening bracket opens (“ ‘),
+    anything else closes (” ’); an apostrophe between letters, or before the
+    digits of an elided year (’90s), is ’.  Quotes
+    right after a digit are left alone (feet and inches, ``5'10"``).
+    """
+    if "'" not in text and '"' not in text:
+        return text
+    out = []
+    for i, ch in enumerate(text):
+        prev = text[i - 1] if i else " "
+        if ch not in "'\"" or prev.isdigit():
+            out.append(ch)
+            continue
+        opening = prev in _OPENING_CONTEXT or prev in "\u201c\u2018"
+        nxt = text[i + 1] if i + 1 < len(text) else " "
+        if ch == "'" and opening and nxt.isdigit():  # elided century: ’90s
+            opening = False
+        if ch == '"':
+            out.append("\u201c" if opening else "\u201d")
+        else:
+            out.append("\u2018" if opening else "\u2019")
+    return "".join(out)
+
+
 def _transform(text: str, transform: str) -> str:
     if transform == "uppercase":
         return text.upper()
@@ -262,6 +296,8 @@ def _prepare(spans: list[Span], library: FontLibrary, direction: str | None) -> 
     span_style: list[int] = []
     for span in spans:
         t = unicodedata.normalize("NFC", _transform(span.text, span.style.transform))
+        if span.style.smart_quotes:
+            t = smart_quotes(t)
         t = t.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
         if span.style not in styles:
             styles.append(span.style)
@@ -386,8 +422,10 @@ def _break_word(para: _Paragraph, start: int, end: int, max_width: float, m: _Me
     return best
 
 
-def _break_lines(para: _Paragraph, max_width: float | None, m: _Measurer) -> list[tuple[int, int]]:
-    """Greedy line breaking: (start, end) index pairs, trailing spaces included."""
+def _break_lines(para: _Paragraph, max_width: float | None, m: _Measurer,
+                 broken: list[bool] | None = None) -> list[tuple[int, int]]:
+    """Greedy line breaking: (start, end) index pairs, trailing spaces included.
+    Appends True to ``broken`` when a word had to be broken inside."""
     text = para.text
     lines: list[tuple[int, int]] = []
     para_start = 0
@@ -411,6 +449,8 @@ def _break_lines(para: _Paragraph, max_width: float | None, m: _Measurer) -> lis
             if best is None:
                 first = next(op for op in ops if op > start)
                 best = _break_word(para, start, first, max_width, m)
+                if broken is not None and best < first:
+                    broken.append(True)
             lines.append((start, best))
             start = best
         if seg_start == seg_end:
@@ -453,7 +493,8 @@ def _with_text(para: _Paragraph, text: str, m: _Measurer) -> _Paragraph:
 
 
 def _set(para: _Paragraph, st: _Settings, m: _Measurer) -> TextBlock:
-    breaks = _break_lines(para, st.max_width, m)
+    broken: list[bool] = []
+    breaks = _break_lines(para, st.max_width, m, broken)
     truncated = False
     leading = st.size * para.styles[0].line_height
 
@@ -509,7 +550,7 @@ def _set(para: _Paragraph, st: _Settings, m: _Measurer) -> TextBlock:
         placed.append(replace(ln, x=x))
     overflow = natural > box_w + 0.5 or (st.max_height is not None and height > st.max_height + 0.5)
     return TextBlock(tuple(placed), box_w, height, st.size, para.direction, align,
-                     truncated, overflow, tuple(para.missing))
+                     truncated, overflow, tuple(para.missing), bool(broken))
 
 
 def _scaled(spans: list[Span], factor: float) -> list[Span]:
@@ -538,7 +579,8 @@ def layout_text(
     ``align``       ``start`` (left, or right for right-to-left text), ``end``,
                     ``left``, ``center``, ``right``;
     ``fit``         ``shrink``: reduce the size (down to ``min_size`` px)
-                    until the text fits without clamping; ``none``: keep it;
+                    until the text fits without clamping or breaking a word
+                    inside; ``none``: keep it;
     ``ellipsis``    end a clamped text with "…";
     ``direction``   ``ltr``/``rtl`` to force; None takes it from the text.
 
@@ -558,11 +600,14 @@ def layout_text(
     if fit != "shrink" or not spans:
         return attempt(base_size, True)
     floor = min(min_size or base_size * 0.5, base_size)
+    def fits(b: TextBlock) -> bool:
+        return not (b.truncated or b.overflow or b.broken_words)
+
     block = attempt(base_size, False)
-    if not block.truncated and not block.overflow:
+    if fits(block):
         return block
     best = attempt(floor, False)
-    if best.truncated or best.overflow:
+    if not fits(best):
         return attempt(floor, True)
     # Largest size in quarter pixels that fits: fitting is monotonic in size
     # for a fixed box, so bisect between the floor (fits) and the base (does not).
@@ -570,7 +615,7 @@ def layout_text(
     while hi - lo > 1:
         mid = (lo + hi) // 2
         trial = attempt(mid / 4, False)
-        if trial.truncated or trial.overflow:
+        if not fits(trial):
             hi = mid
         else:
             lo, best = mid, trial

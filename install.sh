@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Set libmedia up in .venv/ and render the bundled sample week into out/.
+#
+#   bash install.sh            # install, then render samples/koleksi-baru.csv
+#   bash install.sh --no-render
+#
+# Needs Python 3.11 or newer.  Arabic and other complex scripts are shaped by
+# Raqm, which Pillow loads together with the system's FriBiDi library: on
+# Debian/Ubuntu that is the package libfribidi0, installed here when this
+# script may (as root, or with sudo that needs no password).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PYTHON=${PYTHON:-python3}
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "libmedia needs Python 3.11 or newer; found: $("$PYTHON" --version 2>&1)" >&2
+  exit 1
+fi
+
+have_fribidi() { ldconfig -p 2>/dev/null | grep -q 'libfribidi\.so\.0'; }
+if ! have_fribidi && command -v apt-get >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else SUDO=none; fi
+  if [ "$SUDO" != none ]; then
+    echo "Installing libfribidi0 (text shaping for Arabic and other scripts)..."
+    $SUDO apt-get install -y -qq libfribidi0 >/dev/null 2>&1 \
+      || { $SUDO apt-get update -qq >/dev/null 2>&1 && $SUDO apt-get install -y -qq libfribidi0 >/dev/null 2>&1; } \
+      || echo "Could not install libfribidi0; libmedia will say what is missing." >&2
+  else
+    echo "Note: run 'sudo apt-get install libfribidi0' for Arabic and other complex scripts." >&2
+  fi
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+
+if [ "${1:-}" != "--no-render" ]; then
+  .venv/bin/libmedia batch new-book samples/koleksi-baru.csv --format all --out out
+  echo
+  echo "Done: the posts are in out/ (open out/manifest.json for the report)."
+fi

@@ -1,0 +1,194 @@
+"""The new-book template on real records: structure of the laid-out frame and
+reference images per format.
+
+Structural checks: every box inside the canvas (and the story's safe zone for
+text), no text line wider than its box, text blocks inside their boxes, the
+title never over the cover.  Reference images compare with a tolerance and
+write actual / expected / diff images to ``tests/_failures/`` on failure.
+Set ``LIBMEDIA_UPDATE_REFERENCES=1`` to rewrite the references after an
+intended change (and look at them before committing).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops
+
+from libmedia.brand import load_brand
+from libmedia.formats import get_format
+from libmedia.layout import Frame
+from libmedia.render import RenderInput, render, sample_records
+from libmedia.sources import read_records
+from libmedia.templating import load_template
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCES = Path(__file__).parent / "reference"
+FAILURES = Path(__file__).parent / "_failures"
+TEMPLATE = ROOT / "templates" / "new-book"
+FORMATS = ["instagram-portrait", "instagram-square", "instagram-story"]
+
+
+@pytest.fixture(scope="module")
+def template():
+    return load_template(TEMPLATE)
+
+
+def dirs(path: Path) -> list[Path]:
+    return [path.parent, path.parent / "covers"]
+
+
+def check_structure(frame: Frame, fmt) -> None:
+    canvas = frame.root.box
+    top, right, bottom, left = fmt.safe
+    for node in frame.root.walk():
+        el = node.element
+        assert canvas.contains(node.box), (el.path, node.box)
+        if el.tag != "text" or node.text is None:
+            continue
+        block = node.text
+        assert block.height <= node.content.h + 1.0, (el.path, block.height, node.content.h)
+        for line in block.lines:
+            assert line.width <= node.content.w + 0.5, (el.path, line.text, line.width, node.content.w)
+            assert line.x >= -0.5 and line.x + line.width <= node.content.w + 0.5
+        if fmt.safe != (0, 0, 0, 0):
+            assert node.box.y >= top - 0.5 and node.box.bottom <= fmt.height - bottom + 0.5, el.path
+    covers = [n for n in frame.find("image") if n.element.get("placeholder-title") is not None]
+    titles = [n for n in frame.find("text") if n.element.get("role") == "title"]
+    for c in covers:
+        for t in titles:
+            overlap_x = min(c.box.right, t.box.right) - max(c.box.x, t.box.x)
+            overlap_y = min(c.box.bottom, t.box.bottom) - max(c.box.y, t.box.y)
+            assert overlap_x <= 0 or overlap_y <= 0, "title drawn over the cover"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_sample_structure(template, fmt):
+    f = get_format(fmt)
+    r = render(RenderInput(template, sample_records(template), f, load_brand(), search_dirs=[template.path]))
+    assert r.image.size == f.size and r.image.mode == "RGBA"
+    check_structure(r.frame, f)
+    assert not r.warnings
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_bundled_samples_structure(template, fmt):
+    path = ROOT / "samples" / "koleksi-baru.csv"
+    data = read_records(path)
+    brand = load_brand(ROOT / "samples" / "libmedia.toml")
+    f = get_format(fmt)
+    for rec in data.records:
+        r = render(RenderInput(template, [rec], f, brand, search_dirs=dirs(path), source=str(path)))
+        check_structure(r.frame, f)
+        qrs = r.frame.find("qr")
+        assert len(qrs) == 1, "every sample record has a catalogue link"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_slims_export_structure(template, realdata, fmt):
+    path = realdata / "slims" / "slims_sample_biblio.csv"
+    data = read_records(path)
+    f = get_format(fmt)
+    for rec in data.records:
+        r = render(RenderInput(template, [rec], f, load_brand(), search_dirs=dirs(path), source=str(path)))
+        check_structure(r.frame, f)
+        assert not any(w.code == "placeholder" for w in r.warnings), rec.fields.get("cover")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_long_titles_structure(template, cases, fmt):
+    data = read_records(cases / "C02_long_titles_wrap.csv")
+    f = get_format(fmt)
+    for rec in data.records:
+        r = render(RenderInput(template, [rec], f, load_brand(), source="C02"))
+        check_structure(r.frame, f)
+        title = next(n for n in r.frame.find("text") if n.element.get("role") == "title")
+        assert title.text.size >= 40
+
+
+def test_missing_cover_becomes_designed_placeholder(template):
+    rec = sample_records(template)[0]
+    rec.fields["cover"] = "covers/does-not-exist.jpg"
+    r = render(RenderInput(template, [rec], get_format("instagram-portrait"), load_brand()))
+    warning = next(w for w in r.warnings if w.code == "placeholder")
+    assert "does-not-exist.jpg" in warning.message
+    cover = next(n for n in r.frame.find("image") if n.element.get("placeholder-title"))
+    crop = r.image.crop((int(cover.box.x), int(cover.box.y), int(cover.box.right), int(cover.box.bottom)))
+    accent = load_brand().colors["accent"][:3]
+    assert crop.convert("RGB").getpixel((crop.width // 2, crop.height - 20)) == accent
+    # the title is set on it in ink: dark pixels inside the cover area
+    dark = sum(1 for p in crop.convert("L").get_flattened_data() if p < 80)
+    assert dark > 500
+
+
+def test_render_is_deterministic(template):
+    f = get_format("instagram-portrait")
+    a = render(RenderInput(template, sample_records(template), f, load_brand(), search_dirs=[template.path]))
+    b = render(RenderInput(template, sample_records(template), f, load_brand(), search_dirs=[template.path]))
+    assert a.image.tobytes() == b.image.tobytes()
+
+
+# -- reference images ----------------------------------------------------------------
+
+
+def compare(actual: Image.Image, name: str, mean_tolerance: float = 1.5, share_tolerance: float = 0.01):
+    """Compare with ``tests/reference/NAME.png``: the mean absolute difference
+    (0-255) must be under ``mean_tolerance`` and the share of pixels differing
+    by more than 24 levels under ``share_tolerance``."""
+    ref_path = REFERENCES / f"{name}.png"
+    actual = actual.convert("RGB")
+    if os.environ.get("LIBMEDIA_UPDATE_REFERENCES") == "1":
+        REFERENCES.mkdir(exist_ok=True)
+        actual.save(ref_path)
+        return
+    assert ref_path.is_file(), f"no reference {ref_path}; run with LIBMEDIA_UPDATE_REFERENCES=1"
+    expected = Image.open(ref_path).convert("RGB")
+    assert actual.size == expected.size
+    diff = ImageChops.difference(actual, expected)
+    grey = diff.convert("L")
+    hist = grey.histogram()
+    total = actual.width * actual.height
+    mean = sum(i * n for i, n in enumerate(hist)) / total
+    share = sum(hist[25:]) / total
+    if mean > mean_tolerance or share > share_tolerance:
+        FAILURES.mkdir(exist_ok=True)
+        actual.save(FAILURES / f"{name}.actual.png")
+        expected.save(FAILURES / f"{name}.expected.png")
+        grey.point(lambda v: min(255, v * 8)).save(FAILURES / f"{name}.diff.png")
+        pytest.fail(f"{name}: mean difference {mean:.2f}, {share:.2%} of pixels differ; "
+                    f"see {FAILURES}")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_reference_sample(template, fmt):
+    r = render(RenderInput(template, sample_records(template), get_format(fmt), load_brand(),
+                           search_dirs=[template.path]))
+    compare(r.image, f"new-book.sample.{fmt}")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_reference_placeholder_and_arabic(template, fmt):
+    path = ROOT / "samples" / "koleksi-baru.csv"
+    data = read_records(path)
+    brand = load_brand(ROOT / "samples" / "libmedia.toml")
+    for rec in data.records:
+        title = rec.fields["title"]
+        if title.startswith("Ronggeng") or "\u0627" in title:
+            r = render(RenderInput(template, [rec], get_format(fmt), brand, search_dirs=dirs(path)))
+            slug = "ronggeng" if title.startswith("Ronggeng") else "arabic"
+            compare(r.image, f"new-book.{slug}.{fmt}")
+
+
+def test_reference_detects_a_change(template):
+    """The comparison fails when the picture changes (the tolerance is not too loose)."""
+    ref = REFERENCES / "new-book.sample.instagram-square.png"
+    if not ref.is_file():
+        pytest.skip("references not generated yet")
+    r = render(RenderInput(template, sample_records(template), get_format("instagram-square"),
+                           load_brand(), search_dirs=[template.path]))
+    moved = Image.new("RGBA", r.image.size)
+    moved.paste(r.image, (0, 12))
+    with pytest.raises(pytest.fail.Exception):
+        compare(moved, "new-book.sample.instagram-square")
