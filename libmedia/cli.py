@@ -1,0 +1,445 @@
+"""The ``libmedia`` command line.
+
+Each command parses its options and calls one library function; this module
+only turns results into text and errors into messages and exit codes.
+
+Exit codes
+    0  everything rendered (warnings allowed) / ``check`` found nothing;
+    1  some records failed (the others were rendered) / ``check`` found
+       problems / the one record of ``render`` failed;
+    2  the run could not start: a usage error, an unknown template or
+       format, an invalid brand kit, an unreadable data file, a data file
+       without a column for a required field.  Nothing is written.
+
+Messages go to stderr as ``error: ...`` / ``warning: ...`` with the
+location (file, row, field or template line) and a hint on the next lines.
+Set ``LIBMEDIA_DEBUG=1`` to see the Python traceback of an internal error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import LibmediaError, ProblemList, Warning_, display_path
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
+
+RAQM_WARNING = (
+    "text shaping is off (Pillow cannot find Raqm/FriBiDi): Arabic and other complex scripts "
+    "will be drawn wrongly.\n  hint: on Debian/Ubuntu run `sudo apt-get install libfribidi0`"
+)
+
+
+# ---------------------------------------------------------------------------
+# messages
+
+
+def _err(text: str = "") -> None:
+    click.echo(text, err=True)
+
+
+def error_lines(exc: LibmediaError, prefix: str = "error: ") -> list[str]:
+    """``exc`` as message lines: the message, where, and the hint; each
+    problem of a :class:`ProblemList` on its own indented lines."""
+    if isinstance(exc, ProblemList):
+        lines = [f"{prefix}{exc.message}:"]
+        for p in exc.problems:
+            sub = error_lines(p, prefix="")
+            lines += ["  - " + sub[0]] + ["    " + ln.strip() for ln in sub[1:]]
+        return lines
+    lines = [prefix + exc.message]
+    where = str(exc.location)
+    if where:
+        lines.append(f"  where: {where}")
+    if exc.hint:
+        lines.append(f"  hint: {exc.hint}")
+    return lines
+
+
+def print_error(exc: LibmediaError) -> None:
+    """Print ``exc`` to stderr as ``error:`` lines (see :func:`error_lines`)."""
+    for line in error_lines(exc):
+        _err(line)
+
+
+def print_warning(w: Warning_) -> None:
+    """Print one warning to stderr with its location."""
+    _err(f"warning: {w}")
+
+
+def _check_raqm() -> None:
+    from .typography.fonts import raqm_available
+
+    if not raqm_available():
+        _err("warning: " + RAQM_WARNING)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn a :class:`LibmediaError` into ``error:`` lines and exit 2; an
+    unexpected exception into a short "internal error" message (exit 2),
+    with the traceback only when ``LIBMEDIA_DEBUG`` is set."""
+    try:
+        yield
+    except LibmediaError as exc:
+        print_error(exc)
+        sys.exit(EXIT_UNUSABLE)
+    except OSError as exc:
+        where = f" ({display_path(exc.filename)})" if exc.filename else ""
+        _err(f"error: {exc.strerror or exc}{where}")
+        _err("  hint: check the path, that the folder exists and that you may write to it")
+        sys.exit(EXIT_UNUSABLE)
+    except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as exc:
+        if os.environ.get("LIBMEDIA_DEBUG"):
+            raise
+        _err(f"error: internal error ({type(exc).__name__}: {exc})")
+        _err("  this is a bug in libmedia, not in your data: please report it "
+             "(set LIBMEDIA_DEBUG=1 to see the details)")
+        sys.exit(EXIT_UNUSABLE)
+
+
+# ---------------------------------------------------------------------------
+# tables
+
+
+def _table(*columns: str, wrap: tuple[str, ...] = ()):
+    """A rich table; only the ``wrap`` columns may wrap, the others keep their width."""
+    from rich.table import Table
+
+    table = Table(header_style="bold", pad_edge=False, box=None, padding=(0, 2, 0, 0))
+    for col in columns:
+        table.add_column(col, no_wrap=col not in wrap, overflow="fold")
+    return table
+
+
+def _row(table, *cells: str) -> None:
+    """Add a row of plain text (square brackets in font names are not markup)."""
+    from rich.text import Text
+
+    table.add_row(*(Text(c) for c in cells))
+
+
+def _print(renderable) -> None:
+    """Print to stdout: the terminal's width, or 120 columns into a file or pipe."""
+    from rich.console import Console
+
+    width = None if sys.stdout.isatty() else 120
+    Console(width=width, highlight=False).print(renderable)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="libmedia")
+def main() -> None:
+    """Turn a library's catalogue export (SLiMS, spreadsheet CSV) into
+    Instagram images, with caption and alt text beside each one.
+
+    \b
+    Start with:
+      libmedia templates                     what you can make
+      libmedia render new-book               the template's own sample, in out/
+      libmedia check new-book books.csv      is the data ready?
+      libmedia batch new-book books.csv      one image per book, in out/
+    """
+
+
+@main.command()
+def templates() -> None:
+    """List the templates: formats, fields (* = required), description."""
+    from .info import template_infos
+
+    with user_errors():
+        infos = template_infos()
+    table = _table("name", "kind", "formats (first = default)", "records/post",
+                   "fields (* required)", "description", wrap=("fields (* required)", "description"))
+    for t in infos:
+        fields = ", ".join(f"{n}*" if req else n for n, req in t.fields)
+        _row(table, t.name, t.kind, "\n".join(t.formats), t.records, fields, t.description)
+    _print(table)
+
+
+@main.command()
+def formats() -> None:
+    """List the output formats: size in pixels, aspect ratio, and the source of the numbers."""
+    from .info import format_infos
+
+    infos = format_infos()
+    table = _table("name", "size (px)", "aspect", "platform", "label", wrap=("label",))
+    for f in infos:
+        label = f.label
+        if any(f.safe):
+            label += f"; keep text {f.safe[0]} px from the top and {f.safe[2]} px from the bottom"
+        _row(table, f.name, f"{f.width}x{f.height}", f.aspect, f.platform, label)
+    _print(table)
+    click.echo("\nsources of the numbers:")
+    sources = _table("name", "source", wrap=("source",))
+    for f in infos:
+        _row(sources, f.name, f.source)
+    _print(sources)
+
+
+@main.command()
+def fonts() -> None:
+    """List the bundled font families, the fallback chain, and whether text shaping is on."""
+    from .info import fonts_report
+
+    with user_errors():
+        rep = fonts_report()
+    table = _table("family", "role", "licence", "files", wrap=("role", "files"))
+    for f in rep.families:
+        files = ", ".join(f.files) + ("" if f.installed else "  (MISSING)")
+        _row(table, f.family, f.role, f.licence, files)
+    _print(table)
+    click.echo("\nfallback chain (tried in order for characters a font lacks):")
+    click.echo("  " + " -> ".join(rep.fallback))
+    click.echo(f"fonts folder: {display_path(rep.folder)}")
+    if rep.raqm:
+        click.echo("text shaping: on (Raqm: HarfBuzz + FriBiDi); Arabic and other complex "
+                   "scripts are shaped correctly")
+    else:
+        click.echo("text shaping: OFF")
+        _err("warning: " + RAQM_WARNING)
+
+
+# ---------------------------------------------------------------------------
+# render
+
+
+def _check_image_path(ctx, param, value):
+    from .batch import IMAGE_SUFFIXES
+
+    if value is not None and Path(value).suffix.lower() not in IMAGE_SUFFIXES:
+        raise click.BadParameter("the image file must end in .png or .jpg")
+    return value
+
+
+_DATA = click.Path(dir_okay=False, path_type=Path)
+_BRAND = click.option("--brand", type=click.Path(dir_okay=False, path_type=Path),
+                      help="Brand kit (libmedia.toml). Default: libmedia.toml beside the data "
+                           "file, else in this folder, else the built-in kit.")
+
+
+@main.command()
+@click.argument("template")
+@click.argument("data", required=False, type=_DATA)
+@click.option("--row", type=click.IntRange(min=1), metavar="N",
+              help="Data row to render (1 = first row under the header). Default: the first.")
+@click.option("--format", "format_name", metavar="FORMAT",
+              help="Output format (see 'libmedia formats'). Default: the template's first.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              callback=_check_image_path, metavar="FILE",
+              help="Image file (.png or .jpg); caption and alt text go beside it as "
+                   "FILE.caption.txt and FILE.alt.txt. Default: out/<row>-<title>.<format>.png")
+@_BRAND
+@click.option("--dump", type=click.Choice(["markup", "document", "layout"]),
+              help="Print a pipeline stage to stdout: the markup text, the document tree, or "
+                   "the layout (boxes in px, text lines with baselines). Writes no image "
+                   "unless -o is given too.")
+def render(template: str, data: Path | None, row: int | None, format_name: str | None,
+           output: Path | None, brand: Path | None, dump: str | None) -> None:
+    """Render one post from TEMPLATE: a record of DATA, or the template's own sample.
+
+    Cover files named in the data are looked for beside the data file, then
+    in its covers/ folder.
+    """
+    from .batch import render_single
+
+    if row is not None and data is None:
+        raise click.UsageError("--row needs a DATA file")
+    _check_raqm()
+    with user_errors():
+        rep = render_single(template, data, row, format_name, output, brand, dump)
+    for w in rep.warnings:
+        print_warning(w)
+    if rep.dump is not None:
+        click.echo(rep.dump, nl=False)
+    if rep.error is not None:
+        print_error(rep.error)
+        sys.exit(EXIT_PROBLEMS)
+    if rep.outputs is not None:
+        _err(f"wrote {display_path(rep.outputs.image)} (+ .caption.txt, .alt.txt)")
+
+
+# ---------------------------------------------------------------------------
+# batch
+
+
+def _progress_enabled() -> bool:
+    """A progress bar only on an interactive terminal (never in tests, CI or pipes)."""
+    if os.environ.get("CI") or os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int, int], None] | None]:
+    """A rich progress bar on stderr, or None when stderr is not a terminal."""
+    if not _progress_enabled():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.fields[failed]}"), TimeRemainingColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=None, failed="")
+
+        def update(done: int, total: int, failed: int) -> None:
+            bar.update(task, completed=done, total=total,
+                       failed=f"[red]{failed} failed" if failed else "")
+
+        yield update
+
+
+def _summarise_warnings(results) -> list[str]:
+    """One line per warning code: how many records, and the first example."""
+    by_code: Counter[str] = Counter()
+    example: dict[str, Warning_] = {}
+    for r in results:
+        for code in dict.fromkeys(w.code for w in r.warnings):
+            by_code[code] += 1
+        for w in r.warnings:
+            example.setdefault(w.code, w)
+    return [f"  {n} record{'s' if n != 1 else ''}: {code}, e.g. {example[code]}"
+            for code, n in sorted(by_code.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+@main.command()
+@click.argument("template")
+@click.argument("data", type=_DATA)
+@click.option("--format", "formats", multiple=True, metavar="FORMAT",
+              help="Output format; repeat for several, or 'all' for every format of the "
+                   "template. Default: the template's first.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("out"), show_default=True, help="Output folder.")
+@click.option("--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Render in N processes. Default: one per CPU core, at most 4 "
+                   "(1 for fewer than 8 images).")
+@_BRAND
+@click.option("--jpeg", is_flag=True, help="Write .jpg files instead of .png.")
+def batch(template: str, data: Path, formats: tuple[str, ...], out_dir: Path, jobs: int | None,
+          brand: Path | None, jpeg: bool) -> None:
+    """Render one post per record of DATA with TEMPLATE, into --out.
+
+    Each image gets NAME.caption.txt and NAME.alt.txt beside it, named
+    0003-filosofi-kopi.instagram-portrait.png (data row, title, format).
+    OUT/manifest.json lists every record: ok, warning or failed, with the
+    error's row, field and a hint. A re-run replaces the files of the same
+    records. Cover files are looked for beside the data file, then in its
+    covers/ folder.
+    """
+    from .batch import run_batch
+
+    _check_raqm()
+    with user_errors(), progress_bar("rendering") as progress:
+        rep = run_batch(template, data, formats, out_dir, jobs, brand, jpeg, progress)
+    for w in rep.warnings:
+        print_warning(w)
+    n_warn, failed = rep.count("warning"), rep.failed
+    rendered = len(rep.results) - len(failed)
+    click.echo(f"{rendered} of {len(rep.results)} records rendered "
+               f"({len(rep.formats)} format{'s' if len(rep.formats) != 1 else ''}: "
+               f"{', '.join(rep.formats)}), {n_warn} with warnings, {len(failed)} failed")
+    if n_warn:
+        click.echo("warnings (each record's are in the manifest):")
+        for line in _summarise_warnings(rep.results):
+            click.echo(line)
+    if failed:
+        click.echo("failed:")
+        for r in failed:
+            err = r.error or {}
+            title = f'"{r.title}"' if r.title else "(no title)"
+            where = err.get("location", {})
+            field = f", field '{where['field']}'" if where.get("field") else ""
+            click.echo(f"  row {r.row} {title}{field}: {err.get('message', 'failed')}")
+    click.echo(f"images and manifest in {display_path(rep.out_dir)}/ "
+               f"(manifest: {display_path(rep.manifest)})")
+    sys.exit(EXIT_PROBLEMS if failed else EXIT_OK)
+
+
+# ---------------------------------------------------------------------------
+# check
+
+
+@main.command()
+@click.argument("template")
+@click.argument("data", type=_DATA)
+@_BRAND
+def check(template: str, data: Path, brand: Path | None) -> None:
+    """Check DATA against TEMPLATE without rendering: columns, empty required
+    fields, ISBNs, cover files. Lists every problem with its row and field."""
+    from .check import check_data
+
+    with user_errors():
+        rep = check_data(template, data, brand)
+    click.echo(f"data: {rep.data}")
+    delim = {"\t": "TAB", ",": "comma (,)", ";": "semicolon (;)", "|": "bar (|)"}
+    click.echo(f"  encoding: {rep.encoding}; delimiter: {delim.get(rep.delimiter, repr(rep.delimiter))}; "
+               f"{_n(rep.records, 'record')}")
+    click.echo(f"  brand kit: {display_path(rep.brand) if rep.brand else 'built-in default'}")
+    click.echo("columns:")
+    width = max((len(c) for c in rep.mapping), default=0)
+    for col, fld in rep.mapping.items():
+        target = f"-> {fld}" + (" (required)" if fld in rep.required else "") if fld else \
+            "(not used by a field; templates can still read it)"
+        click.echo(f"  {col.ljust(width)}  {target}")
+    for name in rep.missing_optional:
+        click.echo(f"  (no column for optional field '{name}': posts are made without it)")
+    for w in rep.file_warnings:
+        print_warning(w)
+    if not rep.problems:
+        click.echo(f"no problems: all {rep.records} records are ready for template '{rep.template}'")
+        sys.exit(EXIT_OK)
+    click.echo(f"problems ({_n(rep.count('error'), 'error')}: the record will not render; "
+               f"{_n(rep.count('warning'), 'warning')}: it renders, but something is missing, "
+               "replaced or was repaired):")
+    for p in rep.problems:
+        where = f"row {p.row}" + (f", field '{p.field}'" if p.field else "")
+        click.echo(f"  {p.severity}: {where}: {p.message}")
+        if p.hint:
+            click.echo(f"    hint: {p.hint}")
+    rows = rep.rows_with_problems
+    click.echo(f"{len(rows)} of {rep.records} rows have problems: {_ranges(rows)}")
+    sys.exit(EXIT_PROBLEMS)
+
+
+def _n(count: int, noun: str) -> str:
+    """``1 record``, ``2 records``."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _ranges(rows: list[int]) -> str:
+    """``[1, 2, 3, 7]`` -> ``"1-3, 7"``."""
+    out: list[str] = []
+    start = prev = None
+    for r in rows + [None]:
+        if start is not None and (r is None or r != prev + 1):
+            out.append(str(start) if start == prev else f"{start}-{prev}")
+            start = None
+        if r is not None and start is None:
+            start = r
+        prev = r
+    return ", ".join(out)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

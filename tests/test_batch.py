@@ -1,0 +1,327 @@
+"""``libmedia batch`` and :mod:`libmedia.batch`: names, manifest, statuses,
+exit codes, atomic output, parallel rendering, and real catalogue exports.
+
+Tests named ``test_real_*`` read ../shared/realdata and skip where it is
+absent.  ``test_real_perpus_inventory_444_records`` renders 444 posts with
+two processes (about 40 s on a 2-core machine).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from libmedia import batch
+from libmedia.batch import (
+    default_jobs,
+    output_paths,
+    output_stem,
+    run_batch,
+    sidecar_paths,
+    title_slug,
+)
+from libmedia.cli import main
+from libmedia.sources import read_records
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    """Invoke ``libmedia ARGS...`` in ``tmp_path``; returns the click Result."""
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+
+    def invoke(*args):
+        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+    return invoke
+
+
+def make_cover(path: Path, size=(400, 600), color=(30, 90, 160)) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size, color).save(path)
+
+
+@pytest.fixture
+def tiny(tmp_path) -> Path:
+    """Three records: one with a cover in covers/, one whose cover file is
+    missing (placeholder + warning), one with an empty title (fails)."""
+    folder = tmp_path / "data"
+    make_cover(folder / "covers" / "kopi.jpg")
+    path = folder / "koleksi.csv"
+    path.write_text(
+        "Judul,Pengarang,Sampul,No. Panggil\n"
+        "Filosofi Kopi: Kumpulan Cerita,Dee Lestari,kopi.jpg,899.221 3 LES f\n"
+        "Cantik Itu Luka,Eka Kurniawan,tidak-ada.jpg,899.221 3 KUR c\n"
+        ",Tanpa Judul,kopi.jpg,000\n",
+        encoding="utf-8")
+    return path
+
+
+def manifest(out: Path) -> dict:
+    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+# --- names -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("title, slug", [
+    ("Filosofi Kopi: Kumpulan Cerita dan Prosa Satu Dekade", "filosofi-kopi"),
+    ("Cien años de soledad", "cien-anos-de-soledad"),
+    ("PHP 5 for dummies", "php-5-for-dummies"),
+    ("L'Étranger", "letranger"),
+    ("Charlotte’s Web", "charlottes-web"),
+    ("PENDEKAR-PENDEKAR BESI NUSANTARA kajian antropologi", "pendekar-pendekar-besi-nusantara"),
+    ("الأيام", ""),
+    ("三体", ""),
+    ("", ""),
+])
+def test_title_slug(title, slug):
+    assert title_slug(title) == slug
+
+
+def test_long_slug_is_cut_at_a_word_boundary():
+    title = "The Politics of Welfare Contested Welfare Regimes in Comparative Perspective Today"
+    slug = title_slug(title)
+    assert len(slug) <= 50 and not slug.endswith("-")
+    assert title.lower().replace(" ", "-").startswith(slug)
+    assert slug == "the-politics-of-welfare-contested-welfare-regimes"
+
+
+def test_output_names():
+    assert output_stem(3, "Filosofi Kopi: Kumpulan Cerita") == "0003-filosofi-kopi"
+    assert output_stem(7, "الأيام") == "0007-record"
+    assert output_stem(0, "Laskar Pelangi") == "sample-laskar-pelangi"
+    assert output_stem(12345, "X") == "12345-x"
+    p = output_paths(Path("out"), "0003-filosofi-kopi", "instagram-portrait", "png")
+    assert p.image == Path("out/0003-filosofi-kopi.instagram-portrait.png")
+    assert p.caption == Path("out/0003-filosofi-kopi.instagram-portrait.caption.txt")
+    assert p.alt == Path("out/0003-filosofi-kopi.instagram-portrait.alt.txt")
+    assert sidecar_paths(Path("a/post.jpg")).caption == Path("a/post.caption.txt")
+
+
+def test_default_jobs():
+    assert default_jobs(3) == 1
+    assert 1 <= default_jobs(500) <= 4
+    assert default_jobs(500) == min(4, os.cpu_count() or 1)
+
+
+# --- one batch, every status -------------------------------------------------------
+
+
+def test_batch_statuses_files_and_manifest(run, tiny, tmp_path):
+    res = run("batch", "new-book", tiny, "--jobs", "1")
+    assert res.exit_code == 1, res.stdout + res.stderr
+    out = tmp_path / "out"
+    m = manifest(out)
+    assert [(r["row"], r["status"]) for r in m["records"]] == [
+        (1, "ok"), (2, "warning"), (3, "failed")]
+    assert m["summary"] == {"records": 3, "ok": 1, "warning": 1, "failed": 1}
+    assert m["template"] == "new-book" and m["formats"] == ["instagram-portrait"]
+
+    ok, warned, failed = m["records"]
+    assert ok["title"] == "Filosofi Kopi: Kumpulan Cerita" and ok["warnings"] == []
+    assert ok["outputs"] == {"instagram-portrait": {
+        "image": "0001-filosofi-kopi.instagram-portrait.png",
+        "caption": "0001-filosofi-kopi.instagram-portrait.caption.txt",
+        "alt": "0001-filosofi-kopi.instagram-portrait.alt.txt"}}
+    assert [w["code"] for w in warned["warnings"]] == ["placeholder"]
+    assert "tidak-ada.jpg" in warned["warnings"][0]["message"]
+    assert warned["warnings"][0]["location"]["row"] == 2
+    assert failed["outputs"] == {}
+    err = failed["error"]
+    assert err["kind"] == "data"
+    assert err["location"] == {"file": "data/koleksi.csv", "row": 3, "field": "title"}
+    assert err["hint"]
+
+    for rec in (ok, warned):
+        files = rec["outputs"]["instagram-portrait"]
+        with Image.open(out / files["image"]) as im:
+            im.verify()
+        with Image.open(out / files["image"]) as im:
+            assert im.format == "PNG" and im.size == (1080, 1350)
+        assert (out / files["caption"]).read_text(encoding="utf-8").strip()
+        assert (out / files["alt"]).read_text(encoding="utf-8").strip()
+    names = sorted(p.name for p in out.iterdir())
+    assert not [n for n in names if n.endswith(".part") or n.startswith(".")]
+    assert not [n for n in names if n.startswith("0003-")]
+    assert len(names) == 7  # 2 records x 3 files + manifest
+
+    # the human summary
+    assert "2 of 3 records rendered" in res.stdout
+    assert "1 with warnings, 1 failed" in res.stdout
+    assert "row 3 (no title), field 'title': required field 'title' is empty" in res.stdout
+    # the file-level warning about optional fields without a column, once
+    assert res.stderr.count("no column for the template's fields") == 1
+
+
+def test_jobs_2_gives_the_same_bytes_as_jobs_1(run, tiny, tmp_path):
+    make_cover(tiny.parent / "covers" / "luka.jpg", (300, 460), (120, 20, 60))
+    with open(tiny, "a", encoding="utf-8") as fh:
+        fh.write("Bumi Manusia,Pramoedya Ananta Toer,luka.jpg,899.221 3 TOE b\n"
+                 "الأيام,طه حسين,,892.7\n")
+    r1 = run("batch", "new-book", tiny, "--format", "all", "--out", "one", "--jobs", "1")
+    r2 = run("batch", "new-book", tiny, "--format", "all", "--out", "two", "--jobs", "2")
+    assert r1.exit_code == r2.exit_code == 1
+    one, two = files_of(tmp_path / "one"), files_of(tmp_path / "two")
+    assert len(one) == 4 * 3 * 3 + 1  # 4 good records x 3 formats x 3 files + manifest
+    assert one.keys() == two.keys()
+    for name in one:
+        assert one[name] == two[name], name
+    rows = [r["row"] for r in manifest(tmp_path / "two")["records"]]
+    assert rows == [1, 2, 3, 4, 5]
+    assert "0005-record.instagram-story.png" in one
+
+
+def test_rerun_refreshes_the_same_files(run, tiny, tmp_path):
+    run("batch", "new-book", tiny, "--jobs", "1")
+    first = files_of(tmp_path / "out")
+    run("batch", "new-book", tiny, "--jobs", "1")
+    assert files_of(tmp_path / "out") == first
+
+
+def test_jpeg_output(run, tiny, tmp_path):
+    res = run("batch", "new-book", tiny, "--jpeg", "--format", "instagram-square", "--jobs", "1")
+    assert res.exit_code == 1
+    with Image.open(tmp_path / "out" / "0001-filosofi-kopi.instagram-square.jpg") as im:
+        assert im.format == "JPEG" and im.size == (1080, 1080)
+
+
+def test_unexpected_exception_fails_one_record_only(tiny, tmp_path, monkeypatch):
+    real_render = batch.RecordRenderer.render
+
+    def flaky(self, record, fmt):
+        if record.row == 2:
+            raise ZeroDivisionError("division by zero")
+        return real_render(self, record, fmt)
+
+    monkeypatch.setattr(batch.RecordRenderer, "render", flaky)
+    rep = run_batch("new-book", tiny, out_dir=tmp_path / "out", jobs=1)
+    assert [r.status for r in rep.results] == ["ok", "failed", "failed"]
+    err = rep.results[1].error
+    assert err["kind"] == "internal"
+    assert "ZeroDivisionError" in err["message"] and "bug in libmedia" in err["message"]
+    assert err["location"]["row"] == 2
+    assert not list((tmp_path / "out").glob("0002-*"))
+
+
+def test_progress_is_reported_per_record(tiny, tmp_path):
+    seen = []
+    run_batch("new-book", tiny, out_dir=tmp_path / "out", jobs=1,
+              progress=lambda done, total, failed: seen.append((done, total, failed)))
+    assert seen == [(0, 3, 0), (1, 3, 0), (2, 3, 0), (3, 3, 1)]
+
+
+# --- exit 2: the run cannot start ----------------------------------------------------
+
+
+def test_unknown_template_is_exit_2(run, tiny, tmp_path):
+    res = run("batch", "no-such-template", tiny)
+    assert res.exit_code == 2
+    assert "error: no template 'no-such-template'" in res.stderr
+    assert not (tmp_path / "out" / "manifest.json").exists()
+
+
+@pytest.mark.parametrize("fmt, message", [
+    ("tiktok", "unknown format 'tiktok'"),
+    ("x-post", "does not make format 'x-post'"),
+])
+def test_unknown_or_unserved_format_is_exit_2(run, tiny, tmp_path, fmt, message):
+    res = run("batch", "new-book", tiny, "--format", fmt)
+    assert res.exit_code == 2
+    assert message in res.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_unreadable_data_is_exit_2(run, tmp_path):
+    (tmp_path / "book.xlsx").write_bytes(b"PK\x03\x04" + b"\x00" * 40)
+    res = run("batch", "new-book", tmp_path / "book.xlsx")
+    assert res.exit_code == 2 and res.stderr.startswith("error:")
+    assert "Traceback" not in res.stderr
+
+
+def test_data_without_a_title_column_is_exit_2(run, tmp_path):
+    data = tmp_path / "warga.csv"
+    data.write_text("Nama,Alamat\nBudi,Jl. Merdeka 1\nSiti,Jl. Sudirman 2\n", encoding="utf-8")
+    res = run("batch", "new-book", data)
+    assert res.exit_code == 2
+    assert "needs field 'title'" in res.stderr
+    assert "the file's columns are: Nama, Alamat" in res.stderr
+    assert not (tmp_path / "out" / "manifest.json").exists()
+
+
+def test_real_c23_indonesian_headers_map_and_render(run, cases, tmp_path):
+    data = cases / "C23_template_field_mismatch.csv"
+    ds = read_records(data)
+    assert ds.mapping["Judul"] == "title"
+    assert ds.mapping["Nomor Panggil"] == "call_number"
+    res = run("batch", "new-book", data, "--jobs", "1")
+    assert res.exit_code == 0, res.stdout + res.stderr
+    (rec,) = manifest(tmp_path / "out")["records"]
+    assert rec["title"] == "Bumi Manusia" and rec["status"] == "warning"
+    assert "placeholder" in [w["code"] for w in rec["warnings"]]  # bumi_manusia.jpg is absent
+
+
+# --- real catalogue exports ------------------------------------------------------------
+
+
+def _assert_all_rendered_with_covers(out: Path, records: int) -> dict:
+    m = manifest(out)
+    assert m["summary"]["records"] == records and m["summary"]["failed"] == 0
+    for rec in m["records"]:
+        codes = [w["code"] for w in rec["warnings"]]
+        assert "placeholder" not in codes, (rec["row"], rec["warnings"])
+        with Image.open(out / rec["outputs"]["instagram-portrait"]["image"]) as im:
+            assert im.size == (1080, 1350)
+    return m
+
+
+def test_real_slims_sample_finds_covers_in_the_covers_folder(run, realdata, tmp_path):
+    res = run("batch", "new-book", realdata / "slims" / "slims_sample_biblio.csv", "--jobs", "2")
+    assert res.exit_code == 0, res.stdout + res.stderr
+    m = _assert_all_rendered_with_covers(tmp_path / "out", 15)
+    assert m["records"][0]["outputs"]["instagram-portrait"]["image"] == \
+        "0001-php-5-for-dummies.instagram-portrait.png"
+
+
+def test_real_slims_export_layout(run, realdata, tmp_path):
+    data = realdata / "slims" / "senayan_biblio_export_reconstructed.csv"
+    res = run("batch", "new-book", data, "--jobs", "2")
+    assert res.exit_code == 0, res.stdout + res.stderr
+    m = _assert_all_rendered_with_covers(tmp_path / "out", 15)
+    assert m["records"][0]["title"].startswith("PostgreSQL")
+
+
+def test_real_perpus_inventory_444_records(run, realdata, tmp_path):
+    data = realdata / "indonesia" / "perpus_inventory_buku.csv"
+    res = run("batch", "new-book", data, "--jobs", "2")
+    assert res.exit_code == 0, res.stdout + res.stderr
+    m = manifest(tmp_path / "out")
+    assert m["summary"] == {"records": 444, "ok": 0, "warning": 444, "failed": 0}
+    for rec in m["records"]:
+        assert "placeholder" in [w["code"] for w in rec["warnings"]], rec["row"]
+    assert [r["row"] for r in m["records"]] == sorted(r["row"] for r in m["records"])
+    pngs = list((tmp_path / "out").glob("*.png"))
+    assert len(pngs) == 444
+    assert "444 of 444 records rendered" in res.stdout
+    assert "no column for the template's fields 'cover'" in res.stderr
+
+
+def test_warnings_of_one_format_name_the_format():
+    from libmedia.batch import merge_warnings
+    from libmedia.errors import Location, Warning_
+
+    cover = Warning_("no cover image given", Location(row=1), "placeholder")
+    cut = Warning_("text shortened", Location(row=1), "truncated")
+    merged = merge_warnings([("instagram-portrait", [cover]),
+                             ("instagram-story", [cover, cut])])
+    assert [w.message for w in merged] == ["no cover image given",
+                                          "instagram-story: text shortened"]

@@ -1,0 +1,282 @@
+"""The ``libmedia`` command line: listings, ``render`` (sample, formats,
+--row, -o, --dump), ``check``, error messages and exit codes.
+
+Batch runs are in ``test_batch.py``.  Every test runs in ``tmp_path`` so
+nothing is written into the checkout.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from libmedia.cli import main
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    """Invoke ``libmedia ARGS...`` in ``tmp_path``; returns the click Result."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("LIBMEDIA_DEBUG", raising=False)
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+    return invoke
+
+
+def write_csv(folder: Path, text: str, name: str = "data.csv") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def make_cover(path: Path, size=(400, 600)) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size, (180, 40, 40)).save(path)
+
+
+# --- listings ----------------------------------------------------------------------
+
+
+def test_templates_lists_name_formats_and_required_fields(run):
+    res = run("templates")
+    assert res.exit_code == 0
+    out = res.stdout
+    assert "new-book" in out
+    assert "instagram-portrait" in out and "instagram-story" in out
+    assert "title*" in out and "author" in out
+    assert "Announces one newly" in out
+
+
+def test_formats_lists_sizes_aspects_and_sources(run):
+    res = run("formats")
+    assert res.exit_code == 0
+    out = res.stdout
+    for text in ("instagram-portrait", "1080x1350", "4:5", "1080x1920", "9:16", "x-post",
+                 "1600x900", "Instagram Help Centre", "1.91:1"):
+        assert text in out, text
+
+
+def test_fonts_lists_families_licences_fallback_and_shaping(run):
+    res = run("fonts")
+    assert res.exit_code == 0
+    out = res.stdout
+    assert "Plus Jakarta Sans" in out and "OFL-Inter.txt" in out
+    assert "PlusJakartaSans[wght].ttf" in out  # brackets are not eaten as markup
+    assert "Inter -> Noto Sans Arabic" in out
+    assert "text shaping:" in out
+
+
+def test_version(run):
+    res = run("--version")
+    assert res.exit_code == 0 and "libmedia" in res.stdout
+
+
+# --- render ------------------------------------------------------------------------
+
+
+def test_render_sample_writes_portrait_png_caption_and_alt(run, tmp_path):
+    res = run("render", "new-book")
+    assert res.exit_code == 0, res.stderr
+    image = tmp_path / "out" / "sample-laskar-pelangi.instagram-portrait.png"
+    with Image.open(image) as im:
+        assert im.format == "PNG" and im.size == (1080, 1350)
+    caption = image.with_name("sample-laskar-pelangi.instagram-portrait.caption.txt")
+    alt = image.with_name("sample-laskar-pelangi.instagram-portrait.alt.txt")
+    assert "Laskar Pelangi" in caption.read_text(encoding="utf-8")
+    assert alt.read_text(encoding="utf-8").strip()
+    assert "wrote out/sample-laskar-pelangi.instagram-portrait.png" in res.stderr
+
+
+def test_render_square_format_to_chosen_file(run, tmp_path):
+    res = run("render", "new-book", "--format", "instagram-square", "-o", "posts/sq.png")
+    assert res.exit_code == 0, res.stderr
+    with Image.open(tmp_path / "posts" / "sq.png") as im:
+        assert im.size == (1080, 1080)
+    assert (tmp_path / "posts" / "sq.caption.txt").read_text(encoding="utf-8").strip()
+    assert (tmp_path / "posts" / "sq.alt.txt").read_text(encoding="utf-8").strip()
+
+
+def test_render_jpeg_output(run, tmp_path):
+    res = run("render", "new-book", "-o", "post.jpg")
+    assert res.exit_code == 0, res.stderr
+    with Image.open(tmp_path / "post.jpg") as im:
+        assert im.format == "JPEG" and im.size == (1080, 1350)
+
+
+def test_render_rejects_an_unknown_image_extension(run, tmp_path):
+    res = run("render", "new-book", "-o", "post.gif")
+    assert res.exit_code == 2
+    assert ".png or .jpg" in res.stderr
+    assert not (tmp_path / "post.gif").exists()
+
+
+def test_dump_markup_prints_the_markup_and_writes_nothing(run, tmp_path):
+    res = run("render", "new-book", "--dump", "markup")
+    assert res.exit_code == 0, res.stderr
+    assert "<canvas" in res.stdout and "Laskar Pelangi" in res.stdout
+    assert not (tmp_path / "out").exists()
+
+
+def test_dump_document_is_an_indented_tree_with_attributes(run):
+    res = run("render", "new-book", "--dump", "document")
+    assert res.exit_code == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert lines[0].startswith("canvas background=#")
+    assert any(ln.startswith("    ") and "text role=title" in ln for ln in lines)
+    assert "'Laskar Pelangi'" in res.stdout
+
+
+def test_dump_layout_shows_boxes_and_baselines(run):
+    res = run("render", "new-book", "--dump", "layout")
+    assert res.exit_code == 0, res.stderr
+    out = res.stdout
+    assert out.startswith("frame 1080x1350 px")
+    assert "canvas box=0,0 1080x1350" in out
+    assert "baseline=" in out and "'Laskar Pelangi'" in out
+
+
+def test_dump_with_output_writes_the_image_too(run, tmp_path):
+    res = run("render", "new-book", "--dump", "markup", "-o", "x.png")
+    assert res.exit_code == 0, res.stderr
+    assert "<canvas" in res.stdout
+    assert (tmp_path / "x.png").is_file()
+
+
+def test_render_a_data_row(run, tmp_path):
+    data = write_csv(tmp_path / "d", "judul,pengarang\nPertama,A\nKedua,B\n")
+    res = run("render", "new-book", data, "--row", "2")
+    assert res.exit_code == 0, res.stderr
+    assert (tmp_path / "out" / "0002-kedua.instagram-portrait.png").is_file()
+    # no cover column: a placeholder, reported as a warning with the row
+    assert "warning:" in res.stderr and "row 2" in res.stderr
+
+
+def test_render_a_missing_row_is_exit_2(run, tmp_path):
+    data = write_csv(tmp_path / "d", "judul\nPertama\n")
+    res = run("render", "new-book", data, "--row", "9")
+    assert res.exit_code == 2
+    assert "error: the file has no record at row 9" in res.stderr
+    assert "rows run from 1 to 1" in res.stderr
+
+
+def test_render_a_record_that_fails_is_exit_1_without_files(run, tmp_path):
+    data = write_csv(tmp_path / "d", "title,author\n,Nobody\n")
+    res = run("render", "new-book", data)
+    assert res.exit_code == 1
+    assert "error: required field 'title' is empty" in res.stderr
+    assert "row 1, field 'title'" in res.stderr
+    assert "hint:" in res.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_render_unknown_template_is_exit_2_without_traceback(run):
+    res = run("render", "no-such-template")
+    assert res.exit_code == 2
+    assert res.stderr.startswith("error: no template 'no-such-template'")
+    assert "new-book" in res.stderr  # the hint lists what exists
+    assert "Traceback" not in res.stderr + res.stdout
+
+
+def test_render_unknown_format_is_exit_2(run):
+    res = run("render", "new-book", "--format", "tiktok")
+    assert res.exit_code == 2
+    assert "unknown format 'tiktok'" in res.stderr and "instagram-portrait" in res.stderr
+
+
+def test_row_without_data_is_a_usage_error(run):
+    res = run("render", "new-book", "--row", "2")
+    assert res.exit_code == 2
+
+
+def test_raqm_missing_prints_the_install_hint(run, monkeypatch):
+    import libmedia.typography.fonts as fonts
+
+    monkeypatch.setattr(fonts, "raqm_available", lambda: False)
+    res = run("render", "new-book", "--dump", "markup")
+    assert "text shaping is off" in res.stderr
+    assert "sudo apt-get install libfribidi0" in res.stderr
+
+
+def test_an_internal_error_is_a_short_message(run, monkeypatch):
+    import libmedia.batch as batch
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(batch, "open_template", boom)
+    res = run("render", "new-book")
+    assert res.exit_code == 2
+    assert "internal error (RuntimeError: kaboom)" in res.stderr
+    assert "bug in libmedia" in res.stderr
+    assert "Traceback" not in res.stderr
+
+
+# --- check -------------------------------------------------------------------------
+
+
+def test_check_lists_every_problem_with_row_and_field(run, tmp_path):
+    folder = tmp_path / "d"
+    make_cover(folder / "covers" / "a.jpg")
+    (folder / "broken.jpg").write_bytes(b"<html>not an image</html>")
+    data = write_csv(folder, "Judul,Pengarang,Sampul,ISBN,Rak\n"
+                             "Satu,A,a.jpg,9780596009304,1\n"
+                             "Dua,B,hilang.jpg,,2\n"
+                             ",C,a.jpg,,3\n"
+                             "Empat,D,broken.jpg,12345,4\n"
+                             "Lima,E,,,5\n")
+    res = run("check", "new-book", data)
+    assert res.exit_code == 1, res.stdout + res.stderr
+    out = res.stdout
+    assert "encoding: utf-8" in out and "delimiter: comma" in out and "5 records" in out
+    assert "Judul" in out and "-> title (required)" in out
+    assert "Rak" in out and "not used by a field" in out
+    assert "no column for optional field 'call_number'" in out
+    assert "warning: row 2, field 'cover': image 'hilang.jpg' not found" in out
+    assert "error: row 3, field 'title': required field 'title' is empty" in out
+    assert "warning: row 4, field 'cover': broken.jpg is not an image" in out
+    assert "row 4, field 'isbn" in out  # the reader's invalid-ISBN warning
+    assert "warning: row 5, field 'cover': no cover image given" in out
+    assert "4 of 5 rows have problems: 2-5" in out
+
+
+def test_check_clean_data_is_exit_0(run, tmp_path):
+    folder = tmp_path / "d"
+    make_cover(folder / "a.jpg")
+    data = write_csv(folder, "title,author,cover\nSatu,A,a.jpg\n")
+    res = run("check", "new-book", data)
+    assert res.exit_code == 0, res.stdout
+    assert "no problems" in res.stdout
+
+
+def test_check_without_a_title_column_is_exit_2(run, tmp_path):
+    data = write_csv(tmp_path, "Nama,Alamat\nBudi,Jl. Merdeka 1\n")
+    res = run("check", "new-book", data)
+    assert res.exit_code == 2
+    assert "needs field 'title'" in res.stderr
+    assert "Nama, Alamat" in res.stderr
+
+
+def test_check_maps_indonesian_headers_of_c23(run, cases):
+    res = run("check", "new-book", cases / "C23_template_field_mismatch.csv")
+    assert res.exit_code in (0, 1), res.stderr
+    assert "Judul" in res.stdout and "-> title (required)" in res.stdout
+    assert "Nomor Panggil" in res.stdout and "-> call_number" in res.stdout
+
+
+def test_check_unreadable_data_is_exit_2(run, tmp_path):
+    res = run("check", "new-book", tmp_path / "nope.csv")
+    assert res.exit_code == 2
+    assert "error: file not found" in res.stderr
+
+
+def test_render_format_all_is_refused(run):
+    res = run("render", "new-book", "--format", "all")
+    assert res.exit_code == 2
+    assert "render makes one image" in res.stderr and "libmedia batch" in res.stderr
