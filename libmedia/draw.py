@@ -95,8 +95,10 @@ def _box_background(canvas: Canvas, node: LaidOut) -> None:
         _paste(canvas, layer, x0, y0, a.get("opacity", 1.0))
     if a.get("border") is not None:
         b = a["border"]
-        ImageDraw.Draw(canvas.image).rounded_rectangle(
-            (x0, y0, x1 - 1, y1 - 1), radius=radius, outline=b.color, width=max(1, _r(b.width)))
+        ring = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+        ImageDraw.Draw(ring).rounded_rectangle((0, 0, w - 1, h - 1), radius=radius, outline=b.color,
+                                               width=max(1, _r(b.width)))
+        _paste(canvas, ring, x0, y0)
 
 
 def paint_container(canvas: Canvas, node: LaidOut) -> None:
@@ -162,13 +164,15 @@ def paint_shape(canvas: Canvas, node: LaidOut) -> None:
     if kind == "line":
         color = stroke or (fill if isinstance(fill, tuple) else canvas.colors.get("ink"))
         width = max(1, _r(sw or min(w, h)))
-        d = ImageDraw.Draw(canvas.image)
+        # Drawn on its own layer and composited, so a translucent colour blends
+        # with what is below instead of replacing it.
+        layer = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+        d = ImageDraw.Draw(layer)
         if w >= h:
-            y = (y0 + y1) / 2
-            d.line((x0, y, x1, y), fill=color, width=width)
+            d.line((0, (h - 1) / 2, w, (h - 1) / 2), fill=color, width=width)
         else:
-            x = (x0 + x1) / 2
-            d.line((x, y0, x, y1), fill=color, width=width)
+            d.line(((w - 1) / 2, 0, (w - 1) / 2, h), fill=color, width=width)
+        _paste(canvas, layer, x0, y0, a.get("opacity", 1.0))
         return
     if kind == "circle":
         radius = min(w, h) / 2
@@ -224,8 +228,7 @@ def _mul_alpha(mask: Image.Image, alpha: int) -> Image.Image:
 
 
 def paint_qr(canvas: Canvas, node: LaidOut) -> None:
-    """A QR code (segno, ISO/IEC 18004) with whole-pixel modules, centred in its
-    box; the quiet zone (default 2 modules: phones read 2 reliably on a plain
+    """A QR code (segno, ISO/IEC 18004) filling its box's shorter side; the quiet zone (default 2 modules: phones read 2 reliably on a plain
     background; the standard asks 4) is painted in the background colour."""
     import segno
 
@@ -238,9 +241,7 @@ def paint_qr(canvas: Canvas, node: LaidOut) -> None:
     matrix = list(qr.matrix_iter(scale=1, border=quiet))
     n = len(matrix)
     x0, y0, x1, y1 = _ibox(node.box)
-    side = min(x1 - x0, y1 - y0)
-    module = max(1, side // n)
-    size = module * n
+    size = min(x1 - x0, y1 - y0)
     ox, oy = x0 + (x1 - x0 - size) // 2, y0 + (y1 - y0 - size) // 2
     fg = a.get("color", canvas.colors.get("ink", (0, 0, 0, 255)))
     bg = a.get("background", (255, 255, 255, 255))
@@ -250,6 +251,9 @@ def paint_qr(canvas: Canvas, node: LaidOut) -> None:
         for xx, dark in enumerate(row):
             if dark:
                 px[xx, yy] = fg
+    # Nearest-neighbour scaling keeps module edges sharp; at a size that is not
+    # a whole multiple of the module count some modules are one pixel wider,
+    # which readers tolerate, and the code fills exactly the size asked for.
     tile = tile.resize((size, size), Image.Resampling.NEAREST)
     _paste(canvas, tile, ox, oy)
 

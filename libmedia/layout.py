@@ -308,7 +308,8 @@ def _text_measure(el: Element, ctx: _Ctx):
                 width = _avail(av)
         block = layout_text(spans, width, max_lines=a.get("max-lines"), align=a.get("align", "start"),
                             fit=a.get("fit", "none"), min_size=a.get("min-size"),
-                            ellipsis=a.get("ellipsis", True), direction=_dir(a), library=ctx.library)
+                            ellipsis=a.get("ellipsis", True), direction=_dir(a),
+                            balance=a.get("balance", False), library=ctx.library)
         w = width if width is not None and not math.isnan(kw) else block.content_width
         if width is not None and math.isnan(kw) and available.width.scale == AvailableSpace.DEFINITE:
             w = min(width, math.ceil(block.content_width))
@@ -402,7 +403,7 @@ def _final_text(el: Element, ctx: _Ctx, content: Box) -> TextBlock:
     return layout_text(spans, content.w + 0.01, max_lines=a.get("max-lines"), max_height=height_bound,
                        align=a.get("align", "start"), fit=a.get("fit", "none"),
                        min_size=a.get("min-size"), ellipsis=a.get("ellipsis", True),
-                       direction=_dir(a), library=ctx.library)
+                       direction=_dir(a), balance=a.get("balance", False), library=ctx.library)
 
 
 def layout_document(

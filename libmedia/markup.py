@@ -155,6 +155,7 @@ SCHEMA: dict[str, dict[str, Callable[[str], Any]]] = {
         "min-size": _positive,
         "ellipsis": S.parse_bool,
         "direction": _enum("auto", "ltr", "rtl"),
+        "balance": S.parse_bool,
         "background": S.parse_background, "padding": S.parse_edges, "radius": _non_negative,
     },
     "image": {
@@ -303,36 +304,47 @@ class SourceMap:
     """Maps an element of the rendered markup back to the template source line.
 
     Element and attribute names are literal in ``layout.xml.j2`` (only values
-    come from data), so the line of the ``n``-th ``<tag`` in the source that
-    carries the attribute in question is where the author must look.  When the
-    source cannot tell (a tag built by Jinja), the rendered markup's line is
-    used and the message says so.
+    come from data), so the source tag that has the same name and the most
+    of the same attribute names is the one the author wrote; among equals,
+    the one nearest in order to the element's place in the output wins.
+    When the source cannot tell (a tag built by Jinja), the rendered markup's
+    line is used.
     """
 
     def __init__(self, source: str | None, filename: str):
         self.source = source
         self.filename = filename
-        self._tags: dict[str, list[tuple[int, str]]] = {}
+        self._tags: dict[str, list[tuple[int, frozenset[str]]]] = {}
         if source:
             for m in re.finditer(r"<([A-Za-z][\w-]*)\b([^<>]*?)/?>", source, flags=re.S):
                 line = source.count("\n", 0, m.start()) + 1
-                self._tags.setdefault(m.group(1), []).append((line, m.group(2)))
+                names = frozenset(re.findall(r"([A-Za-z][\w-]*)\s*=", m.group(2)))
+                self._tags.setdefault(m.group(1), []).append((line, names))
 
-    def line_of(self, tag: str, occurrence: int, attr: str | None, rendered_line: int) -> int:
+    def line_of(self, tag: str, occurrence: int, attrs: frozenset[str] | None, rendered_line: int,
+                attr: str | None = None) -> int:
+        """Source line of the ``occurrence``-th ``<tag>`` of the output, which
+        carries attribute names ``attrs``; ``attr`` is the attribute at fault."""
         found = self._tags.get(tag, [])
+        if not found:
+            return rendered_line
         if attr:
-            with_attr = [ln for ln, body in found if re.search(rf"(^|\s){re.escape(attr)}\s*=", body)]
-            if len(with_attr) == 1:
-                return with_attr[0]
-            if with_attr and occurrence < len(found) and found[occurrence][0] in with_attr:
-                return found[occurrence][0]
-            if with_attr:
-                return with_attr[0]
-        if occurrence < len(found):
-            return found[occurrence][0]
-        if found:
-            return found[-1][0]
-        return rendered_line
+            having = [(i, f) for i, f in enumerate(found) if attr in f[1]]
+            if having:
+                found_idx = having
+            else:
+                found_idx = list(enumerate(found))
+        else:
+            found_idx = list(enumerate(found))
+        attrs = attrs or frozenset()
+
+        def score(item: tuple[int, tuple[int, frozenset[str]]]) -> tuple[float, int]:
+            i, (_, names) = item
+            shared = len(attrs & names)
+            extra = len(attrs - names)  # rendered names the source tag lacks
+            return (shared - 2 * extra, -abs(i - occurrence))
+
+        return max(found_idx, key=score)[1][0]
 
 
 def parse_markup(markup: str, filename: str = "layout.xml.j2", source: str | None = None) -> Element:
@@ -379,7 +391,7 @@ def parse_markup(markup: str, filename: str = "layout.xml.j2", source: str | Non
 
 def _problem(smap: SourceMap, raw: _Raw, occurrence: int, attr: str | None, msg: str,
              hint: str | None = None) -> TemplateError:
-    line = smap.line_of(raw.tag, occurrence, attr, raw.line)
+    line = smap.line_of(raw.tag, occurrence, frozenset(raw.attrs), raw.line, attr)
     return TemplateError(msg, Location(file=smap.filename, line=line), hint=hint)
 
 
@@ -428,7 +440,7 @@ def _convert(raw: _Raw, parent_path: str, problems: list, smap: SourceMap,
                                  + "elements: " + ", ".join(SCHEMA)))
         return None
     attrs = _parse_attrs(raw, schema, occurrence, problems, smap)
-    line = smap.line_of(raw.tag, occurrence, None, raw.line)
+    line = smap.line_of(raw.tag, occurrence, frozenset(raw.attrs), raw.line)
     if raw.tag == "text":
         spans = _inline(raw, {}, problems, smap, counts)
         return Element("text", attrs, (), tuple(_merge_spans(spans)), line, path)

@@ -137,9 +137,17 @@ def parse(inp: RenderInput, markup: str) -> Element:
 # resources
 
 
-def _where(inp: RenderInput, el: Element) -> Location:
+def _where(inp: RenderInput, el: Element, src: str | None = None) -> Location:
+    """The record's location; with ``src``, the field whose value it is
+    (``cover``), so a warning points at the cell to fix."""
     row = inp.records[0].row if inp.records else None
-    return Location(file=inp.source, row=row or None)
+    field_name = None
+    if src is not None and inp.records:
+        fields = inp.records[0].fields
+        field_name = next((k for k, v in fields.items() if v and v.strip() == src), None)
+        if field_name is None and not src:
+            field_name = next((k for k in ("cover",) if k in inp.template.fields), None)
+    return Location(file=inp.source, row=row or None, field=field_name)
 
 
 def _resolve_src(src: str, inp: RenderInput) -> tuple[str, list[Path]]:
@@ -180,7 +188,7 @@ def load_resources(inp: RenderInput, doc: Element) -> tuple[dict[str, Resource],
         if not src:
             if can_substitute:
                 warnings.append(Warning_("no cover image given: drew a typographic cover instead",
-                                         _where(inp, el), "placeholder"))
+                                         _where(inp, el, src), "placeholder"))
                 resources[el.path] = Resource(None, COVER_ASPECT, "", placeholder=True)
                 continue
             raise ImageError(f"<image> at line {el.line} has an empty src", _where(inp, el),
@@ -195,7 +203,7 @@ def load_resources(inp: RenderInput, doc: Element) -> tuple[dict[str, Resource],
                                         row=_where(inp, el).row, field=exc.location.field)
                 raise
             warnings.append(Warning_(f"{exc.message}: drew a typographic cover instead",
-                                     _where(inp, el), "placeholder"))
+                                     _where(inp, el, src), "placeholder"))
             resources[el.path] = Resource(None, COVER_ASPECT, src, placeholder=True)
             continue
         warnings.extend(_locate(w, inp, el) for w in loaded.warnings)

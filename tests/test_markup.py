@@ -189,3 +189,22 @@ def test_sandbox_blocks_internals(tmp_path):
 ])
 def test_title_parts(title, main, sub):
     assert title_parts(title) == {"main": main, "subtitle": sub}
+
+
+@pytest.mark.parametrize("fmt", ["instagram-portrait", "instagram-square", "instagram-story"])
+def test_elements_map_to_their_source_lines(fmt):
+    """Every element of the shipped template points at the source line where
+    it is written: the tag and all its attribute names are on that line or
+    the lines its start tag spans."""
+    root = Path(__file__).resolve().parents[1] / "templates" / "new-book"
+    t = load_template(root)
+    from libmedia.render import sample_records
+
+    r = render(RenderInput(t, sample_records(t), get_format(fmt), load_brand(), search_dirs=[root]))
+    lines = t.layout_source.splitlines()
+    for el in r.document.walk():
+        start = "\n".join(lines[el.line - 1:el.line + 3])
+        assert f"<{el.tag}" in lines[el.line - 1], (el.path, el.line, lines[el.line - 1])
+        tag_text = start[start.index(f"<{el.tag}"):].split(">")[0]
+        for name in el.attrs:
+            assert f"{name}=" in tag_text, (el.path, el.line, name)

@@ -69,6 +69,7 @@ def test_sample_structure(template, fmt):
     f = get_format(fmt)
     r = render(RenderInput(template, sample_records(template), f, load_brand(), search_dirs=[template.path]))
     assert r.image.size == f.size and r.image.mode == "RGBA"
+    assert r.image.getchannel("A").getextrema() == (255, 255), "a post must be opaque everywhere"
     check_structure(r.frame, f)
     assert not r.warnings
 
@@ -82,6 +83,7 @@ def test_bundled_samples_structure(template, fmt):
     for rec in data.records:
         r = render(RenderInput(template, [rec], f, brand, search_dirs=dirs(path), source=str(path)))
         check_structure(r.frame, f)
+        assert r.image.getchannel("A").getextrema() == (255, 255)
         qrs = r.frame.find("qr")
         assert len(qrs) == 1, "every sample record has a catalogue link"
 
@@ -184,8 +186,8 @@ def test_reference_placeholder_and_arabic(template, fmt):
 def test_reference_detects_a_change(template):
     """The comparison fails when the picture changes (the tolerance is not too loose)."""
     ref = REFERENCES / "new-book.sample.instagram-square.png"
-    if not ref.is_file():
-        pytest.skip("references not generated yet")
+    if not ref.is_file() or os.environ.get("LIBMEDIA_UPDATE_REFERENCES") == "1":
+        pytest.skip("references not generated yet, or being rewritten")
     r = render(RenderInput(template, sample_records(template), get_format("instagram-square"),
                            load_brand(), search_dirs=[template.path]))
     moved = Image.new("RGBA", r.image.size)

@@ -327,3 +327,15 @@ def test_smart_quotes(raw, expected):
     assert smart_quotes(raw) == expected
     block = layout_text([Span(raw, TextStyle(family="Inter", size=30))], None)
     assert block.lines[0].text == expected
+
+
+def test_balance_evens_lines_and_keeps_their_count():
+    style = TextStyle(family="Plus Jakarta Sans", size=60, weight=800)
+    text = "Cathedral and the Bazaar: Musings on Linux and Open Source by an Accidental Revolutionary"
+    greedy = layout_text([Span(text, style)], 900)
+    balanced = layout_text([Span(text, style)], 900, balance=True)
+    assert len(balanced.lines) == len(greedy.lines) >= 3
+    widths = [ln.width for ln in balanced.lines]
+    assert max(widths) - min(widths) < max(g.width for g in greedy.lines) - min(g.width for g in greedy.lines)
+    assert len(balanced.lines[-1].text.split()) > 1  # no lone word at the end
+    assert balanced.width == 900  # the box keeps its width; only the breaks move

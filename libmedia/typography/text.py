@@ -359,6 +359,7 @@ class _Settings:
     max_height: float | None
     align: str
     ellipsis: bool
+    balance: bool = False
 
 
 def _line_segments(
@@ -463,6 +464,7 @@ def _ellipsize(para: _Paragraph, start: int, end: int, max_width: float, m: _Mea
     fits ``max_width``; cuts at a word boundary when that keeps at least
     half the line, else at a grapheme boundary."""
     text = para.text
+    strip = " ,;:.-\u2013\u2014\u00b7/"
     cut_candidates = []
     pos = start
     for g in graphemes(text[start:]):
@@ -470,7 +472,7 @@ def _ellipsize(para: _Paragraph, start: int, end: int, max_width: float, m: _Mea
         cut_candidates.append(pos)
     best = start
     for k in cut_candidates:
-        trial = _with_text(para, text[:k].rstrip(" ,;:.-\u2013\u2014") + ELLIPSIS, m)
+        trial = _with_text(para, text[:k].rstrip(strip) + ELLIPSIS, m)
         if _width(trial, start, len(trial.text), m) <= max_width:
             best = k
         else:
@@ -479,7 +481,7 @@ def _ellipsize(para: _Paragraph, start: int, end: int, max_width: float, m: _Mea
     space = text.rfind(" ", start, best + 1)
     if space > start and (space - start) >= line_len / 2 and best < len(text) and text[best] != " ":
         best = space
-    return _with_text(para, text[:best].rstrip(" ,;:.-\u2013\u2014") + ELLIPSIS, m)
+    return _with_text(para, text[:best].rstrip(strip) + ELLIPSIS, m)
 
 
 def _with_text(para: _Paragraph, text: str, m: _Measurer) -> _Paragraph:
@@ -519,6 +521,9 @@ def _set(para: _Paragraph, st: _Settings, m: _Measurer) -> TextBlock:
         else:
             breaks = breaks[:limit]
 
+    if st.balance and not truncated and st.max_width is not None and len(breaks) >= 2:
+        breaks = _balance(para, breaks, st.max_width, bool(broken), m)
+
     lines: list[Line] = []
     baseline = 0.0
     for i, (s, e) in enumerate(breaks):
@@ -553,6 +558,27 @@ def _set(para: _Paragraph, st: _Settings, m: _Measurer) -> TextBlock:
                      truncated, overflow, tuple(para.missing), bool(broken))
 
 
+def _balance(para: _Paragraph, breaks: list[tuple[int, int]], max_width: float, broken: bool,
+             m: _Measurer) -> list[tuple[int, int]]:
+    """Breaks for the narrowest width that keeps the same number of lines (and
+    breaks no word the full width did not): lines of even length, no lone word
+    on the last line (CSS ``text-wrap: balance``)."""
+    n = len(breaks)
+    lo, hi = max_width / n * 0.9, max_width
+    best = breaks
+    for _ in range(12):
+        mid = (lo + hi) / 2
+        flag: list[bool] = []
+        trial = _break_lines(para, mid, m, flag)
+        if len(trial) <= n and (broken or not flag):
+            hi, best = mid, trial
+        else:
+            lo = mid
+        if hi - lo < 1:
+            break
+    return best
+
+
 def _scaled(spans: list[Span], factor: float) -> list[Span]:
     return [Span(s.text, replace(s.style, size=s.style.size * factor)) for s in spans]
 
@@ -568,6 +594,7 @@ def layout_text(
     min_size: float | None = None,
     ellipsis: bool = True,
     direction: str | None = None,
+    balance: bool = False,
     library: FontLibrary | None = None,
 ) -> TextBlock:
     """Lay out a paragraph of styled spans.
@@ -582,7 +609,9 @@ def layout_text(
                     until the text fits without clamping or breaking a word
                     inside; ``none``: keep it;
     ``ellipsis``    end a clamped text with "…";
-    ``direction``   ``ltr``/``rtl`` to force; None takes it from the text.
+    ``direction``   ``ltr``/``rtl`` to force; None takes it from the text;
+    ``balance``     make the lines of even length (for titles), keeping
+                    the line count.
 
     Raises :class:`libmedia.errors.FontError` for an unknown family.
     Characters no font covers are listed in ``TextBlock.missing``.
@@ -594,7 +623,8 @@ def layout_text(
     def attempt(size: float, allow_truncate: bool) -> TextBlock:
         sp = _scaled(spans, size / base_size) if size != base_size else spans
         para = _prepare(sp, library, direction)
-        st = _Settings(size, max_width, max_lines, max_height, align, ellipsis and allow_truncate)
+        st = _Settings(size, max_width, max_lines, max_height, align, ellipsis and allow_truncate,
+                       balance)
         return _set(para, st, m)
 
     if fit != "shrink" or not spans:
@@ -654,12 +684,27 @@ def draw_text_block(
             kw = _shape_kwargs(seg.style, seg.direction)
             if _tracked(seg.style, seg.face, seg.text):
                 track = seg.style.tracking / 1000 * seg.style.size
-                pen = x
-                for g in graphemes(seg.text):
-                    draw.text((pen, by), g, font=font, fill=seg.style.color, anchor="ls", **kw)
-                    pen += font.getlength(g, **kw) + track
+                for i, (offset, g) in enumerate(_cluster_offsets(seg.text, font, kw)):
+                    draw.text((x + offset + i * track, by), g, font=font, fill=seg.style.color,
+                              anchor="ls", **kw)
             else:
                 draw.text((x, by), seg.text, font=font, fill=seg.style.color, anchor="ls", **kw)
+
+
+def _cluster_offsets(text: str, font: ImageFont.FreeTypeFont, kw: dict) -> list[tuple[float, str]]:
+    """Pen offset of each grapheme cluster in the shaped ``text``, kerning kept.
+
+    HarfBuzz puts a pair's kerning on the first glyph's advance, so cluster
+    ``i`` starts at the shaped length of ``text[:i+1]`` less its own advance.
+    Used to letter-space text without losing the font's kerning.
+    """
+    out = []
+    pos = 0
+    for g in graphemes(text):
+        end = pos + len(g)
+        out.append((font.getlength(text[:end], **kw) - font.getlength(g, **kw), g))
+        pos = end
+    return out
 
 
 _EMOJI_CACHE: OrderedDict[tuple, Image.Image] = OrderedDict()
