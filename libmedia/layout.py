@@ -216,8 +216,9 @@ _JUSTIFY = {"start": JustifyContent.START, "center": JustifyContent.CENTER, "end
             "space-evenly": JustifyContent.SPACE_EVENLY}
 
 
-def _tracks(tracks: tuple[str, ...]) -> str:
-    return " ".join(t + "px" if t.replace(".", "").isdigit() else t for t in tracks)
+def _tracks(tracks: tuple[str, ...]) -> list[str]:
+    """Grid track sizes in stretchable's CSS syntax: bare numbers are px."""
+    return [t + "px" if t.replace(".", "").isdigit() else t for t in tracks]
 
 
 def _style(el: Element, parent_tag: str | None) -> Style:
@@ -237,8 +238,8 @@ def _style(el: Element, parent_tag: str | None) -> Style:
             if "rows" in a:
                 kw["grid_template_rows"] = _tracks(a["rows"])
         else:
-            kw["grid_template_columns"] = "1fr"
-            kw["grid_template_rows"] = "1fr"
+            kw["grid_template_columns"] = ["1fr"]
+            kw["grid_template_rows"] = ["1fr"]
     if tag in ("canvas", "column", "row", "grid", "stack"):
         if "align" in a:
             kw["align_items"] = _ALIGN[a["align"]]
@@ -399,7 +400,7 @@ def _final_text(el: Element, ctx: _Ctx, content: Box) -> TextBlock:
     """Set the text again in its final box: shrink to fit its height and lines."""
     a = el.attrs
     spans = _spans(el, ctx)
-    height_bound = content.h + 0.5
+    height_bound = content.h + 0.01
     return layout_text(spans, content.w + 0.01, max_lines=a.get("max-lines"), max_height=height_bound,
                        align=a.get("align", "start"), fit=a.get("fit", "none"),
                        min_size=a.get("min-size"), ellipsis=a.get("ellipsis", True),

@@ -503,7 +503,7 @@ def _set(para: _Paragraph, st: _Settings, m: _Measurer) -> TextBlock:
     def fits_height(n: int, asc: float, desc: float) -> bool:
         if st.max_height is None:
             return True
-        return asc + (n - 1) * leading + desc <= st.max_height + 0.5
+        return asc + (n - 1) * leading + desc <= st.max_height + 0.01
 
     limit = len(breaks)
     if st.max_lines is not None:
@@ -553,7 +553,7 @@ def _set(para: _Paragraph, st: _Settings, m: _Measurer) -> TextBlock:
         else:
             x = 0.0
         placed.append(replace(ln, x=x))
-    overflow = natural > box_w + 0.5 or (st.max_height is not None and height > st.max_height + 0.5)
+    overflow = natural > box_w + 0.5 or (st.max_height is not None and height > st.max_height + 0.01)
     return TextBlock(tuple(placed), box_w, height, st.size, para.direction, align,
                      truncated, overflow, tuple(para.missing), bool(broken))
 
