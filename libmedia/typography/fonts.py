@@ -124,8 +124,7 @@ class FontLibrary:
         self._families: dict[str, dict[bool, Face]] = {}
         self._fallback: list[str] = []
         self._system_index: dict[str, dict[bool, Face]] | None = None
-        self._coverage: dict[Path, frozenset[int]] = {}
-        self._vmetrics: dict[Path, tuple[float, float]] = {}
+        self._font_tables: dict[Path, tuple[frozenset[int], tuple[float, float]]] = {}
         self._load_catalogue()
         for d in self.extra_dirs:
             self._index_dir(d, self._families)
@@ -225,12 +224,7 @@ class FontLibrary:
 
     def coverage(self, face: Face) -> frozenset[int]:
         """The set of Unicode code points ``face`` maps to glyphs (its cmap)."""
-        with self._lock:
-            cov = self._coverage.get(face.path)
-            if cov is None:
-                cov = _read_cmap(face.path)
-                self._coverage[face.path] = cov
-            return cov
+        return self._tables(face)[0]
 
     def covers(self, face: Face, text: str) -> bool:
         """Whether ``face`` has a glyph for every character of ``text``
@@ -245,12 +239,15 @@ class FontLibrary:
         clipping metrics, which the OpenType specification defines to enclose
         every glyph's outline.  Line boxes built from these contain the ink of
         accented capitals and descenders (case C01)."""
+        return self._tables(face)[1]
+
+    def _tables(self, face: Face) -> tuple[frozenset[int], tuple[float, float]]:
         with self._lock:
-            vm = self._vmetrics.get(face.path)
-            if vm is None:
-                vm = _read_vmetrics(face.path)
-                self._vmetrics[face.path] = vm
-            return vm
+            tables = self._font_tables.get(face.path)
+            if tables is None:
+                tables = _read_tables(face.path)
+                self._font_tables[face.path] = tables
+            return tables
 
     # -- loading -----------------------------------------------------------
 
@@ -275,22 +272,15 @@ def _ignorable(ch: str) -> bool:
     )
 
 
-def _read_cmap(path: Path) -> frozenset[int]:
+def _read_tables(path: Path) -> tuple[frozenset[int], tuple[float, float]]:
+    """The code points a font file maps (its best cmap) and its vertical
+    metrics in ems (see :meth:`FontLibrary.vertical_metrics`), read with
+    fontTools without loading glyph outlines."""
     from fontTools.ttLib import TTFont
 
     try:
         with TTFont(str(path), lazy=True, fontNumber=0) as tt:
-            cmap = tt.getBestCmap() or {}
-            return frozenset(cmap)
-    except Exception as exc:  # a broken or unsupported file
-        raise FontError(f"cannot read the font file {path}: {exc}") from exc
-
-
-def _read_vmetrics(path: Path) -> tuple[float, float]:
-    from fontTools.ttLib import TTFont
-
-    try:
-        with TTFont(str(path), lazy=True, fontNumber=0) as tt:
+            coverage = frozenset(tt.getBestCmap() or {})
             upm = tt["head"].unitsPerEm
             hhea = tt["hhea"]
             ascent, descent = hhea.ascent, -hhea.descent
@@ -298,8 +288,8 @@ def _read_vmetrics(path: Path) -> tuple[float, float]:
                 os2 = tt["OS/2"]
                 ascent = max(ascent, os2.usWinAscent)
                 descent = max(descent, os2.usWinDescent)
-            return ascent / upm, descent / upm
-    except Exception as exc:
+            return coverage, (ascent / upm, descent / upm)
+    except Exception as exc:  # a broken or unsupported file
         raise FontError(f"cannot read the font file {path}: {exc}") from exc
 
 
