@@ -12,6 +12,7 @@ data file, then in the working folder, then the default.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,7 +131,7 @@ def load_brand(path: str | Path | None = None) -> Brand:
     if path is not None:
         kit_path = Path(path).resolve()
         user = _read_toml(kit_path)
-        _check_keys(user, kit_path)
+        _check_keys(user, kit_path, default)
         data = _merge(default, user)
     where = str(kit_path or DEFAULT_KIT)
     lib = data.get("library", {})
@@ -191,11 +192,35 @@ def _patterns(value, where: str) -> tuple[str, ...]:
                              Location(file=where, field="library.catalog_url"),
                              hint="start it with https:// and put {isbn} or {id} where the record's "
                                   "value goes")
+        from .sources.fields import FIELDS
+
+        known = {f.name for f in FIELDS} | {"isbn10", "issn"}
+        for name in re.findall(r"\{(\w*)\}", text):
+            close = _near_miss(name, known) if name not in known else None
+            if close or not name:
+                # a column of the library's own is fine; a near-miss of a
+                # standard field would silently drop every QR code
+                raise BrandError(
+                    f"catalog_url uses {{{name}}}, which looks like a typo",
+                    Location(file=where, field="library.catalog_url"),
+                    hint=(f"did you mean {{{close}}}? " if close else "")
+                    + "usual ones: {isbn}, {id}, {title}, {call_number}")
         out.append(text)
     return tuple(out)
 
 
-def _check_keys(user: dict, path: Path) -> None:
+def _near_miss(name: str, known: set[str]) -> str | None:
+    """A known name that ``name`` is probably a typo of (``acent`` for
+    ``accent``), or None when it is a name of its own."""
+    import difflib
+
+    if name in known:
+        return None
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def _check_keys(user: dict, path: Path, default: dict) -> None:
     known_sections = {"library", "colors", "type"}
     for section in user:
         if section not in known_sections:
@@ -206,6 +231,16 @@ def _check_keys(user: dict, path: Path) -> None:
             raise BrandError(f"unknown key '{key}' in [library]",
                              Location(file=str(path), field=f"library.{key}"),
                              hint="known keys: " + ", ".join(sorted(_LIBRARY_KEYS)))
+    # Colours and type roles may be new names of a library's own, but a name one
+    # letter away from a standard one is a typo that would silently do nothing.
+    for section, label in (("colors", "colour"), ("type", "type role")):
+        known = set(default.get(section, {}))
+        for key in user.get(section, {}):
+            typo = _near_miss(key, known)
+            if typo:
+                raise BrandError(f"{label} '{key}' in [{section}] looks like a typo of '{typo}'",
+                                 Location(file=str(path), field=f"{section}.{key}"),
+                                 hint=f"rename it to '{typo}'; standard names: " + ", ".join(sorted(known)))
 
 
 def find_brand(data_path: Path | None) -> Path | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from PIL import Image, ImageDraw
 
@@ -65,9 +66,17 @@ def _shadow(canvas: Canvas, box: Box, radius: float, shadow: Shadow | None) -> N
     if shadow is None or box.w < 1 or box.h < 1:
         return
     x0, y0, x1, y1 = _ibox(box)
-    layer, (dx, dy) = im.drop_shadow((x1 - x0, y1 - y0), radius, (shadow.dx, shadow.dy),
-                                     shadow.blur, shadow.color)
+    layer, (dx, dy) = _shadow_layer((x1 - x0, y1 - y0), radius, (shadow.dx, shadow.dy),
+                                    shadow.blur, shadow.color)
     _paste(canvas, layer, x0 + dx, y0 + dy)
+
+
+@lru_cache(maxsize=64)
+def _shadow_layer(size, radius, offset, blur, color):
+    """:func:`images.drop_shadow`, remembered: posts of one batch cast the same
+    shadows (every placeholder cover is the same size).  The layer is never
+    modified by callers."""
+    return im.drop_shadow(size, radius, offset, blur, color)
 
 
 def _box_background(canvas: Canvas, node: LaidOut) -> None:
@@ -88,7 +97,11 @@ def _box_background(canvas: Canvas, node: LaidOut) -> None:
             over = _fill_layer((w, h), a["background"])
             layer.alpha_composite(over)
     elif "background" in a:
-        layer = _fill_layer((w, h), a["background"])
+        bg = a["background"]
+        if isinstance(bg, tuple) and bg[3] == 255 and not radius and a.get("opacity", 1.0) >= 1.0:
+            canvas.image.paste(bg, (x0, y0, x1, y1))
+        else:
+            layer = _fill_layer((w, h), bg)
     if layer is not None:
         if radius:
             layer = im.apply_radius(layer, radius)
@@ -136,10 +149,12 @@ def paint_image(canvas: Canvas, node: LaidOut) -> None:
         return
     radius = a.get("radius", 0.0)
     if res.image is None:
-        picture = placeholder_cover((bw, bh), a.get("placeholder-title", ""),
+        # a stand-in keeps a book's proportions inside whatever box it gets
+        pw, ph = im.scaled_size((round(res.aspect * 1000), 1000), (bw, bh), "contain")
+        picture = placeholder_cover((pw, ph), a.get("placeholder-title", ""),
                                     a.get("placeholder-author", ""), a.get("placeholder-label", ""),
                                     canvas)
-        dx = dy = 0
+        dx, dy = (bw - pw) // 2, (bh - ph) // 2
     else:
         fit = a.get("fit", "contain")
         picture = im.fit_image(res.image, (bw, bh), fit, a.get("focal", (0.5, 0.5)))
@@ -181,38 +196,36 @@ def paint_shape(canvas: Canvas, node: LaidOut) -> None:
     else:
         radius = a.get("radius", 0.0)
     _shadow(canvas, node.box, radius, a.get("shadow"))
-    # Draw at 4x and reduce: anti-aliased edges for circles and rounded corners.
-    ss = 4
-    mask = Image.new("L", (w * ss, h * ss), 0)
-    md = ImageDraw.Draw(mask)
+    opacity = a.get("opacity", 1.0)
+    if (kind == "rect" and not radius and stroke is None and isinstance(fill, tuple)
+            and fill[3] == 255 and opacity >= 1.0):
+        canvas.image.paste(fill, (x0, y0, x0 + w, y0 + h))  # an opaque band: no mask needed
+        return
     if kind == "circle":
-        d = min(w, h) * ss
-        ox, oy = (w * ss - d) // 2, (h * ss - d) // 2
-        md.ellipse((ox, oy, ox + d - 1, oy + d - 1), fill=255)
+        d = min(w, h)
+        mask = Image.new("L", (w, h), 0)
+        mask.paste(im.rounded_mask((d, d), d / 2), ((w - d) // 2, (h - d) // 2))
     else:
-        md.rounded_rectangle((0, 0, w * ss - 1, h * ss - 1), radius=radius * ss, fill=255)
-    mask = mask.resize((w, h), Image.Resampling.LANCZOS)
+        mask = im.rounded_mask((w, h), radius)
     layer = Image.new("RGBA", (w, h), (0, 0, 0, 0))
     if fill is not None:
         body = _fill_layer((w, h), fill)
         layer.paste(body, (0, 0), _mul_mask(mask, body))
     if stroke is not None and sw > 0:
-        inner = Image.new("L", (w * ss, h * ss), 0)
-        idr = ImageDraw.Draw(inner)
-        s = sw * ss
+        s_px = max(1, round(sw))
+        inner = Image.new("L", (w, h), 0)
         if kind == "circle":
-            d = min(w, h) * ss
-            ox, oy = (w * ss - d) // 2, (h * ss - d) // 2
-            idr.ellipse((ox + s, oy + s, ox + d - 1 - s, oy + d - 1 - s), fill=255)
-        else:
-            idr.rounded_rectangle((s, s, w * ss - 1 - s, h * ss - 1 - s),
-                                  radius=max(0, radius * ss - s), fill=255)
-        inner = inner.resize((w, h), Image.Resampling.LANCZOS)
+            d = min(w, h) - 2 * s_px
+            if d > 0:
+                inner.paste(im.rounded_mask((d, d), d / 2), ((w - d) // 2, (h - d) // 2))
+        elif w > 2 * s_px and h > 2 * s_px:
+            inner.paste(im.rounded_mask((w - 2 * s_px, h - 2 * s_px), max(0.0, radius - s_px)),
+                        (s_px, s_px))
         from PIL import ImageChops
 
         ring = ImageChops.subtract(mask, inner)
         layer.paste(Image.new("RGBA", (w, h), stroke), (0, 0), _mul_alpha(ring, stroke[3]))
-    _paste(canvas, layer, x0, y0, a.get("opacity", 1.0))
+    _paste(canvas, layer, x0, y0, opacity)
 
 
 def _mul_mask(mask: Image.Image, body: Image.Image) -> Image.Image:
@@ -274,12 +287,15 @@ def placeholder_cover(size: tuple[int, int], title: str, author: str, label: str
     if contrast(base, accent) < 1.5:
         accent = on
     img = Image.new("RGBA", size, base)
-    d = ImageDraw.Draw(img)
     m = max(8, round(w * 0.1))
-    # A frame line inset from the edge, like a cloth binding's blind stamp.
+    # A frame line inset from the edge, like a cloth binding's blind stamp;
+    # translucent, so drawn on its own layer and composited.
     inset = max(4, round(w * 0.045))
-    d.rectangle((inset, inset, w - 1 - inset, h - 1 - inset),
-                outline=(*on[:3], 90), width=max(1, round(w / 260)))
+    frame = Image.new("RGBA", size, (0, 0, 0, 0))
+    ImageDraw.Draw(frame).rectangle((inset, inset, w - 1 - inset, h - 1 - inset),
+                                    outline=(*on[:3], 90), width=max(1, round(w / 260)))
+    img.alpha_composite(frame)
+    d = ImageDraw.Draw(img)
     title_style = TextStyle(family="Literata", size=max(12.0, w * 0.105), weight=600,
                             color=on, line_height=1.12)
     author_style = TextStyle(family="Inter", size=max(9.0, w * 0.05), weight=500,

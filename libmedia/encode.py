@@ -73,7 +73,8 @@ def encode_image(image: Image.Image, fmt: str = "png", background: tuple = (255,
     elif fmt in ("jpeg", "jpg"):
         from .images import flatten
 
-        rgb = flatten(image, background[:3]) if image.mode in ("RGBA", "LA", "PA") else image.convert("RGB")
+        translucent = image.mode in ("RGBA", "LA", "PA") and image.getchannel("A").getextrema()[0] < 255
+        rgb = flatten(image, background[:3]) if translucent else image.convert("RGB")
         rgb.save(buf, "JPEG", quality=JPEG_QUALITY, subsampling=0, optimize=False, progressive=False)
     else:
         raise ValueError(f"unknown image format {fmt!r}: use png or jpeg")

@@ -45,6 +45,40 @@ from .style import Length
 from .typography import FontLibrary, Span, TextBlock, TextStyle, default_library, layout_text
 
 
+def _install_cached_scale_check() -> None:
+    """Make stretchable's check of length units cheap.
+
+    ``stretchable`` validates the unit of every length it creates by walking
+    ``dir()`` of an enum (about 2,300 times for one post: a fifth of the
+    layout time).  The same check with the allowed units computed once per
+    enum; anything it does not accept still goes to the library's own check,
+    which raises its own error.
+    """
+    from stretchable.style.geometry import length as L
+
+    original = L.LengthBase._check_scale
+    if getattr(original, "_libmedia_cached", False):
+        return
+    allowed: dict[type, frozenset[int]] = {}
+
+    def check(T: type, scale) -> None:
+        if scale is None:
+            return
+        units = allowed.get(T)
+        if units is None:
+            units = frozenset(int(getattr(T, m)) for m in dir(T)
+                              if not m.startswith("_") and m[0].isupper())
+            allowed[T] = units
+        if int(scale) not in units:
+            original(T, scale)
+
+    check._libmedia_cached = True  # type: ignore[attr-defined]
+    L.LengthBase._check_scale = staticmethod(check)
+
+
+_install_cached_scale_check()
+
+
 @dataclass(frozen=True)
 class Box:
     """An axis-aligned box in pixels: left ``x``, top ``y``, ``w`` wide, ``h`` tall."""
@@ -189,7 +223,24 @@ class _Ctx:
     resources: dict[str, Resource]
     width: float
     height: float
-    blocks: dict[int, TextBlock] = field(default_factory=dict)
+    errors: list[BaseException] = field(default_factory=list)
+
+
+def _guarded(ctx: _Ctx, measure):
+    """Taffy calls measure functions from Rust and only logs what they raise;
+    keep the first exception so :func:`layout_document` can raise it after
+    layout, with its own message (an unknown font family, say)."""
+
+    def call(node: Node, known: SizePoints, available) -> SizePoints:
+        if ctx.errors:
+            return SizePoints(0.0, 0.0)
+        try:
+            return measure(node, known, available)
+        except BaseException as exc:  # re-raised after compute_layout
+            ctx.errors.append(exc)
+            return SizePoints(0.0, 0.0)
+
+    return call
 
 
 def _len(v: Length | None, default=AUTO):
@@ -295,8 +346,17 @@ def _avail(space: LengthAvailableSpace) -> float | None:
 def _text_measure(el: Element, ctx: _Ctx):
     spans = _spans(el, ctx)
     a = el.attrs
+    seen: dict[tuple, SizePoints] = {}
 
     def measure(node: Node, known: SizePoints, available) -> SizePoints:
+        key = (known.width.value, known.height.value, available.width.scale, available.width.value)
+        key = tuple("nan" if isinstance(k, float) and math.isnan(k) else k for k in key)
+        hit = seen.get(key)
+        if hit is None:
+            hit = seen[key] = _measure(known, available)
+        return hit
+
+    def _measure(known: SizePoints, available) -> SizePoints:
         kw = known.width.value
         if not math.isnan(kw):
             width = kw
@@ -360,14 +420,14 @@ def _image_measure(el: Element, ctx: _Ctx):
 def _build(el: Element, ctx: _Ctx, parent_tag: str | None, index: dict[int, Element]) -> Node:
     style = _style(el, parent_tag)
     if el.tag == "text":
-        node = Node(style=style, measure=_text_measure(el, ctx))
+        node = Node(style=style, measure=_guarded(ctx, _text_measure(el, ctx)))
     elif el.tag == "image":
         res = ctx.resources.get(el.path)
         a = el.attrs
         if res is not None and ("width" in a) != ("height" in a) and "aspect-ratio" not in a:
             style = _with_aspect(style, res.aspect)
-        node = Node(style=style, measure=_image_measure(el, ctx)) if not ("width" in a and "height" in a) \
-            else Node(style=style)
+        node = Node(style=style, measure=_guarded(ctx, _image_measure(el, ctx))) \
+            if not ("width" in a and "height" in a) else Node(style=style)
     elif el.tag == "qr" and "size" not in el.attrs and not ("width" in el.attrs and "height" in el.attrs):
         node = Node(style=_with_aspect(style, 1.0))
     else:
@@ -430,6 +490,8 @@ def layout_document(
     tree = _build(root, ctx, None, index)
     tree.style = _canvas_style(tree.style, width, height)
     tree.compute_layout((width, height))
+    if ctx.errors:
+        raise ctx.errors[0]
     laid = _collect(tree, root, ctx, (0.0, 0.0))
     laid = LaidOut(root, Box(0, 0, width, height), laid.content, laid.children)
     return Frame(width, height, laid)

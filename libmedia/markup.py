@@ -254,6 +254,11 @@ class Element:
 # parsing
 
 
+#: Attribute the template loader adds to every start tag of layout.xml.j2 with
+#: the tag's source line (see templating.instrument_lines); never user-facing.
+LINE_ATTR = "_line"
+
+
 @dataclass
 class _Raw:
     tag: str
@@ -261,6 +266,7 @@ class _Raw:
     line: int
     column: int
     children: list = field(default_factory=list)  # _Raw or str
+    source_line: int | None = None
 
 
 class _Builder:
@@ -281,7 +287,9 @@ class _Builder:
         raise _Forbidden("document type declarations and entities are not allowed in layout markup")
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
-        node = _Raw(tag, attrs, self.parser.CurrentLineNumber, self.parser.CurrentColumnNumber + 1)
+        marked = attrs.pop(LINE_ATTR, None)
+        node = _Raw(tag, attrs, self.parser.CurrentLineNumber, self.parser.CurrentColumnNumber + 1,
+                    source_line=int(marked) if marked and marked.isdigit() else None)
         if self.stack:
             self.stack[-1].children.append(node)
         elif self.root is None:
@@ -301,7 +309,9 @@ class _Forbidden(Exception):
 
 
 class SourceMap:
-    """Maps an element of the rendered markup back to the template source line.
+    """Maps an element of the rendered markup back to the template source line,
+    for markup whose tags carry no ``_line`` mark (markup written by hand or
+    built by Jinja from strings).
 
     Element and attribute names are literal in ``layout.xml.j2`` (only values
     come from data), so the source tag that has the same name and the most
@@ -391,7 +401,7 @@ def parse_markup(markup: str, filename: str = "layout.xml.j2", source: str | Non
 
 def _problem(smap: SourceMap, raw: _Raw, occurrence: int, attr: str | None, msg: str,
              hint: str | None = None) -> TemplateError:
-    line = smap.line_of(raw.tag, occurrence, frozenset(raw.attrs), raw.line, attr)
+    line = raw.source_line or smap.line_of(raw.tag, occurrence, frozenset(raw.attrs), raw.line, attr)
     return TemplateError(msg, Location(file=smap.filename, line=line), hint=hint)
 
 
@@ -440,7 +450,7 @@ def _convert(raw: _Raw, parent_path: str, problems: list, smap: SourceMap,
                                  + "elements: " + ", ".join(SCHEMA)))
         return None
     attrs = _parse_attrs(raw, schema, occurrence, problems, smap)
-    line = smap.line_of(raw.tag, occurrence, frozenset(raw.attrs), raw.line)
+    line = raw.source_line or smap.line_of(raw.tag, occurrence, frozenset(raw.attrs), raw.line)
     if raw.tag == "text":
         spans = _inline(raw, {}, problems, smap, counts)
         return Element("text", attrs, (), tuple(_merge_spans(spans)), line, path)

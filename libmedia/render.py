@@ -159,7 +159,11 @@ def _resolve_src(src: str, inp: RenderInput) -> tuple[str, list[Path]]:
         return str(inp.brand.logo), []
     if src.startswith("assets/"):
         return src, [inp.template.path]
-    return src, [*inp.search_dirs, Path.cwd()]
+    dirs: list[Path] = []
+    for d in [*inp.search_dirs, Path.cwd()]:  # each folder once, in order
+        if all(Path(d).resolve() != Path(x).resolve() for x in dirs):
+            dirs.append(Path(d))
+    return src, dirs
 
 
 def load_resources(inp: RenderInput, doc: Element) -> tuple[dict[str, Resource], list[Warning_]]:
@@ -251,7 +255,10 @@ def _node_warnings(node: LaidOut, inp: RenderInput, row: int | None) -> list[War
         sx, sy = node.box.w / max(1, ow), node.box.h / max(1, oh)
         scale = max(sx, sy) if fit == "cover" else min(sx, sy) if fit == "contain" else max(sx, sy)
         if scale > UPSCALE_LIMIT:
-            need_w, need_h = round(node.box.w / UPSCALE_LIMIT), round(node.box.h / UPSCALE_LIMIT)
+            # the smallest file of the same shape that would be enlarged 1.5x at most
+            need_w = -(-ow * scale // UPSCALE_LIMIT)
+            need_h = -(-oh * scale // UPSCALE_LIMIT)
+            need_w, need_h = int(need_w), int(need_h)
             out.append(Warning_(
                 f"{Path(res.source).name} is {ow}x{oh} px, drawn at {scale:.1f}x its size: it will "
                 f"look soft; use an image of at least {need_w}x{need_h} px", loc, "upscaled"))
@@ -286,8 +293,11 @@ def render(inp: RenderInput, library: FontLibrary | None = None) -> Rendered:
     frame = layout(inp, doc, resources, library)
     image = draw(inp, frame, library)
     t = inp.template
-    caption = templating.render_text(t.caption(), context, str(t.path / "caption.txt.j2"))
-    alt = templating.render_text(t.alt(), context, str(t.path / "alt.txt.j2"))
+    # Caption and alt text are written after drawing, so they can say what the
+    # image really shows: a stand-in cover when the file was missing.
+    text_context = {**context, "placeholder_cover": any(r.placeholder for r in resources.values())}
+    caption = templating.render_text(t.caption(), text_context, str(t.path / "caption.txt.j2"))
+    alt = templating.render_text(t.alt(), text_context, str(t.path / "alt.txt.j2"))
     all_warnings = [*inp.warnings, *(w for r in inp.records for w in r.warnings), *warnings,
                     *frame.warnings]
     return Rendered(image, caption, alt, all_warnings, markup, doc, frame)

@@ -115,8 +115,11 @@ def list_templates(extra_dirs: Sequence[Path] = ()) -> list[Template]:
 def find_template(name_or_path: str) -> Path:
     """The folder of a template given by name (``new-book``) or path.
 
-    Raises :class:`TemplateError` listing the available names.
+    Raises :class:`TemplateError` listing the available names, with "did
+    you mean new-book?" for a near miss (``new-boook``, ``New-Book``).
     """
+    import difflib
+
     p = Path(name_or_path)
     if (p / "template.toml").is_file():
         return p
@@ -125,9 +128,13 @@ def find_template(name_or_path: str) -> Path:
         return q
     names = sorted(d.name for d in TEMPLATES_DIR.iterdir() if (d / "template.toml").is_file()) \
         if TEMPLATES_DIR.is_dir() else []
+    wanted = p.name.strip().lower()
+    by_key = {n.lower(): n for n in names}
+    close = difflib.get_close_matches(wanted, list(by_key), n=1, cutoff=0.6)
+    guess = f"did you mean {by_key[close[0]]}? " if close else ""
     raise TemplateError(
         f"no template '{name_or_path}'",
-        hint="templates: " + ", ".join(names)
+        hint=guess + "templates: " + ", ".join(names)
         + " (see 'libmedia templates'); or give the path of a template folder",
     )
 
@@ -310,10 +317,37 @@ def translate(key: str, language: str) -> str:
 
 
 def _hashtag(value: str) -> str:
-    """``"Laskar Pelangi"`` -> ``"#LaskarPelangi"`` (letters and digits only)."""
-    words = re.findall(r"[^\W_]+", str(value))
-    tag = "".join(w[:1].upper() + w[1:] for w in words)
+    """A hashtag from a title or subject: ``"Laskar Pelangi"`` -> ``#LaskarPelangi``.
+
+    Apostrophes vanish (``Pramoedya's`` -> ``Pramoedyas``), words in capitals
+    are set in title case (``DUNIA USAHA`` -> ``#DuniaUsaha``), and a SLiMS
+    subject heading keeps its main term (``Pendidikan -- Fiksi`` -> ``#Pendidikan``).
+    """
+    text = re.split(r"\s+--\s+", str(value))[0]
+    text = re.sub(r"[\'\u2019\u02bc]", "", text)
+    words = re.findall(r"[^\W_]+", text)
+    tag = "".join((w.capitalize() if w.isupper() and len(w) > 1 else w[:1].upper() + w[1:])
+                  for w in words)
     return "#" + tag if tag else ""
+
+
+def quoted(text: str, language: str = "id") -> str:
+    """``text`` in typographic quotation marks, its own straight quotes made
+    typographic (“Laskar Pelangi”); not wrapped again when it already starts
+    and ends with quotes."""
+    from .typography.text import smart_quotes
+
+    t = smart_quotes(str(text))
+    if t[:1] in "\u201c\u2018" and t[-1:] in "\u201d\u2019":
+        return t
+    return f"\u201c{t}\u201d"
+
+
+def display_title(title: str) -> str:
+    """A title as it reads in a caption: ``PostgreSQL : a comprehensive guide``
+    -> ``PostgreSQL: A comprehensive guide`` (see :func:`title_parts`)."""
+    parts = title_parts(title)
+    return parts["main"] + (": " + parts["subtitle"] if parts["subtitle"] else "")
 
 
 def _names(value: Any, limit: int = 3, language: str = "id") -> str:
@@ -384,6 +418,34 @@ def _format_date(value: str, fmt: str = "long", language: str = "id") -> str:
     return format_date(d, format=fmt, locale=language)
 
 
+_START_TAG = re.compile(r"<([A-Za-z][\w-]*)(?=[\s/>])")
+
+
+def instrument_lines(source: str) -> str:
+    """Mark every start tag of a layout with its source line (``<text`` on line
+    12 becomes ``<text _line="12"``), so errors found after Jinja has run,
+    whatever its loops and branches did, name the line the author wrote.
+    Only whole tags are touched; the line count does not change, so Jinja's
+    own error lines stay right too."""
+    from .markup import LINE_ATTR
+
+    return "\n".join(
+        _START_TAG.sub(lambda m, n=n: f'<{m.group(1)} {LINE_ATTR}="{n}"', line)
+        for n, line in enumerate(source.split("\n"), 1)
+    )
+
+
+class _LayoutLoader(jinja2.FileSystemLoader):
+    """Loads a template folder's files; ``layout.xml.j2`` with its tags marked
+    by :func:`instrument_lines`."""
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        if template == "layout.xml.j2":
+            source = instrument_lines(source)
+        return source, filename, uptodate
+
+
 def make_environment(folder: Path, autoescape: bool) -> jinja2.Environment:
     """The sandboxed Jinja environment for a template folder.
 
@@ -391,7 +453,7 @@ def make_environment(folder: Path, autoescape: bool) -> jinja2.Environment:
     caption and alt text.
     """
     env = ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(str(folder)),
+        loader=_LayoutLoader(str(folder)) if autoescape else jinja2.FileSystemLoader(str(folder)),
         autoescape=autoescape,
         undefined=_Undefined,
         finalize=_finalize_markup if autoescape else None,
@@ -403,6 +465,8 @@ def make_environment(folder: Path, autoescape: bool) -> jinja2.Environment:
     env.filters["names"] = _names
     env.filters["date"] = _format_date
     env.filters["title_parts"] = title_parts
+    env.filters["display_title"] = display_title
+    env.filters["quoted"] = quoted
     return env
 
 

@@ -208,3 +208,20 @@ def test_elements_map_to_their_source_lines(fmt):
         tag_text = start[start.index(f"<{el.tag}"):].split(">")[0]
         for name in el.attrs:
             assert f"{name}=" in tag_text, (el.path, el.line, name)
+
+
+def test_unknown_role_in_second_branch_reports_its_line(tmp_path):
+    folder = make_template(tmp_path, """\
+        <canvas>
+        {% if format.orientation == "portrait" %}
+          <text role="title">{{ book.title }}</text>
+        {% else %}
+          <text role="title">{{ book.title }}</text>
+          <text role="lable">x</text>
+        {% endif %}
+        </canvas>
+        """)
+    with pytest.raises(TemplateError) as err:
+        render_one(folder, {"title": "Laskar Pelangi"}, fmt="instagram-square")
+    assert "lable" in err.value.message
+    assert err.value.location.line == 6

@@ -339,3 +339,26 @@ def test_balance_evens_lines_and_keeps_their_count():
     assert max(widths) - min(widths) < max(g.width for g in greedy.lines) - min(g.width for g in greedy.lines)
     assert len(balanced.lines[-1].text.split()) > 1  # no lone word at the end
     assert balanced.width == 900  # the box keeps its width; only the breaks move
+
+
+def test_translucent_text_keeps_an_opaque_canvas_opaque():
+    img = Image.new("RGBA", (600, 160), (255, 255, 255, 255))
+    for row, tracking in enumerate((0, 120)):
+        style = TextStyle(family="Inter", size=40, weight=700, tracking=tracking, color=(0, 0, 0, 80))
+        draw_text_block(img, layout_text([Span("KOLEKSI BARU", style)], None), (10, 10 + 70 * row))
+    assert img.getchannel("A").getextrema() == (255, 255)
+    assert img.convert("L").getextrema()[0] == pytest.approx(255 * (1 - 80 / 255), abs=2)
+
+
+def test_drawing_is_independent_of_what_was_drawn_before():
+    """Remembered glyph masks are keyed by sub-pixel offset: the same block at
+    the same place gives the same pixels, first time or hundredth."""
+    style = TextStyle(family="Inter", size=33.3, tracking=50)
+    block = layout_text([Span("No. panggil", style)], None)
+    first = Image.new("RGBA", (400, 80), (255, 255, 255, 255))
+    draw_text_block(first, block, (10.3, 7.7))
+    for dx in (0.1, 0.5, 0.9):
+        draw_text_block(Image.new("RGBA", (400, 80)), block, (10 + dx, 7.2))
+    again = Image.new("RGBA", (400, 80), (255, 255, 255, 255))
+    draw_text_block(again, block, (10.3, 7.7))
+    assert first.tobytes() == again.tobytes()

@@ -326,6 +326,8 @@ _NO_BREAK_BEFORE = set("、。，．・：；？！）」』】〕〉》”’�
 
 def _is_cjk(ch: str) -> bool:
     cp = ord(ch)
+    if cp < 0x2E80:
+        return False
     return any(lo <= cp <= hi for lo, hi in _CJK_RANGES)
 
 
@@ -680,15 +682,7 @@ def draw_text_block(
             if seg.face.is_color:
                 _draw_emoji(image, seg, x, by, m)
                 continue
-            font = m.font(seg.face, seg.style)
-            kw = _shape_kwargs(seg.style, seg.direction)
-            if _tracked(seg.style, seg.face, seg.text):
-                track = seg.style.tracking / 1000 * seg.style.size
-                for i, (offset, g) in enumerate(_cluster_offsets(seg.text, font, kw)):
-                    draw.text((x + offset + i * track, by), g, font=font, fill=seg.style.color,
-                              anchor="ls", **kw)
-            else:
-                draw.text((x, by), seg.text, font=font, fill=seg.style.color, anchor="ls", **kw)
+            _draw_segment(image, draw, seg, m.font(seg.face, seg.style), x, by)
 
 
 def _cluster_offsets(text: str, font: ImageFont.FreeTypeFont, kw: dict) -> list[tuple[float, str]]:
@@ -705,6 +699,69 @@ def _cluster_offsets(text: str, font: ImageFont.FreeTypeFont, kw: dict) -> list[
         out.append((font.getlength(text[:end], **kw) - font.getlength(g, **kw), g))
         pos = end
     return out
+
+
+_TILE_CACHE: OrderedDict[tuple, tuple[Image.Image, int, int]] = OrderedDict()
+_TILE_LOCK = threading.Lock()
+
+
+def _segment_mask(seg: Segment, font: ImageFont.FreeTypeFont, fx: float, fy: float
+                  ) -> tuple[Image.Image, int, int]:
+    """Coverage mask ("L") of a segment drawn with its pen at sub-pixel offset
+    (fx, fy) from a whole pixel, and the mask's offset from that pixel.
+    Letter-spaced text is drawn cluster by cluster at its kerned positions
+    plus the tracking.  Remembered (an LRU of 512): a template's labels and
+    eyebrows are the same on every post.  Keyed by the offsets to 1/64 px,
+    FreeType's precision, so pixels never depend on what was drawn before."""
+    st = seg.style
+    key = (str(seg.face.path), st.size, st.weight, st.features, st.language, st.tracking,
+           seg.direction, seg.text, fx, fy)
+    with _TILE_LOCK:
+        hit = _TILE_CACHE.get(key)
+        if hit is not None:
+            _TILE_CACHE.move_to_end(key)
+            return hit
+    kw = _shape_kwargs(st, seg.direction)
+    ascent, descent = font.getmetrics()
+    pad = math.ceil(st.size)
+    mask = Image.new("L", (math.ceil(seg.width + 2 * pad), math.ceil(ascent + descent + 2 * pad)), 0)
+    d = ImageDraw.Draw(mask)
+    if _tracked(st, seg.face, seg.text):
+        track = st.tracking / 1000 * st.size
+        for i, (offset, g) in enumerate(_cluster_offsets(seg.text, font, kw)):
+            d.text((pad + fx + offset + i * track, pad + ascent + fy), g, font=font, fill=255,
+                   anchor="ls", **kw)
+    else:
+        d.text((pad + fx, pad + ascent + fy), seg.text, font=font, fill=255, anchor="ls", **kw)
+    box = mask.getbbox() or (0, 0, 1, 1)
+    hit = (mask.crop(box), box[0] - pad, box[1] - pad - ascent)
+    with _TILE_LOCK:
+        _TILE_CACHE[key] = hit
+        if len(_TILE_CACHE) > 512:
+            _TILE_CACHE.popitem(last=False)
+    return hit
+
+
+def _draw_segment(image: Image.Image, draw: ImageDraw.ImageDraw, seg: Segment,
+                  font: ImageFont.FreeTypeFont, x: float, baseline: float) -> None:
+    """Paint one segment's glyphs in its colour.  Opaque colours go through
+    ``ImageDraw.bitmap`` (the blending ``ImageDraw.text`` uses); translucent
+    ones are alpha-composited, since Pillow's text drawing would replace the
+    canvas's alpha with the colour's and punch holes in an opaque post."""
+    ix, iy = math.floor(x), math.floor(baseline)
+    fx, fy = round((x - ix) * 64) / 64, round((baseline - iy) * 64) / 64
+    tile, dx, dy = _segment_mask(seg, font, fx, fy)
+    color = seg.style.color
+    if color[3] == 255:
+        draw.bitmap((ix + dx, iy + dy), tile, fill=color)
+        return
+    layer = Image.new("RGBA", tile.size, color[:3] + (0,))
+    layer.putalpha(tile.point(lambda v: v * color[3] // 255))
+    left, top = ix + dx, iy + dy
+    crop = (max(0, -left), max(0, -top), min(tile.width, image.width - left),
+            min(tile.height, image.height - top))
+    if crop[0] < crop[2] and crop[1] < crop[3]:
+        image.alpha_composite(layer.crop(crop), (left + crop[0], top + crop[1]))
 
 
 _EMOJI_CACHE: OrderedDict[tuple, Image.Image] = OrderedDict()

@@ -1,0 +1,66 @@
+"""The brand kit: defaults, overrides, and typos caught with file and key."""
+
+from __future__ import annotations
+
+import pytest
+
+from libmedia.brand import load_brand
+from libmedia.errors import BrandError
+
+
+def kit(tmp_path, text: str):
+    p = tmp_path / "libmedia.toml"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_defaults_render_without_a_kit():
+    b = load_brand()
+    assert b.name and b.language == "id"
+    assert {"primary", "accent", "paper", "ink"} <= set(b.colors)
+    assert {"title", "byline", "eyebrow"} <= set(b.types)
+
+
+def test_overrides_merge_with_defaults(tmp_path):
+    b = load_brand(kit(tmp_path, '[library]\nname = "Perpustakaan X"\nlanguage = "en"\n'
+                                 '[colors]\nprimary = "#102030"\n[type.title]\nweight = 700\n'))
+    assert b.name == "Perpustakaan X" and b.language == "en"
+    assert b.colors["primary"] == (0x10, 0x20, 0x30, 255)
+    assert b.types["title"]["weight"] == 700
+    assert b.types["title"]["family"] == "Plus Jakarta Sans"  # kept from the default
+
+
+@pytest.mark.parametrize("text,key,fix", [
+    ('[colors]\nacent = "#ff0000"\n', "colors.acent", "accent"),
+    ('[type.titel]\nsize = 40\n', "type.titel", "title"),
+    ('[library]\ncatalog_url = "https://opac.example/?q={isbnn}"\n', "library.catalog_url", "{isbn}"),
+    ('[library]\nlogo_file = "x.png"\n', "library.logo_file", "logo"),
+    ('[colors]\nprimary = "blue-ish"\n', "colors.primary", "#1F4E79"),
+    ('[library]\nlanguage = "fr"\n', "library.language", '"en"'),
+])
+def test_typos_are_errors_naming_file_and_key(tmp_path, text, key, fix):
+    with pytest.raises(BrandError) as err:
+        load_brand(kit(tmp_path, text))
+    assert err.value.location.field == key
+    assert err.value.location.file.endswith("libmedia.toml")
+    assert fix in (err.value.hint or "")
+
+
+def test_own_colour_names_are_allowed(tmp_path):
+    b = load_brand(kit(tmp_path, '[colors]\nhighlight = "#ff0000"\n'))
+    assert b.colors["highlight"] == (255, 0, 0, 255)
+
+
+def test_catalog_link_uses_the_first_pattern_the_record_fills(tmp_path):
+    b = load_brand(kit(tmp_path, '[library]\ncatalog_url = ["https://opac.example/?isbn={isbn}", '
+                                 '"https://opac.example/?q={title}"]\n'))
+    assert b.catalog_link({"isbn": "978-979-3062-79-2", "title": "x"}) == \
+        "https://opac.example/?isbn=9789793062792"
+    assert b.catalog_link({"isbn": "", "title": "Bumi Manusia"}) == "https://opac.example/?q=Bumi%20Manusia"
+    assert load_brand().catalog_link({"isbn": "1"}) == ""
+
+
+def test_missing_logo_is_an_error(tmp_path):
+    with pytest.raises(BrandError) as err:
+        load_brand(kit(tmp_path, '[library]\nlogo = "nowhere.png"\n'))
+    assert "nowhere.png" in err.value.message
