@@ -12,8 +12,18 @@ Rules a user can rely on:
   (4-digit data row, slug of the main title, format name), with
   ``0003-filosofi-kopi.instagram-portrait.caption.txt`` and ``.alt.txt`` beside
   it.  The same data always gives the same names, so a re-run replaces the
-  previous run's files in place; files of records no longer in the data are
-  left alone (``manifest.json`` lists what this run made).
+  previous run's files in place.
+* **No stale posts**: ``manifest.json`` lists what a run made.  A re-run into
+  the same folder removes the files the *previous* manifest lists that this
+  run did not make again (records no longer in the data, or failing now), and
+  nothing else; it does so only after the new manifest is written, so a crash
+  never leaves the folder empty.  Without a previous manifest nothing is
+  removed.
+* **Pre-flight**: before any record, the template's own sample record is
+  rendered in every requested format with the chosen brand kit.  When that
+  fails because of the template or the brand kit (an unknown type role, a
+  font family that does not exist) the run stops with that one error before
+  anything is written, instead of failing every record the same way.
 * **Covers** named in the data resolve relative to the data file's folder,
   then its ``covers/`` subfolder (then the working folder).
 * **Writes are atomic**: a failed record leaves no file, and one bad record
@@ -44,7 +54,9 @@ from . import __version__
 from .brand import Brand, find_brand, load_brand
 from .encode import atomic_write_bytes, encode_image
 from .errors import (
+    BrandError,
     DataError,
+    FontError,
     FormatError,
     LibmediaError,
     Location,
@@ -138,14 +150,29 @@ def output_paths(out_dir: Path, stem: str, format_name: str, ext: str) -> Output
 # inputs
 
 
-def cover_search_dirs(data_path: Path) -> list[Path]:
+def unique_dirs(dirs: Sequence[str | Path]) -> list[Path]:
+    """``dirs`` in order, each folder once (compared resolved, so ``.`` and
+    the working folder's full path are the same folder)."""
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for d in dirs:
+        key = Path(d).resolve()
+        if key not in seen:
+            seen.add(key)
+            out.append(Path(d))
+    return out
+
+
+def cover_search_dirs(data_path: Path, cwd: bool = False) -> list[Path]:
     """Folders a cover named in the data is looked for in: the data file's
-    folder, then its ``covers/`` subfolder."""
+    folder, then its ``covers/`` subfolder, then (with ``cwd``) the working
+    folder, as the render pipeline adds it; each folder once."""
     base = Path(data_path).resolve().parent
-    return [base, base / "covers"]
+    return unique_dirs([base, base / "covers", *([Path.cwd()] if cwd else [])])
 
 
-def resolve_brand(brand_path: str | Path | None, data_path: Path | None) -> tuple[Brand, Path | None]:
+def resolve_brand(brand_path: str | Path | None,
+                  data_path: Path | None) -> tuple[Brand, Path | None]:
     """The brand kit: ``brand_path`` if given, else ``libmedia.toml`` beside
     the data file, else in the working folder, else the default kit.
 
@@ -243,6 +270,83 @@ def read_data(path: str | Path) -> DataSet:
         raise DataError("the file has no records to render", Location(file=display_path(path)),
                         hint="check that the rows below the header are filled in")
     return dataset
+
+
+# ---------------------------------------------------------------------------
+# pre-flight
+
+#: Errors of the template's own sample that stop a run: the template or the
+#: brand kit is at fault, so every record would fail the same way.  Other
+#: :class:`LibmediaError` kinds (data, image) depend on the sample's own data,
+#: which is not the user's, and do not stop the run.
+PREFLIGHT_FATAL = (TemplateError, FontError, BrandError)
+
+_UNKNOWN_FAMILY = re.compile(r"unknown font family '(?P<family>[^']+)'")
+
+
+def preflight(template: Template, formats: Sequence[Format], brand: Brand) -> None:
+    """Render the template's own sample record in each of ``formats`` with
+    ``brand``, before any of the user's data, and raise when the template or
+    the brand kit cannot render at all.
+
+    Raises :class:`ProblemList` (one summary naming the template, the format
+    and the brand kit, with the cause below it) when the sample fails with a
+    :data:`PREFLIGHT_FATAL` error or an unexpected exception (a bug in
+    libmedia, kind ``internal``; the original is the ``__cause__``).  Data
+    and image errors of the sample are ignored.  A template without a sample
+    record is not checked.  Nothing is written.
+    """
+    samples = sample_records(template)
+    if not samples:
+        return
+    source = display_path(template.path / "template.toml")
+    for fmt in formats:
+        inp = RenderInput(template, samples[:1], fmt, brand, search_dirs=[template.path],
+                          source=source)
+        try:
+            render(inp)
+        except LibmediaError as exc:
+            problems = exc.problems if isinstance(exc, ProblemList) else [exc]
+            fatal = [p for p in problems if isinstance(p, PREFLIGHT_FATAL)]
+            if fatal:
+                raise _preflight_failure(template, fmt, brand,
+                                         [_tidy(p, brand) for p in fatal]) from exc
+        except Exception as exc:  # noqa: BLE001 - a bug: stop before every record hits it
+            raise _preflight_failure(template, fmt, brand,
+                                     [internal_error(exc, source, None)]) from exc
+
+
+def _preflight_failure(template: Template, fmt: Format, brand: Brand,
+                       problems: list[LibmediaError]) -> ProblemList:
+    kit = display_path(brand.path) if brand.path else None
+    if kit and all(p.location.file == kit for p in problems):
+        summary = (f"brand kit {kit} cannot be used: template '{template.name}' cannot render "
+                   f"its own sample post with it ({fmt.name})")
+    else:
+        summary = (f"template '{template.name}' cannot render its own sample post ({fmt.name}, "
+                   + (f"brand kit {kit}" if kit else "the default brand kit") + ")")
+    return ProblemList(problems, summary + ", so every record would fail the same way; "
+                                 "nothing was rendered")
+
+
+def _tidy(exc: LibmediaError, brand: Brand) -> LibmediaError:
+    """A pre-flight error as the user should read it: its file relative to
+    the working folder, and an unknown font family named by the brand kit's
+    ``[type.ROLE]`` located at that key of the kit (not at the template line
+    using the role)."""
+    if exc.location.file:
+        exc.location = replace(exc.location, file=display_path(exc.location.file))
+    m = _UNKNOWN_FAMILY.search(exc.message) if isinstance(exc, FontError) else None
+    if m is None or brand.path is None:
+        return exc
+    family = m.group("family")
+    default_types = load_brand(None).types
+    for role, spec in brand.types.items():
+        if spec.get("family") == family and default_types.get(role, {}).get("family") != family:
+            exc.message += f" (the brand kit's [type.{role}] family)"
+            exc.location = Location(file=display_path(brand.path), field=f"type.{role}.family")
+            break
+    return exc
 
 
 # ---------------------------------------------------------------------------
@@ -520,7 +624,10 @@ class BatchReport:
 
     ``results`` one per record in data-row order; ``warnings`` file-level
     warnings (encoding, missing optional columns); ``manifest`` the path of
-    ``manifest.json``; ``jobs`` the number of worker processes used.
+    ``manifest.json``; ``jobs`` the number of worker processes used;
+    ``brand`` the brand kit file (None: the default kit, named
+    ``brand_name``); ``removed`` the previous run's files this run deleted
+    (see :func:`remove_stale_outputs`).
     """
 
     template: str
@@ -534,6 +641,8 @@ class BatchReport:
     brand: Path | None = None
     encoding: str = ""
     delimiter: str = ""
+    brand_name: str = ""
+    removed: list[Path] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         """How many records ended with ``status`` (``ok``, ``warning``, ``failed``)."""
@@ -574,28 +683,99 @@ def run_batch(template_name: str, data_path: str | Path, formats: Sequence[str] 
 
     Raises :class:`LibmediaError` before anything is written when the run
     cannot start: unknown template or format, invalid brand kit, unreadable
-    data file, no records, or a required field without a column.  Records
-    that fail are reported in the result and the manifest, never raised.
+    data file, no records, a required field without a column, or a template
+    or brand kit that cannot render its own sample (:func:`preflight`).
+    Records that fail are reported in the result and the manifest, never
+    raised.  Once the new manifest is written, the files the previous
+    manifest in ``out_dir`` listed and this run did not make are removed
+    (:attr:`BatchReport.removed`).
     """
     template = open_template(template_name)
     fmts = resolve_formats(template, formats)
     brand, brand_file = resolve_brand(brand_path, Path(data_path))
-    del brand  # loaded here to fail early; workers load their own copy
     dataset = read_data(data_path)
     file_warnings = [*dataset.warnings, *fit_data(template, dataset)]
+    preflight(template, fmts, brand)
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
     settings = Settings(template.path, brand_file, [f.name for f in fmts], out,
-                        "jpg" if jpeg else "png", cover_search_dirs(dataset.path),
+                        "jpg" if jpeg else "png", cover_search_dirs(dataset.path, cwd=True),
                         display_path(dataset.path), list(dataset.columns))
     n_jobs = jobs if jobs is not None else default_jobs(len(dataset.records) * len(fmts))
     results = render_records(settings, dataset.records, n_jobs, progress)
     report = BatchReport(template.name, display_path(dataset.path), out, settings.format_names,
                          results, file_warnings, out / MANIFEST, n_jobs, brand_file,
-                         dataset.encoding, dataset.delimiter)
+                         dataset.encoding, dataset.delimiter, brand.name)
+    previous = previous_outputs(out)  # read before the new manifest replaces it
     text = json.dumps(report.to_manifest(), ensure_ascii=False, indent=2) + "\n"
     atomic_write_bytes(report.manifest, text.encode("utf-8"))
+    made = {p for r in results for paths in r.outputs.values() for p in paths.values()}
+    report.removed, problems = remove_stale_outputs(out, previous - made)
+    report.warnings += problems
     return report
+
+
+# ---------------------------------------------------------------------------
+# outputs of the previous run
+
+#: The names a batch gives its files (see :func:`output_stem`,
+#: :func:`output_paths`): only files named so are ever removed.
+_OUTPUT_NAME = re.compile(
+    r"(?:\d{4,}|sample)-[a-z0-9-]+\.[a-z0-9-]+\.(?:png|jpe?g|caption\.txt|alt\.txt)")
+
+
+def manifest_outputs(manifest: dict) -> set[str]:
+    """Every file a manifest lists (image, caption, alt of each record and
+    format), as paths relative to its folder."""
+    out: set[str] = set()
+    records = manifest.get("records") if isinstance(manifest, dict) else None
+    for rec in records if isinstance(records, list) else []:
+        outputs = rec.get("outputs") if isinstance(rec, dict) else None
+        for paths in (outputs or {}).values() if isinstance(outputs, dict) else []:
+            if isinstance(paths, dict):
+                out.update(v for v in paths.values() if isinstance(v, str))
+    return out
+
+
+def previous_outputs(out_dir: Path) -> set[str]:
+    """The files the ``manifest.json`` already in ``out_dir`` lists; empty
+    when there is none, or it is not a libmedia manifest (unreadable, not
+    JSON, no ``libmedia`` key)."""
+    try:
+        data = json.loads((Path(out_dir) / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    if not isinstance(data, dict) or "libmedia" not in data:
+        return set()
+    return manifest_outputs(data)
+
+
+def remove_stale_outputs(out_dir: Path, stale: set[str]) -> tuple[list[Path], list[Warning_]]:
+    """Delete the files ``stale`` names in ``out_dir`` (paths relative to it,
+    from a previous manifest).
+
+    Only libmedia's own outputs are touched: a plain file directly in
+    ``out_dir`` named as a batch names its files; any other entry (a path
+    into another folder, ``manifest.json``, a folder) is skipped.  Returns
+    the files removed, sorted, and a warning for each that could not be.
+    """
+    removed: list[Path] = []
+    problems: list[Warning_] = []
+    for rel in sorted(stale):
+        if "/" in rel or "\\" in rel or not _OUTPUT_NAME.fullmatch(rel):
+            continue
+        path = Path(out_dir) / rel
+        if not path.is_file():
+            continue
+        try:
+            path.unlink()
+        except OSError as exc:
+            problems.append(Warning_(f"could not remove {rel}, a file of the previous run: "
+                                     f"{exc.strerror or exc}",
+                                     Location(file=display_path(path)), "stale-output"))
+            continue
+        removed.append(path)
+    return removed, problems
 
 
 # ---------------------------------------------------------------------------
@@ -612,7 +792,8 @@ class SingleReport:
     ``dump`` the text of the stage asked for; ``warnings`` every warning;
     ``error`` the record's failure (an empty required field, a template
     error for this record...), reported here rather than raised, as in a
-    batch.
+    batch; ``brand`` the brand kit file (None: the default kit, named
+    ``brand_name``).
     """
 
     record: Record
@@ -621,6 +802,8 @@ class SingleReport:
     dump: str | None = None
     warnings: list[Warning_] = field(default_factory=list)
     error: LibmediaError | None = None
+    brand: Path | None = None
+    brand_name: str = ""
 
 
 def pick_record(dataset: DataSet, row: int | None) -> Record:
@@ -668,7 +851,7 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
                                                "--format all for every format")
     fmt = fmts[0]
     data = Path(data_path) if data_path is not None else None
-    brand, _ = resolve_brand(brand_path, data)
+    brand, brand_file = resolve_brand(brand_path, data)
     file_warnings: list[Warning_] = []
     if data is None:
         record = sample_records(template)[0]
@@ -678,9 +861,10 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
         dataset = read_data(data)
         file_warnings = [*dataset.warnings, *fit_data(template, dataset)]
         record = pick_record(dataset, row)
-        inp = RenderInput(template, [record], fmt, brand, search_dirs=cover_search_dirs(data),
+        inp = RenderInput(template, [record], fmt, brand, search_dirs=cover_search_dirs(data, cwd=True),
                           source=display_path(data), columns=list(dataset.columns))
-    report = SingleReport(record, fmt.name, warnings=file_warnings)
+    report = SingleReport(record, fmt.name, warnings=file_warnings, brand=brand_file,
+                          brand_name=brand.name)
     try:
         problems = check_required(template, record, inp.source)
         if problems:

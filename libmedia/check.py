@@ -2,22 +2,32 @@
 
 What is checked, and how each finding is graded:
 
+* the template and brand kit: the same pre-flight as a batch
+  (:func:`libmedia.batch.preflight`) renders the template's own sample in
+  each format, so an unknown type role or a brand font that does not exist
+  makes the input unusable (exit 2), as it would stop the batch;
 * the file as a whole: the encoding and delimiter used, how each column
   mapped to a field, the columns no field uses; a required field with no
   column makes the input unusable (:class:`ProblemList`, exit 2);
 * every record: a required field that is empty (``error``: the record will
-  fail), the reader's own warnings such as an invalid ISBN (``warning``), and
-  each image field (covers): empty, missing, or not readable as an image
-  (``warning``: the post gets a typographic placeholder).  Cover paths resolve
-  as in a batch: relative to the data file's folder, then its ``covers/``
-  subfolder.  Images are opened to read their header only, never decoded.
+  not be rendered), the reader's own warnings such as an invalid ISBN
+  (``warning``), and each image field (covers): empty, missing, or not
+  readable as an image (``warning``: the post gets a typographic cover
+  instead).  Cover paths resolve as in a batch: relative to the data file's
+  folder, then its ``covers/`` subfolder, then the working folder.  Images
+  are opened to read their header only, never decoded.
+
+:func:`group_problems` folds findings that differ only in their row (the
+same web-address cover in 21 rows) into one, with the rows.
 
 Nothing here prints or exits.
 """
 
 from __future__ import annotations
 
+import re
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,8 +38,10 @@ from .batch import (
     fit_data,
     missing_optional,
     open_template,
+    preflight,
     read_data,
     resolve_brand,
+    resolve_formats,
 )
 from .errors import ImageError, Location, Warning_, display_path
 from .images import resolve_image_path
@@ -45,7 +57,9 @@ class Problem:
 
     ``severity`` is ``error`` (the record will not render) or ``warning``
     (it renders with something missing or substituted); ``code`` is a short
-    stable name (``required``, ``cover-missing``, ``isbn``...).
+    stable name (``required``, ``cover-missing``, ``isbn``...); ``field`` the
+    template field, ``column`` the data file's column it came from when
+    that has another name (``isbn`` from ``isbn13``).
     """
 
     severity: str
@@ -54,6 +68,7 @@ class Problem:
     row: int | None = None
     field: str | None = None
     hint: str | None = None
+    column: str | None = None
 
     def to_dict(self) -> dict:
         """The non-empty parts, JSON-ready."""
@@ -95,20 +110,90 @@ class CheckReport:
         """How many findings have ``severity`` (``error`` or ``warning``)."""
         return sum(p.severity == severity for p in self.problems)
 
+    def rows_with(self, severity: str) -> list[int]:
+        """The data rows with at least one finding of ``severity``, ascending."""
+        return sorted({p.row for p in self.problems if p.row is not None
+                       and p.severity == severity})
+
+    def groups(self, severity: str) -> list[ProblemGroup]:
+        """The findings of ``severity``, alike ones folded (:func:`group_problems`)."""
+        return group_problems([p for p in self.problems if p.severity == severity])
+
+
+@dataclass
+class ProblemGroup:
+    """Findings that differ only in their row (and the values quoted in the
+    message): ``example`` is the first, ``rows`` every row, ascending."""
+
+    example: Problem
+    rows: list[int]
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+
+def _shape(text: str | None) -> str:
+    """``text`` with its quoted values blanked: ``'a.jpg' not found`` and
+    ``'b.jpg' not found`` have the same shape."""
+    return re.sub(r"'[^']*'", "'…'", text or "")
+
+
+def group_problems(problems: Sequence[Problem]) -> list[ProblemGroup]:
+    """Fold findings with the same severity, code, field, column, hint and
+    message shape (the message with its quoted values blanked) into one
+    group, in the order each group first appears.  Findings whose hints
+    differ (a different "did you mean") stay apart."""
+    groups: dict[tuple, ProblemGroup] = {}
+    for p in problems:
+        key = (p.severity, p.code, p.field, p.column, p.hint, _shape(p.message))
+        g = groups.get(key)
+        if g is None:
+            groups[key] = ProblemGroup(p, [p.row] if p.row is not None else [])
+        elif p.row is not None and p.row not in g.rows:
+            g.rows.append(p.row)
+    for g in groups.values():
+        g.rows.sort()
+    return list(groups.values())
+
+
+def row_ranges(rows: Sequence[int], limit: int = 8) -> str:
+    """``[1, 2, 3, 7]`` -> ``"1-3, 7"``; past ``limit`` runs the rest is
+    ``…`` (``"1-5, 8, 12, …"``)."""
+    runs: list[str] = []
+    start = prev = None
+    for r in [*sorted(set(rows)), None]:
+        if start is not None and (r is None or r != prev + 1):
+            runs.append(str(start) if start == prev else f"{start}-{prev}")
+            start = None
+        if r is not None and start is None:
+            start = r
+        prev = r
+    if len(runs) > limit:
+        runs = [*runs[:limit], "…"]
+    return ", ".join(runs)
+
 
 def check_data(template_name: str, data_path: str | Path,
-               brand_path: str | Path | None = None) -> CheckReport:
+               brand_path: str | Path | None = None,
+               formats: Sequence[str] = ()) -> CheckReport:
     """Check every record of ``data_path`` against a template.
 
-    Raises :class:`LibmediaError` when the input is unusable: unknown
-    template, invalid brand kit, unreadable or empty data file, or a required
-    field without a column (:class:`ProblemList` naming each and listing the
-    file's columns).
+    ``formats`` as for a batch (default: the template's first; ``"all"``):
+    the formats the pre-flight renders the template's sample in.
+
+    Raises :class:`LibmediaError` when the input is unusable, as a batch
+    would stop: unknown template or format, invalid brand kit, unreadable or
+    empty data file, a required field without a column (:class:`ProblemList`
+    naming each and listing the file's columns), or a template or brand kit
+    that cannot render its own sample (:func:`~libmedia.batch.preflight`).
     """
     template = open_template(template_name)
-    _, brand_file = resolve_brand(brand_path, Path(data_path))
+    fmts = resolve_formats(template, formats)
+    brand, brand_file = resolve_brand(brand_path, Path(data_path))
     dataset = read_data(data_path)
     fit_data(template, dataset)
+    preflight(template, fmts, brand)
     report = CheckReport(
         template=template.name, data=display_path(dataset.path), encoding=dataset.encoding,
         delimiter=dataset.delimiter, records=len(dataset.records),
@@ -117,7 +202,7 @@ def check_data(template_name: str, data_path: str | Path,
         missing_optional=missing_optional(template, dataset),
         file_warnings=list(dataset.warnings), brand=brand_file,
     )
-    dirs = cover_search_dirs(dataset.path)
+    dirs = cover_search_dirs(dataset.path, cwd=True)
     image_fields = [f.name for f in template.fields.values()
                     if f.type == "image" and f.name not in report.missing_optional]
     for rec in dataset.records:
@@ -134,7 +219,7 @@ def record_problems(template: Template, record: Record, image_fields: list[str],
                 f"fill in the {name} of this record, or leave the row out")
         for name in template.required_fields if not record.fields.get(name, "").strip()
     ]
-    out += [Problem(WARNING, w.code, w.message, record.row, _field_name(w.location, dataset))
+    out += [Problem(WARNING, w.code, w.message, record.row, **_field_and_column(w.location, dataset))
             for w in record.warnings]
     for name in image_fields:
         problem = image_problem(record.fields.get(name, ""), search_dirs)
@@ -144,37 +229,46 @@ def record_problems(template: Template, record: Record, image_fields: list[str],
     return out
 
 
-def _field_name(loc: Location, dataset: DataSet) -> str | None:
-    """The field a reader warning is about, as ``field (column)`` when they differ."""
+def _field_and_column(loc: Location, dataset: DataSet) -> dict[str, str | None]:
+    """The field a reader warning is about (``field``), and the data's
+    ``column`` when that has another name (``isbn13`` for ``isbn``)."""
     if not loc.field:
-        return None
+        return {"field": None, "column": None}
     mapped = dataset.mapping.get(loc.field)
-    return f"{mapped} (column '{loc.field}')" if mapped and mapped != loc.field else loc.field
+    if mapped and mapped != loc.field:
+        return {"field": mapped, "column": loc.field}
+    return {"field": loc.field, "column": None}
+
+
+#: What a batch does about a cover it cannot use, appended to each cover finding.
+INSTEAD = ": a typographic cover will be drawn instead"
 
 
 def image_problem(src: str, search_dirs: list[Path]) -> Problem | None:
     """None when ``src`` names a readable image file, else a warning saying
-    what is wrong.  Reads the file's header only (no pixels decoded)."""
+    what is wrong and that a typographic cover will be drawn instead.  Reads
+    the file's header only (no pixels decoded)."""
     if not src.strip():
-        return Problem(WARNING, "cover-empty", "no cover image given: a typographic cover will "
-                       "be drawn", hint="put the cover's file name in the data, or leave it")
+        return Problem(WARNING, "cover-empty", "no cover image given" + INSTEAD,
+                       hint="put the cover's file name in the data, or leave it")
     try:
         path = resolve_image_path(src, search_dirs)
     except ImageError as exc:
-        return Problem(WARNING, "cover-missing", exc.message + ": a typographic cover will be "
-                       "drawn", hint=exc.hint)
+        return Problem(WARNING, "cover-missing", exc.message + INSTEAD, hint=exc.hint)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(path) as im:
                 im.size  # noqa: B018 - reads the header only
     except Image.DecompressionBombError:
-        return Problem(WARNING, "cover-too-large", f"{path.name} is too large to open safely",
+        return Problem(WARNING, "cover-too-large", f"'{path.name}' is too large to open safely"
+                       + INSTEAD,
                        hint="save a smaller copy of the cover (a few thousand pixels is plenty)")
     except UnidentifiedImageError:
-        return Problem(WARNING, "cover-unreadable", f"{path.name} is not an image file libmedia "
-                       "can read", hint="save the cover as JPEG or PNG")
+        return Problem(WARNING, "cover-unreadable", f"'{path.name}' is not an image file "
+                       "libmedia can read" + INSTEAD, hint="save the cover as JPEG or PNG")
     except OSError as exc:
-        return Problem(WARNING, "cover-unreadable", f"{path.name} cannot be read: {exc}",
+        return Problem(WARNING, "cover-unreadable", f"'{path.name}' cannot be read: {exc}"
+                       + INSTEAD,
                        hint="check that the file is not open elsewhere and that you may read it")
     return None

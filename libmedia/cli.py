@@ -4,12 +4,15 @@ Each command parses its options and calls one library function; this module
 only turns results into text and errors into messages and exit codes.
 
 Exit codes
-    0  everything rendered (warnings allowed) / ``check`` found nothing;
+    0  everything rendered (warnings allowed) / ``check`` found nothing or
+       only warnings (every post will be made);
     1  some records failed (the others were rendered) / ``check`` found
-       problems / the one record of ``render`` failed;
+       records that will not render / the one record of ``render`` failed;
     2  the run could not start: a usage error, an unknown template or
        format, an invalid brand kit, an unreadable data file, a data file
-       without a column for a required field.  Nothing is written.
+       without a column for a required field, a template or brand kit that
+       cannot render the template's own sample (an unknown type role, a font
+       family that does not exist).  Nothing is written.
 
 Messages go to stderr as ``error: ...`` / ``warning: ...`` with the
 location (file, row, field or template line) and a hint on the next lines.
@@ -20,7 +23,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +33,9 @@ from . import __version__
 from .errors import LibmediaError, ProblemList, Warning_, display_path
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
+
+NO_BRAND_NOTE = ("note: no libmedia.toml found beside the data or here; using the default brand "
+                 "(\"{name}\"). See README: Your library's look.")
 
 RAQM_WARNING = (
     "text shaping is off (Pillow cannot find Raqm/FriBiDi): Arabic and other complex scripts "
@@ -75,6 +80,12 @@ def print_warning(w: Warning_) -> None:
     _err(f"warning: {w}")
 
 
+def print_brand_note(brand_file: Path | None, brand_name: str) -> None:
+    """One note on stderr when no brand kit was found and the default is used."""
+    if brand_file is None:
+        _err(NO_BRAND_NOTE.format(name=brand_name))
+
+
 def _check_raqm() -> None:
     from .typography.fonts import raqm_available
 
@@ -91,6 +102,10 @@ def user_errors() -> Iterator[None]:
         yield
     except LibmediaError as exc:
         print_error(exc)
+        if os.environ.get("LIBMEDIA_DEBUG") and exc.__cause__ is not None:
+            import traceback
+
+            traceback.print_exception(exc.__cause__)
         sys.exit(EXIT_UNUSABLE)
     except OSError as exc:
         where = f" ({display_path(exc.filename)})" if exc.filename else ""
@@ -258,6 +273,7 @@ def render(template: str, data: Path | None, row: int | None, format_name: str |
     _check_raqm()
     with user_errors():
         rep = render_single(template, data, row, format_name, output, brand, dump)
+    print_brand_note(rep.brand, rep.brand_name)
     for w in rep.warnings:
         print_warning(w)
     if rep.dump is not None:
@@ -311,16 +327,18 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int, int], None] | None]
 
 
 def _summarise_warnings(results) -> list[str]:
-    """One line per warning code: how many records, and the first example."""
-    by_code: Counter[str] = Counter()
+    """One line per warning code: how many records, their rows, and the first example."""
+    rows: dict[str, list[int]] = {}
     example: dict[str, Warning_] = {}
     for r in results:
         for code in dict.fromkeys(w.code for w in r.warnings):
-            by_code[code] += 1
+            rows.setdefault(code, []).append(r.row)
         for w in r.warnings:
             example.setdefault(w.code, w)
-    return [f"  {n} record{'s' if n != 1 else ''}: {code}, e.g. {example[code]}"
-            for code, n in sorted(by_code.items(), key=lambda kv: (-kv[1], kv[0]))]
+    lines = []
+    for code, rs in sorted(rows.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        lines.append(f"  {_n(len(rs), 'record')} ({_rows(rs, 8)}): {code}, e.g. {example[code]}")
+    return lines
 
 
 @main.command()
@@ -344,14 +362,21 @@ def batch(template: str, data: Path, formats: tuple[str, ...], out_dir: Path, jo
     0003-filosofi-kopi.instagram-portrait.png (data row, title, format).
     OUT/manifest.json lists every record: ok, warning or failed, with the
     error's row, field and a hint. A re-run replaces the files of the same
-    records. Cover files are looked for beside the data file, then in its
-    covers/ folder.
+    records and removes the files the previous manifest lists that it did
+    not make again (records no longer in the data, or failing now); nothing
+    else in --out is touched. Cover files are looked for beside the data
+    file, then in its covers/ folder.
+
+    Before any record, the template's own sample is rendered in each format
+    with the brand kit: when the template or brand kit itself is broken,
+    that one error is printed and nothing is written (exit 2).
     """
     from .batch import run_batch
 
     _check_raqm()
     with user_errors(), progress_bar("rendering") as progress:
         rep = run_batch(template, data, formats, out_dir, jobs, brand, jpeg, progress)
+    print_brand_note(rep.brand, rep.brand_name)
     for w in rep.warnings:
         print_warning(w)
     n_warn, failed = rep.count("warning"), rep.failed
@@ -371,6 +396,10 @@ def batch(template: str, data: Path, formats: tuple[str, ...], out_dir: Path, jo
             where = err.get("location", {})
             field = f", field '{where['field']}'" if where.get("field") else ""
             click.echo(f"  row {r.row} {title}{field}: {err.get('message', 'failed')}")
+    if rep.removed:
+        posts = sum(not p.name.endswith(".txt") for p in rep.removed)
+        click.echo(f"removed {_n(len(rep.removed), 'file')} ({_n(posts, 'post')}) of the previous "
+                   "run that this run did not make again (listed in the old manifest)")
     click.echo(f"images and manifest in {display_path(rep.out_dir)}/ "
                f"(manifest: {display_path(rep.manifest)})")
     sys.exit(EXIT_PROBLEMS if failed else EXIT_OK)
@@ -383,19 +412,29 @@ def batch(template: str, data: Path, formats: tuple[str, ...], out_dir: Path, jo
 @main.command()
 @click.argument("template")
 @click.argument("data", type=_DATA)
+@click.option("--format", "formats", multiple=True, metavar="FORMAT",
+              help="Format(s) the template's sample is test-rendered in, as for batch. "
+                   "Default: the template's first.")
 @_BRAND
-def check(template: str, data: Path, brand: Path | None) -> None:
-    """Check DATA against TEMPLATE without rendering: columns, empty required
-    fields, ISBNs, cover files. Lists every problem with its row and field."""
-    from .check import check_data
+def check(template: str, data: Path, brand: Path | None, formats: tuple[str, ...]) -> None:
+    """Check DATA against TEMPLATE without rendering it: columns, empty required
+    fields, ISBNs, cover files; and that the template and brand kit render at
+    all (the template's own sample is rendered first, as batch does).
+
+    \b
+    Exit 0: every record will be rendered (perhaps with warnings);
+    1: some records will not be rendered; 2: the input is unusable.
+    """
+    from .check import ERROR, WARNING, check_data, row_ranges
 
     with user_errors():
-        rep = check_data(template, data, brand)
+        rep = check_data(template, data, brand, formats)
     click.echo(f"data: {rep.data}")
     delim = {"\t": "TAB", ",": "comma (,)", ";": "semicolon (;)", "|": "bar (|)"}
     click.echo(f"  encoding: {rep.encoding}; delimiter: {delim.get(rep.delimiter, repr(rep.delimiter))}; "
                f"{_n(rep.records, 'record')}")
-    click.echo(f"  brand kit: {display_path(rep.brand) if rep.brand else 'built-in default'}")
+    click.echo("  brand kit: " + (display_path(rep.brand) if rep.brand else
+                                  "built-in default (no libmedia.toml beside the data or here)"))
     click.echo("columns:")
     width = max((len(c) for c in rep.mapping), default=0)
     for col, fld in rep.mapping.items():
@@ -409,17 +448,35 @@ def check(template: str, data: Path, brand: Path | None) -> None:
     if not rep.problems:
         click.echo(f"no problems: all {rep.records} records are ready for template '{rep.template}'")
         sys.exit(EXIT_OK)
-    click.echo(f"problems ({_n(rep.count('error'), 'error')}: the record will not render; "
-               f"{_n(rep.count('warning'), 'warning')}: it renders, but something is missing, "
-               "replaced or was repaired):")
-    for p in rep.problems:
-        where = f"row {p.row}" + (f", field '{p.field}'" if p.field else "")
-        click.echo(f"  {p.severity}: {where}: {p.message}")
-        if p.hint:
-            click.echo(f"    hint: {p.hint}")
-    rows = rep.rows_with_problems
-    click.echo(f"{len(rows)} of {rep.records} rows have problems: {_ranges(rows)}")
-    sys.exit(EXIT_PROBLEMS)
+    headings = {ERROR: "{} (these records will not be rendered):",
+                WARNING: "{} (the posts will still be made):"}
+    for severity, heading in headings.items():
+        groups = rep.groups(severity)
+        if not groups:
+            continue
+        click.echo(heading.format(_n(rep.count(severity), severity)))
+        for g in groups:
+            p = g.example
+            fld = ""
+            if p.field:
+                fld = f", field '{p.field}'" + (f' (column "{p.column}")' if p.column else "")
+            if g.count > 1:
+                where = f"{g.count} rows ({row_ranges(g.rows)}){fld}: e.g. row {p.row}"
+            else:
+                where = (f"row {p.row}" if p.row is not None else "the file") + fld
+            click.echo(f"  {severity}: {where}: {p.message}")
+            if p.hint:
+                click.echo(f"    hint: {p.hint}")
+    failing = rep.rows_with(ERROR)
+    warned = [r for r in rep.rows_with(WARNING) if r not in set(failing)]
+    if failing:
+        click.echo(f"{len(failing)} of {rep.records} records will not be rendered "
+                   f"({_rows(failing)}); fix them or leave them out. "
+                   f"The other {rep.records - len(failing)} will be rendered.")
+        sys.exit(EXIT_PROBLEMS)
+    click.echo(f"all {rep.records} records will be rendered; {len(warned)} with warnings "
+               f"({_rows(warned)})")
+    sys.exit(EXIT_OK)
 
 
 def _n(count: int, noun: str) -> str:
@@ -427,18 +484,11 @@ def _n(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def _ranges(rows: list[int]) -> str:
-    """``[1, 2, 3, 7]`` -> ``"1-3, 7"``."""
-    out: list[str] = []
-    start = prev = None
-    for r in rows + [None]:
-        if start is not None and (r is None or r != prev + 1):
-            out.append(str(start) if start == prev else f"{start}-{prev}")
-            start = None
-        if r is not None and start is None:
-            start = r
-        prev = r
-    return ", ".join(out)
+def _rows(rows: list[int], limit: int = 20) -> str:
+    """``row 4``, ``rows 1-3, 7``, ``rows 1-5, 8, 12, …`` (past ``limit`` runs)."""
+    from .check import row_ranges
+
+    return f"row {rows[0]}" if len(rows) == 1 else f"rows {row_ranges(rows, limit)}"
 
 
 if __name__ == "__main__":  # pragma: no cover

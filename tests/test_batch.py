@@ -26,6 +26,7 @@ from libmedia.batch import (
     title_slug,
 )
 from libmedia.cli import main
+from libmedia.errors import DataError, ImageError
 from libmedia.sources import read_records
 
 
@@ -188,6 +189,76 @@ def test_rerun_refreshes_the_same_files(run, tiny, tmp_path):
     assert files_of(tmp_path / "out") == first
 
 
+def test_rerun_with_fewer_records_removes_the_previous_runs_posts(run, tiny, tmp_path):
+    out = tmp_path / "out"
+    res = run("batch", "new-book", tiny, "--jobs", "1")
+    assert res.exit_code == 1 and "removed" not in res.stdout  # no previous manifest
+    assert len(list(out.glob("000[12]-*"))) == 6
+    (out / "notes.txt").write_text("the officer's own file", encoding="utf-8")
+    (out / "0009-not-in-any-manifest.instagram-portrait.png").write_bytes(b"x")
+
+    lines = tiny.read_text(encoding="utf-8").splitlines()
+    tiny.write_text("\n".join(lines[:2]) + "\n", encoding="utf-8")  # only the first record
+    res = run("batch", "new-book", tiny, "--jobs", "1")
+    assert res.exit_code == 0, res.stdout + res.stderr
+    assert not list(out.glob("0002-*"))  # last week's post is gone
+    assert len(list(out.glob("0001-*"))) == 3
+    assert (out / "notes.txt").is_file()  # never anything libmedia did not list
+    assert (out / "0009-not-in-any-manifest.instagram-portrait.png").is_file()
+    assert "removed 3 files (1 post) of the previous run" in res.stdout
+    assert manifest(out)["summary"]["records"] == 1
+
+
+def test_switching_to_jpeg_removes_the_previous_pngs(tiny, tmp_path):
+    out = tmp_path / "out"
+    run_batch("new-book", tiny, out_dir=out, jobs=1)
+    rep = run_batch("new-book", tiny, out_dir=out, jobs=1, jpeg=True)
+    assert sorted(p.name for p in rep.removed) == [
+        "0001-filosofi-kopi.instagram-portrait.png", "0002-cantik-itu-luka.instagram-portrait.png"]
+    assert not list(out.glob("*.png"))
+    assert len(list(out.glob("*.jpg"))) == 2
+
+
+def test_stale_files_stay_when_the_new_manifest_is_not_written(tiny, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    run_batch("new-book", tiny, out_dir=out, jobs=1)
+    before = (out / "manifest.json").read_bytes()
+    lines = tiny.read_text(encoding="utf-8").splitlines()
+    tiny.write_text("\n".join(lines[:2]) + "\n", encoding="utf-8")
+    real_write = batch.atomic_write_bytes
+
+    def no_manifest(path, data):
+        if Path(path).name == "manifest.json":
+            raise OSError(28, "No space left on device", str(path))
+        return real_write(path, data)
+
+    monkeypatch.setattr(batch, "atomic_write_bytes", no_manifest)
+    with pytest.raises(OSError):
+        run_batch("new-book", tiny, out_dir=out, jobs=1)
+    assert len(list(out.glob("0002-*"))) == 3  # nothing removed
+    assert (out / "manifest.json").read_bytes() == before
+
+
+def test_a_previous_manifest_never_removes_other_files(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "0001-victim.instagram-portrait.png"
+    victim.write_bytes(b"x")
+    for name in ("notes.txt", "0002-keep.instagram-portrait.png"):
+        (out / name).write_bytes(b"x")
+    (out / "sub").mkdir()
+    (out / "sub" / "0003-x.instagram-portrait.png").write_bytes(b"x")
+    listed = {"../0001-victim.instagram-portrait.png", "notes.txt", "manifest.json",
+              "sub/0003-x.instagram-portrait.png", "0004-gone.instagram-portrait.png"}
+    removed, problems = batch.remove_stale_outputs(out, listed)
+    assert removed == [] and problems == []
+    assert victim.is_file() and (out / "notes.txt").is_file()
+    assert (out / "sub" / "0003-x.instagram-portrait.png").is_file()
+    assert batch.previous_outputs(out) == set()  # no manifest
+    (out / "manifest.json").write_text("{not json", encoding="utf-8")
+    assert batch.previous_outputs(out) == set()
+
+
 def test_jpeg_output(run, tiny, tmp_path):
     res = run("batch", "new-book", tiny, "--jpeg", "--format", "instagram-square", "--jobs", "1")
     assert res.exit_code == 1
@@ -221,6 +292,75 @@ def test_progress_is_reported_per_record(tiny, tmp_path):
 
 
 # --- exit 2: the run cannot start ----------------------------------------------------
+
+
+def test_a_template_that_cannot_render_stops_before_any_record(run, tiny, tmp_path,
+                                                                broken_template):
+    res = run("batch", broken_template, tiny)
+    assert res.exit_code == 2, res.stdout + res.stderr
+    assert res.stderr.count("unknown type role 'lable'") == 1  # once, not once per record
+    assert "cannot render its own sample post (instagram-portrait" in res.stderr
+    assert "broken-template/layout.xml.j2:" in res.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_brand_font_that_does_not_exist_stops_before_any_record(run, tiny, tmp_path,
+                                                                   bad_font_brand):
+    res = run("batch", "new-book", tiny, "--brand", bad_font_brand, "--format", "all")
+    assert res.exit_code == 2, res.stdout + res.stderr
+    assert res.stderr.startswith("error: brand kit brand/libmedia.toml cannot be used")
+    assert res.stderr.count("unknown font family 'No Such Family Libmedia'") == 1
+    assert "where: brand/libmedia.toml, field 'type.title.family'" in res.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("error", [
+    DataError("the sample's own data is odd"),
+    ImageError("the sample's cover is odd"),
+])
+def test_data_errors_of_the_sample_do_not_stop_the_batch(tiny, tmp_path, monkeypatch, error):
+    real_render = batch.render
+
+    def sample_fails(inp, *args, **kwargs):
+        if inp.records[0].row == 0:
+            raise error
+        return real_render(inp, *args, **kwargs)
+
+    monkeypatch.setattr(batch, "render", sample_fails)
+    rep = run_batch("new-book", tiny, out_dir=tmp_path / "out", jobs=1)
+    assert [r.status for r in rep.results] == ["ok", "warning", "failed"]
+
+
+def test_an_internal_error_in_the_sample_is_exit_2(run, tiny, tmp_path, monkeypatch):
+    def boom(inp, *args, **kwargs):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(batch, "render", boom)
+    monkeypatch.delenv("LIBMEDIA_DEBUG", raising=False)
+    res = run("batch", "new-book", tiny)
+    assert res.exit_code == 2
+    assert res.stderr.count("internal error (RuntimeError: kaboom)") == 1
+    assert "bug in libmedia" in res.stderr and "Traceback" not in res.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_batch_notes_the_default_brand_once(run, tiny, tmp_path):
+    res = run("batch", "new-book", tiny, "--jobs", "1")
+    assert res.stderr.count("note: no libmedia.toml found beside the data or here; using the "
+                            'default brand ("Perpustakaan Umum")') == 1
+    (tiny.parent / "libmedia.toml").write_text('[library]\nname = "Perpustakaan Kota"\n',
+                                               encoding="utf-8")
+    res = run("batch", "new-book", tiny, "--jobs", "1")
+    assert "note:" not in res.stderr
+
+
+def test_cover_folders_are_each_looked_in_once(run, tmp_path):
+    (tmp_path / "data.csv").write_text("title,cover\nSatu,hilang.jpg\n", encoding="utf-8")
+    assert batch.cover_search_dirs(tmp_path / "data.csv", cwd=True) == [
+        tmp_path.resolve(), tmp_path.resolve() / "covers"]
+    res = run("batch", "new-book", "data.csv")
+    assert res.exit_code == 0, res.stdout + res.stderr
+    assert "looked in '.', 'covers' (no such folder): drew" in res.stdout, res.stdout
 
 
 def test_unknown_template_is_exit_2(run, tiny, tmp_path):
@@ -271,6 +411,21 @@ def test_real_c23_indonesian_headers_map_and_render(run, cases, tmp_path):
 
 
 # --- real catalogue exports ------------------------------------------------------------
+
+
+def test_realdata_fixtures_follow_LIBMEDIA_REALDATA(monkeypatch, tmp_path, request):
+    monkeypatch.setenv("LIBMEDIA_REALDATA", str(tmp_path))
+    assert request.getfixturevalue("realdata") == tmp_path
+    assert request.getfixturevalue("cases") == tmp_path / "cases"
+
+
+def test_realdata_defaults_beside_the_checkout(monkeypatch):
+    from conftest import DEFAULT_REALDATA, ROOT, realdata_dir
+
+    monkeypatch.delenv("LIBMEDIA_REALDATA", raising=False)
+    assert realdata_dir() == DEFAULT_REALDATA == ROOT.parent / "shared" / "realdata"
+    monkeypatch.setenv("LIBMEDIA_REALDATA", "")
+    assert realdata_dir() == DEFAULT_REALDATA
 
 
 def _assert_all_rendered_with_covers(out: Path, records: int) -> dict:

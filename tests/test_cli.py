@@ -184,6 +184,26 @@ def test_render_unknown_template_is_exit_2_without_traceback(run):
     assert "Traceback" not in res.stderr + res.stdout
 
 
+def test_render_unknown_template_suggests_the_close_name(run):
+    res = run("render", "new-boook")
+    assert res.exit_code == 2
+    assert "did you mean new-book?" in res.stderr
+
+
+def test_render_notes_the_default_brand_once(run, tmp_path):
+    res = run("render", "new-book", "--dump", "markup")
+    assert res.exit_code == 0, res.stderr
+    note = ('note: no libmedia.toml found beside the data or here; using the default brand '
+            '("Perpustakaan Umum"). See README: Your library\'s look.')
+    assert res.stderr.count(note) == 1
+    assert "note:" not in res.stdout  # stdout is the dump alone
+    (tmp_path / "libmedia.toml").write_text('[library]\nname = "Perpustakaan Kota"\n',
+                                            encoding="utf-8")
+    res = run("render", "new-book", "--dump", "markup")
+    assert res.exit_code == 0, res.stderr
+    assert "note:" not in res.stderr
+
+
 def test_render_unknown_format_is_exit_2(run):
     res = run("render", "new-book", "--format", "tiktok")
     assert res.exit_code == 2
@@ -232,18 +252,85 @@ def test_check_lists_every_problem_with_row_and_field(run, tmp_path):
                              "Empat,D,broken.jpg,12345,4\n"
                              "Lima,E,,,5\n")
     res = run("check", "new-book", data)
-    assert res.exit_code == 1, res.stdout + res.stderr
+    assert res.exit_code == 1, res.stdout + res.stderr  # row 3 will not render
     out = res.stdout
     assert "encoding: utf-8" in out and "delimiter: comma" in out and "5 records" in out
     assert "Judul" in out and "-> title (required)" in out
     assert "Rak" in out and "not used by a field" in out
     assert "no column for optional field 'call_number'" in out
+    assert "1 error (these records will not be rendered):" in out
+    assert "4 warnings (the posts will still be made):" in out
     assert "warning: row 2, field 'cover': image 'hilang.jpg' not found" in out
     assert "error: row 3, field 'title': required field 'title' is empty" in out
-    assert "warning: row 4, field 'cover': broken.jpg is not an image" in out
+    assert ("warning: row 4, field 'cover': 'broken.jpg' is not an image file libmedia can "
+            "read: a typographic cover will be drawn instead") in out
     assert "row 4, field 'isbn" in out  # the reader's invalid-ISBN warning
     assert "warning: row 5, field 'cover': no cover image given" in out
-    assert "4 of 5 rows have problems: 2-5" in out
+    assert "1 of 5 records will not be rendered (row 3)" in out
+    assert "problems (" not in out
+
+
+def test_check_with_only_warnings_is_exit_0(run, tmp_path):
+    """batch exits 0 for the same file, so check does too."""
+    data = write_csv(tmp_path / "d", "title,cover\nSatu,hilang.jpg\nDua,\n")
+    res = run("check", "new-book", data)
+    assert res.exit_code == 0, res.stdout + res.stderr
+    assert "2 warnings (the posts will still be made):" in res.stdout
+    assert "error" not in res.stdout
+    assert "all 2 records will be rendered; 2 with warnings (rows 1-2)" in res.stdout
+
+
+def test_check_groups_alike_warnings_with_their_rows(run, tmp_path):
+    rows = "".join(f"Buku {i},https://images.example/{i}.jpg\n" for i in range(1, 13))
+    data = write_csv(tmp_path / "d", "title,cover\n" + rows + "Tiga Belas,\n")
+    res = run("check", "new-book", data)
+    assert res.exit_code == 0, res.stdout + res.stderr
+    out = res.stdout
+    lines = [ln for ln in out.splitlines() if "is a web address" in ln]
+    assert len(lines) == 1, out
+    assert lines[0].startswith("  warning: 12 rows (1-12), field 'cover': e.g. row 1: "
+                               "'https://images.example/1.jpg' is a web address")
+    assert out.count("hint: download the covers") == 1
+    assert "warning: row 13, field 'cover': no cover image given" in out
+
+
+def test_check_names_field_and_column_without_nested_quotes(run, tmp_path):
+    data = write_csv(tmp_path / "d", "title,isbn13\nSatu,9.78979233558e+12\n")
+    res = run("check", "new-book", data)
+    assert "field 'isbn' (column \"isbn13\")" in res.stdout, res.stdout
+    assert "(column '" not in res.stdout
+
+
+def test_check_lists_each_cover_folder_once(run, tmp_path):
+    data = write_csv(tmp_path, "title,cover\nSatu,hilang.jpg\n")  # the data is in the working folder
+    res = run("check", "new-book", data)
+    assert "looked in '.', 'covers' (no such folder):" in res.stdout, res.stdout
+
+
+def test_check_reports_a_brand_font_that_does_not_exist(run, tmp_path, bad_font_brand):
+    data = write_csv(tmp_path / "d", "title\nSatu\n")
+    res = run("check", "new-book", data, "--brand", bad_font_brand)
+    assert res.exit_code == 2, res.stdout + res.stderr
+    assert "no problems" not in res.stdout
+    assert "unknown font family 'No Such Family Libmedia'" in res.stderr
+    assert "brand/libmedia.toml, field 'type.title.family'" in res.stderr
+
+
+def test_check_reports_a_template_that_cannot_render(run, tmp_path, broken_template):
+    data = write_csv(tmp_path / "d", "title\nSatu\n")
+    res = run("check", broken_template, data)
+    assert res.exit_code == 2, res.stdout + res.stderr
+    assert "cannot render its own sample post" in res.stderr
+    assert "unknown type role 'lable'" in res.stderr
+    assert "broken-template/layout.xml.j2:" in res.stderr
+
+
+def test_row_ranges():
+    from libmedia.check import row_ranges
+
+    assert row_ranges([1, 2, 3, 7]) == "1-3, 7"
+    assert row_ranges([5]) == "5"
+    assert row_ranges([1, 2, 3, 4, 5, 8, 12, 14, 16], limit=3) == "1-5, 8, 12, …"
 
 
 def test_check_clean_data_is_exit_0(run, tmp_path):
