@@ -17,8 +17,13 @@ if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
   exit 1
 fi
 
-have_fribidi() { ldconfig -p 2>/dev/null | grep -q 'libfribidi\.so\.0'; }
-if ! have_fribidi && command -v apt-get >/dev/null 2>&1; then
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+
+raqm_on() { .venv/bin/python -c 'from PIL import features; raise SystemExit(not features.check("raqm"))' 2>/dev/null; }
+if ! raqm_on && command -v apt-get >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else SUDO=none; fi
   if [ "$SUDO" != none ]; then
     echo "Installing libfribidi0 (text shaping for Arabic and other scripts)..."
@@ -29,11 +34,6 @@ if ! have_fribidi && command -v apt-get >/dev/null 2>&1; then
     echo "Note: run 'sudo apt-get install libfribidi0' for Arabic and other complex scripts." >&2
   fi
 fi
-
-if [ ! -x .venv/bin/python ]; then
-  "$PYTHON" -m venv .venv
-fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 
 if [ "${1:-}" != "--no-render" ]; then
   .venv/bin/libmedia batch new-book samples/koleksi-baru.csv --format all --out out

@@ -169,6 +169,7 @@ def load_brand(path: str | Path | None = None) -> Brand:
         if not logo.is_file():
             raise BrandError(f"logo file {logo} not found", Location(file=where, field="library.logo"),
                              hint="give the logo's path relative to the brand kit file")
+        _check_logo(logo, where)
     hashtags = tuple(
         h if h.startswith("#") else "#" + h for h in (str(x).strip() for x in lib.get("hashtags", [])) if h
     )
@@ -178,6 +179,20 @@ def load_brand(path: str | Path | None = None) -> Brand:
         language=language, catalog_url=_patterns(lib.get("catalog_url", ""), where), hashtags=hashtags,
         colors=colors, types=types, path=kit_path, hex_colors=hexes,
     )
+
+
+def _check_logo(logo: Path, where: str) -> None:
+    """The logo must be an image Pillow can read (its header only is read
+    here; every post draws it, so a bad file is the kit's error, not a row's)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(logo) as img:
+            img.size  # noqa: B018 - reading the header is the check
+    except (UnidentifiedImageError, OSError) as exc:
+        raise BrandError(f"logo file {logo.name} is not an image libmedia can read ({exc})",
+                         Location(file=where, field="library.logo"),
+                         hint="use a PNG (a transparent background looks best) or a JPEG") from None
 
 
 def _patterns(value, where: str) -> tuple[str, ...]:

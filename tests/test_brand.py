@@ -64,3 +64,10 @@ def test_missing_logo_is_an_error(tmp_path):
     with pytest.raises(BrandError) as err:
         load_brand(kit(tmp_path, '[library]\nlogo = "nowhere.png"\n'))
     assert "nowhere.png" in err.value.message
+
+
+def test_logo_that_is_not_an_image_is_the_kits_error(tmp_path):
+    (tmp_path / "logo.png").write_text("<html>not found</html>", encoding="utf-8")
+    with pytest.raises(BrandError) as err:
+        load_brand(kit(tmp_path, '[library]\nlogo = "logo.png"\n'))
+    assert err.value.location.field == "library.logo" and "PNG" in err.value.hint
