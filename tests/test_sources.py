@@ -598,7 +598,10 @@ def test_real_perpus_inventory(realdata):
     assert ds.mapping == {"id": "id", "kode_buku": "call_number", "judul_buku": "title",
                           "nama_pengarang": "author", "tahun_terbit": "year", "penerbit": "publisher"}
     assert {r.fields["year"] for r in ds.records} == {""}
-    assert all(r.warnings == [] for r in ds.records)
+    # the only warnings: three titles the source database cut at 100 characters
+    flagged = [r for r in ds.records if r.warnings]
+    assert [w.code for r in flagged for w in r.warnings] == ["cut-short"] * 3
+    assert all(len(r.fields["title"]) == 100 for r in flagged)
     setiadi = ds.records[1]
     assert setiadi.lists["author_display"] == ["Dr. Elly M. Setiadi, M.Si"]
     assert setiadi.fields["call_number"] == "300" and setiadi.fields["loker_buku"] == ""
@@ -634,3 +637,15 @@ def test_real_mojibake_repair_touches_only_the_slims_values(realdata):
                      "senayan_biblio_export_reconstructed.csv", "slims_sample_biblio.csv")
         for fixed in ("'Developer’s library'", "'Bruce Perens’ Open Source series'")
     })
+
+
+def test_values_cut_at_a_database_width_are_flagged(tmp_path):
+    cut = ("ENTERPRENEUR RADIKAL catatan inspiratif fan solusi-solusi taktis mengatasi "
+           "tahapan-tahapan kritis da")
+    assert len(cut) == 100
+    p = tmp_path / "cut.csv"
+    p.write_text(f"judul_buku,nama_pengarang\n{cut},A\nLaskar Pelangi,Andrea Hirata\n", encoding="utf-8")
+    data = read_csv(p)
+    codes = [[w.code for w in r.warnings] for r in data.records]
+    assert codes == [["cut-short"], []]
+    assert data.records[0].warnings[0].location.row == 1

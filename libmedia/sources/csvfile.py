@@ -640,7 +640,26 @@ def _build_record(row: int, raw: RawRow, ctx: _Context) -> Record:
         _fill_field(rec, name, values, cols, ctx)
     for col, slug in ctx.plan.extras.items():
         rec.fields[slug] = values[col]
+    _flag_cut_values(rec, ctx)
     return rec
+
+
+#: Column widths of catalogue databases that silently cut longer text
+#: (SLiMS and many school inventories use varchar(100) and varchar(255)).
+FIELD_LIMITS = (100, 255)
+
+
+def _flag_cut_values(rec: Record, ctx: _Context) -> None:
+    """Warn when a title, author or publisher is exactly a database column's
+    width and ends inside a word: the catalogue probably cut it short, and
+    the post would print the stump."""
+    for name in ("title", "author", "publisher"):
+        value = rec.fields.get(name, "")
+        if len(value) in FIELD_LIMITS and value[-1:].isalnum():
+            rec.warnings.append(_warning(
+                ctx, rec, name, "cut-short",
+                f"the {name} is exactly {len(value)} characters and ends mid-word "
+                f"('…{value[-20:]}'): the catalogue may have cut it short; check it"))
 
 
 # --- entry point ---------------------------------------------------------------------
