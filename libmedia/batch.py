@@ -546,7 +546,11 @@ def default_jobs(renders: int) -> int:
     than it saves."""
     if renders < MIN_RENDERS_FOR_POOL:
         return 1
-    return max(1, min(MAX_DEFAULT_JOBS, os.cpu_count() or 1))
+    try:
+        cores = len(os.sched_getaffinity(0))  # the cores this process may use (containers)
+    except AttributeError:  # macOS, Windows
+        cores = os.cpu_count() or 1
+    return max(1, min(MAX_DEFAULT_JOBS, cores))
 
 
 #: Called after each record with (records done, records in all, failures so far).
@@ -563,14 +567,15 @@ def render_records(settings: Settings, records: Sequence[Record], jobs: int = 1,
     """
     total = len(records)
     results: list[RecordResult | None] = [None] * total
-    failures = 0
+    failures = done = 0
 
     def finished(i: int, result: RecordResult) -> None:
-        nonlocal failures
+        nonlocal failures, done
         results[i] = result
+        done += 1
         failures += result.status == FAILED
         if progress:
-            progress(sum(r is not None for r in results), total, failures)
+            progress(done, total, failures)
 
     if progress:
         progress(0, total, 0)
