@@ -343,6 +343,15 @@ def quoted(text: str, language: str = "id") -> str:
     return f"\u201c{t}\u201d"
 
 
+def year_label(value: str, language: str = "id") -> str:
+    """A publication year for display: ``-720`` (a year before the common era,
+    as goodreads-style data writes it) becomes ``720 SM`` / ``720 BCE``."""
+    v = str(value or "").strip()
+    if v.startswith("-") and v[1:].isdigit():
+        return f"{int(v[1:])} " + ("SM" if language == "id" else "BCE")
+    return v
+
+
 def display_title(title: str) -> str:
     """A title as it reads in a caption: ``PostgreSQL : a comprehensive guide``
     -> ``PostgreSQL: A comprehensive guide`` (see :func:`title_parts`)."""
@@ -467,6 +476,7 @@ def make_environment(folder: Path, autoescape: bool) -> jinja2.Environment:
     env.filters["title_parts"] = title_parts
     env.filters["display_title"] = display_title
     env.filters["quoted"] = quoted
+    env.filters["year"] = year_label
     return env
 
 

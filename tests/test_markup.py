@@ -225,3 +225,11 @@ def test_unknown_role_in_second_branch_reports_its_line(tmp_path):
         render_one(folder, {"title": "Laskar Pelangi"}, fmt="instagram-square")
     assert "lable" in err.value.message
     assert err.value.location.line == 6
+
+
+@pytest.mark.parametrize("value,lang,expected", [("-720", "id", "720 SM"), ("-385", "en", "385 BCE"),
+                                                  ("2005", "id", "2005"), ("", "id", "")])
+def test_year_label(value, lang, expected):
+    from libmedia.templating import year_label
+
+    assert year_label(value, lang) == expected

@@ -362,3 +362,10 @@ def test_drawing_is_independent_of_what_was_drawn_before():
     again = Image.new("RGBA", (400, 80), (255, 255, 255, 255))
     draw_text_block(again, block, (10.3, 7.7))
     assert first.tobytes() == again.tobytes()
+
+
+def test_korean_falls_back_to_a_hangul_font():
+    block = layout_text([Span("Kyung-Sook Shin, 신경숙", TextStyle(family="Inter", size=40))], None)
+    assert block.missing == ()
+    faces = {seg.face.family for seg in block.lines[0].segments}
+    assert "NanumSquare" in faces
