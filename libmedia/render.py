@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -200,7 +201,10 @@ def load_resources(inp: RenderInput, doc: Element) -> tuple[dict[str, Resource],
                                   "typographic stand-in when it is missing")
         try:
             name, dirs = _resolve_src(src, inp)
-            loaded = load_image(name, dirs, target_size=(max_side, max_side))
+            if src == "brand:logo" or src.startswith("assets/"):
+                loaded = _load_shared(name, tuple(dirs), max_side)
+            else:
+                loaded = load_image(name, dirs, target_size=(max_side, max_side))
         except ImageError as exc:
             if not can_substitute:
                 exc.location = Location(file=exc.location.file or inp.source,
@@ -215,6 +219,24 @@ def load_resources(inp: RenderInput, doc: Element) -> tuple[dict[str, Resource],
         resources[el.path] = Resource(img, img.width / max(1, img.height), str(loaded.path),
                                       loaded.original_size)
     return resources, warnings
+
+
+@lru_cache(maxsize=32)
+def _load_shared_cached(name: str, dirs: tuple[Path, ...], max_side: int, stamp: tuple):
+    from .images import load_image
+
+    return load_image(name, dirs, target_size=(max_side, max_side))
+
+
+def _load_shared(name: str, dirs: tuple[Path, ...], max_side: int):
+    """The brand logo and a template's own assets are the same on every post
+    of a batch: load them once (per file version: the key holds the file's
+    modification time and size, so an edited logo is read again)."""
+    from .images import resolve_image_path
+
+    path = resolve_image_path(name, dirs)
+    st = path.stat()
+    return _load_shared_cached(str(path), (), max_side, (st.st_mtime_ns, st.st_size))
 
 
 def _locate(w: Warning_, inp: RenderInput, el: Element) -> Warning_:
