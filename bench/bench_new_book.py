@@ -159,14 +159,14 @@ class Libmedia:
                             search_dirs=item.search_dirs, source=item.source, columns=item.columns)
         doc = p.parse(inp, p.render_markup(inp, p.build_context(inp)))
         t1 = time.perf_counter()
-        resources, _ = p.load_resources(inp, doc)
+        assets, _ = p.load_assets(inp, doc)
         t2 = time.perf_counter()
-        frame = p.layout(inp, doc, resources, library)
+        page = p.layout(inp, doc, assets, library)
         t3 = time.perf_counter()
-        image = p.draw(inp, frame, library)
+        image = p.draw(inp, page, library)
         t4 = time.perf_counter()
         if times is not None:
-            times.update(markup=t1 - t0, resources=t2 - t1, layout=t3 - t2, paint=t4 - t3)
+            times.update(markup=t1 - t0, assets=t2 - t1, layout=t3 - t2, paint=t4 - t3)
         return image
 
     def encode(self, image) -> bytes:
@@ -183,7 +183,7 @@ def bench_in_process(items: list[Item], brand_path: Path) -> dict:
     lib = Libmedia(brand_path)
     res: dict = {"cold": {}, "lib": {k: [] for k in ("draw", "encode", "total")},
                  "plain": {k: [] for k in ("draw", "encode", "total")},
-                 "stages": {k: [] for k in ("markup", "resources", "layout", "paint")},
+                 "stages": {k: [] for k in ("markup", "assets", "layout", "paint")},
                  "cover": [], "modes": {}, "sizes": {"lib": [], "plain": []}}
     # cold: the first image of the process (fonts, caches and lazy imports)
     img, d = timed(lib.draw, items[0])
@@ -446,7 +446,7 @@ def report(mix: str, res: dict, e2e: dict | None, others: tuple[float, float] | 
     st = res["stages"]
     print("libmedia draw by stage, median ms: " + ", ".join(
         f"{k} {statistics.median(v):.1f}" for k, v in st.items())
-        + "  (markup = context+markup+parse; paint = draw_frame)")
+        + "  (markup = context+markup+parse; paint = draw_page)")
     print("PNG output: libmedia {} median {:.0f} KB, plain {} median {:.0f} KB".format(
         "/".join(sorted(res["modes"]["lib"])), statistics.median(res["sizes"]["lib"]) / 1024,
         "/".join(sorted(res["modes"]["plain"])), statistics.median(res["sizes"]["plain"]) / 1024))

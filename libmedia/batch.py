@@ -911,9 +911,9 @@ def _dump_stage(inp: RenderInput, stage: str) -> tuple[str, list[Warning_]]:
     doc = pipeline.parse(inp, markup)
     if stage == "document":
         return dump_document(doc), warnings
-    resources, found = pipeline.load_resources(inp, doc)
-    frame = pipeline.layout(inp, doc, resources)
-    return dump_layout(frame), [*warnings, *found, *frame.warnings]
+    assets, found = pipeline.load_assets(inp, doc)
+    page = pipeline.layout(inp, doc, assets)
+    return dump_layout(page), [*warnings, *found, *page.warnings]
 
 
 def _dump_rendered(result: Rendered, stage: str) -> str:
@@ -923,4 +923,4 @@ def _dump_rendered(result: Rendered, stage: str) -> str:
         return result.markup
     if stage == "document":
         return dump_document(result.document)
-    return dump_layout(result.frame)
+    return dump_layout(result.page)

@@ -1,4 +1,4 @@
-"""Draw: laid-out frame -> Pillow image (RGBA).
+"""Draw: laid-out page -> Pillow image (RGBA).
 
 One painter per element kind, in a registry keyed by tag; elements are
 painted in document order, so later elements sit on top.  Painters take
@@ -16,15 +16,15 @@ from functools import lru_cache
 from PIL import Image, ImageDraw
 
 from . import images as im
-from .layout import Box, Frame, LaidOut
+from .layout import Fragment, Page, Rect
 from .style import Gradient, Shadow
 from .typography import FontLibrary, Span, TextStyle, default_library, draw_text_block, layout_text
 
-Painter = Callable[["Canvas", LaidOut], None]
+Painter = Callable[["Surface", Fragment], None]
 
 
 @dataclass
-class Canvas:
+class Surface:
     """The image being drawn and what painters need beside it."""
 
     image: Image.Image
@@ -37,23 +37,23 @@ def _r(v: float) -> int:
     return int(round(v))
 
 
-def _ibox(box: Box) -> tuple[int, int, int, int]:
+def _ibox(box: Rect) -> tuple[int, int, int, int]:
     """Integer (left, top, right, bottom) of a box, edges rounded to whole pixels."""
     return (_r(box.x), _r(box.y), _r(box.right), _r(box.bottom))
 
 
-def _paste(canvas: Canvas, layer: Image.Image, x: int, y: int, opacity: float = 1.0) -> None:
-    """Alpha-composite ``layer`` (RGBA) onto the canvas at (x, y), clipped to the canvas."""
+def _paste(surface: Surface, layer: Image.Image, x: int, y: int, opacity: float = 1.0) -> None:
+    """Alpha-composite ``layer`` (RGBA) onto the surface at (x, y), clipped to the surface."""
     if opacity < 1.0:
         layer = im.with_opacity(layer, opacity)
-    W, H = canvas.image.size
+    W, H = surface.image.size
     if x >= W or y >= H or x + layer.width <= 0 or y + layer.height <= 0:
         return
     cx, cy = max(0, -x), max(0, -y)
     if cx or cy or x + layer.width > W or y + layer.height > H:
         layer = layer.crop((cx, cy, min(layer.width, W - x), min(layer.height, H - y)))
         x, y = x + cx, y + cy
-    canvas.image.alpha_composite(layer, (x, y))
+    surface.image.alpha_composite(layer, (x, y))
 
 
 def _fill_layer(size: tuple[int, int], fill) -> Image.Image:
@@ -62,13 +62,13 @@ def _fill_layer(size: tuple[int, int], fill) -> Image.Image:
     return Image.new("RGBA", size, tuple(fill))
 
 
-def _shadow(canvas: Canvas, box: Box, radius: float, shadow: Shadow | None) -> None:
+def _shadow(surface: Surface, box: Rect, radius: float, shadow: Shadow | None) -> None:
     if shadow is None or box.w < 1 or box.h < 1:
         return
     x0, y0, x1, y1 = _ibox(box)
     layer, (dx, dy) = _shadow_layer((x1 - x0, y1 - y0), radius, (shadow.dx, shadow.dy),
                                     shadow.blur, shadow.color)
-    _paste(canvas, layer, x0 + dx, y0 + dy)
+    _paste(surface, layer, x0 + dx, y0 + dy)
 
 
 @lru_cache(maxsize=64)
@@ -79,7 +79,7 @@ def _shadow_layer(size, radius, offset, blur, color):
     return im.drop_shadow(size, radius, offset, blur, color)
 
 
-def _box_background(canvas: Canvas, node: LaidOut) -> None:
+def _box_background(surface: Surface, node: Fragment) -> None:
     """Shadow, background (colour, gradient or image) and border of a container."""
     el, box = node.element, node.box
     a = el.attrs
@@ -88,10 +88,10 @@ def _box_background(canvas: Canvas, node: LaidOut) -> None:
     w, h = x1 - x0, y1 - y0
     if w < 1 or h < 1:
         return
-    _shadow(canvas, box, radius, a.get("shadow"))
+    _shadow(surface, box, radius, a.get("shadow"))
     layer = None
-    if "background-image" in a and node.resource is not None and node.resource.image is not None:
-        layer = im.blurred_background(node.resource.image, (w, h), a.get("background-blur", 0.0),
+    if "background-image" in a and node.asset is not None and node.asset.image is not None:
+        layer = im.blurred_background(node.asset.image, (w, h), a.get("background-blur", 0.0),
                                       a.get("background-darken", 0.0)).convert("RGBA")
         if "background" in a:
             over = _fill_layer((w, h), a["background"])
@@ -99,50 +99,50 @@ def _box_background(canvas: Canvas, node: LaidOut) -> None:
     elif "background" in a:
         bg = a["background"]
         if isinstance(bg, tuple) and bg[3] == 255 and not radius and a.get("opacity", 1.0) >= 1.0:
-            canvas.image.paste(bg, (x0, y0, x1, y1))
+            surface.image.paste(bg, (x0, y0, x1, y1))
         else:
             layer = _fill_layer((w, h), bg)
     if layer is not None:
         if radius:
             layer = im.apply_radius(layer, radius)
-        _paste(canvas, layer, x0, y0, a.get("opacity", 1.0))
+        _paste(surface, layer, x0, y0, a.get("opacity", 1.0))
     if a.get("border") is not None:
         b = a["border"]
         ring = Image.new("RGBA", (w, h), (0, 0, 0, 0))
         ImageDraw.Draw(ring).rounded_rectangle((0, 0, w - 1, h - 1), radius=radius, outline=b.color,
                                                width=max(1, _r(b.width)))
-        _paste(canvas, ring, x0, y0)
+        _paste(surface, ring, x0, y0)
 
 
-def paint_container(canvas: Canvas, node: LaidOut) -> None:
-    _box_background(canvas, node)
+def paint_container(surface: Surface, node: Fragment) -> None:
+    _box_background(surface, node)
     for child in node.children:
-        paint(canvas, child)
+        paint(surface, child)
 
 
-def paint_text(canvas: Canvas, node: LaidOut) -> None:
+def paint_text(surface: Surface, node: Fragment) -> None:
     a = node.element.attrs
     if "background" in a:
         x0, y0, x1, y1 = _ibox(node.box)
         layer = _fill_layer((max(1, x1 - x0), max(1, y1 - y0)), a["background"])
         if a.get("radius"):
             layer = im.apply_radius(layer, a["radius"])
-        _paste(canvas, layer, x0, y0)
+        _paste(surface, layer, x0, y0)
     block = node.text
     if block is None or not block.lines:
         return
     opacity = a.get("opacity", 1.0)
     if opacity >= 1.0:
-        draw_text_block(canvas.image, block, (node.content.x, node.content.y), canvas.library)
+        draw_text_block(surface.image, block, (node.content.x, node.content.y), surface.library)
         return
-    layer = Image.new("RGBA", canvas.image.size, (0, 0, 0, 0))
-    draw_text_block(layer, block, (node.content.x, node.content.y), canvas.library)
-    canvas.image.alpha_composite(im.with_opacity(layer, opacity))
+    layer = Image.new("RGBA", surface.image.size, (0, 0, 0, 0))
+    draw_text_block(layer, block, (node.content.x, node.content.y), surface.library)
+    surface.image.alpha_composite(im.with_opacity(layer, opacity))
 
 
-def paint_image(canvas: Canvas, node: LaidOut) -> None:
+def paint_image(surface: Surface, node: Fragment) -> None:
     a = node.element.attrs
-    res = node.resource
+    res = node.asset
     x0, y0, x1, y1 = _ibox(node.box)
     bw, bh = x1 - x0, y1 - y0
     if bw < 1 or bh < 1 or res is None:
@@ -153,22 +153,22 @@ def paint_image(canvas: Canvas, node: LaidOut) -> None:
         pw, ph = im.scaled_size((round(res.aspect * 1000), 1000), (bw, bh), "contain")
         picture = placeholder_cover((pw, ph), a.get("placeholder-title", ""),
                                     a.get("placeholder-author", ""), a.get("placeholder-label", ""),
-                                    canvas)
+                                    surface)
         dx, dy = (bw - pw) // 2, (bh - ph) // 2
     else:
         fit = a.get("fit", "contain")
         picture = im.fit_image(res.image, (bw, bh), fit, a.get("focal", (0.5, 0.5)))
         dx, dy = (bw - picture.width) // 2, (bh - picture.height) // 2
-    draw_box = Box(x0 + dx, y0 + dy, picture.width, picture.height)
-    _shadow(canvas, draw_box, radius, a.get("shadow"))
+    draw_box = Rect(x0 + dx, y0 + dy, picture.width, picture.height)
+    _shadow(surface, draw_box, radius, a.get("shadow"))
     if radius:
         picture = im.apply_radius(picture, radius)
     if a.get("border") is not None:
         picture = im.border(picture, a["border"].width, a["border"].color, radius)
-    _paste(canvas, picture, x0 + dx, y0 + dy, a.get("opacity", 1.0))
+    _paste(surface, picture, x0 + dx, y0 + dy, a.get("opacity", 1.0))
 
 
-def paint_shape(canvas: Canvas, node: LaidOut) -> None:
+def paint_shape(surface: Surface, node: Fragment) -> None:
     a = node.element.attrs
     x0, y0, x1, y1 = _ibox(node.box)
     w, h = max(1, x1 - x0), max(1, y1 - y0)
@@ -177,7 +177,7 @@ def paint_shape(canvas: Canvas, node: LaidOut) -> None:
     stroke = a.get("stroke")
     sw = a.get("stroke-width", 0.0 if stroke is None else 2.0)
     if kind == "line":
-        color = stroke or (fill if isinstance(fill, tuple) else canvas.colors.get("ink"))
+        color = stroke or (fill if isinstance(fill, tuple) else surface.colors.get("ink"))
         width = max(1, _r(sw or min(w, h)))
         # Drawn on its own layer and composited, so a translucent colour blends
         # with what is below instead of replacing it.
@@ -187,7 +187,7 @@ def paint_shape(canvas: Canvas, node: LaidOut) -> None:
             d.line((0, (h - 1) / 2, w, (h - 1) / 2), fill=color, width=width)
         else:
             d.line(((w - 1) / 2, 0, (w - 1) / 2, h), fill=color, width=width)
-        _paste(canvas, layer, x0, y0, a.get("opacity", 1.0))
+        _paste(surface, layer, x0, y0, a.get("opacity", 1.0))
         return
     if kind == "circle":
         radius = min(w, h) / 2
@@ -195,11 +195,11 @@ def paint_shape(canvas: Canvas, node: LaidOut) -> None:
         radius = a.get("radius", min(w, h) * 0.12)
     else:
         radius = a.get("radius", 0.0)
-    _shadow(canvas, node.box, radius, a.get("shadow"))
+    _shadow(surface, node.box, radius, a.get("shadow"))
     opacity = a.get("opacity", 1.0)
     if (kind == "rect" and not radius and stroke is None and isinstance(fill, tuple)
             and fill[3] == 255 and opacity >= 1.0):
-        canvas.image.paste(fill, (x0, y0, x0 + w, y0 + h))  # an opaque band: no mask needed
+        surface.image.paste(fill, (x0, y0, x0 + w, y0 + h))  # an opaque band: no mask needed
         return
     if kind == "circle":
         d = min(w, h)
@@ -225,7 +225,7 @@ def paint_shape(canvas: Canvas, node: LaidOut) -> None:
 
         ring = ImageChops.subtract(mask, inner)
         layer.paste(Image.new("RGBA", (w, h), stroke), (0, 0), _mul_alpha(ring, stroke[3]))
-    _paste(canvas, layer, x0, y0, opacity)
+    _paste(surface, layer, x0, y0, opacity)
 
 
 def _mul_mask(mask: Image.Image, body: Image.Image) -> Image.Image:
@@ -240,7 +240,7 @@ def _mul_alpha(mask: Image.Image, alpha: int) -> Image.Image:
     return mask.point(lambda v: v * alpha // 255)
 
 
-def paint_qr(canvas: Canvas, node: LaidOut) -> None:
+def paint_qr(surface: Surface, node: Fragment) -> None:
     """A QR code (segno, ISO/IEC 18004) filling its box's shorter side; the quiet zone (default 2 modules: phones read 2 reliably on a plain
     background; the standard asks 4) is painted in the background colour."""
     import segno
@@ -256,7 +256,7 @@ def paint_qr(canvas: Canvas, node: LaidOut) -> None:
     x0, y0, x1, y1 = _ibox(node.box)
     size = min(x1 - x0, y1 - y0)
     ox, oy = x0 + (x1 - x0 - size) // 2, y0 + (y1 - y0 - size) // 2
-    fg = a.get("color", canvas.colors.get("ink", (0, 0, 0, 255)))
+    fg = a.get("color", surface.colors.get("ink", (0, 0, 0, 255)))
     bg = a.get("background", (255, 255, 255, 255))
     tile = Image.new("RGBA", (n, n), bg)
     px = tile.load()
@@ -268,33 +268,33 @@ def paint_qr(canvas: Canvas, node: LaidOut) -> None:
     # a whole multiple of the module count some modules are one pixel wider,
     # which readers tolerate, and the code fills exactly the size asked for.
     tile = tile.resize((size, size), Image.Resampling.NEAREST)
-    _paste(canvas, tile, ox, oy)
+    _paste(surface, tile, ox, oy)
 
 
 def placeholder_cover(size: tuple[int, int], title: str, author: str, label: str,
-                      canvas: Canvas) -> Image.Image:
+                      surface: Surface) -> Image.Image:
     """A designed typographic stand-in for a missing cover: the title and author
     set on a brand colour (``colors.cover``, else ``accent``: templates put
     covers on the primary colour, so the stand-in must not melt into it), in
     ink or white, whichever contrasts more (WCAG 2 relative luminance), with a
     rule in the primary colour.  Returns an RGBA image of ``size`` px."""
     w, h = size
-    ink = canvas.colors.get("ink", (27, 31, 59, 255))
-    base = canvas.colors.get("cover") or canvas.colors.get("accent", (224, 165, 38, 255))
+    ink = surface.colors.get("ink", (27, 31, 59, 255))
+    base = surface.colors.get("cover") or surface.colors.get("accent", (224, 165, 38, 255))
     white = (255, 255, 255, 255)
     on = ink if contrast(base, ink) >= contrast(base, white) else white
-    accent = canvas.colors.get("primary", (31, 78, 121, 255))
+    accent = surface.colors.get("primary", (31, 78, 121, 255))
     if contrast(base, accent) < 1.5:
         accent = on
     img = Image.new("RGBA", size, base)
     m = max(8, round(w * 0.1))
-    # A frame line inset from the edge, like a cloth binding's blind stamp;
+    # A binding line inset from the edge, like a cloth binding's blind stamp;
     # translucent, so drawn on its own layer and composited.
     inset = max(4, round(w * 0.045))
-    frame = Image.new("RGBA", size, (0, 0, 0, 0))
-    ImageDraw.Draw(frame).rectangle((inset, inset, w - 1 - inset, h - 1 - inset),
+    binding = Image.new("RGBA", size, (0, 0, 0, 0))
+    ImageDraw.Draw(binding).rectangle((inset, inset, w - 1 - inset, h - 1 - inset),
                                     outline=(*on[:3], 90), width=max(1, round(w / 260)))
-    img.alpha_composite(frame)
+    img.alpha_composite(binding)
     d = ImageDraw.Draw(img)
     title_style = TextStyle(family="Literata", size=max(12.0, w * 0.105), weight=600,
                             color=on, line_height=1.12)
@@ -302,22 +302,22 @@ def placeholder_cover(size: tuple[int, int], title: str, author: str, label: str
                              color=(*on[:3], 220), line_height=1.25)
     inner_w = w - 2 * m
     title_block = layout_text([Span(title or "", title_style)], inner_w, max_lines=6, fit="shrink",
-                              min_size=max(10.0, w * 0.06), library=canvas.library)
+                              min_size=max(10.0, w * 0.06), library=surface.library)
     author_block = layout_text([Span(author or "", author_style)], inner_w, max_lines=2,
-                               library=canvas.library) if author else None
+                               library=surface.library) if author else None
     y = m + h * 0.12
-    draw_text_block(img, title_block, (m, y), canvas.library)
+    draw_text_block(img, title_block, (m, y), surface.library)
     y += title_block.height + max(6, h * 0.035)
     rule_w = max(12, round(w * 0.16))
     d.rectangle((m, round(y), m + rule_w, round(y) + max(2, round(w / 110))), fill=accent)
     y += max(8, h * 0.03)
     if author_block is not None:
-        draw_text_block(img, author_block, (m, y), canvas.library)
+        draw_text_block(img, author_block, (m, y), surface.library)
     if label:
         lab_style = TextStyle(family="Inter", size=max(8.0, w * 0.036), weight=600,
                               color=(*on[:3], 170), tracking=80, transform="uppercase")
-        lab = layout_text([Span(label, lab_style)], inner_w, max_lines=1, library=canvas.library)
-        draw_text_block(img, lab, (m, h - m - lab.height), canvas.library)
+        lab = layout_text([Span(label, lab_style)], inner_w, max_lines=1, library=surface.library)
+        draw_text_block(img, lab, (m, h - m - lab.height), surface.library)
     return img
 
 
@@ -346,23 +346,23 @@ PAINTERS: dict[str, Painter] = {
     "image": paint_image,
     "shape": paint_shape,
     "qr": paint_qr,
-    "spacer": lambda canvas, node: None,
+    "spacer": lambda surface, node: None,
 }
 
 
-def paint(canvas: Canvas, node: LaidOut) -> None:
-    PAINTERS[node.element.tag](canvas, node)
+def paint(surface: Surface, node: Fragment) -> None:
+    PAINTERS[node.element.tag](surface, node)
 
 
-def draw_frame(frame: Frame, colors: dict[str, tuple], types: dict[str, dict],
+def draw_page(page: Page, colors: dict[str, tuple], types: dict[str, dict],
                library: FontLibrary | None = None) -> Image.Image:
-    """Draw a laid-out frame.  Returns an RGBA image of the frame's size; areas
+    """Draw a laid-out page.  Returns an RGBA image of the page's size; areas
     no element paints are the brand's paper colour."""
     paper = colors.get("paper", (255, 255, 255, 255))
-    image = Image.new("RGBA", (frame.width, frame.height), paper)
-    canvas = Canvas(image, library or default_library(), colors, types)
-    paint(canvas, frame.root)
+    image = Image.new("RGBA", (page.width, page.height), paper)
+    surface = Surface(image, library or default_library(), colors, types)
+    paint(surface, page.root)
     return image
 
 
-__all__ = ["draw_frame", "placeholder_cover", "PAINTERS", "Canvas", "math"]
+__all__ = ["draw_page", "placeholder_cover", "PAINTERS", "Surface", "math"]

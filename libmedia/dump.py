@@ -7,7 +7,7 @@
         text role=title max-lines=3 fit=shrink  @line 64
           "Laskar Pelangi"
 
-* :func:`dump_layout`: the laid-out frame, each element with its border box
+* :func:`dump_layout`: the laid-out page, each element with its border box
   ``x,y wxh`` in pixels (absolute, from the canvas's top-left corner); text
   with its font size and each line's text, left edge and baseline (absolute
   y in px); images with their source or ``placeholder``.
@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from .layout import Box, Frame, LaidOut
+from .layout import Fragment, Page, Rect
 from .markup import Element
 from .style import Length
 
@@ -84,22 +84,22 @@ def dump_document(doc: Element) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _box(b: Box) -> str:
+def _box(b: Rect) -> str:
     return f"{_num(float(b.x))},{_num(float(b.y))} {_num(float(b.w))}x{_num(float(b.h))}"
 
 
-def dump_layout(frame: Frame) -> str:
-    """The laid-out frame as indented text (see the module docstring)."""
-    lines = [f"frame {frame.width}x{frame.height} px"]
+def dump_layout(page: Page) -> str:
+    """The laid-out page as indented text (see the module docstring)."""
+    lines = [f"page {page.width}x{page.height} px"]
 
-    def visit(node: LaidOut, depth: int) -> None:
+    def visit(node: Fragment, depth: int) -> None:
         pad = "  " * (depth + 1)
         el = node.element
         ident = f" role={el.get('role')}" if el.get("role") else ""
         head = f"{pad}{el.tag}{ident} box={_box(node.box)}"
         if node.content != node.box:
             head += f" content={_box(node.content)}"
-        res = node.resource
+        res = node.asset
         if res is not None:
             head += " placeholder" if res.placeholder else f" src={res.source!r}"
             if res.original_size:
@@ -119,5 +119,5 @@ def dump_layout(frame: Frame) -> str:
         for child in node.children:
             visit(child, depth + 1)
 
-    visit(frame.root, 0)
+    visit(page.root, 0)
     return "\n".join(lines) + "\n"

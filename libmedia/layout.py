@@ -1,4 +1,4 @@
-"""Layout: document + fonts + output size -> a laid-out frame.
+"""Layout: document + fonts + output size -> a laid-out page.
 
 Every element gets an absolute box in pixels and every text element its
 lines, shaped and broken.  Boxes come from Taffy's flexbox and grid
@@ -80,7 +80,7 @@ _install_cached_scale_check()
 
 
 @dataclass(frozen=True)
-class Box:
+class Rect:
     """An axis-aligned box in pixels: left ``x``, top ``y``, ``w`` wide, ``h`` tall."""
 
     x: float
@@ -96,17 +96,17 @@ class Box:
     def bottom(self) -> float:
         return self.y + self.h
 
-    def inset(self, edges: tuple[float, float, float, float]) -> Box:
+    def inset(self, edges: tuple[float, float, float, float]) -> Rect:
         t, r, b, left = edges
-        return Box(self.x + left, self.y + t, max(0.0, self.w - left - r), max(0.0, self.h - t - b))
+        return Rect(self.x + left, self.y + t, max(0.0, self.w - left - r), max(0.0, self.h - t - b))
 
-    def contains(self, other: Box, tolerance: float = 0.5) -> bool:
+    def contains(self, other: Rect, tolerance: float = 0.5) -> bool:
         return (other.x >= self.x - tolerance and other.y >= self.y - tolerance
                 and other.right <= self.right + tolerance and other.bottom <= self.bottom + tolerance)
 
 
 @dataclass
-class Resource:
+class Asset:
     """What an ``image`` element shows: a loaded picture, or a typographic
     placeholder when the file is missing or unreadable.
 
@@ -122,16 +122,16 @@ class Resource:
 
 
 @dataclass(frozen=True)
-class LaidOut:
+class Fragment:
     """An element with its absolute border ``box`` and ``content`` box (inside
     padding), its laid-out children, and for text its :class:`TextBlock`."""
 
     element: Element
-    box: Box
-    content: Box
-    children: tuple[LaidOut, ...] = ()
+    box: Rect
+    content: Rect
+    children: tuple[Fragment, ...] = ()
     text: TextBlock | None = None
-    resource: Resource | None = None
+    asset: Asset | None = None
 
     def walk(self):
         yield self
@@ -140,15 +140,15 @@ class LaidOut:
 
 
 @dataclass
-class Frame:
-    """A laid-out frame: the canvas size in px, the root, and warnings."""
+class Page:
+    """A laid-out page: the canvas size in px, the root, and warnings."""
 
     width: int
     height: int
-    root: LaidOut
+    root: Fragment
     warnings: list[Warning_] = field(default_factory=list)
 
-    def find(self, tag: str) -> list[LaidOut]:
+    def find(self, tag: str) -> list[Fragment]:
         return [n for n in self.root.walk() if n.element.tag == tag]
 
 
@@ -220,7 +220,7 @@ class _Ctx:
     colors: dict[str, tuple]
     filename: str
     library: FontLibrary
-    resources: dict[str, Resource]
+    assets: dict[str, Asset]
     width: float
     height: float
     errors: list[BaseException] = field(default_factory=list)
@@ -399,7 +399,7 @@ def _min_content_width(spans: list[Span], ctx: _Ctx, size: float | None = None) 
 
 
 def _image_measure(el: Element, ctx: _Ctx):
-    res = ctx.resources.get(el.path)
+    res = ctx.assets.get(el.path)
     aspect = res.aspect if res else 1.0
 
     def measure(node: Node, known: SizePoints, available) -> SizePoints:
@@ -422,7 +422,7 @@ def _build(el: Element, ctx: _Ctx, parent_tag: str | None, index: dict[int, Elem
     if el.tag == "text":
         node = Node(style=style, measure=_guarded(ctx, _text_measure(el, ctx)))
     elif el.tag == "image":
-        res = ctx.resources.get(el.path)
+        res = ctx.assets.get(el.path)
         a = el.attrs
         if res is not None and ("width" in a) != ("height" in a) and "aspect-ratio" not in a:
             style = _with_aspect(style, res.aspect)
@@ -442,10 +442,10 @@ def _with_aspect(style: Style, aspect: float) -> Style:
     return evolve(style, aspect_ratio=aspect)
 
 
-def _collect(node: Node, el: Element, ctx: _Ctx, offset: tuple[float, float]) -> LaidOut:
+def _collect(node: Node, el: Element, ctx: _Ctx, offset: tuple[float, float]) -> Fragment:
     b = node.get_box(relative=True)
     x, y = offset[0] + b.x, offset[1] + b.y
-    box = Box(x, y, b.width, b.height)
+    box = Rect(x, y, b.width, b.height)
     pad = el.get("padding", (0.0, 0.0, 0.0, 0.0))
     content = box.inset(pad)
     children = tuple(_collect(cn, ce, ctx, (x, y)) for cn, ce in zip(node, el.children, strict=True)) \
@@ -453,10 +453,10 @@ def _collect(node: Node, el: Element, ctx: _Ctx, offset: tuple[float, float]) ->
     block = None
     if el.tag == "text":
         block = _final_text(el, ctx, content)
-    return LaidOut(el, box, content, children, block, ctx.resources.get(el.path))
+    return Fragment(el, box, content, children, block, ctx.assets.get(el.path))
 
 
-def _final_text(el: Element, ctx: _Ctx, content: Box) -> TextBlock:
+def _final_text(el: Element, ctx: _Ctx, content: Rect) -> TextBlock:
     """Set the text again in its final box: shrink to fit its height and lines."""
     a = el.attrs
     spans = _spans(el, ctx)
@@ -474,18 +474,18 @@ def layout_document(
     *,
     types: dict[str, dict],
     colors: dict[str, tuple],
-    resources: dict[str, Resource] | None = None,
+    assets: dict[str, Asset] | None = None,
     filename: str = "layout.xml.j2",
     library: FontLibrary | None = None,
-) -> Frame:
+) -> Page:
     """Lay out a document on a ``width`` x ``height`` px canvas.
 
     ``types`` maps type roles to style dicts and ``colors`` names to RGBA (both
-    from the brand kit); ``resources`` maps image element paths to their
-    :class:`Resource`.  Raises :class:`TemplateError` (unknown role) or
+    from the brand kit); ``assets`` maps image element paths to their
+    :class:`Asset`.  Raises :class:`TemplateError` (unknown role) or
     :class:`~libmedia.errors.FontError` (unknown family).
     """
-    ctx = _Ctx(types, colors, filename, library or default_library(), resources or {}, width, height)
+    ctx = _Ctx(types, colors, filename, library or default_library(), assets or {}, width, height)
     index: dict[int, Element] = {}
     tree = _build(root, ctx, None, index)
     tree.style = _canvas_style(tree.style, width, height)
@@ -493,8 +493,8 @@ def layout_document(
     if ctx.errors:
         raise ctx.errors[0]
     laid = _collect(tree, root, ctx, (0.0, 0.0))
-    laid = LaidOut(root, Box(0, 0, width, height), laid.content, laid.children)
-    return Frame(width, height, laid)
+    laid = Fragment(root, Rect(0, 0, width, height), laid.content, laid.children)
+    return Page(width, height, laid)
 
 
 def _canvas_style(style: Style, width: int, height: int) -> Style:

@@ -3,12 +3,12 @@
     record(s) + brand + format  --context-->   Jinja context
     context                     --markup-->    layout markup text (XML)
     markup                      --document-->  tree of frozen elements
-    document                    --resources--> images loaded (or placeholders)
-    document + resources        --layout-->    laid-out frame (absolute boxes, lines)
-    frame                       --draw-->      Pillow image (RGBA)
+    document                    --assets--> images loaded (or placeholders)
+    document + assets        --layout-->    laid-out page (absolute boxes, lines)
+    page                       --draw-->      Pillow image (RGBA)
 
 :func:`render` runs them all; :func:`build_context`, :func:`render_markup`,
-:func:`parse`, :func:`load_resources`, :func:`layout`, :func:`draw` are the
+:func:`parse`, :func:`load_assets`, :func:`layout`, :func:`draw` are the
 stages, each a pure function whose result a test or ``--dump`` can inspect.
 Nothing here prints or exits.
 """
@@ -25,10 +25,10 @@ from PIL import Image
 
 from . import templating
 from .brand import Brand
-from .draw import draw_frame
+from .draw import draw_page
 from .errors import ImageError, LibmediaError, Location, Warning_
 from .formats import Format
-from .layout import Frame, LaidOut, Resource, layout_document
+from .layout import Asset, Fragment, Page, layout_document
 from .markup import Element, parse_markup
 from .sources import Record
 from .templating import RecordView, Template
@@ -46,7 +46,7 @@ class Rendered:
 
     ``image`` RGBA at the format's size; ``caption`` and ``alt`` end with a
     newline; ``warnings`` are everything that did not stop the render.
-    ``markup``, ``document`` and ``frame`` are the intermediate stages.
+    ``markup``, ``document`` and ``page`` are the intermediate stages.
     """
 
     image: Image.Image
@@ -55,7 +55,7 @@ class Rendered:
     warnings: list[Warning_]
     markup: str
     document: Element
-    frame: Frame
+    page: Page
 
 
 @dataclass
@@ -135,7 +135,7 @@ def parse(inp: RenderInput, markup: str) -> Element:
 
 
 # ---------------------------------------------------------------------------
-# resources
+# assets
 
 
 def _where(inp: RenderInput, el: Element, src: str | None = None) -> Location:
@@ -167,7 +167,7 @@ def _resolve_src(src: str, inp: RenderInput) -> tuple[str, list[Path]]:
     return src, dirs
 
 
-def load_resources(inp: RenderInput, doc: Element) -> tuple[dict[str, Resource], list[Warning_]]:
+def load_assets(inp: RenderInput, doc: Element) -> tuple[dict[str, Asset], list[Warning_]]:
     """Stage 4: load every image the document shows.
 
     A missing or unreadable cover of an ``image`` with ``placeholder-title``
@@ -176,7 +176,7 @@ def load_resources(inp: RenderInput, doc: Element) -> tuple[dict[str, Resource],
     """
     from .images import load_image
 
-    resources: dict[str, Resource] = {}
+    assets: dict[str, Asset] = {}
     warnings: list[Warning_] = []
     max_side = max(inp.format.width, inp.format.height)
     for el in doc.walk():
@@ -194,7 +194,7 @@ def load_resources(inp: RenderInput, doc: Element) -> tuple[dict[str, Resource],
             if can_substitute:
                 warnings.append(Warning_("no cover image given: drew a typographic cover instead",
                                          _where(inp, el, src), "placeholder"))
-                resources[el.path] = Resource(None, COVER_ASPECT, "", placeholder=True)
+                assets[el.path] = Asset(None, COVER_ASPECT, "", placeholder=True)
                 continue
             raise ImageError(f"<image> at line {el.line} has an empty src", _where(inp, el),
                              hint="give the image's path, or add placeholder-title to draw a "
@@ -212,13 +212,13 @@ def load_resources(inp: RenderInput, doc: Element) -> tuple[dict[str, Resource],
                 raise
             warnings.append(Warning_(f"{exc.message}: drew a typographic cover instead",
                                      _where(inp, el, src), "placeholder"))
-            resources[el.path] = Resource(None, COVER_ASPECT, src, placeholder=True)
+            assets[el.path] = Asset(None, COVER_ASPECT, src, placeholder=True)
             continue
         warnings.extend(_locate(w, inp, el) for w in loaded.warnings)
         img = loaded.image
-        resources[el.path] = Resource(img, img.width / max(1, img.height), str(loaded.path),
+        assets[el.path] = Asset(img, img.width / max(1, img.height), str(loaded.path),
                                       loaded.original_size)
-    return resources, warnings
+    return assets, warnings
 
 
 @lru_cache(maxsize=32)
@@ -251,25 +251,25 @@ def _locate(w: Warning_, inp: RenderInput, el: Element) -> Warning_:
 # layout and draw
 
 
-def layout(inp: RenderInput, doc: Element, resources: dict[str, Resource],
-           library: FontLibrary | None = None) -> Frame:
-    """Stage 5: the laid-out frame, with warnings for upscaled covers and
+def layout(inp: RenderInput, doc: Element, assets: dict[str, Asset],
+           library: FontLibrary | None = None) -> Page:
+    """Stage 5: the laid-out page, with warnings for upscaled covers and
     characters no font covers."""
     t = inp.template
-    frame = layout_document(doc, inp.format.width, inp.format.height, types=inp.brand.types,
-                            colors=inp.brand.colors, resources=resources,
+    page = layout_document(doc, inp.format.width, inp.format.height, types=inp.brand.types,
+                            colors=inp.brand.colors, assets=assets,
                             filename=str(t.path / "layout.xml.j2"), library=library)
     row = inp.records[0].row if inp.records else None
-    for node in frame.root.walk():
-        frame.warnings.extend(_node_warnings(node, inp, row))
-    return frame
+    for node in page.root.walk():
+        page.warnings.extend(_node_warnings(node, inp, row))
+    return page
 
 
-def _node_warnings(node: LaidOut, inp: RenderInput, row: int | None) -> list[Warning_]:
+def _node_warnings(node: Fragment, inp: RenderInput, row: int | None) -> list[Warning_]:
     out = []
     el = node.element
     loc = Location(file=inp.source, row=row or None)
-    res = node.resource
+    res = node.asset
     if el.tag == "image" and res is not None and res.image is not None and res.original_size \
             and el.get("upscale-warning", True):
         ow, oh = res.original_size
@@ -296,9 +296,9 @@ def _node_warnings(node: LaidOut, inp: RenderInput, row: int | None) -> list[War
     return out
 
 
-def draw(inp: RenderInput, frame: Frame, library: FontLibrary | None = None) -> Image.Image:
+def draw(inp: RenderInput, page: Page, library: FontLibrary | None = None) -> Image.Image:
     """Stage 6: the RGBA image."""
-    return draw_frame(frame, inp.brand.colors, inp.brand.types, library)
+    return draw_page(page, inp.brand.colors, inp.brand.types, library)
 
 
 def render(inp: RenderInput, library: FontLibrary | None = None) -> Rendered:
@@ -311,18 +311,18 @@ def render(inp: RenderInput, library: FontLibrary | None = None) -> Rendered:
     context = build_context(inp)
     markup = render_markup(inp, context)
     doc = parse(inp, markup)
-    resources, warnings = load_resources(inp, doc)
-    frame = layout(inp, doc, resources, library)
-    image = draw(inp, frame, library)
+    assets, warnings = load_assets(inp, doc)
+    page = layout(inp, doc, assets, library)
+    image = draw(inp, page, library)
     t = inp.template
     # Caption and alt text are written after drawing, so they can say what the
     # image really shows: a stand-in cover when the file was missing.
-    text_context = {**context, "placeholder_cover": any(r.placeholder for r in resources.values())}
+    text_context = {**context, "placeholder_cover": any(r.placeholder for r in assets.values())}
     caption = templating.render_text(t.caption(), text_context, str(t.path / "caption.txt.j2"))
     alt = templating.render_text(t.alt(), text_context, str(t.path / "alt.txt.j2"))
     all_warnings = [*inp.warnings, *(w for r in inp.records for w in r.warnings), *warnings,
-                    *frame.warnings]
-    return Rendered(image, caption, alt, all_warnings, markup, doc, frame)
+                    *page.warnings]
+    return Rendered(image, caption, alt, all_warnings, markup, doc, page)
 
 
 def sample_records(template: Template) -> list[Record]:

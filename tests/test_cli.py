@@ -137,7 +137,7 @@ def test_dump_layout_shows_boxes_and_baselines(run):
     res = run("render", "new-book", "--dump", "layout")
     assert res.exit_code == 0, res.stderr
     out = res.stdout
-    assert out.startswith("frame 1080x1350 px")
+    assert out.startswith("page 1080x1350 px")
     assert "canvas box=0,0 1080x1350" in out
     assert "baseline=" in out and "'Laskar Pelangi'" in out
 

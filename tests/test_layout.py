@@ -7,21 +7,21 @@ import pytest
 from PIL import Image
 
 from libmedia.brand import load_brand
-from libmedia.draw import draw_frame
+from libmedia.draw import draw_page
 from libmedia.errors import FontError
-from libmedia.layout import Resource, layout_document
+from libmedia.layout import Asset, layout_document
 from libmedia.markup import parse_markup
 
 BRAND = load_brand()
 
 
-def lay(markup: str, w: int = 1000, h: int = 800, resources=None):
+def lay(markup: str, w: int = 1000, h: int = 800, assets=None):
     doc = parse_markup(markup)
-    return layout_document(doc, w, h, types=BRAND.types, colors=BRAND.colors, resources=resources)
+    return layout_document(doc, w, h, types=BRAND.types, colors=BRAND.colors, assets=assets)
 
 
-def boxes(frame, tag):
-    return [n.box for n in frame.find(tag)]
+def boxes(page, tag):
+    return [n.box for n in page.find(tag)]
 
 
 def test_row_with_gap_padding_and_grow():
@@ -69,7 +69,7 @@ def test_stack_overlays_and_absolute_positions():
     assert (rect.x, rect.y) == (0, 0)
     assert circle.x == pytest.approx(150) and circle.y == pytest.approx(100)
     assert corner.right == pytest.approx(980) and corner.bottom == pytest.approx(770)
-    img = draw_frame(f, BRAND.colors, BRAND.types)
+    img = draw_page(f, BRAND.colors, BRAND.types)
     assert img.getpixel((10, 10))[:3] == (255, 0, 0)
     assert img.getpixel((200, 150))[:3] == (0, 255, 0)
     assert img.getpixel((150 + 3, 100 + 3))[:3] == (255, 0, 0)  # outside the circle's curve
@@ -99,8 +99,8 @@ def test_gradient_background_and_blurred_image():
     f = lay("""<canvas>
       <column width="100%" height="50%" background="linear-gradient(90deg, #000000, #ffffff)"/>
       <column width="100%" height="50%" background-image="x.png" background-blur="30" background-darken="0.5"/>
-    </canvas>""", resources={"canvas/column[1]": Resource(photo, 1.5, "x.png", (300, 200))})
-    img = draw_frame(f, BRAND.colors, BRAND.types).convert("RGB")
+    </canvas>""", assets={"canvas/column[1]": Asset(photo, 1.5, "x.png", (300, 200))})
+    img = draw_page(f, BRAND.colors, BRAND.types).convert("RGB")
     left, right = img.getpixel((0, 100)), img.getpixel((999, 100))
     assert left == (0, 0, 0) and right == (255, 255, 255)
     assert img.getpixel((500, 100))[0] == pytest.approx(128, abs=3)
@@ -114,7 +114,7 @@ def test_qr_is_drawn_at_its_size():
     f = lay('<canvas><qr data="https://opac.example/index.php?id=42" size="150" color="#000000"/></canvas>')
     (q,) = f.find("qr")
     assert (q.box.w, q.box.h) == (150, 150)
-    img = draw_frame(f, BRAND.colors, BRAND.types).convert("L")
+    img = draw_page(f, BRAND.colors, BRAND.types).convert("L")
     crop = img.crop((0, 0, 150, 150))
     dark = sum(1 for p in crop.get_flattened_data() if p < 128)
     modules = segno.make("https://opac.example/index.php?id=42", error="m")

@@ -146,7 +146,7 @@ def test_values_render_literally(tmp_path, value):
         </canvas>
         """.replace(' data-x="1"', ""), caption="{{ book.title }}", alt="{{ book.title }}")
     r = render_one(folder, {"title": value})
-    texts = [n for n in r.frame.find("text")]
+    texts = [n for n in r.page.find("text")]
     assert len(texts) == 1
     laid = "\n".join(line.text for line in texts[0].text.lines)
     expected_lines = smart_quotes(value).split("\n")  # typographic quotes are the only change
@@ -154,7 +154,7 @@ def test_values_render_literally(tmp_path, value):
     assert " ".join(laid.split()) == " ".join(" ".join(expected_lines).split())
     assert len(texts[0].text.lines) >= len(expected_lines)
     assert r.caption == value + "\n" or r.caption.strip() == value.strip()
-    assert len(r.frame.find("image")) == 0  # nothing from the value became markup
+    assert len(r.page.find("image")) == 0  # nothing from the value became markup
 
 
 def test_values_in_attributes_are_literal(tmp_path):

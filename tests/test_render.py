@@ -1,4 +1,4 @@
-"""The new-book template on real records: structure of the laid-out frame and
+"""The new-book template on real records: structure of the laid-out page and
 reference images per format.
 
 Structural checks: every box inside the canvas (and the story's safe zone for
@@ -19,7 +19,7 @@ from PIL import Image, ImageChops
 
 from libmedia.brand import load_brand
 from libmedia.formats import get_format
-from libmedia.layout import Frame
+from libmedia.layout import Page
 from libmedia.render import RenderInput, render, sample_records
 from libmedia.sources import read_records
 from libmedia.templating import load_template
@@ -40,10 +40,10 @@ def dirs(path: Path) -> list[Path]:
     return [path.parent, path.parent / "covers"]
 
 
-def check_structure(frame: Frame, fmt) -> None:
-    canvas = frame.root.box
+def check_structure(page: Page, fmt) -> None:
+    canvas = page.root.box
     top, right, bottom, left = fmt.safe
-    for node in frame.root.walk():
+    for node in page.root.walk():
         el = node.element
         assert canvas.contains(node.box), (el.path, node.box)
         if el.tag != "text" or node.text is None:
@@ -55,8 +55,8 @@ def check_structure(frame: Frame, fmt) -> None:
             assert line.x >= -0.5 and line.x + line.width <= node.content.w + 0.5
         if fmt.safe != (0, 0, 0, 0):
             assert node.box.y >= top - 0.5 and node.box.bottom <= fmt.height - bottom + 0.5, el.path
-    covers = [n for n in frame.find("image") if n.element.get("placeholder-title") is not None]
-    titles = [n for n in frame.find("text") if n.element.get("role") == "title"]
+    covers = [n for n in page.find("image") if n.element.get("placeholder-title") is not None]
+    titles = [n for n in page.find("text") if n.element.get("role") == "title"]
     for c in covers:
         for t in titles:
             overlap_x = min(c.box.right, t.box.right) - max(c.box.x, t.box.x)
@@ -70,7 +70,7 @@ def test_sample_structure(template, fmt):
     r = render(RenderInput(template, sample_records(template), f, load_brand(), search_dirs=[template.path]))
     assert r.image.size == f.size and r.image.mode == "RGBA"
     assert r.image.getchannel("A").getextrema() == (255, 255), "a post must be opaque everywhere"
-    check_structure(r.frame, f)
+    check_structure(r.page, f)
     assert not r.warnings
 
 
@@ -82,9 +82,9 @@ def test_bundled_samples_structure(template, fmt):
     f = get_format(fmt)
     for rec in data.records:
         r = render(RenderInput(template, [rec], f, brand, search_dirs=dirs(path), source=str(path)))
-        check_structure(r.frame, f)
+        check_structure(r.page, f)
         assert r.image.getchannel("A").getextrema() == (255, 255)
-        qrs = r.frame.find("qr")
+        qrs = r.page.find("qr")
         assert len(qrs) == 1, "every sample record has a catalogue link"
 
 
@@ -95,7 +95,7 @@ def test_slims_export_structure(template, realdata, fmt):
     f = get_format(fmt)
     for rec in data.records:
         r = render(RenderInput(template, [rec], f, load_brand(), search_dirs=dirs(path), source=str(path)))
-        check_structure(r.frame, f)
+        check_structure(r.page, f)
         assert not any(w.code == "placeholder" for w in r.warnings), rec.fields.get("cover")
 
 
@@ -105,8 +105,8 @@ def test_long_titles_structure(template, cases, fmt):
     f = get_format(fmt)
     for rec in data.records:
         r = render(RenderInput(template, [rec], f, load_brand(), source="C02"))
-        check_structure(r.frame, f)
-        title = next(n for n in r.frame.find("text") if n.element.get("role") == "title")
+        check_structure(r.page, f)
+        title = next(n for n in r.page.find("text") if n.element.get("role") == "title")
         assert title.text.size >= 40
 
 
@@ -116,7 +116,7 @@ def test_missing_cover_becomes_designed_placeholder(template):
     r = render(RenderInput(template, [rec], get_format("instagram-portrait"), load_brand()))
     warning = next(w for w in r.warnings if w.code == "placeholder")
     assert "does-not-exist.jpg" in warning.message
-    cover = next(n for n in r.frame.find("image") if n.element.get("placeholder-title"))
+    cover = next(n for n in r.page.find("image") if n.element.get("placeholder-title"))
     crop = r.image.crop((int(cover.box.x), int(cover.box.y), int(cover.box.right), int(cover.box.bottom)))
     accent = load_brand().colors["accent"][:3]
     assert crop.convert("RGB").getpixel((crop.width // 2, crop.height - 20)) == accent
