@@ -52,17 +52,20 @@ from pathlib import Path
 
 from . import __version__
 from .brand import Brand, find_brand, load_brand
+from .diagnostics import merge_formats
 from .encode import atomic_write_bytes, encode_image
 from .errors import (
     BrandError,
     DataError,
+    Diagnostic,
     FontError,
     FormatError,
+    InternalError,
     LibmediaError,
     Location,
+    OutputError,
     ProblemList,
     TemplateError,
-    Warning_,
     display_path,
 )
 from .formats import Format, get_format
@@ -227,7 +230,7 @@ def available_fields(dataset: DataSet) -> list[str]:
     return list(dict.fromkeys(dataset.mapping.values()))
 
 
-def fit_data(template: Template, dataset: DataSet) -> list[Warning_]:
+def fit_data(template: Template, dataset: DataSet) -> list[Diagnostic]:
     """Check that the data has a column for every required field of the
     template; warn about the optional fields it has no column for.
 
@@ -242,17 +245,19 @@ def fit_data(template: Template, dataset: DataSet) -> list[Warning_]:
     columns = ", ".join(dataset.columns) or "(none)"
     try:
         check_fields(template, have, source)
-    except ProblemList as exc:
-        for p in exc.problems:
+    except LibmediaError as exc:
+        problems = exc.problems if isinstance(exc, ProblemList) else (exc,)
+        told = []
+        for p in problems:
             rest = (p.hint or "")[:1].upper() + (p.hint or "")[1:]
-            p.hint = f"the file's columns are: {columns}. {rest}".strip()
-        raise
+            told.append(p.replace(hint=f"the file's columns are: {columns}. {rest}".strip()))
+        raise ProblemList(told, exc.summary if isinstance(exc, ProblemList) else None) from exc
     missing = missing_optional(template, dataset)
     if not missing:
         return []
     names = ", ".join(f"'{m}'" for m in missing)
     plural = "s" if len(missing) > 1 else ""
-    return [Warning_(f"the data has no column for the template's field{plural} {names}: posts are "
+    return [Diagnostic.warning(f"the data has no column for the template's field{plural} {names}: posts are "
                      f"made without {'them' if plural else 'it'} (the file's columns: {columns})",
                      Location(file=source), "missing-column")]
 
@@ -335,7 +340,7 @@ def _tidy(exc: LibmediaError, brand: Brand) -> LibmediaError:
     ``[type.ROLE]`` located at that key of the kit (not at the template line
     using the role)."""
     if exc.location.file:
-        exc.location = replace(exc.location, file=display_path(exc.location.file))
+        exc = exc.replace(location=replace(exc.location, file=display_path(exc.location.file)))
     m = _UNKNOWN_FAMILY.search(exc.message) if isinstance(exc, FontError) else None
     if m is None or brand.path is None:
         return exc
@@ -343,9 +348,9 @@ def _tidy(exc: LibmediaError, brand: Brand) -> LibmediaError:
     default_types = load_brand(None).types
     for role, spec in brand.types.items():
         if spec.get("family") == family and default_types.get(role, {}).get("family") != family:
-            exc.message += f" (the brand kit's [type.{role}] family)"
-            exc.location = Location(file=display_path(brand.path), field=f"type.{role}.family")
-            break
+            return exc.replace(message=f"{exc.message} (the brand kit's [type.{role}] family)",
+                               location=Location(file=display_path(brand.path),
+                                                 field=f"type.{role}.family"))
     return exc
 
 
@@ -383,7 +388,7 @@ class RecordResult:
     title: str
     status: str
     outputs: dict[str, dict[str, str]] = field(default_factory=dict)
-    warnings: list[Warning_] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
     error: dict | None = None
 
     def to_dict(self) -> dict:
@@ -427,11 +432,10 @@ class RecordRenderer:
             return RecordResult(record.row, title, FAILED, warnings=list(record.warnings),
                                 error=_located(exc, s.source, record.row).to_dict())
         except OSError as exc:
-            err = LibmediaError(f"cannot write the output files: {exc.strerror or exc}",
-                                Location(file=exc.filename and display_path(exc.filename)),
-                                hint="check that the output folder is writable and the disk "
-                                     "has free space")
-            err.kind = "output"
+            err = OutputError(f"cannot write the output files: {exc.strerror or exc}",
+                              Location(file=exc.filename and display_path(exc.filename)),
+                              hint="check that the output folder is writable and the disk "
+                                   "has free space")
             return RecordResult(record.row, title, FAILED, warnings=list(record.warnings),
                                 error=_located(err, s.source, record.row).to_dict())
         except Exception as exc:  # noqa: BLE001 - one record's bug must not stop the batch
@@ -441,14 +445,14 @@ class RecordRenderer:
                    for f in self.formats}
         return RecordResult(record.row, title, WARNING if warnings else OK, outputs, warnings)
 
-    def _encode_all(self, record: Record, stem: str) -> tuple[list[tuple[Path, bytes]], list[Warning_]]:
+    def _encode_all(self, record: Record, stem: str) -> tuple[list[tuple[Path, bytes]], list[Diagnostic]]:
         """Every file of the record as bytes, before anything is written."""
         s = self.settings
         problems = check_required(self.template, record, s.source)
         if problems:
             raise problems[0] if len(problems) == 1 else ProblemList(problems)
         files: list[tuple[Path, bytes]] = []
-        found: list[tuple[str, list[Warning_]]] = []
+        found: list[tuple[str, list[Diagnostic]]] = []
         for fmt in self.formats:
             result = self.render(record, fmt)
             paths = output_paths(s.out_dir, stem, fmt.name, s.image_ext)
@@ -456,25 +460,7 @@ class RecordRenderer:
                       (paths.caption, result.caption.encode("utf-8")),
                       (paths.alt, result.alt.encode("utf-8"))]
             found.append((fmt.name, result.warnings))
-        return files, merge_warnings(found)
-
-
-def merge_warnings(per_format: list[tuple[str, list[Warning_]]]) -> list[Warning_]:
-    """One record's warnings over its formats: those every format has, once;
-    the others with the format's name in front (``instagram-story: text
-    shortened...``)."""
-    common = [w for w in per_format[0][1] if all(w in ws for _, ws in per_format)] \
-        if per_format else []
-    out: list[Warning_] = []
-    for w in common:
-        if w not in out:
-            out.append(w)
-    for name, ws in per_format:
-        for w in ws:
-            tagged = Warning_(f"{name}: {w.message}", w.location, w.code)
-            if w not in common and tagged not in out:
-                out.append(tagged)
-    return out
+        return files, merge_formats(found)
 
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
@@ -503,22 +489,17 @@ def _write_all(files: list[tuple[Path, bytes]]) -> None:
 
 def _located(exc: LibmediaError, source: str | None, row: int | None) -> LibmediaError:
     """``exc`` with the data file and row filled in where its location lacks them."""
-    loc = exc.location
-    if loc.row is None and row:
-        exc.location = replace(loc, row=row, file=loc.file or source)
-    return exc
+    return exc.located(source, row) if exc.location.row is None and row else exc
 
 
 def internal_error(exc: BaseException, source: str | None, row: int | None) -> LibmediaError:
     """An unexpected exception as a reportable error of kind ``internal``."""
-    err = LibmediaError(
+    return InternalError(
         f"internal error ({type(exc).__name__}: {exc}); this is a bug in libmedia, not in "
         "your data: please report it",
         Location(file=source, row=row or None),
         hint="report it at the libmedia issue tracker with this row of the data and the "
              "template name; the other records are not affected")
-    err.kind = "internal"
-    return err
 
 
 # ---------------------------------------------------------------------------
@@ -609,10 +590,10 @@ def _pool_result(fut: Future, record: Record, settings: Settings) -> RecordResul
     try:
         return fut.result()
     except BrokenProcessPool as exc:
-        err = internal_error(exc, settings.source, record.row)
-        err.message = ("a render worker process stopped unexpectedly (out of memory, or a crash "
-                       "in an image or font library) before this record was done; "
-                       "this is a bug in libmedia: please report it")
+        err = internal_error(exc, settings.source, record.row).replace(
+            message="a render worker process stopped unexpectedly (out of memory, or a crash "
+                    "in an image or font library) before this record was done; "
+                    "this is a bug in libmedia: please report it")
         return RecordResult(record.row, record.fields.get("title", ""), FAILED,
                             error=err.to_dict())
     except LibmediaError as exc:  # the worker's initialiser failed (template or brand)
@@ -640,7 +621,7 @@ class BatchReport:
     out_dir: Path
     formats: list[str]
     results: list[RecordResult]
-    warnings: list[Warning_]
+    warnings: list[Diagnostic]
     manifest: Path
     jobs: int
     brand: Path | None = None
@@ -755,7 +736,7 @@ def previous_outputs(out_dir: Path) -> set[str]:
     return manifest_outputs(data)
 
 
-def remove_stale_outputs(out_dir: Path, stale: set[str]) -> tuple[list[Path], list[Warning_]]:
+def remove_stale_outputs(out_dir: Path, stale: set[str]) -> tuple[list[Path], list[Diagnostic]]:
     """Delete the files ``stale`` names in ``out_dir`` (paths relative to it,
     from a previous manifest).
 
@@ -765,7 +746,7 @@ def remove_stale_outputs(out_dir: Path, stale: set[str]) -> tuple[list[Path], li
     the files removed, sorted, and a warning for each that could not be.
     """
     removed: list[Path] = []
-    problems: list[Warning_] = []
+    problems: list[Diagnostic] = []
     for rel in sorted(stale):
         if "/" in rel or "\\" in rel or not _OUTPUT_NAME.fullmatch(rel):
             continue
@@ -775,7 +756,7 @@ def remove_stale_outputs(out_dir: Path, stale: set[str]) -> tuple[list[Path], li
         try:
             path.unlink()
         except OSError as exc:
-            problems.append(Warning_(f"could not remove {rel}, a file of the previous run: "
+            problems.append(Diagnostic.warning(f"could not remove {rel}, a file of the previous run: "
                                      f"{exc.strerror or exc}",
                                      Location(file=display_path(path)), "stale-output"))
             continue
@@ -805,7 +786,7 @@ class SingleReport:
     format: str
     outputs: OutputPaths | None = None
     dump: str | None = None
-    warnings: list[Warning_] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
     error: LibmediaError | None = None
     brand: Path | None = None
     brand_name: str = ""
@@ -857,7 +838,7 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
     fmt = fmts[0]
     data = Path(data_path) if data_path is not None else None
     brand, brand_file = resolve_brand(brand_path, data)
-    file_warnings: list[Warning_] = []
+    file_warnings: list[Diagnostic] = []
     if data is None:
         record = sample_records(template)[0]
         inp = RenderInput(template, [record], fmt, brand, search_dirs=[template.path],
@@ -898,7 +879,7 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
     return report
 
 
-def _dump_stage(inp: RenderInput, stage: str) -> tuple[str, list[Warning_]]:
+def _dump_stage(inp: RenderInput, stage: str) -> tuple[str, list[Diagnostic]]:
     """Run the pipeline as far as ``stage`` and return its text and the
     warnings found on the way."""
     from . import render as pipeline

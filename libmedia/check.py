@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
@@ -43,36 +43,16 @@ from .batch import (
     resolve_brand,
     resolve_formats,
 )
-from .errors import ImageError, Location, Warning_, display_path
+from .diagnostics import ERROR, WARNING
+from .errors import Diagnostic, ImageError, Location, display_path
 from .images import resolve_image_path
 from .sources import DataSet, Record
 from .templating import Template
 
-ERROR, WARNING = "error", "warning"
-
-
-@dataclass
-class Problem:
-    """One finding about one record (or the file when ``row`` is None).
-
-    ``severity`` is ``error`` (the record will not render) or ``warning``
-    (it renders with something missing or substituted); ``code`` is a short
-    stable name (``required``, ``cover-missing``, ``isbn``...); ``field`` the
-    template field, ``column`` the data file's column it came from when
-    that has another name (``isbn`` from ``isbn13``).
-    """
-
-    severity: str
-    code: str
-    message: str
-    row: int | None = None
-    field: str | None = None
-    hint: str | None = None
-    column: str | None = None
-
-    def to_dict(self) -> dict:
-        """The non-empty parts, JSON-ready."""
-        return {k: v for k, v in self.__dict__.items() if v is not None}
+#: A finding of ``libmedia check``: a :class:`Diagnostic` whose location
+#: holds the data row, the template field and (``header``) the data file's
+#: column when that has another name (``isbn`` from ``ISBN13``).
+Problem = Diagnostic
 
 
 @dataclass
@@ -92,7 +72,7 @@ class CheckReport:
     mapping: dict[str, str | None]
     required: list[str]
     missing_optional: list[str]
-    file_warnings: list[Warning_] = field(default_factory=list)
+    file_warnings: list[Diagnostic] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     brand: Path | None = None
 
@@ -104,7 +84,7 @@ class CheckReport:
     @property
     def rows_with_problems(self) -> list[int]:
         """The data rows with at least one finding, ascending."""
-        return sorted({p.row for p in self.problems if p.row is not None})
+        return sorted({p.location.row for p in self.problems if p.location.row is not None})
 
     def count(self, severity: str) -> int:
         """How many findings have ``severity`` (``error`` or ``warning``)."""
@@ -112,7 +92,7 @@ class CheckReport:
 
     def rows_with(self, severity: str) -> list[int]:
         """The data rows with at least one finding of ``severity``, ascending."""
-        return sorted({p.row for p in self.problems if p.row is not None
+        return sorted({p.location.row for p in self.problems if p.location.row is not None
                        and p.severity == severity})
 
     def groups(self, severity: str) -> list[ProblemGroup]:
@@ -146,12 +126,13 @@ def group_problems(problems: Sequence[Problem]) -> list[ProblemGroup]:
     differ (a different "did you mean") stay apart."""
     groups: dict[tuple, ProblemGroup] = {}
     for p in problems:
-        key = (p.severity, p.code, p.field, p.column, p.hint, _shape(p.message))
+        loc = p.location
+        key = (p.severity, p.code, loc.field, loc.header, p.hint, _shape(p.message))
         g = groups.get(key)
         if g is None:
-            groups[key] = ProblemGroup(p, [p.row] if p.row is not None else [])
-        elif p.row is not None and p.row not in g.rows:
-            g.rows.append(p.row)
+            groups[key] = ProblemGroup(p, [loc.row] if loc.row is not None else [])
+        elif loc.row is not None and loc.row not in g.rows:
+            g.rows.append(loc.row)
     for g in groups.values():
         g.rows.sort()
     return list(groups.values())
@@ -215,29 +196,29 @@ def record_problems(template: Template, record: Record, image_fields: list[str],
     """Every finding for one record: empty required fields, the reader's
     warnings, and image fields that are empty, missing or unreadable."""
     out = [
-        Problem(ERROR, "required", f"required field '{name}' is empty", record.row, name,
-                f"fill in the {name} of this record, or leave the row out")
+        Diagnostic(ERROR, "required", f"required field '{name}' is empty",
+                   Location(row=record.row, field=name),
+                   f"fill in the {name} of this record, or leave the row out")
         for name in template.required_fields if not record.fields.get(name, "").strip()
     ]
-    out += [Problem(WARNING, w.code, w.message, record.row, **_field_and_column(w.location, dataset))
+    out += [replace(w, location=Location(row=record.row, **_field_and_column(w.location, dataset)))
             for w in record.warnings]
     for name in image_fields:
         problem = image_problem(record.fields.get(name, ""), search_dirs)
         if problem is not None:
-            problem.row, problem.field = record.row, name
-            out.append(problem)
+            out.append(replace(problem, location=Location(row=record.row, field=name)))
     return out
 
 
 def _field_and_column(loc: Location, dataset: DataSet) -> dict[str, str | None]:
     """The field a reader warning is about (``field``), and the data's
-    ``column`` when that has another name (``isbn13`` for ``isbn``)."""
+    ``header`` when that has another name (``isbn13`` for ``isbn``)."""
     if not loc.field:
-        return {"field": None, "column": None}
+        return {"field": None, "header": None}
     mapped = dataset.mapping.get(loc.field)
     if mapped and mapped != loc.field:
-        return {"field": mapped, "column": loc.field}
-    return {"field": loc.field, "column": None}
+        return {"field": mapped, "header": loc.field}
+    return {"field": loc.field, "header": None}
 
 
 #: What a batch does about a cover it cannot use, appended to each cover finding.
@@ -249,26 +230,26 @@ def image_problem(src: str, search_dirs: list[Path]) -> Problem | None:
     what is wrong and that a typographic cover will be drawn instead.  Reads
     the file's header only (no pixels decoded)."""
     if not src.strip():
-        return Problem(WARNING, "cover-empty", "no cover image given" + INSTEAD,
+        return Diagnostic(WARNING, "cover-empty", "no cover image given" + INSTEAD,
                        hint="put the cover's file name in the data, or leave it")
     try:
         path = resolve_image_path(src, search_dirs)
     except ImageError as exc:
-        return Problem(WARNING, "cover-missing", exc.message + INSTEAD, hint=exc.hint)
+        return Diagnostic(WARNING, "cover-missing", exc.message + INSTEAD, hint=exc.hint)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(path) as im:
                 im.size  # noqa: B018 - reads the header only
     except Image.DecompressionBombError:
-        return Problem(WARNING, "cover-too-large", f"'{path.name}' is too large to open safely"
+        return Diagnostic(WARNING, "cover-too-large", f"'{path.name}' is too large to open safely"
                        + INSTEAD,
                        hint="save a smaller copy of the cover (a few thousand pixels is plenty)")
     except UnidentifiedImageError:
-        return Problem(WARNING, "cover-unreadable", f"'{path.name}' is not an image file "
+        return Diagnostic(WARNING, "cover-unreadable", f"'{path.name}' is not an image file "
                        "libmedia can read" + INSTEAD, hint="save the cover as JPEG or PNG")
     except OSError as exc:
-        return Problem(WARNING, "cover-unreadable", f"'{path.name}' cannot be read: {exc}"
+        return Diagnostic(WARNING, "cover-unreadable", f"'{path.name}' cannot be read: {exc}"
                        + INSTEAD,
                        hint="check that the file is not open elsewhere and that you may read it")
     return None

@@ -30,7 +30,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import LibmediaError, ProblemList, Warning_, display_path
+from .errors import Diagnostic, LibmediaError, ProblemList, display_path
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -75,7 +75,7 @@ def print_error(exc: LibmediaError) -> None:
         _err(line)
 
 
-def print_warning(w: Warning_) -> None:
+def print_warning(w: Diagnostic) -> None:
     """Print one warning to stderr with its location."""
     _err(f"warning: {w}")
 
@@ -329,7 +329,7 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int, int], None] | None]
 def _summarise_warnings(results) -> list[str]:
     """One line per warning code: how many records, their rows, and the first example."""
     rows: dict[str, list[int]] = {}
-    example: dict[str, Warning_] = {}
+    example: dict[str, Diagnostic] = {}
     for r in results:
         for code in dict.fromkeys(w.code for w in r.warnings):
             rows.setdefault(code, []).append(r.row)
@@ -457,13 +457,14 @@ def check(template: str, data: Path, brand: Path | None, formats: tuple[str, ...
         click.echo(heading.format(_n(rep.count(severity), severity)))
         for g in groups:
             p = g.example
+            loc = p.location
             fld = ""
-            if p.field:
-                fld = f", field '{p.field}'" + (f' (column "{p.column}")' if p.column else "")
+            if loc.field:
+                fld = f", field '{loc.field}'" + (f' (column "{loc.header}")' if loc.header else "")
             if g.count > 1:
-                where = f"{g.count} rows ({row_ranges(g.rows)}){fld}: e.g. row {p.row}"
+                where = f"{g.count} rows ({row_ranges(g.rows)}){fld}: e.g. row {loc.row}"
             else:
-                where = (f"row {p.row}" if p.row is not None else "the file") + fld
+                where = (f"row {loc.row}" if loc.row is not None else "the file") + fld
             click.echo(f"  {severity}: {where}: {p.message}")
             if p.hint:
                 click.echo(f"    hint: {p.hint}")

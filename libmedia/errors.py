@@ -1,15 +1,16 @@
-"""Errors raised by libmedia, each with a location and a hint.
+"""Errors raised by libmedia: exceptions that carry :class:`Diagnostic` s.
 
 Every error a user can cause (bad data, a bad template, a missing font, an
-unreadable image) is a :class:`LibmediaError`.  It carries:
+unreadable image) is a :class:`LibmediaError`.  It carries one diagnostic
+(:attr:`LibmediaError.diagnostic`: message, location, hint; its ``code`` is
+the error's kind, ``data``, ``template``...) or, for a :class:`ProblemList`,
+every problem found in one pass (all bad rows of a file, all invalid
+attributes of a template), so a user fixes everything at once instead of one
+problem per run.
 
-* ``message``  -- what is wrong, in one sentence;
-* ``location`` -- where: a :class:`Location` (file, line, row, column, field);
-* ``hint``     -- how to fix it.
-
-Errors that collect several problems (all bad rows of a file, all invalid
-attributes of a template) are raised once as a :class:`ProblemList`, so a
-user fixes everything in one pass instead of one problem per run.
+Errors are never edited after they are raised: to add the row or the file a
+problem was found in, raise a new one with :meth:`LibmediaError.located`
+(``raise exc.located(file, row) from exc``).
 
 The library never prints or exits; the CLI turns these into messages and
 exit codes.
@@ -17,77 +18,86 @@ exit codes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Sequence
+from dataclasses import replace
 
+from .diagnostics import ERROR, Diagnostic, Location, display_path
 
-@dataclass(frozen=True)
-class Location:
-    """Where a problem is.  Every part is optional.
-
-    ``line`` and ``column`` are 1-based positions in a text file (a
-    template); ``row`` is the 1-based record number in a data file, counted
-    after the header the way a spreadsheet user counts rows (the first data
-    row is row 1); ``field`` is a column or field name.
-    """
-
-    file: str | None = None
-    line: int | None = None
-    column: int | None = None
-    row: int | None = None
-    field: str | None = None
-
-    def __str__(self) -> str:
-        parts: list[str] = []
-        if self.file:
-            where = str(self.file)
-            if self.line is not None:
-                where += f":{self.line}"
-                if self.column is not None:
-                    where += f":{self.column}"
-            parts.append(where)
-        if self.row is not None:
-            parts.append(f"row {self.row}")
-        if self.field:
-            parts.append(f"field '{self.field}'")
-        return ", ".join(parts)
-
-    def to_dict(self) -> dict:
-        """The non-empty parts, for the batch manifest (JSON)."""
-        return {k: v for k, v in self.__dict__.items() if v is not None}
+__all__ = ["LibmediaError", "DataError", "TemplateError", "FontError", "ImageError",
+           "FormatError", "BrandError", "OutputError", "InternalError", "ProblemList",
+           "Diagnostic", "Location", "display_path"]
 
 
 class LibmediaError(Exception):
     """Base of every error a user can cause.
 
     ``kind`` is a short stable name (``data``, ``template``, ``font``,
-    ``image``, ``format``, ``brand``) used in the batch manifest.
+    ``image``, ``format``, ``brand``, ``output``, ``internal``): the class's,
+    used as the diagnostic's ``code`` unless ``code`` is given.
     """
 
     kind = "error"
 
-    def __init__(self, message: str, location: Location | None = None, hint: str | None = None):
+    def __init__(self, message: str, location: Location | None = None, hint: str | None = None,
+                 code: str | None = None):
         super().__init__(message)
-        self.message = message
-        self.location = location or Location()
-        self.hint = hint
+        self._diagnostics: tuple[Diagnostic, ...] = (
+            Diagnostic(ERROR, code or self.kind, message, location or Location(), hint),)
+
+    @classmethod
+    def from_diagnostic(cls, diagnostic: Diagnostic) -> LibmediaError:
+        """An error of this class carrying ``diagnostic``."""
+        err = cls.__new__(cls)
+        Exception.__init__(err, diagnostic.message)
+        err._diagnostics = (diagnostic,)
+        return err
+
+    @property
+    def diagnostic(self) -> Diagnostic:
+        """The (first) diagnostic this error carries."""
+        return self._diagnostics[0]
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        """Every diagnostic this error carries, in the order found."""
+        return self._diagnostics
+
+    @property
+    def message(self) -> str:
+        return self.diagnostic.message
+
+    @property
+    def location(self) -> Location:
+        return self.diagnostic.location
+
+    @property
+    def hint(self) -> str | None:
+        return self.diagnostic.hint
+
+    @property
+    def code(self) -> str:
+        return self.diagnostic.code
+
+    def located(self, file: str | None = None, row: int | None = None) -> LibmediaError:
+        """A new error of the same class with ``file`` and ``row`` filled in
+        where the location has none; ``self`` when nothing changes."""
+        d = self.diagnostic.at(file, row)
+        return self if d == self.diagnostic else self.replace(location=d.location)
+
+    def replace(self, **changes) -> LibmediaError:
+        """A new error of the same class whose diagnostic has ``changes``
+        (``message``, ``location``, ``hint``, ``code``)."""
+        return type(self).from_diagnostic(replace(self.diagnostic, **changes))
 
     def __str__(self) -> str:
-        where = str(self.location)
-        text = f"{where}: {self.message}" if where else self.message
+        text = str(self.diagnostic)
         if self.hint:
             text += f"\n  hint: {self.hint}"
         return text
 
     def to_dict(self) -> dict:
         """A JSON-ready description, as written to ``manifest.json``."""
-        out = {"kind": self.kind, "message": self.message}
-        loc = self.location.to_dict()
-        if loc:
-            out["location"] = loc
-        if self.hint:
-            out["hint"] = self.hint
-        return out
+        return self.diagnostic.to_dict()
 
 
 class DataError(LibmediaError):
@@ -126,68 +136,67 @@ class BrandError(LibmediaError):
     kind = "brand"
 
 
-@dataclass
-class Warning_:
-    """A problem that did not stop a render (an upscaled cover, a guessed encoding).
+class OutputError(LibmediaError):
+    """An output file cannot be written (the folder is read-only, the disk is full)."""
 
-    Named with a trailing underscore so it never shadows the builtin.
-    """
-
-    message: str
-    location: Location = field(default_factory=Location)
-    code: str = "warning"
-
-    def __str__(self) -> str:
-        where = str(self.location)
-        return f"{where}: {self.message}" if where else self.message
-
-    def to_dict(self) -> dict:
-        out = {"code": self.code, "message": self.message}
-        loc = self.location.to_dict()
-        if loc:
-            out["location"] = loc
-        return out
+    kind = "output"
 
 
-Warning = Warning_  # noqa: A001 - the public name inside libmedia.errors
+class InternalError(LibmediaError):
+    """A bug in libmedia met while rendering (the original exception is the ``__cause__``)."""
+
+    kind = "internal"
 
 
 class ProblemList(LibmediaError):
     """Several problems found in one pass, raised together.
 
-    ``problems`` holds the individual errors in the order they were found.
-    The ``kind`` is that of the first problem.
+    ``problems`` holds the individual errors in the order they were found;
+    :attr:`diagnostics` all their diagnostics.  ``kind`` is that of the
+    first problem; ``summary`` (default "N problems found") is the message.
     """
 
-    def __init__(self, problems: list[LibmediaError], summary: str | None = None):
+    def __init__(self, problems: Sequence[LibmediaError], summary: str | None = None):
         if not problems:
             raise ValueError("ProblemList needs at least one problem")
-        self.problems = list(problems)
-        self.kind = problems[0].kind
         n = len(problems)
         summary = summary or f"{n} problem{'s' if n != 1 else ''} found"
-        super().__init__(summary, problems[0].location if n == 1 else Location())
+        Exception.__init__(self, summary)
+        self.problems: tuple[LibmediaError, ...] = tuple(problems)
+        self.kind = problems[0].kind
+        self.summary = summary
+        self._diagnostics = tuple(d for p in problems for d in p.diagnostics)
+
+    @classmethod
+    def of(cls, problems: Sequence[LibmediaError], summary: str | None = None) -> LibmediaError:
+        """One error for ``problems``: the problem itself when there is one
+        and no summary, else a :class:`ProblemList`."""
+        if len(problems) == 1 and summary is None:
+            return problems[0]
+        return cls(problems, summary)
+
+    @property
+    def message(self) -> str:
+        return self.summary
+
+    @property
+    def location(self) -> Location:
+        return self.problems[0].location if len(self.problems) == 1 else Location()
+
+    @property
+    def hint(self) -> str | None:
+        return None
+
+    def located(self, file: str | None = None, row: int | None = None) -> LibmediaError:
+        return ProblemList([p.located(file, row) for p in self.problems], self.summary)
 
     def __str__(self) -> str:
-        lines = [self.message + ":"]
+        lines = [self.summary + ":"]
         for p in self.problems:
             for i, part in enumerate(str(p).splitlines()):
                 lines.append(("  - " if i == 0 else "    ") + part)
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
-        return {
-            "kind": self.kind,
-            "message": self.message,
-            "problems": [p.to_dict() for p in self.problems],
-        }
-
-
-def display_path(path: str | Path) -> str:
-    """A path as a user should read it in a message: relative to the working
-    directory when it lies below it, else absolute."""
-    p = Path(path)
-    try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(p)
+        return {"severity": ERROR, "code": self.kind, "message": self.summary,
+                "problems": [p.to_dict() for p in self.problems]}

@@ -44,7 +44,7 @@ from PIL import (
     UnidentifiedImageError,
 )
 
-from .errors import ImageError, Location, Warning_, display_path
+from .errors import Diagnostic, ImageError, Location, display_path
 
 __all__ = [
     "IMAGE_EXTENSIONS",
@@ -114,7 +114,7 @@ class LoadedImage:
     image: Image.Image
     path: Path
     original_size: tuple[int, int]
-    warnings: list[Warning_] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
 
 
 def resolve_image_path(src: str, search_dirs: Sequence[Path]) -> Path:
@@ -282,7 +282,7 @@ def load_image(
     path = resolve_image_path(str(src), search_dirs)
     shown = display_path(path)
     loc = Location(file=shown)
-    notes: list[Warning_] = []
+    notes: list[Diagnostic] = []
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -504,7 +504,7 @@ _ICC_SPACE = {"L": "GRAY", "RGB": "RGB", "CMYK": "CMYK"}
 
 
 def _to_srgb_rgba(
-    im: Image.Image, name: str, loc: Location, notes: list[Warning_], *, is_jpeg: bool = False
+    im: Image.Image, name: str, loc: Location, notes: list[Diagnostic], *, is_jpeg: bool = False
 ) -> Image.Image:
     """Any Pillow mode to sRGB RGBA with a true alpha channel."""
     icc = im.info.get("icc_profile")
@@ -538,7 +538,7 @@ def _to_srgb_rgba(
         if im.mode == "CMYK":
             if not icc:
                 notes.append(
-                    Warning_(
+                    Diagnostic.warning(
                         f"{name} is a CMYK (print) image without a colour profile: converted "
                         "with a simple formula, colours may look dull or off",
                         loc,
@@ -547,7 +547,7 @@ def _to_srgb_rgba(
                 )
             if is_jpeg and "adobe" not in im.info:
                 notes.append(
-                    Warning_(
+                    Diagnostic.warning(
                         f"{name} is a CMYK JPEG without an Adobe marker: if it looks like a "
                         "negative, save it again as an RGB JPEG",
                         loc,
@@ -619,7 +619,7 @@ def _profile_transform(
 
 
 def _icc_to_srgb(
-    im: Image.Image, icc: bytes, name: str, loc: Location, notes: list[Warning_]
+    im: Image.Image, icc: bytes, name: str, loc: Location, notes: list[Diagnostic]
 ) -> Image.Image | None:
     """Convert through the embedded profile; ``None`` to fall back to Pillow."""
     outcome, value = _profile_transform(bytes(icc), im.mode)
@@ -639,7 +639,7 @@ def _icc_to_srgb(
         )
     else:
         message = f"{name}: its colour profile could not be applied ({value}); colours may be off"
-    notes.append(Warning_(message, loc, code=outcome))
+    notes.append(Diagnostic.warning(message, loc, code=outcome))
     return None
 
 
@@ -662,8 +662,8 @@ def scaled_size(src_size: tuple[int, int], box_size: tuple[int, int], fit: Fit) 
 
 def upscale_warning(
     loaded: LoadedImage, drawn_size: tuple[int, int], *, what: str = "cover"
-) -> Warning_ | None:
-    """A Warning_ (code ``upscaled``) when the image is drawn more than
+) -> Diagnostic | None:
+    """A Diagnostic (code ``upscaled``) when the image is drawn more than
     ``UPSCALE_LIMIT`` (1.5) times its original pixel size on either axis.
 
     ``drawn_size`` is the whole image's scaled size in pixels (see
@@ -677,7 +677,7 @@ def upscale_warning(
     if factor <= UPSCALE_LIMIT:
         return None
     nw, nh = math.ceil(dw / UPSCALE_LIMIT), math.ceil(dh / UPSCALE_LIMIT)
-    return Warning_(
+    return Diagnostic.warning(
         f"{loaded.path.name} is {ow}x{oh} px, drawn at {dw}x{dh} ({factor:.1f}x): "
         f"it will look soft; use a {what} at least {nw}x{nh} px",
         Location(file=display_path(loaded.path)),

@@ -39,7 +39,7 @@ from stretchable.style import (
 from stretchable.style.geometry.length import AvailableSpace, LengthAvailableSpace
 from stretchable.style.geometry.size import SizePoints
 
-from .errors import Location, TemplateError, Warning_
+from .errors import Diagnostic, Location, TemplateError
 from .markup import Element
 from .style import Length
 from .typography import FontLibrary, Span, TextBlock, TextStyle, default_library, layout_text
@@ -146,7 +146,7 @@ class Page:
     width: int
     height: int
     root: Fragment
-    warnings: list[Warning_] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
 
     def find(self, tag: str) -> list[Fragment]:
         return [n for n in self.root.walk() if n.element.tag == tag]

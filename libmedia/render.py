@@ -26,7 +26,7 @@ from PIL import Image
 from . import templating
 from .brand import Brand
 from .draw import draw_page
-from .errors import ImageError, LibmediaError, Location, Warning_
+from .errors import Diagnostic, ImageError, LibmediaError, Location
 from .formats import Format
 from .layout import Asset, Fragment, Page, layout_document
 from .markup import Element, parse_markup
@@ -52,7 +52,7 @@ class Rendered:
     image: Image.Image
     caption: str
     alt: str
-    warnings: list[Warning_]
+    warnings: list[Diagnostic]
     markup: str
     document: Element
     page: Page
@@ -71,7 +71,7 @@ class RenderInput:
     search_dirs: Sequence[Path] = ()
     source: str | None = None
     columns: Sequence[str] = ()
-    warnings: list[Warning_] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------
@@ -167,7 +167,7 @@ def _resolve_src(src: str, inp: RenderInput) -> tuple[str, list[Path]]:
     return src, dirs
 
 
-def load_assets(inp: RenderInput, doc: Element) -> tuple[dict[str, Asset], list[Warning_]]:
+def load_assets(inp: RenderInput, doc: Element) -> tuple[dict[str, Asset], list[Diagnostic]]:
     """Stage 4: load every image the document shows.
 
     A missing or unreadable cover of an ``image`` with ``placeholder-title``
@@ -177,7 +177,7 @@ def load_assets(inp: RenderInput, doc: Element) -> tuple[dict[str, Asset], list[
     from .images import load_image
 
     assets: dict[str, Asset] = {}
-    warnings: list[Warning_] = []
+    warnings: list[Diagnostic] = []
     max_side = max(inp.format.width, inp.format.height)
     for el in doc.walk():
         src = None
@@ -192,7 +192,7 @@ def load_assets(inp: RenderInput, doc: Element) -> tuple[dict[str, Asset], list[
         can_substitute = el.tag == "image" and "placeholder-title" in el.attrs
         if not src:
             if can_substitute:
-                warnings.append(Warning_("no cover image given: drew a typographic cover instead",
+                warnings.append(Diagnostic.warning("no cover image given: drew a typographic cover instead",
                                          _where(inp, el, src), "placeholder"))
                 assets[el.path] = Asset(None, COVER_ASPECT, "", placeholder=True)
                 continue
@@ -207,10 +207,8 @@ def load_assets(inp: RenderInput, doc: Element) -> tuple[dict[str, Asset], list[
                 loaded = load_image(name, dirs, target_size=(max_side, max_side))
         except ImageError as exc:
             if not can_substitute:
-                exc.location = Location(file=exc.location.file or inp.source,
-                                        row=_where(inp, el).row, field=exc.location.field)
-                raise
-            warnings.append(Warning_(f"{exc.message}: drew a typographic cover instead",
+                raise exc.located(inp.source, _where(inp, el).row) from exc
+            warnings.append(Diagnostic.warning(f"{exc.message}: drew a typographic cover instead",
                                      _where(inp, el, src), "placeholder"))
             assets[el.path] = Asset(None, COVER_ASPECT, src, placeholder=True)
             continue
@@ -239,12 +237,8 @@ def _load_shared(name: str, dirs: tuple[Path, ...], max_side: int):
     return _load_shared_cached(str(path), (), max_side, (st.st_mtime_ns, st.st_size))
 
 
-def _locate(w: Warning_, inp: RenderInput, el: Element) -> Warning_:
-    loc = w.location
-    if loc.row is None and inp.records:
-        loc = Location(file=loc.file, line=loc.line, column=loc.column,
-                       row=inp.records[0].row or None, field=loc.field)
-    return Warning_(w.message, loc, w.code)
+def _locate(w: Diagnostic, inp: RenderInput, el: Element) -> Diagnostic:
+    return w.at(row=inp.records[0].row or None) if inp.records else w
 
 
 # ---------------------------------------------------------------------------
@@ -265,7 +259,7 @@ def layout(inp: RenderInput, doc: Element, assets: dict[str, Asset],
     return page
 
 
-def _node_warnings(node: Fragment, inp: RenderInput, row: int | None) -> list[Warning_]:
+def _node_warnings(node: Fragment, inp: RenderInput, row: int | None) -> list[Diagnostic]:
     out = []
     el = node.element
     loc = Location(file=inp.source, row=row or None)
@@ -281,16 +275,16 @@ def _node_warnings(node: Fragment, inp: RenderInput, row: int | None) -> list[Wa
             need_w = -(-ow * scale // UPSCALE_LIMIT)
             need_h = -(-oh * scale // UPSCALE_LIMIT)
             need_w, need_h = int(need_w), int(need_h)
-            out.append(Warning_(
+            out.append(Diagnostic.warning(
                 f"{Path(res.source).name} is {ow}x{oh} px, drawn at {scale:.1f}x its size: it will "
                 f"look soft; use an image of at least {need_w}x{need_h} px", loc, "upscaled"))
     if el.tag == "text" and node.text is not None:
         for m in node.text.missing:
-            out.append(Warning_(
+            out.append(Diagnostic.warning(
                 f"no bundled or installed font has {m.describe()} ({el.plain_text[:40]!r}, "
                 f"template line {el.line}); it shows as a box", loc, "missing-glyph"))
         if node.text.truncated:
-            out.append(Warning_(
+            out.append(Diagnostic.warning(
                 f"text shortened with an ellipsis to fit (template line {el.line}): "
                 f"{el.plain_text[:60]!r}", loc, "truncated"))
     return out

@@ -503,12 +503,11 @@ def _run(template: jinja2.Template, context: Mapping[str, Any], filename: str) -
     except (DataError, TemplateError) as exc:
         if exc.location.file is None or exc.location.line is None:
             line = _template_line(exc, filename)
-            loc = exc.location
             if isinstance(exc, TemplateError):
-                exc.location = Location(file=filename, line=line)
-            elif line is not None:
-                exc.message += f" (used at {Path(filename).name}:{line})"
-                exc.location = loc
+                raise exc.replace(location=Location(file=filename, line=line)) from exc
+            if line is not None:
+                raise exc.replace(
+                    message=f"{exc.message} (used at {Path(filename).name}:{line})") from exc
         raise
     except jinja2.TemplateError as exc:
         raise TemplateError(f"{type(exc).__name__}: {exc}",

@@ -139,7 +139,7 @@ def test_batch_statuses_files_and_manifest(run, tiny, tmp_path):
     assert warned["warnings"][0]["location"]["row"] == 2
     assert failed["outputs"] == {}
     err = failed["error"]
-    assert err["kind"] == "data"
+    assert err["code"] == "data"
     assert err["location"] == {"file": "data/koleksi.csv", "row": 3, "field": "title"}
     assert err["hint"]
 
@@ -278,7 +278,7 @@ def test_unexpected_exception_fails_one_record_only(tiny, tmp_path, monkeypatch)
     rep = run_batch("new-book", tiny, out_dir=tmp_path / "out", jobs=1)
     assert [r.status for r in rep.results] == ["ok", "failed", "failed"]
     err = rep.results[1].error
-    assert err["kind"] == "internal"
+    assert err["code"] == "internal"
     assert "ZeroDivisionError" in err["message"] and "bug in libmedia" in err["message"]
     assert err["location"]["row"] == 2
     assert not list((tmp_path / "out").glob("0002-*"))
@@ -471,12 +471,12 @@ def test_real_perpus_inventory_444_records(run, realdata, tmp_path):
 
 
 def test_warnings_of_one_format_name_the_format():
-    from libmedia.batch import merge_warnings
-    from libmedia.errors import Location, Warning_
+    from libmedia.diagnostics import merge_formats
+    from libmedia.errors import Diagnostic, Location
 
-    cover = Warning_("no cover image given", Location(row=1), "placeholder")
-    cut = Warning_("text shortened", Location(row=1), "truncated")
-    merged = merge_warnings([("instagram-portrait", [cover]),
+    cover = Diagnostic.warning("no cover image given", Location(row=1), "placeholder")
+    cut = Diagnostic.warning("text shortened", Location(row=1), "truncated")
+    merged = merge_formats([("instagram-portrait", [cover]),
                              ("instagram-story", [cover, cut])])
     assert [w.message for w in merged] == ["no cover image given",
                                           "instagram-story: text shortened"]

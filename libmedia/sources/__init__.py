@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Warning_
+from ..errors import Diagnostic
 
 
 @dataclass
@@ -39,7 +39,7 @@ class Record:
     fields: dict[str, str]
     lists: dict[str, list[str]] = field(default_factory=dict)
     raw: dict[str, str] = field(default_factory=dict)
-    warnings: list[Warning_] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
 
     def get(self, name: str, default: str = "") -> str:
         return self.fields.get(name, default)
@@ -67,7 +67,7 @@ class DataSet:
     mapping: dict[str, str]
     encoding: str
     delimiter: str
-    warnings: list[Warning_] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
 
     @property
     def base_dir(self) -> Path:

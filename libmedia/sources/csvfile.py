@@ -60,7 +60,7 @@ from pathlib import Path
 
 import ftfy
 
-from ..errors import DataError, Location, Warning_, display_path
+from ..errors import DataError, Diagnostic, Location, display_path
 from . import DataSet, Record
 from .fields import (
     NON_PROSE_FIELDS,
@@ -121,8 +121,8 @@ def _error(path: Path, message: str, hint: str, line: int | None = None) -> Data
     return DataError(message, Location(file=display_path(path), line=line), hint)
 
 
-def _file_warning(path: Path, code: str, message: str) -> Warning_:
-    return Warning_(message, Location(file=display_path(path)), code)
+def _file_warning(path: Path, code: str, message: str) -> Diagnostic:
+    return Diagnostic.warning(message, Location(file=display_path(path)), code)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -471,7 +471,7 @@ def _raw_keys(headers: list[str]) -> list[str]:
     return keys
 
 
-def _choose_header(path: Path, rows: list[RawRow], warnings: list[Warning_]
+def _choose_header(path: Path, rows: list[RawRow], warnings: list[Diagnostic]
                    ) -> tuple[list[str], bool, bool]:
     """``(headers, first row is a header, file is a SLiMS export)`` for rows
     starting at the first non-blank one.  :class:`DataError` when there is
@@ -526,9 +526,9 @@ class _Context:
     inverted_names: bool = True
 
 
-def _warning(ctx: _Context, rec: Record, column: str | None, code: str, message: str) -> Warning_:
+def _warning(ctx: _Context, rec: Record, column: str | None, code: str, message: str) -> Diagnostic:
     loc = Location(file=display_path(ctx.path), line=rec.line, row=rec.row, field=column)
-    return Warning_(message, loc, code)
+    return Diagnostic.warning(message, loc, code)
 
 
 def _short(text: str, limit: int = 60) -> str:
