@@ -8,7 +8,7 @@ first :data:`HEAD_BYTES` bytes of a file and calls the most confident one.
 
 Also here, for every reader: :func:`read_bytes` / :func:`read_head` (the
 file's bytes, with a :class:`DataError` naming the file when it is missing, a
-folder or unreadable), :func:`is_blank` and the two ways a reader reports a
+folder or unreadable), :func:`is_blank` / :func:`empty_file_error`, and the two ways a reader reports a
 file-level problem (:func:`data_error`, :func:`file_warning`).
 """
 
@@ -124,6 +124,11 @@ def read_head(path: Path, extensions: tuple[str, ...], size: int = HEAD_BYTES) -
             return fh.read(size)
     except OSError as exc:
         raise _unreadable(path, exc) from exc
+
+
+def empty_file_error(path: Path) -> DataError:
+    """The :class:`DataError` for a file with no text (see :func:`is_blank`)."""
+    return data_error(path, "the file is empty", "export the data again; the file has no text")
 
 
 def is_blank(data: bytes) -> bool:

@@ -26,7 +26,16 @@ from pathlib import Path
 from typing import Any
 
 from . import DataSet
-from .base import LIKELY, NOT_MINE, POSSIBLE, data_error, file_warning, is_blank, read_bytes
+from .base import (
+    LIKELY,
+    NOT_MINE,
+    POSSIBLE,
+    data_error,
+    empty_file_error,
+    file_warning,
+    is_blank,
+    read_bytes,
+)
 from .csvrows import excel_sep_line, find_delimiter, parse_text, split_lines
 from .decode import decode_bytes, peek_text
 from .header import choose_header
@@ -87,7 +96,7 @@ def read_csv(path: Path) -> DataSet:
     path = Path(path)
     data = read_bytes(path, CSV.extensions)
     if is_blank(data):
-        raise data_error(path, "the file is empty", "export the data again; the file has no text")
+        raise empty_file_error(path)
     kind = describe_bytes(data)
     if kind is not None:
         _refuse(path, kind.description, kind.hint)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from . import DataSet
-from .base import Source, confidence, data_error, is_blank, read_head
+from .base import Source, confidence, data_error, empty_file_error, is_blank, read_head
 from .csvfile import CSV
 from .sniff import describe
 
@@ -84,5 +84,5 @@ def read_records(path: Path, **options: Any) -> DataSet:
     the chosen source raises."""
     head = read_head(path, extensions())
     if is_blank(head) and path.stat().st_size <= len(head):
-        raise data_error(path, "the file is empty", "export the data again; the file has no text")
+        raise empty_file_error(path)
     return choose(path, head).read(path, **options)
