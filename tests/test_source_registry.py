@@ -211,3 +211,33 @@ def test_describe_leaves_text_data_alone():
 
 def test_confidence_accepts_bools_and_clamps():
     assert (confidence(True), confidence(False), confidence(3), confidence(-1)) == (1.0, 0.0, 1.0, 0.0)
+
+
+# --- real data ------------------------------------------------------------------------------
+
+
+def test_real_csv_files_are_all_chosen_as_csv(realdata):
+    files = sorted(realdata.rglob("*.csv"))
+    assert len(files) >= 25, files  # count guard: the loop must check something
+    for path in files:
+        head = path.read_bytes()[:65536]
+        assert registry.choose(path, head) is CSV, path
+
+
+@pytest.mark.parametrize("pattern, what", [
+    ("cases/spreadsheets/*.xlsx", "an Excel workbook (.xlsx)"),
+    ("marc/*.dat", "a MARC record file (ISO 2709)"),
+    ("marc/*.mrc", "a MARC record file (ISO 2709)"),
+    ("marc/*.xml", "a MARCXML file"),
+    ("ics/*.ics", "an iCalendar file (.ics)"),
+    ("cases/calendars/*.ics", "an iCalendar file (.ics)"),
+    ("*/original/*.sql", "an SQL database dump"),
+])
+def test_real_files_no_reader_takes_are_named(realdata, pattern, what):
+    files = sorted(realdata.glob(pattern))
+    assert len(files) >= 2, pattern
+    for path in files:
+        with pytest.raises(DataError) as err:
+            read_records(path)
+        assert err.value.message == f"this is {what}, which libmedia cannot read", path
+        assert err.value.hint.endswith(CSV_FORMATS)

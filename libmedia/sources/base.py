@@ -8,8 +8,9 @@ first :data:`HEAD_BYTES` bytes of a file and calls the most confident one.
 
 Also here, for every reader: :func:`read_bytes` / :func:`read_head` (the
 file's bytes, with a :class:`DataError` naming the file when it is missing, a
-folder or unreadable), :func:`is_blank` / :func:`empty_file_error`, and the two ways a reader reports a
-file-level problem (:func:`data_error`, :func:`file_warning`).
+folder or unreadable), :func:`is_blank` / :func:`empty_file_error`, and the
+two ways a reader reports a file-level problem (:func:`data_error`,
+:func:`file_warning`).
 """
 
 from __future__ import annotations
