@@ -1,4 +1,5 @@
-"""Tests for the CSV reader (libmedia.sources.csvfile), header aliases
+"""Tests for the CSV reader (libmedia.sources.csvfile and the modules it
+chains: decode, csvrows, header, normalize), header aliases
 (libmedia.sources.fields) and ISBN cleaning (libmedia.sources.isbn).
 
 Tests named ``test_real_*`` read ../shared/realdata and skip where it is
@@ -17,13 +18,9 @@ from stdnum import isbn as std_isbn
 
 from libmedia.errors import DataError
 from libmedia.sources import read_records
-from libmedia.sources.csvfile import (
-    FTFY_CONFIG,
-    decode_bytes,
-    detect_delimiter,
-    read_csv,
-    split_lines,
-)
+from libmedia.sources.csvfile import read_csv
+from libmedia.sources.csvrows import detect_delimiter, split_lines
+from libmedia.sources.decode import decode_bytes
 from libmedia.sources.fields import (
     display_name,
     header_key,
@@ -33,6 +30,7 @@ from libmedia.sources.fields import (
     slugify,
 )
 from libmedia.sources.isbn import parse_isbn
+from libmedia.sources.normalize import FTFY_CONFIG
 
 CP1252_WARNING = "read as Windows-1252 (cp1252); save as 'CSV UTF-8' in Excel to avoid this"
 SLIMS_COLUMNS = (

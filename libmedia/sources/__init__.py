@@ -8,12 +8,27 @@ conversion ever mangles an ISBN or a call number.
 
 Use :func:`read_records` for any supported file; it picks the reader from the
 file's content and extension.
+
+Package layout (each module's docstring says what it takes and returns)::
+
+    base.py       Source protocol (name, extensions, media types, sniff, read);
+                  reading a file's bytes with errors that name it
+    registry.py   the registered sources; picks one by content, then extension
+    sniff.py      what a file is when no reader takes it (workbook, PDF, MARC...)
+    decode.py     bytes -> text (BOM, UTF-16, UTF-8, cp1252, detected code pages)
+    csvrows.py    CSV text -> rows of cells (delimiter, quotes, line breaks)
+    header.py     which row names the columns (or the SLiMS header-less layout)
+    fields.py     canonical fields, their header aliases and value rules
+    isbn.py       ISBN/ISSN cleaning
+    normalize.py  header + rows of cells -> canonical records (shared by readers)
+    csvfile.py    the CSV reader, chaining the above
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import Diagnostic
 
@@ -58,7 +73,9 @@ class DataSet:
     ``encoding``  the text encoding used (``utf-8``, ``utf-8-sig``,
                   ``cp1252``, ``utf-16``...);
     ``delimiter`` the field separator used;
-    ``warnings``  file-level warnings (a guessed encoding, a missing header).
+    ``warnings``  file-level warnings (a guessed encoding, a missing header);
+    ``reader``    name of the :class:`~libmedia.sources.base.Source` that
+                  read the file (``"csv"``).
     """
 
     path: Path
@@ -68,6 +85,7 @@ class DataSet:
     encoding: str
     delimiter: str
     warnings: list[Diagnostic] = field(default_factory=list)
+    reader: str = "csv"
 
     @property
     def base_dir(self) -> Path:
@@ -75,13 +93,17 @@ class DataSet:
         return self.path.parent
 
 
-def read_records(path: str | Path) -> DataSet:
-    """Read a data file into a :class:`DataSet`.
+def read_records(path: str | Path, **options: Any) -> DataSet:
+    """Read a data file into a :class:`DataSet`, with the reader that
+    :mod:`libmedia.sources.registry` picks from its content (then its
+    extension); ``options`` go to that reader.
 
     Raises :class:`libmedia.errors.DataError` (naming the file, and the row
-    where one is to blame) when the file cannot be read at all.  A problem in
-    one row never loses the others: it becomes a warning on that record.
+    where one is to blame) when the file cannot be read at all, or is a
+    format no reader takes (the message lists the formats libmedia reads).
+    A problem in one row never loses the others: it becomes a warning on
+    that record.
     """
-    from .csvfile import read_csv
+    from .registry import read_records as read
 
-    return read_csv(Path(path))
+    return read(Path(path), **options)

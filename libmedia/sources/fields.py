@@ -236,6 +236,20 @@ def plan_columns(headers: list[str]) -> ColumnPlan:
 
 # --- value rules -----------------------------------------------------------
 
+MULTI_VALUE = re.compile(r"^(?:<[^<>]*>)+$")
+"""A SLiMS multi-value cell: ``<a><b>`` (authors, topics, item codes)."""
+
+
+def split_values(value: str) -> list[str]:
+    """A multi-valued cell as a list: SLiMS ``<a><b>`` or ``a; b``.
+
+    Items are trimmed and empty items dropped; ``""`` -> ``[]``.
+    """
+    value = value.strip()
+    items = re.findall(r"<([^<>]*)>", value) if MULTI_VALUE.match(value) else value.split(";")
+    return [item.strip() for item in items if item.strip()]
+
+
 _YEAR_FLOAT = re.compile(r"^(-?\d{1,4})\.0+$")
 _ISO_DATE = re.compile(r"^(\d{4})-\d{1,2}-\d{1,2}(?:[ T].*)?$")
 _DMY_DATE = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-](\d{4})$")

@@ -51,11 +51,6 @@ class IsbnResult:
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
-    @property
-    def found(self) -> bool:
-        """True when a valid ISBN or ISSN was found."""
-        return bool(self.isbn13 or self.issn)
-
 
 def _hyphenate(number: str) -> str:
     """``number`` (valid ISBN) as hyphenated ISBN-13, or plain digits."""
@@ -161,8 +156,3 @@ def parse_isbn(raw: str) -> IsbnResult:
         result.isbn10 = _as_isbn10(result.isbn13)
     return result
 
-
-def is_valid_isbn(value: str) -> bool:
-    """True for a valid ISBN-10 or ISBN-13 (hyphens/spaces allowed), per ISO 2108."""
-    compact = re.sub(r"[\s-]", "", value)
-    return len(compact) in (10, 13) and std_isbn.is_valid(compact)

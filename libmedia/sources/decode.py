@@ -1,0 +1,176 @@
+"""Text decoding of data files: bytes -> text, by the rule below.
+
+``decode_bytes(data, path) -> Decoded(text, encoding, warning)`` for a whole
+file; ``peek_text(head)`` (lenient, for sniffing a file's first bytes) and
+``looks_binary(head)`` for the registry and the readers' sniffs.  Shared by
+every text format (CSV now; JSON and iCalendar later).
+
+Encoding (:func:`decode_bytes`)
+    1. a BOM decides: UTF-8, UTF-16 LE/BE (Excel "Unicode Text"), UTF-32;
+    2. no BOM but NUL bytes in every other position: UTF-16 without BOM;
+    3. other NUL bytes, or more than 1% C0 control bytes (other than TAB,
+       LF, FF, CR, ^Z) in the first 8 KiB: binary, :class:`DataError`;
+    4. strict UTF-8;
+    5. Windows-1252 (Excel "ANSI" on Indonesian and Western Windows), unless
+       charset-normalizer's best guess decodes the whole file cleanly into a
+       non-Latin script (Cyrillic, Arabic, Greek, CJK...).  Its Latin guesses
+       are never taken: it reads real cp1252 files as cp1250/cp1257
+       ("Déjà" -> "Déjŕ").  When cp1252 cannot decode the bytes, its guess is
+       taken whatever it is; when it has none, :class:`DataError`.
+    Any encoding but UTF-8 comes with a warning sentence naming it.  Nothing
+    is ever dropped or replaced (no ``errors="ignore"``).
+"""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from .base import data_error
+
+SAVE_AS_UTF8 = "save as 'CSV UTF-8' in Excel to avoid this"
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8 with BOM"),
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32 LE"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32 BE"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16 LE (Excel 'Unicode Text')"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16 BE"),
+)
+
+
+@dataclass
+class Decoded:
+    """Result of :func:`decode_bytes`: ``text``, ``encoding`` (a Python codec
+    name) and ``warning`` (a sentence, or ``""`` for UTF-8)."""
+
+    text: str
+    encoding: str
+    warning: str = ""
+
+
+def _bom(data: bytes) -> tuple[bytes, str, str] | None:
+    """``(bom, codec, label)`` of the byte-order mark ``data`` starts with."""
+    return next((entry for entry in _BOMS if data.startswith(entry[0])), None)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le``/``-be`` when NUL bytes fill one byte parity (BOM-less
+    UTF-16 of mostly-ASCII text), else ``None``."""
+    sample = data[:8192]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if zeros_odd > 0.3 and zeros_even < 0.05:
+        return "utf-16-le"
+    if zeros_even > 0.3 and zeros_odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _control_share(sample: bytes) -> float:
+    """Share of C0 control bytes other than TAB, LF, FF, CR and ^Z."""
+    if not sample:
+        return 0.0
+    controls = sum(1 for b in sample if b < 0x20 and b not in (9, 10, 12, 13, 26))
+    return controls / len(sample)
+
+
+def _non_latin_share(text: str) -> float:
+    """Share of non-ASCII letters that are not Latin script (0.0 - 1.0)."""
+    letters = [ch for ch in text if ord(ch) > 127 and ch.isalpha()]
+    if not letters:
+        return 0.0
+    other = sum(1 for ch in letters if not unicodedata.name(ch, "LATIN").startswith("LATIN"))
+    return other / len(letters)
+
+
+def _detector_guess(data: bytes) -> tuple[str, str] | None:
+    """charset-normalizer's best guess as ``(codec, text)`` when it decodes
+    the whole file strictly with little "chaos" (<= 0.2), else ``None``."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or best.chaos > 0.2:
+        return None
+    try:
+        return best.encoding, data.decode(best.encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _decode_legacy(data: bytes, where: Path) -> Decoded:
+    """Non-UTF-8 bytes: cp1252 unless the detector sees a non-Latin script."""
+    guess = _detector_guess(data)
+    try:
+        text: str | None = data.decode("cp1252")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and (guess is None or _non_latin_share(guess[1]) < 0.5):
+        return Decoded(text, "cp1252", f"read as Windows-1252 (cp1252); {SAVE_AS_UTF8}")
+    if guess is not None:
+        codec, guessed = guess
+        return Decoded(guessed, codec, f"read as {codec} (guessed from the bytes; check "
+                       f"accented and non-Latin letters); {SAVE_AS_UTF8}")
+    raise data_error(where, "cannot tell the text encoding: the file is neither UTF-8 nor "
+                     "Windows-1252", "open it in Excel or LibreOffice and save it as 'CSV UTF-8'")
+
+
+def decode_bytes(data: bytes, path: Path | None = None) -> Decoded:
+    """Decode a data file's bytes by the rule in the module docstring.
+
+    ``path`` is used in error messages only.  Raises :class:`DataError` for
+    binary bytes, a BOM contradicted by the bytes, or bytes that no candidate
+    decodes without loss.
+    """
+    where = path or Path("<data>")
+    found = _bom(data)
+    if found:
+        bom, codec, label = found
+        try:
+            text = data[len(bom):].decode(codec.removesuffix("-sig"))
+        except UnicodeDecodeError as exc:
+            raise data_error(where, f"the file starts with a {label} byte-order mark but "
+                             f"byte {exc.start + len(bom)} is not {label}",
+                             "save it again as 'CSV UTF-8'") from exc
+        warning = "" if codec == "utf-8-sig" else f"read as {label}; {SAVE_AS_UTF8}"
+        return Decoded(text, codec, warning)
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        try:
+            return Decoded(data.decode(utf16), utf16, f"read as {utf16.upper()} without a "
+                           f"byte-order mark; {SAVE_AS_UTF8}")
+        except UnicodeDecodeError:
+            pass
+    if _binary_bytes(data):
+        raise data_error(where, "this is a binary file, not a CSV file",
+                         "export or save the data as 'CSV UTF-8'")
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        return _decode_legacy(data, where)
+
+
+def _binary_bytes(data: bytes) -> bool:
+    """Rule 3: NUL bytes, or over 1% C0 controls, in the first 8 KiB."""
+    return b"\x00" in data[:8192] or _control_share(data[:8192]) > 0.01
+
+
+def looks_binary(head: bytes) -> bool:
+    """True when ``head`` (a file's first bytes) is not text by rules 1-3:
+    no byte-order mark, not BOM-less UTF-16, and binary bytes."""
+    return _bom(head) is None and _utf16_without_bom(head) is None and _binary_bytes(head)
+
+
+def peek_text(head: bytes) -> str:
+    """``head`` decoded for sniffing, never raising: by its BOM (dropped),
+    as BOM-less UTF-16, else as UTF-8; undecodable bytes (a cp1252 letter,
+    a character cut at the end of ``head``) become U+FFFD."""
+    found = _bom(head)
+    if found:
+        bom, codec, _ = found
+        return head[len(bom):].decode(codec.removesuffix("-sig"), errors="replace")
+    return head.decode(_utf16_without_bom(head) or "utf-8", errors="replace")

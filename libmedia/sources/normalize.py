@@ -1,0 +1,332 @@
+"""The record normaliser: rows of cells under a header -> canonical records.
+
+``normalize(path, headers, rows, literal_newlines=False) -> Normalized``:
+every reader of tabular data (CSV now; XLSX, JSON, MARC and Koha later)
+hands over plain rows, each a :class:`Row` (its 1-based data ``row`` number,
+the ``line`` or position where it starts, its ``cells`` as a list of strings
+in header order or a dict header -> string, and problems the reader met), and
+gets :class:`~libmedia.sources.Record` objects back: canonical fields (see
+:mod:`libmedia.sources.fields`), the raw values, and per-record warnings.
+Nothing here knows about CSV.
+
+Cleaning, per field
+    every value   CR/CRLF -> ``\\n``; with ``literal_newlines`` (SLiMS
+                  exports) a literal ``\\n``/``\\r\\n`` becomes a line break,
+                  except in paths and codes (:data:`fields.NON_PROSE_FIELDS`);
+                  NFC; mojibake repaired by ftfy's encoding fixes only
+                  (:data:`FTFY_CONFIG`, warning ``mojibake``); trimmed.
+    one field, several columns
+                  the first non-empty column in alias priority
+                  (:func:`fields.plan_columns`).
+    isbn          the first column holding a valid ISBN
+                  (:func:`isbn.parse_isbn`): ``isbn`` hyphenated ISBN-13,
+                  ``isbn10``, and ``issn`` when the cell held an ISSN;
+                  warnings ``isbn`` (not used, raw value quoted) and
+                  ``isbn-repaired`` (a restored leading zero).
+    issn          its own column, else an ISSN found in an ISBN column.
+    year          :func:`fields.normalise_year` (``2008.0`` -> ``2008``).
+    author, subject, item_code
+                  multi-valued: :func:`fields.split_values` into
+                  ``Record.lists``, joined with ``"; "`` in ``fields``;
+                  authors also as ``lists["author_display"]`` in reading
+                  order (:func:`fields.display_name`), unless some author
+                  value shows that commas separate people in this table.
+    title, author, publisher
+                  exactly 100 or 255 characters ending mid-word: warning
+                  ``cut-short`` (:data:`FIELD_LIMITS`).
+    other columns under their slug (``Harga (Rp)`` -> ``harga_rp``).
+    A row longer than the header keeps the extra values in ``raw`` as
+    ``column_N`` (warning ``extra-values``); a shorter one reads as blanks.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ftfy
+
+from ..errors import Diagnostic, Location, display_path
+from . import Record
+from .fields import (
+    NON_PROSE_FIELDS,
+    ColumnPlan,
+    display_name,
+    field_spec,
+    normalise_year,
+    plan_columns,
+    split_values,
+)
+from .isbn import parse_isbn
+
+FTFY_CONFIG = ftfy.TextFixerConfig(
+    unescape_html=False,
+    remove_terminal_escapes=False,
+    fix_encoding=True,
+    restore_byte_a0=False,
+    replace_lossy_sequences=False,
+    decode_inconsistent_utf8=True,
+    fix_c1_controls=False,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    fix_surrogates=False,
+    remove_control_chars=False,
+    normalization="NFC",
+    explain=False,
+)
+"""ftfy 6 options: only mojibake (``fix_encoding`` with inconsistent-UTF-8
+decoding), then NFC; no HTML unescaping, quote uncurling, ligature/width
+changes, line-break or control-character edits, no guessing that a space was
+a U+00A0, no '?'/'�' replacement of lossy sequences.  Mojibake is UTF-8 text
+that was decoded as cp1252 and saved again (SLiMS data moved between MySQL
+charsets: ``DeveloperÃ¢â‚¬â„¢s``)."""
+
+#: Column widths of catalogue databases that silently cut longer text
+#: (SLiMS and many school inventories use varchar(100) and varchar(255)).
+FIELD_LIMITS = (100, 255)
+
+
+@dataclass
+class Row:
+    """One data row as a reader found it.
+
+    ``row``       1-based data row as a spreadsheet user counts it (blank
+                  rows counted);
+    ``line``      1-based line (or position) in the file where it starts;
+    ``cells``     the values as text: a list in header order, or a dict
+                  header -> value (``None`` reads as ``""``);
+    ``problems``  ``(code, sentence)`` for each thing the reader had to
+                  work around in this row (``("unclosed-quote", ...)``);
+                  each becomes a record warning.
+    """
+
+    row: int
+    line: int
+    cells: Sequence[str] | Mapping[str, str | None]
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Normalized:
+    """Result of :func:`normalize`: the ``records`` (blank rows skipped), the
+    ``headers`` used (for dict rows: every key, in first-seen order) and the
+    column ``plan`` (``plan.mapping``: header -> canonical field)."""
+
+    records: list[Record]
+    headers: list[str]
+    plan: ColumnPlan
+
+
+def repair_mojibake(value: str) -> str:
+    """``value`` with mojibake repaired per :data:`FTFY_CONFIG` (and NFC)."""
+    return ftfy.fix_text(value, config=FTFY_CONFIG)
+
+
+def raw_keys(headers: Sequence[str]) -> list[str]:
+    """Keys of ``Record.raw``: the header, ``column_N`` for a blank one, and
+    ``"header (N)"`` for a repeated one (N = 1-based column)."""
+    keys: list[str] = []
+    for col, header in enumerate(headers):
+        key = header or f"column_{col + 1}"
+        keys.append(key if key not in keys else f"{key} ({col + 1})")
+    return keys
+
+
+def _as_lists(headers: Sequence[str] | None, rows: Sequence[Row]
+              ) -> tuple[list[str], list[list[str]]]:
+    """Header names, and every row's cells as a list in header order; keys
+    of dict rows missing from ``headers`` are added, in first-seen order."""
+    names = list(headers or [])
+    known = set(names)
+    for r in rows:
+        if isinstance(r.cells, Mapping):
+            for key in r.cells:
+                if key not in known:
+                    names.append(key)
+                    known.add(key)
+    out: list[list[str]] = []
+    for r in rows:
+        if isinstance(r.cells, Mapping):
+            out.append([r.cells.get(name) or "" for name in names])
+        else:
+            out.append(list(r.cells))
+    for r, cells in zip(rows, out, strict=True):
+        bad = next((c for c in cells if not isinstance(c, str)), None)
+        if bad is not None:
+            raise TypeError(f"row {r.row}: cells must be text, not {type(bad).__name__} ({bad!r})")
+    return names, out
+
+
+@dataclass
+class _Context:
+    """What every record of one table shares."""
+
+    path: Path
+    literal_newlines: bool
+    headers: list[str]
+    plan: ColumnPlan
+    raw_keys: list[str]
+    field_of: dict[int, str]
+    inverted_names: bool = True
+
+
+def _warning(ctx: _Context, rec: Record, column: str | None, code: str, message: str) -> Diagnostic:
+    loc = Location(file=display_path(ctx.path), line=rec.line, row=rec.row, field=column)
+    return Diagnostic.warning(message, loc, code)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = text.strip().replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _clean_value(cell: str, col: int, ctx: _Context, rec: Record) -> str:
+    """Line breaks to ``\\n``, SLiMS literal ``\\n``, mojibake, NFC, trim."""
+    value = cell.replace("\r\n", "\n").replace("\r", "\n")
+    if ctx.literal_newlines and ctx.field_of.get(col) not in NON_PROSE_FIELDS:
+        value = value.replace("\\r\\n", "\n").replace("\\n", "\n").replace("\\r", "\n")
+    value = unicodedata.normalize("NFC", value)
+    if not value.isascii():
+        fixed = repair_mojibake(value)
+        if fixed != value:
+            rec.warnings.append(_warning(
+                ctx, rec, ctx.headers[col], "mojibake",
+                f"repaired garbled characters (mojibake): '{_short(value)}' -> '{_short(fixed)}'"))
+            value = fixed
+    return value.strip()
+
+
+def _fill_isbn(rec: Record, values: dict[int, str], cols: list[int], ctx: _Context) -> None:
+    """``isbn``/``isbn10``/``issn`` from the first column holding a valid ISBN.
+
+    Problems are reported for the winning cell only (a truncated second
+    ISBN), or for every consulted cell when none held a valid ISBN.
+    """
+    problems: list[tuple[int, str]] = []
+    rec.fields.update(isbn="", isbn10="")
+    rec.fields.setdefault("issn", "")
+    for col in cols:
+        result = parse_isbn(values.get(col, ""))
+        found = [(col, p) for p in result.problems]
+        if result.issn and not rec.fields["issn"]:
+            rec.fields["issn"] = result.issn
+        if result.isbn13:
+            rec.fields.update(isbn=result.isbn13, isbn10=result.isbn10)
+            problems = found
+            for note in result.notes:
+                rec.warnings.append(_warning(ctx, rec, ctx.headers[col], "isbn-repaired", note))
+            break
+        problems.extend(found)
+    for col, problem in problems:
+        rec.warnings.append(_warning(ctx, rec, ctx.headers[col], "isbn",
+                                     f"{problem}; not used (raw value '{values[col]}')"))
+
+
+def _fill_field(rec: Record, name: str, values: dict[int, str], cols: list[int],
+                ctx: _Context) -> None:
+    """Set ``rec.fields[name]`` (and ``rec.lists``) from the first non-empty
+    candidate column."""
+    if name == "isbn":
+        _fill_isbn(rec, values, cols, ctx)
+        return
+    value = next((values[c] for c in cols if values.get(c)), "")
+    if name == "year":
+        value = normalise_year(value)
+    if name == "issn":  # keep an ISSN already found in an isbn_issn column
+        value = value or rec.fields.get("issn", "")
+    spec = field_spec(name)
+    if spec is not None and spec.multi:
+        items = split_values(value)
+        rec.lists[name] = items
+        value = "; ".join(items)
+        if name == "author":
+            rec.lists["author_display"] = (
+                [display_name(item) for item in items] if ctx.inverted_names else list(items))
+    rec.fields[name] = value
+
+
+def _names_are_inverted(rows: list[list[str]], cols: list[int]) -> bool:
+    """False when commas separate people in this table's author column.
+
+    goodbooks writes ``"Plato, Desmond Lee"`` (two people) and
+    ``"George Orwell, Erich Fromm, Celâl Üster"``; one author value with two
+    or more commas and no digits (dates) shows the comma is a list separator,
+    so no name in the table is read as "Surname, Given".
+    """
+    for cells in rows:
+        for col in cols:
+            cell = cells[col] if col < len(cells) else ""
+            for item in split_values(cell):
+                if item.count(",") >= 2 and not any(ch.isdigit() for ch in item):
+                    return False
+    return True
+
+
+def _flag_cut_values(rec: Record, ctx: _Context) -> None:
+    """Warn when a title, author or publisher is exactly a database column's
+    width and ends inside a word: the catalogue probably cut it short, and
+    the post would print the stump."""
+    for name in ("title", "author", "publisher"):
+        value = rec.fields.get(name, "")
+        if len(value) in FIELD_LIMITS and value[-1:].isalnum():
+            rec.warnings.append(_warning(
+                ctx, rec, name, "cut-short",
+                f"the {name} is exactly {len(value)} characters and ends mid-word "
+                f"('…{value[-20:]}'): the catalogue may have cut it short; check it"))
+
+
+def _build_record(source: Row, cells: list[str], ctx: _Context) -> Record:
+    rec = Record(row=source.row, line=source.line, fields={})
+    width = len(ctx.headers)
+    given = len(cells)
+    cells = cells + [""] * (width - given)
+    for col, key in enumerate(ctx.raw_keys):
+        rec.raw[key] = cells[col]
+    extra = [(col, c) for col, c in enumerate(cells[width:], start=width) if c.strip()]
+    for col, cell in extra:
+        rec.raw[f"column_{col + 1}"] = cell
+    for code, problem in source.problems:
+        rec.warnings.append(_warning(ctx, rec, None, code, problem))
+    if extra:
+        names = ", ".join(f"column_{col + 1}" for col, _ in extra)
+        rec.warnings.append(_warning(
+            ctx, rec, None, "extra-values",
+            f"this row has {given} values but the header has {width} columns; "
+            f"the extra values are kept as {names} (a separator inside an unquoted value?)"))
+    values = {col: _clean_value(cells[col], col, ctx, rec) for col in range(width)}
+    for name, cols in ctx.plan.sources.items():
+        _fill_field(rec, name, values, cols, ctx)
+    for col, slug in ctx.plan.extras.items():
+        rec.fields[slug] = values[col]
+    _flag_cut_values(rec, ctx)
+    return rec
+
+
+def normalize(path: Path, headers: Sequence[str] | None, rows: Sequence[Row], *,
+              literal_newlines: bool = False) -> Normalized:
+    """Canonical records from a table's data rows (header row excluded).
+
+    ``path``     the file, named in every warning's location;
+    ``headers``  column names in order (from :func:`header.choose_header`
+                 or the reader's format); ``None`` when every row is a dict;
+    ``rows``     :class:`Row` objects in file order; rows with no non-blank
+                 cell are skipped (their numbers stay as the reader gave);
+    ``literal_newlines``  the table is a SLiMS export, which writes line
+                 breaks as a literal ``\\n``.
+
+    Returns :class:`Normalized`.  Never raises on bad values: each problem
+    is a warning on its record (the cleaning rules are in the module
+    docstring).  Raises ``TypeError`` for a cell that is not text.
+    """
+    names, cell_rows = _as_lists(headers, rows)
+    plan = plan_columns(names)
+    field_of = {col: name for name, cols in plan.sources.items() for col in cols}
+    ctx = _Context(path, literal_newlines, names, plan, raw_keys(names), field_of)
+    ctx.inverted_names = _names_are_inverted(cell_rows, plan.sources.get("author", []))
+    records = [_build_record(r, cells, ctx) for r, cells in zip(rows, cell_rows, strict=True)
+               if any(c.strip() for c in cells)]
+    return Normalized(records, names, plan)
