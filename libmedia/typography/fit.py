@@ -21,7 +21,17 @@ from dataclasses import dataclass, replace
 from .fonts import FontLibrary, default_library
 from .linebreak import break_lines
 from .measure import Measurer, measurer, span_width
-from .model import ELLIPSIS, Line, Paragraph, Segment, Span, TextBlock, TextStyle, prepare
+from .model import (
+    ELLIPSIS,
+    Line,
+    Paragraph,
+    Segment,
+    Span,
+    TextBlock,
+    TextStyle,
+    prepare,
+    visible_text,
+)
 from .shaping import Run, graphemes, itemize, visual_order
 
 
@@ -39,13 +49,14 @@ class _Settings:
 def _line_segments(
     para: Paragraph, start: int, end: int, m: Measurer
 ) -> tuple[list[Segment], float, float, float]:
-    """Segments of text[start:end] in visual order, with width, ascent, descent."""
+    """Segments of text[start:end] in visual order, with width, ascent, descent
+    (soft hyphens dropped, a final one drawn as a hyphen)."""
     pieces: list[tuple[Run, str]] = []
     for run in para.runs:
         if run.end <= start or run.start >= end:
             continue
         s, e = max(run.start, start), min(run.end, end)
-        pieces.append((run, para.text[s:e]))
+        pieces.append((run, visible_text(para.text[s:e], e == end)))
     order = visual_order([r.level for r, _ in pieces])
     segs: list[Segment] = []
     x = 0.0
@@ -70,7 +81,7 @@ def _ellipsize(para: Paragraph, start: int, end: int, max_width: float, m: Measu
     fits ``max_width``; cuts at a word boundary when that keeps at least
     half the line, else at a grapheme boundary."""
     text = para.text
-    strip = " ,;:.-\u2013\u2014\u00b7/"
+    strip = " ,;:.-\u2013\u2014\u00b7/\u00ad"
     cut_candidates = []
     pos = start
     for g in graphemes(text[start:]):
@@ -141,7 +152,8 @@ def _set(para: Paragraph, st: _Settings, m: Measurer) -> TextBlock:
             baseline = asc
         else:
             baseline += leading
-        lines.append(Line(tuple(segs), baseline, asc, desc, 0.0, w, para.text[s:e_trim]))
+        lines.append(Line(tuple(segs), baseline, asc, desc, 0.0, w,
+                          visible_text(para.text[s:e_trim], True)))
     height = (lines[-1].baseline + lines[-1].descent) if lines else 0.0
     natural = max((ln.width for ln in lines), default=0.0)
     box_w = st.max_width if st.max_width is not None else natural

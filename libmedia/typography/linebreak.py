@@ -1,56 +1,96 @@
 """Line breaking: where a line may end, and greedy breaking to a width.
 
-Break opportunities (:func:`break_opportunities`) follow the Unicode line
-breaking algorithm (UAX #14).  :func:`break_lines` fills each line with as
-many opportunities as fit the width, measured as shaped; a word is broken
-inside (at a grapheme boundary) only when it alone is wider than the box
-(case C02).  Newlines are mandatory breaks.
+Break opportunities (:func:`break_opportunities`) are those of the Unicode
+line breaking algorithm (UAX #14) as ICU implements it (the ``icu4py``
+bindings): after spaces, around em dashes, after hyphens, between CJK
+characters but never before closing punctuation or small kana, after a soft
+hyphen, and between the words of Thai, Lao, Khmer and Burmese, which ICU
+finds with its dictionaries (those scripts write no spaces).  Inside a URL a
+few more are added (:func:`url_breaks`), so a long web address wraps at its
+slashes instead of overflowing.
+
+:func:`break_lines` fills each line with as many opportunities as fit the
+width, measured as shaped; a word is broken inside (at a grapheme boundary)
+only when it alone is wider than the box (case C02).  Newlines are
+mandatory breaks.
+
+A soft hyphen (U+00AD) is a break opportunity that is invisible unless a
+line ends there, where it shows as a hyphen
+(:func:`libmedia.typography.model.visible_text`, used when measuring and
+drawing).
 """
 
 from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from icu4py.breakers import LineBreaker
 
 from .measure import Measurer, span_width
 from .model import Paragraph
 from .shaping import graphemes
 
-# line breaking
-
-_CJK_RANGES = (
-    (0x2E80, 0x2FFF), (0x3040, 0x30FF), (0x3100, 0x31FF), (0x3400, 0x4DBF),
-    (0x4E00, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF),
-    (0x20000, 0x3FFFF),
-)
-_NO_BREAK_BEFORE = set("、。，．・：；？！）」』】〕〉》”’ー々ぁぃぅぇぉっゃゅょァィゥェォッャュョ,.!?:;)]}")
-
-
-def _is_cjk(ch: str) -> bool:
-    cp = ord(ch)
-    if cp < 0x2E80:
-        return False
-    return any(lo <= cp <= hi for lo, hi in _CJK_RANGES)
+#: A web address as people type them in catalogues and captions: with a
+#: scheme, or starting ``www.``; it ends at whitespace.
+_URL = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+", re.IGNORECASE)
 
 
 def break_opportunities(text: str) -> list[int]:
-    """Indices ``i`` where a line may end before ``text[i]`` (ascending).
-
-    After a run of spaces; after a hyphen, en dash or slash between two
-    letters or digits; before and after CJK ideographs (except before
-    closing punctuation); at a zero-width space.  A simplification of
-    UAX #14 that covers the scripts libmedia ships fonts for; mandatory
-    breaks (newlines) are handled by the caller.
+    """Indices ``i`` (0 < i < len(text), ascending) where a line may end
+    before ``text[i]``: the UAX #14 opportunities ICU finds plus
+    :func:`url_breaks`.  Mandatory breaks (newlines) are the caller's: pass
+    the text between them.  Indices are Python string indices (code points),
+    not ICU's UTF-16 offsets.  Cached per string (an LRU of 8,192): the same
+    title is broken again at every size a shrinking fit tries.
     """
-    ops: list[int] = []
-    n = len(text)
-    for i in range(1, n):
-        prev, ch = text[i - 1], text[i]
-        if prev in " \u200b" and ch != " ":
-            ops.append(i)
-        elif prev in "-\u2010\u2013/" and i >= 2 and text[i - 2].isalnum() and ch.isalnum():
-            ops.append(i)
-        elif (_is_cjk(prev) or _is_cjk(ch)) and ch not in _NO_BREAK_BEFORE and prev != " " and ch != " ":
-            ops.append(i)
-    return ops
+    return list(_opportunities(text))
 
+
+@lru_cache(maxsize=8192)
+def _opportunities(text: str) -> tuple[int, ...]:
+    n = len(text)
+    if n < 2:
+        return ()
+    ops = {i for i in _uax14(text) if 0 < i < n}
+    if "/" in text or "." in text:
+        for m in _URL.finditer(text):
+            # punctuation that starts a query or a parameter begins the next line
+            ops.difference_update(i for i in range(m.start() + 1, m.end())
+                                  if text[i - 1] in "?#&")
+            ops.update(url_breaks(text, m.start(), m.end()))
+    return tuple(sorted(ops))
+
+
+def _uax14(text: str) -> list[int]:
+    """ICU's line-break boundaries in code-point indices (ICU counts UTF-16
+    code units: a character outside the BMP, an emoji, counts two)."""
+    ends = [end for _, end in LineBreaker(text, "").segments()]
+    if text.isascii() or max(text) < "\U00010000":
+        return ends
+    utf16_to_cp = {}
+    unit = 0
+    for i, ch in enumerate(text):
+        utf16_to_cp[unit] = i
+        unit += 2 if ord(ch) > 0xFFFF else 1
+    utf16_to_cp[unit] = len(text)
+    return [utf16_to_cp[e] for e in ends if e in utf16_to_cp]
+
+
+def url_breaks(text: str, start: int, end: int) -> list[int]:
+    """Extra break opportunities inside the URL ``text[start:end]``: after a
+    slash (``//`` stays whole) and before ``?``, ``#``, ``&`` and ``=``, as
+    the Chicago Manual of Style advises for URLs (14.18), never within the
+    first two characters of the address nor before its last character.
+    """
+    out = []
+    for i in range(start + 2, end - 1):
+        prev, ch = text[i - 1], text[i]
+        if prev == "/" and ch != "/":
+            out.append(i)
+        elif ch in "?#&=" and prev != "/":
+            out.append(i)
+    return out
 
 
 def break_word(para: Paragraph, start: int, end: int, max_width: float, m: Measurer) -> int:

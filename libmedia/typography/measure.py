@@ -13,7 +13,7 @@ from collections import OrderedDict
 from PIL import ImageFont
 
 from .fonts import Face, FontLibrary
-from .model import Paragraph, TextStyle
+from .model import Paragraph, TextStyle, visible_text
 from .shaping import graphemes, strong_direction
 
 # ---------------------------------------------------------------------------
@@ -101,8 +101,10 @@ def measurer(library: FontLibrary) -> Measurer:
 
 
 def span_width(para: Paragraph, start: int, end: int, m: Measurer) -> float:
-    """Advance width in px of ``para.text[start:end]`` with trailing spaces
-    excluded, summed run by run (each run shaped on its own)."""
+    """Advance width in px of ``para.text[start:end]`` as drawn on a line
+    ending there: trailing spaces excluded, soft hyphens invisible except a
+    final one, which shows as a hyphen; summed run by run (each run shaped
+    on its own)."""
     while end > start and para.text[end - 1] == " ":
         end -= 1
     total = 0.0
@@ -110,6 +112,7 @@ def span_width(para: Paragraph, start: int, end: int, m: Measurer) -> float:
         if run.end <= start or run.start >= end:
             continue
         s, e = max(run.start, start), min(run.end, end)
-        total += m.length(para.text[s:e], run.face, para.styles[run.style], run.direction)
+        total += m.length(visible_text(para.text[s:e], e == end), run.face,
+                          para.styles[run.style], run.direction)
     return total
 

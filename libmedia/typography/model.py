@@ -18,6 +18,9 @@ from .shaping import Missing, Run, itemize, strong_direction
 Color = tuple[int, int, int, int]
 
 ELLIPSIS = "\u2026"
+SOFT_HYPHEN = "\u00ad"
+#: What a soft hyphen shows as at the end of a line.
+HYPHEN = "-"
 
 
 @dataclass(frozen=True)
@@ -210,3 +213,11 @@ def prepare(spans: list[Span], library: FontLibrary, direction: str | None) -> P
     runs, missing = itemize(text, span_style, faces, library, base)
     return Paragraph(text, span_style, styles, runs, missing, base)
 
+
+def visible_text(text: str, line_end: bool) -> str:
+    """``text`` as drawn: soft hyphens removed, and one hyphen added when
+    the piece ends a line at a soft hyphen (``line_end``)."""
+    if SOFT_HYPHEN not in text:
+        return text
+    shown = text.replace(SOFT_HYPHEN, "")
+    return shown + HYPHEN if line_end and text.endswith(SOFT_HYPHEN) else shown
