@@ -4,10 +4,19 @@ One module shared by every output (images now, video frames later), so text
 measures and looks the same everywhere.
 """
 
-from .fonts import Face, FontLibrary, default_library, raqm_available
+from .fonts import (
+    Face,
+    FontFile,
+    FontLibrary,
+    default_library,
+    forget_folder,
+    library_for,
+    raqm_available,
+)
 from .text import Line, Span, TextBlock, TextStyle, draw_text_block, layout_text
 
 __all__ = [
-    "Face", "FontLibrary", "default_library", "raqm_available",
+    "Face", "FontFile", "FontLibrary", "default_library", "forget_folder", "library_for",
+    "raqm_available",
     "Line", "Span", "TextBlock", "TextStyle", "draw_text_block", "layout_text",
 ]

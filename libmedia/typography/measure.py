@@ -50,7 +50,7 @@ class Measurer:
     def length(self, text: str, face: Face, style: TextStyle, direction: str) -> float:
         if not text:
             return 0.0
-        key = (face.path, face.bitmap_size, style.size, style.weight, style.features,
+        key = (face.path, face.index, face.bitmap_size, style.size, style.weight, style.features,
                style.language, style.tracking, direction, text)
         with self._lock:
             hit = self._cache.get(key)
@@ -88,16 +88,20 @@ def tracked(style: TextStyle, face: Face, text: str) -> bool:
     return strong_direction(text) != "rtl"
 
 
-_MEASURERS: dict[int, Measurer] = {}
-
-
 def measurer(library: FontLibrary) -> Measurer:
-    m = _MEASURERS.get(id(library))
-    if m is None or m.library is not library:
-        m = Measurer(library)
-        _MEASURERS[id(library)] = m
+    """The :class:`Measurer` of ``library``, made once and kept on the library
+    (so its cache lives and dies with the library)."""
+    m = getattr(library, "_text_measurer", None)
+    if m is None:
+        with _MEASURER_LOCK:
+            m = getattr(library, "_text_measurer", None)
+            if m is None:
+                m = Measurer(library)
+                library._text_measurer = m
     return m
 
+
+_MEASURER_LOCK = threading.Lock()
 
 
 def span_width(para: Paragraph, start: int, end: int, m: Measurer) -> float:

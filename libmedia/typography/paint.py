@@ -75,7 +75,8 @@ def _segment_mask(seg: Segment, font: ImageFont.FreeTypeFont, fx: float, fy: flo
     eyebrows are the same on every post.  Keyed by the offsets to 1/64 px,
     FreeType's precision, so pixels never depend on what was drawn before."""
     st = seg.style
-    key = (str(seg.face.path), st.size, st.weight, st.features, st.language, st.tracking,
+    member = seg.face.member_for(st.weight)
+    key = (str(member.path), member.index, member.stamp, st.size, st.weight, st.features, st.language, st.tracking,
            seg.direction, seg.text, fx, fy)
     with _TILE_LOCK:
         hit = _TILE_CACHE.get(key)
@@ -132,7 +133,7 @@ _EMOJI_LOCK = threading.Lock()
 def _draw_emoji(image: Image.Image, seg: Segment, x: float, baseline: float, m: Measurer) -> None:
     font = m.font(seg.face, seg.style)
     scale = m.scale(seg.face, seg.style)
-    key = (seg.face.path, seg.text, round(scale, 4))
+    key = (seg.face.path, seg.face.index, seg.text, round(scale, 4))
     with _EMOJI_LOCK:
         tile = _EMOJI_CACHE.get(key)
     ascent, descent = font.getmetrics()
