@@ -277,17 +277,24 @@ FamilyIndex = dict[str, dict[bool, list[FontFile]]]
 def folder_signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
     """What a folder's font index depends on: (relative path, size, mtime in
     ns) of every font file under it, sorted.  Empty for a missing folder."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        return ()
-    out = []
-    for path in folder.rglob("*"):
-        if path.suffix.lower() in FONT_SUFFIXES:
+    out: list[tuple[str, int, int]] = []
+    stack = [(str(folder), "")]
+    while stack:
+        path, rel = stack.pop()
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            continue
+        for e in entries:
+            name = f"{rel}{e.name}"
             try:
-                st = path.stat()
+                if e.is_dir():
+                    stack.append((e.path, name + "/"))
+                elif e.name.lower().endswith(FONT_SUFFIXES):
+                    st = e.stat()
+                    out.append((name, st.st_size, st.st_mtime_ns))
             except OSError:
                 continue
-            out.append((path.relative_to(folder).as_posix(), st.st_size, st.st_mtime_ns))
     return tuple(sorted(out))
 
 
