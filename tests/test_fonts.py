@@ -178,6 +178,15 @@ def test_variable_font_in_a_folder_keeps_its_weight_axis(tmp_path):
     assert heavy > light + 5
 
 
+def test_a_family_with_only_italic_faces_gives_its_italic(tmp_path):
+    folder = tmp_path / "fonts"
+    folder.mkdir()
+    shutil.copy(BUNDLED_FONTS / "PlusJakartaSans-Italic[wght].ttf", folder)
+    lib = library_for([folder])
+    assert lib.face("Plus Jakarta Sans").italic
+    assert lib.face("Plus Jakarta Sans", italic=True).path.parent == folder.resolve()
+
+
 # -- C36: each brand kit renders with the right faces ---------------------------
 
 

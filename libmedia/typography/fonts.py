@@ -473,7 +473,8 @@ class FontLibrary:
         Raises :class:`FontError` naming the family and every folder searched
         when it is in none of the extra folders, not bundled and not
         installed.  A family without an italic face gives its upright face
-        (drawn upright, never slanted by libmedia).
+        (drawn upright, never slanted by libmedia), one with only italic
+        faces its italic.
         """
         faces = self._lookup(_key(family))
         if not faces:
@@ -490,7 +491,7 @@ class FontLibrary:
                     "template's folder."
                 ),
             )
-        return faces.get(italic) or faces[False]
+        return faces.get(italic) or faces.get(False) or faces[True]
 
     # -- coverage ----------------------------------------------------------
 

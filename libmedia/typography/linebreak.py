@@ -115,8 +115,11 @@ def break_word(para: Paragraph, start: int, end: int, max_width: float, m: Measu
 
 def break_lines(para: Paragraph, max_width: float | None, m: Measurer,
                  broken: list[bool] | None = None) -> list[tuple[int, int]]:
-    """Greedy line breaking: (start, end) index pairs, trailing spaces included.
-    Appends True to ``broken`` when a word had to be broken inside."""
+    """Greedy line breaking of ``para`` to ``max_width`` px (None: only at
+    newlines): (start, end) index pairs into ``para.text``, trailing spaces
+    included.  Each line takes as many :func:`break_opportunities` as fit;
+    a word is broken at a grapheme boundary only when it alone is wider
+    than the box, and then True is appended to ``broken``."""
     text = para.text
     lines: list[tuple[int, int]] = []
     para_start = 0

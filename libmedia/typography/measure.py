@@ -29,6 +29,7 @@ class Measurer:
         self._lock = threading.Lock()
 
     def font(self, face: Face, style: TextStyle) -> ImageFont.FreeTypeFont:
+        """The Pillow font for ``face`` at the style's size and weight."""
         return self.library.font(face, style.size, style.weight)
 
     def scale(self, face: Face, style: TextStyle) -> float:
@@ -48,6 +49,8 @@ class Measurer:
         return a * style.size, d * style.size
 
     def length(self, text: str, face: Face, style: TextStyle, direction: str) -> float:
+        """Advance width in px of ``text`` shaped with ``face`` and ``style`` in
+        ``direction`` (``ltr``/``rtl``), tracking included; cached."""
         if not text:
             return 0.0
         key = (face.path, face.index, face.bitmap_size, style.size, style.weight, style.features,
@@ -70,6 +73,8 @@ class Measurer:
 
 
 def shape_kwargs(style: TextStyle, direction: str) -> dict:
+    """Keyword arguments for Pillow's text functions: direction, OpenType
+    features and language for Raqm; none without Raqm (BASIC layout)."""
     from .fonts import raqm_available
 
     if not raqm_available():
@@ -83,6 +88,8 @@ def shape_kwargs(style: TextStyle, direction: str) -> dict:
 
 
 def tracked(style: TextStyle, face: Face, text: str) -> bool:
+    """Whether ``text`` gets the style's letter spacing: not colour emoji and
+    not right-to-left text (spacing would break Arabic joining)."""
     if not style.tracking or face.is_color:
         return False
     return strong_direction(text) != "rtl"

@@ -168,6 +168,9 @@ def smart_quotes(text: str) -> str:
 
 
 def apply_transform(text: str, transform: str) -> str:
+    """``text`` in the case a style's ``transform`` asks for: ``uppercase``,
+    ``lowercase``, ``capitalize`` (first letter of each space-separated
+    word), anything else unchanged (CSS ``text-transform``)."""
     if transform == "uppercase":
         return text.upper()
     if transform == "lowercase":
@@ -192,6 +195,13 @@ class Paragraph:
 
 
 def prepare(spans: list[Span], library: FontLibrary, direction: str | None) -> Paragraph:
+    """One :class:`Paragraph` of ``spans``: each span's text transformed, NFC,
+    typographic quotes (if its style asks), CR/CRLF as newlines, tabs as
+    spaces; the base direction forced (``ltr``/``rtl``) or taken from the
+    first strong character; runs itemised with fallback faces.
+
+    Raises :class:`libmedia.errors.FontError` for an unknown family.
+    """
     styles: list[TextStyle] = []
     text_parts: list[str] = []
     span_style: list[int] = []
