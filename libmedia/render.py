@@ -32,7 +32,7 @@ from .layout import Asset, Fragment, Page, layout_document
 from .markup import Element, parse_markup
 from .sources import Record
 from .templating import RecordView, Template
-from .typography import FontLibrary, default_library
+from .typography import FontLibrary, library_for
 
 #: A drawn cover more than this many times its pixel size gets a warning.
 UPSCALE_LIMIT = 1.5
@@ -252,7 +252,8 @@ def layout(inp: RenderInput, doc: Element, assets: dict[str, Asset],
     t = inp.template
     page = layout_document(doc, inp.format.width, inp.format.height, types=inp.brand.types,
                             colors=inp.brand.colors, assets=assets,
-                            filename=str(t.path / "layout.xml.j2"), library=library)
+                            filename=str(t.path / "layout.xml.j2"),
+                            library=library or fonts_for(inp))
     row = inp.records[0].row if inp.records else None
     for node in page.root.walk():
         page.warnings.extend(_node_warnings(node, inp, row))
@@ -292,7 +293,15 @@ def _node_warnings(node: Fragment, inp: RenderInput, row: int | None) -> list[Di
 
 def draw(inp: RenderInput, page: Page, library: FontLibrary | None = None) -> Image.Image:
     """Stage 6: the RGBA image."""
-    return draw_page(page, inp.brand.colors, inp.brand.types, library)
+    return draw_page(page, inp.brand.colors, inp.brand.types, library or fonts_for(inp))
+
+
+def fonts_for(inp: RenderInput) -> FontLibrary:
+    """The fonts a render uses: the brand kit's ``fonts/`` folder (beside its
+    ``libmedia.toml``), then the template's ``fonts/``, then the bundled and
+    installed fonts (:func:`libmedia.typography.library_for`, cached)."""
+    kit = inp.brand.path.parent / "fonts" if inp.brand.path else None
+    return library_for([kit, inp.template.path / "fonts"])
 
 
 def render(inp: RenderInput, library: FontLibrary | None = None) -> Rendered:
@@ -301,7 +310,7 @@ def render(inp: RenderInput, library: FontLibrary | None = None) -> Rendered:
     Raises a :class:`LibmediaError` subclass for anything the user can fix,
     with the template line or the data row in its location.
     """
-    library = library or default_library()
+    library = library or fonts_for(inp)
     context = build_context(inp)
     markup = render_markup(inp, context)
     doc = parse(inp, markup)

@@ -1,0 +1,233 @@
+"""The text model: styles, spans, laid-out lines and blocks, and the
+paragraph a list of spans becomes before it is broken into lines.
+
+Sizes and positions are in pixels; ``tracking`` is in thousandths of an em.
+:func:`prepare` turns spans into one :class:`Paragraph`: text transformed
+(``uppercase``...), typographic quotes, NFC, then itemised into runs of one
+style, one face and one direction (:func:`libmedia.typography.shaping.itemize`).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from .fonts import Face, FontLibrary
+from .shaping import Missing, Run, itemize, strong_direction
+
+Color = tuple[int, int, int, int]
+
+ELLIPSIS = "\u2026"
+SOFT_HYPHEN = "\u00ad"
+#: What a soft hyphen shows as at the end of a line.
+HYPHEN = "-"
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    """How a stretch of text looks.
+
+    ``family``       font family name (bundled or installed);
+    ``size``         font size in pixels (the em);
+    ``weight``       CSS weight 100-900;
+    ``italic``       use the family's italic face;
+    ``color``        RGBA 0-255;
+    ``line_height``  leading as a multiple of ``size`` (1.2 = 120 %);
+    ``tracking``     letter spacing in 1/1000 em (not applied to cursive
+                     scripts such as Arabic, which would break joining);
+    ``transform``    ``none``, ``uppercase``, ``lowercase`` or ``capitalize``;
+    ``features``     OpenType feature tags for HarfBuzz, e.g. ``("-liga",)``;
+    ``language``     BCP 47 tag passed to the shaper (``"id"``, ``"ar"``);
+    ``smart_quotes`` set straight quotes as typographic ones (“ ” ‘ ’).
+    """
+
+    family: str = "Inter"
+    size: float = 40.0
+    weight: int = 400
+    italic: bool = False
+    color: Color = (0, 0, 0, 255)
+    line_height: float = 1.2
+    tracking: float = 0.0
+    transform: str = "none"
+    features: tuple[str, ...] = ()
+    language: str | None = None
+    smart_quotes: bool = True
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of a paragraph with its own style (inline ``<b>``, ``<span>``)."""
+
+    text: str
+    style: TextStyle
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run's part that lies on one line, ready to draw.
+
+    ``x`` is the pen position from the line's left edge, ``width`` its advance;
+    ``text`` is in logical order (Raqm shapes and orders it).
+    """
+
+    text: str
+    x: float
+    width: float
+    style: TextStyle
+    face: Face
+    direction: str
+
+
+@dataclass(frozen=True)
+class Line:
+    """One laid-out line.
+
+    ``baseline`` is measured from the block's top; ``ascent``/``descent`` are
+    the largest font metrics on the line; ``x`` is the line's left offset
+    inside the block's width after alignment; ``width`` its advance width
+    (trailing spaces excluded).
+    """
+
+    segments: tuple[Segment, ...]
+    baseline: float
+    ascent: float
+    descent: float
+    x: float
+    width: float
+    text: str
+
+    @property
+    def top(self) -> float:
+        return self.baseline - self.ascent
+
+    @property
+    def bottom(self) -> float:
+        return self.baseline + self.descent
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """A laid-out paragraph.
+
+    ``width`` is the box width the text was set in (or its natural width when
+    unconstrained); ``height`` runs from the first line's ascent to the last
+    line's descent; ``size`` is the size actually used (after shrinking);
+    ``truncated`` is True when the text was clamped with an ellipsis;
+    ``broken_words`` when a word wider than the box had to be broken;
+    ``missing`` lists the characters no bundled or installed font covers.
+    """
+
+    lines: tuple[Line, ...]
+    width: float
+    height: float
+    size: float
+    direction: str
+    align: str
+    truncated: bool = False
+    overflow: bool = False
+    missing: tuple[Missing, ...] = field(default_factory=tuple)
+    broken_words: bool = False
+
+    @property
+    def content_width(self) -> float:
+        return max((ln.width for ln in self.lines), default=0.0)
+
+
+# ---------------------------------------------------------------------------
+# paragraph preparation
+
+
+_OPENING_CONTEXT = set(" \t\n([{\u2014\u2013-/\u00a0")
+
+
+def smart_quotes(text: str) -> str:
+    """Straight quotes to typographic ones: ``"buku"`` -> “buku”, ``You're`` -> You’re.
+
+    A quote at the start or after a space or opening bracket opens (“ ‘),
+    anything else closes (” ’); an apostrophe between letters, or before the
+    digits of an elided year (’90s), is ’.  Quotes
+    right after a digit are left alone (feet and inches, ``5'10"``).
+    """
+    if "'" not in text and '"' not in text:
+        return text
+    out = []
+    for i, ch in enumerate(text):
+        prev = text[i - 1] if i else " "
+        if ch not in "'\"" or prev.isdigit():
+            out.append(ch)
+            continue
+        opening = prev in _OPENING_CONTEXT or prev in "\u201c\u2018"
+        nxt = text[i + 1] if i + 1 < len(text) else " "
+        if ch == "'" and opening and nxt.isdigit():  # elided century: ’90s
+            opening = False
+        if ch == '"':
+            out.append("\u201c" if opening else "\u201d")
+        else:
+            out.append("\u2018" if opening else "\u2019")
+    return "".join(out)
+
+
+def apply_transform(text: str, transform: str) -> str:
+    """``text`` in the case a style's ``transform`` asks for: ``uppercase``,
+    ``lowercase``, ``capitalize`` (first letter of each space-separated
+    word), anything else unchanged (CSS ``text-transform``)."""
+    if transform == "uppercase":
+        return text.upper()
+    if transform == "lowercase":
+        return text.lower()
+    if transform == "capitalize":
+        return " ".join(w[:1].upper() + w[1:] for w in text.split(" "))
+    return text
+
+
+@dataclass
+class Paragraph:
+    """A paragraph ready to break: its text (logical order, NFC), the style
+    index of each character, the styles, the runs (style + face + direction),
+    the characters no font covers, and the base direction (``ltr``/``rtl``)."""
+
+    text: str
+    span_style: list[int]
+    styles: list[TextStyle]
+    runs: list[Run]
+    missing: list[Missing]
+    direction: str
+
+
+def prepare(spans: list[Span], library: FontLibrary, direction: str | None) -> Paragraph:
+    """One :class:`Paragraph` of ``spans``: each span's text transformed, NFC,
+    typographic quotes (if its style asks), CR/CRLF as newlines, tabs as
+    spaces; the base direction forced (``ltr``/``rtl``) or taken from the
+    first strong character; runs itemised with fallback faces.
+
+    Raises :class:`libmedia.errors.FontError` for an unknown family.
+    """
+    styles: list[TextStyle] = []
+    text_parts: list[str] = []
+    span_style: list[int] = []
+    for span in spans:
+        t = unicodedata.normalize("NFC", apply_transform(span.text, span.style.transform))
+        if span.style.smart_quotes:
+            t = smart_quotes(t)
+        t = t.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+        if span.style not in styles:
+            styles.append(span.style)
+        idx = styles.index(span.style)
+        text_parts.append(t)
+        span_style.extend([idx] * len(t))
+    text = "".join(text_parts)
+    if not styles:
+        styles = [TextStyle()]
+    base = direction if direction in ("ltr", "rtl") else (strong_direction(text) or "ltr")
+    faces = [library.face(s.family, s.italic) for s in styles]
+    runs, missing = itemize(text, span_style, faces, library, base)
+    return Paragraph(text, span_style, styles, runs, missing, base)
+
+
+def visible_text(text: str, line_end: bool) -> str:
+    """``text`` as drawn: soft hyphens removed, and one hyphen added when
+    the piece ends a line at a soft hyphen (``line_end``)."""
+    if SOFT_HYPHEN not in text:
+        return text
+    shown = text.replace(SOFT_HYPHEN, "")
+    return shown + HYPHEN if line_end and text.endswith(SOFT_HYPHEN) else shown
