@@ -12,7 +12,7 @@ Prints, for a ``dask.distributed`` cluster of 2 worker processes x 1 thread
   time (the difference is the per-task overhead) and N at once on the 2
   workers (throughput);
 * the bundle: size, time to make it, pickled size, time to materialize it
-  on a worker the first time.
+  on a worker the first time; throughput with it sent once (``share``).
 
 The machine may be shared: the load average is printed beside the figures.
 
@@ -88,7 +88,7 @@ def main() -> None:
     import cloudpickle
 
     from libmedia.run.bundle import make_bundle
-    from libmedia.run.dask import dask_executor
+    from libmedia.run.dask import dask_executor, share
 
     cloudpickle.register_pickle_by_value(__import__(__name__))
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
@@ -145,6 +145,12 @@ def main() -> None:
         assert set(out) == {local_png}, "a worker's post differs from this process's"
         print(f"posts, {n} mapped at once on the workers: {n / took:7.1f} posts/s "
               f"(in this process, one core: {1 / statistics.median(local):.1f} posts/s)")
+        handle = share(ex, bundle)
+        t = time.perf_counter()
+        out = list(ex.map(render_post, [handle] * n))
+        took = time.perf_counter() - t
+        assert set(out) == {local_png}
+        print(f"  the same with the bundle shared once:    {n / took:7.1f} posts/s")
         closing = time.perf_counter()
     print(f"closed in {time.perf_counter() - closing:.2f} s")
     print(f"load average after: {os.getloadavg()[0]:.2f}")

@@ -298,3 +298,11 @@ def test_an_unwritable_cache_names_the_variable(tmp_path, monkeypatch):
     with pytest.raises(LibmediaError, match="template cache") as info:
         materialize(make_bundle(NEW_BOOK, None))
     assert "LIBMEDIA_CACHE" in info.value.hint
+
+
+def test_a_cache_cleared_while_running_is_written_again(cache):
+    b = make_bundle(NEW_BOOK, KIT)
+    template_dir, _ = materialize(b)
+    shutil.rmtree(cache)
+    assert materialize(b)[0] == template_dir
+    assert (template_dir / "template.toml").is_file()

@@ -24,7 +24,7 @@ import cloudpickle  # noqa: E402  - comes with distributed
 
 from libmedia.errors import DataError, LibmediaError, Location  # noqa: E402
 from libmedia.run.bundle import Bundle, make_bundle, materialize  # noqa: E402
-from libmedia.run.dask import dask_executor  # noqa: E402
+from libmedia.run.dask import dask_executor, share  # noqa: E402
 
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
 
@@ -144,6 +144,31 @@ def test_bundle_reaches_workers_without_the_coordinators_paths(executor, worker_
         assert r["template"] == "new-book"
         assert r["hashes"] == expected
     assert not any(str(copy) in str(r) for r in reports)
+
+
+def _digest_and_pid(bundle: Bundle, i: int) -> tuple[str, int, int]:
+    assert isinstance(bundle, Bundle)
+    materialize(bundle)
+    time.sleep(0.05)  # long enough that both workers get some
+    return bundle.digest, os.getpid(), i
+
+
+def test_a_shared_bundle_is_sent_once_and_arrives_as_itself(executor):
+    bundle = make_bundle(NEW_BOOK, KIT)
+    handle = share(executor, bundle)
+    assert handle is not bundle  # a Dask future standing for it
+    results = list(executor.map(_digest_and_pid, [handle] * 8, range(8)))
+    assert [i for *_, i in results] == list(range(8))
+    assert {d for d, _, _ in results} == {bundle.digest}
+    assert len({p for _, p, _ in results}) == 2
+
+
+def test_share_leaves_other_executors_alone():
+    from concurrent.futures import ThreadPoolExecutor
+
+    bundle = make_bundle(NEW_BOOK, None)
+    with ThreadPoolExecutor(1) as pool:
+        assert share(pool, bundle) is bundle
 
 
 def test_render_on_a_worker_is_byte_identical_to_a_local_one(executor, tmp_path):

@@ -254,18 +254,19 @@ def materialize(bundle: Bundle) -> tuple[Path, Path | None]:
     same digest at the same time, or a kill half-way, never leaves a partial
     folder under that name.  A folder already there is checked (every file
     present with its size) and rewritten if it is not complete.  The result is
-    memoised per process: a second call with the same digest returns at once.
+    memoised per process: a second call with the same digest returns at once
+    (after one check that the template folder is still there).
 
     Raises :class:`InternalError` when the files do not match the digest or a
     path would leave the folder, and :class:`OutputError` when the cache
     folder cannot be written (with the variable that moves it).
     """
     done = _materialized.get(bundle.digest)
-    if done is not None:
+    if done is not None and done[0].is_dir():  # one stat: the cache may have been cleared
         return done
     with _lock:
         done = _materialized.get(bundle.digest)
-        if done is not None:
+        if done is not None and done[0].is_dir():
             return done
         _check(bundle)
         parent = cache_dir()
