@@ -109,7 +109,9 @@ def dask_executor(scheduler: str, timeout: float = CONNECT_TIMEOUT
             stack.callback(_stop_workers, cluster)
         executor = client.get_executor(pure=False)
         _clients[executor] = client
-        stack.callback(executor.shutdown, wait=False)  # first: cancels what is left
+        stack.callback(executor.shutdown, wait=False)  # cancels what is left
+        # first of all: stopping workers that hold shared data is logged as an error
+        stack.callback(quiet.setLevel, logging.CRITICAL)
         yield executor
 
 
