@@ -306,3 +306,17 @@ def test_a_cache_cleared_while_running_is_written_again(cache):
     shutil.rmtree(cache)
     assert materialize(b)[0] == template_dir
     assert (template_dir / "template.toml").is_file()
+
+
+def test_real_brand_kit_with_its_fonts_folder(cases):
+    """Case C36: a kit with the library's own 7-weight family in fonts/ beside it."""
+    kit = cases / "C36_brand_fonts" / "kit_fonts_folder" / "libmedia.toml"
+    fonts = sorted((kit.parent / "fonts").iterdir())
+    assert len(fonts) == 7
+    b = make_bundle(NEW_BOOK, kit)
+    brand = {p: d for p, d in b.files if p.startswith("brand/")}
+    assert set(brand) == {"brand/libmedia.toml"} | {f"brand/fonts/{f.name}" for f in fonts}
+    _, brand_path = materialize(b)  # the data file beside the kit is not sent
+    for f in fonts:
+        assert (brand_path.parent / "fonts" / f.name).read_bytes() == f.read_bytes()
+    assert load_brand(brand_path).types["title"]["family"] == "Kota Sans"
