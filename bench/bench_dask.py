@@ -9,8 +9,9 @@ Prints, for a ``dask.distributed`` cluster of 2 worker processes x 1 thread
   median and p90 ms, and ms per task when N are mapped at once;
 * a post: the new-book sample (1080x1350 PNG, template and brand kit sent as
   a Bundle) rendered in this process, then through the executor one at a
-  time (the difference is the per-task overhead) and N at once on the 2
-  workers (throughput);
+  time (the round trip less the time the worker spent rendering is the
+  per-task overhead, measured per task so a busy machine slows both sides
+  alike) and N at once on the 2 workers (throughput);
 * the bundle: size, time to make it, pickled size, time to materialize it
   on a worker the first time; throughput with it sent once (``share``).
 
@@ -52,6 +53,13 @@ def render_post(bundle, template_dir=None, brand_path=None) -> bytes:
     r = render(RenderInput(template, sample_records(template), get_format("instagram-portrait"),
                            load_brand(brand_path), search_dirs=[template.path]))
     return encode_image(r.image)
+
+
+def timed_render(bundle) -> float:
+    """Seconds the worker spent in :func:`render_post` (materialize included)."""
+    start = time.perf_counter()
+    render_post(bundle)
+    return time.perf_counter() - start
 
 
 def first_materialize(bundle) -> float:
@@ -130,14 +138,14 @@ def main() -> None:
         print(f"tiny task, {args.n * 5} mapped at once:            {per * 1000:7.1f} ms per task")
 
         list(ex.map(render_post, [bundle] * 8))  # warm-up: each worker's fonts and caches
-        one = []
+        one, over = [], []
         for _ in range(max(10, args.n // 10)):
             t = time.perf_counter()
-            ex.submit(render_post, bundle).result()
+            inside = ex.submit(timed_render, bundle).result()
             one.append(time.perf_counter() - t)
+            over.append(one[-1] - inside)
         print(f"post through the executor, one at a time:  {ms(one)}")
-        print(f"  overhead per post (medians):             "
-              f"{(statistics.median(one) - statistics.median(local)) * 1000:7.1f} ms")
+        print(f"  of which outside the render (overhead):  {ms(over)}")
         n = max(20, args.n // 2)
         t = time.perf_counter()
         out = list(ex.map(render_post, [bundle] * n))
