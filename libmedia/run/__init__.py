@@ -1,0 +1,1 @@
+"""Running render tasks: executors (local processes, Dask) and what workers need."""
