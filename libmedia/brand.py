@@ -184,13 +184,13 @@ def load_brand(path: str | Path | None = None) -> Brand:
 def _check_logo(logo: Path, where: str) -> None:
     """The logo must be an image Pillow can read (its header only is read
     here; every post draws it, so a bad file is the kit's error, not a row's)."""
-    from PIL import Image, UnidentifiedImageError
+    from .assets import probe_image
+    from .errors import ImageError
 
     try:
-        with Image.open(logo) as img:
-            img.size  # noqa: B018 - reading the header is the check
-    except (UnidentifiedImageError, OSError) as exc:
-        raise BrandError(f"logo file {logo.name} is not an image libmedia can read ({exc})",
+        probe_image(logo)
+    except ImageError as exc:
+        raise BrandError(f"logo file {logo.name} is not an image libmedia can read ({exc.message})",
                          Location(file=where, field="library.logo"),
                          hint="use a PNG (a transparent background looks best) or a JPEG") from None
 

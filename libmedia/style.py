@@ -1,16 +1,29 @@
-"""Parsers for attribute values of the layout markup: colours, lengths, edges,
-shadows, borders, backgrounds.
+"""Style: parsers for the markup's attribute values, and the style stage.
 
-Each parser takes the attribute's text and returns a typed value or raises
-``ValueError`` with a message that says what was expected; the markup
-validator adds the template file and line.  Units are pixels unless a value
-ends in ``%`` (a fraction of the parent's size).
+Part 1, parsers for attribute values of the layout markup: colours, lengths,
+edges, shadows, borders, backgrounds.  Each parser takes the attribute's text
+and returns a typed value or raises ``ValueError`` with a message that says
+what was expected; the markup validator adds the template file and line.
+Units are pixels unless a value ends in ``%`` (a fraction of the parent's
+size).
+
+Part 2, the style stage (:func:`style_document`): the brand kit's type roles
+and colours resolved into the document before layout, so layout and draw
+read resolved :class:`~libmedia.typography.TextStyle` values and colours,
+never the brand kit.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from .typography import TextStyle
+
+if TYPE_CHECKING:
+    from .markup import Element
 
 Color = tuple[int, int, int, int]
 
@@ -212,3 +225,165 @@ def parse_focal(value: str) -> tuple[float, float]:
     if len(parts) != 2:
         raise ValueError(f"expected a focal point like '50% 30%' or 'top', got {value!r}")
     return (parse_fraction(parts[0]), parse_fraction(parts[1]))
+
+
+
+# ---------------------------------------------------------------------------
+# Part 2: the style stage
+
+
+#: Type roles of the typographic stand-in for a missing cover.  Their ``size``
+#: is in px on a stand-in 1000 px wide, scaled to the stand-in's real width.
+COVER_ROLES = ("cover-title", "cover-author", "cover-label")
+
+
+@dataclass(frozen=True)
+class CoverStyle:
+    """How the typographic stand-in for a missing cover looks.
+
+    ``base`` the cover colour (the brand's ``cover``, else ``accent``);
+    ``on`` the ink on it (``ink`` or white, whichever contrasts more: WCAG 2);
+    ``rule`` the short rule under the title (``primary``, or ``on`` when
+    ``primary`` contrasts less than 1.5:1 with ``base``); ``title``,
+    ``author``, ``label`` text styles whose ``size`` is in px on a stand-in
+    1000 px wide (brand roles ``cover-title``, ``cover-author``,
+    ``cover-label``).  All colours RGBA 0-255.
+    """
+
+    base: Color
+    on: Color
+    rule: Color
+    title: TextStyle
+    author: TextStyle
+    label: TextStyle
+
+
+@dataclass(frozen=True)
+class StyledDocument:
+    """A document with its styles resolved (the style stage's output).
+
+    ``root``   the document (unchanged);
+    ``text``   text element path -> (its base :class:`TextStyle`, one style
+               per inline span, in order);
+    ``paper``  the page's background colour; ``ink`` the default colour of
+               lines and QR codes; ``cover`` the stand-in's look.
+    """
+
+    root: Element
+    text: Mapping[str, tuple[TextStyle, tuple[TextStyle, ...]]]
+    paper: Color
+    ink: Color
+    cover: CoverStyle
+
+
+_TEXT_ATTRS = {"family": "family", "size": "size", "weight": "weight", "italic": "italic",
+               "color": "color", "line-height": "line_height", "letter-spacing": "tracking",
+               "transform": "transform", "lang": "language"}
+
+
+def role_style(spec: Mapping[str, Any], colors: Mapping[str, Color]) -> TextStyle:
+    """The :class:`TextStyle` of one brand type role (a ``[type.ROLE]`` table:
+    family, size px, weight, italic, line_height, tracking 1/1000 em,
+    transform, color as a colour name of the kit or a colour, features).
+    The colour defaults to the kit's ``ink``."""
+    color = spec.get("color")
+    base_color = colors.get("ink", (0, 0, 0, 255))
+    if isinstance(color, str):
+        base_color = colors.get(color) or parse_color(color)
+    return TextStyle(
+        family=spec.get("family", "Inter"), size=float(spec.get("size", 32)),
+        weight=int(spec.get("weight", 400)), italic=bool(spec.get("italic", False)),
+        color=base_color, line_height=float(spec.get("line_height", 1.25)),
+        tracking=float(spec.get("tracking", 0)), transform=spec.get("transform", "none"),
+        features=tuple(spec.get("features", ())),
+    )
+
+
+def text_style(el: Element, types: Mapping[str, Mapping], colors: Mapping[str, Color],
+               filename: str, overrides: Mapping[str, Any] | None = None) -> TextStyle:
+    """The :class:`TextStyle` of a text element: its role's style from the brand
+    kit, then the element's own attributes, then inline ``overrides``.
+
+    Raises :class:`~libmedia.errors.TemplateError` (``filename`` and the
+    element's line) for a role the kit does not have.
+    """
+    from .errors import Location, TemplateError
+
+    role = (overrides or {}).get("role") or el.get("role", "body")
+    if role not in types:
+        raise TemplateError(f"unknown type role '{role}'", Location(file=filename, line=el.line),
+                            hint="roles in the brand kit: " + ", ".join(sorted(types)))
+    st = role_style(types[role], colors)
+    attrs = dict(el.attrs)
+    if overrides:
+        attrs.update({k: v for k, v in overrides.items() if k != "role"})
+    changes = {_TEXT_ATTRS[k]: v for k, v in attrs.items() if k in _TEXT_ATTRS}
+    if "size" in changes:
+        changes["size"] = float(changes["size"])
+    return replace(st, **changes)
+
+
+def _luminance(c: Color) -> float:
+    def lin(v: int) -> float:
+        v = v / 255
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (lin(x) for x in c[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: Color, b: Color) -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21; WCAG 2.1, 1.4.3)."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+#: Alpha of the stand-in's author and label ink when their role sets no colour
+#: (the title takes ``on`` as it is).
+_COVER_ALPHA = {"cover-author": 220, "cover-label": 170}
+
+
+def cover_style(types: Mapping[str, Mapping], colors: Mapping[str, Color]) -> CoverStyle:
+    """The stand-in cover's :class:`CoverStyle` from the brand kit's colours
+    and its ``cover-*`` type roles."""
+    ink = colors.get("ink", (27, 31, 59, 255))
+    base = colors.get("cover") or colors.get("accent", (224, 165, 38, 255))
+    white = (255, 255, 255, 255)
+    on = ink if contrast(base, ink) >= contrast(base, white) else white
+    rule = colors.get("primary", (31, 78, 121, 255))
+    if contrast(base, rule) < 1.5:
+        rule = on
+    styles = []
+    for role in COVER_ROLES:  # the default kit has all three
+        spec = types.get(role, {})
+        st = role_style(spec, colors)
+        if "color" not in spec:
+            st = replace(st, color=on if role == "cover-title" else (*on[:3], _COVER_ALPHA[role]))
+        styles.append(st)
+    return CoverStyle(base, on, rule, *styles)
+
+
+def style_document(doc: Element, types: Mapping[str, Mapping], colors: Mapping[str, Color],
+                   filename: str = "layout.xml.j2") -> StyledDocument:
+    """The style stage: resolve every text element's style (role, own
+    attributes, inline spans: a span keeps the element's size) and the page's
+    colours from the brand kit's ``types`` (role -> style table) and
+    ``colors`` (name -> RGBA).
+
+    Raises :class:`~libmedia.errors.TemplateError` for an unknown role,
+    naming ``filename`` and the line.
+    """
+    text: dict[str, tuple[TextStyle, tuple[TextStyle, ...]]] = {}
+    for el in doc.walk():
+        if el.tag != "text":
+            continue
+        base = text_style(el, types, colors, filename)
+        spans = []
+        for s in el.spans:
+            st = text_style(el, types, colors, filename, dict(s.overrides)) if s.overrides else base
+            if st.size != base.size:
+                st = replace(st, size=base.size)
+            spans.append(st)
+        text[el.path] = (base, tuple(spans))
+    return StyledDocument(doc, text, colors.get("paper", (255, 255, 255, 255)),
+                          colors.get("ink", (0, 0, 0, 255)), cover_style(types, colors))

@@ -316,6 +316,11 @@ def translate(key: str, language: str) -> str:
     return entry.get(language) or entry["en"]
 
 
+def translator(language: str, template_dir: Path | None = None):
+    """``t(key)`` as templates call it: the interface text ``key`` in ``language``."""
+    return lambda key: translate(key, language)
+
+
 def _hashtag(value: str) -> str:
     """A hashtag from a title or subject: ``"Laskar Pelangi"`` -> ``#LaskarPelangi``.
 
