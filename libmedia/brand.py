@@ -54,10 +54,6 @@ class Brand:
     path: Path | None = None
     hex_colors: dict[str, str] = field(default_factory=dict)
 
-    @property
-    def base_dir(self) -> Path:
-        return self.path.parent if self.path else Path.cwd()
-
     def to_context(self) -> dict:
         """What templates see as ``brand``."""
         return {

@@ -79,12 +79,3 @@ def encode_image(image: Image.Image, fmt: str = "png", background: tuple = (255,
     else:
         raise ValueError(f"unknown image format {fmt!r}: use png or jpeg")
     return buf.getvalue()
-
-
-def save_image(image: Image.Image, path: str | Path, background: tuple = (255, 255, 255)) -> None:
-    """Encode by the file's extension (``.png``, ``.jpg``/``.jpeg``) and write atomically."""
-    ext = Path(path).suffix.lower()
-    fmt = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg"}.get(ext)
-    if fmt is None:
-        raise ValueError(f"cannot tell the image format from {path}: use .png or .jpg")
-    atomic_write_bytes(path, encode_image(image, fmt, background))

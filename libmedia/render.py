@@ -131,7 +131,7 @@ def build_context(template: Template, records: Sequence[Record], brand: Brand, f
 
 def parse(template: Template, markup: str) -> Element:
     """Stage 3: the validated document tree of ``template``'s rendered markup."""
-    return parse_markup(markup, str(template.path / "layout.xml.j2"), template.layout_source)
+    return parse_markup(markup, str(template.path / "layout.xml.j2"))
 
 
 # ---------------------------------------------------------------------------

@@ -81,10 +81,6 @@ class Template:
     def required_fields(self) -> list[str]:
         return [f.name for f in self.fields.values() if f.required]
 
-    @property
-    def assets_dir(self) -> Path:
-        return self.path / "assets"
-
     def layout(self) -> jinja2.Template:
         return self._env.get_template("layout.xml.j2")
 
