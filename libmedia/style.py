@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from PIL import ImageColor
+
 from .typography import TextStyle
 
 if TYPE_CHECKING:
@@ -27,28 +29,58 @@ if TYPE_CHECKING:
 
 Color = tuple[int, int, int, int]
 
-NAMED_COLORS: dict[str, Color] = {
-    "transparent": (0, 0, 0, 0),
-    "white": (255, 255, 255, 255),
-    "black": (0, 0, 0, 255),
-}
-
-
 def parse_color(value: str) -> Color:
-    """``#RGB``, ``#RGBA``, ``#RRGGBB``, ``#RRGGBBAA``, ``white``, ``black``,
-    ``transparent`` -> an RGBA tuple of 0-255 (CSS Color Module Level 4 hex
-    notation)."""
+    """A colour -> an RGBA tuple of 0-255.
+
+    Accepted (through :func:`PIL.ImageColor.getrgb`): hex ``#RGB``,
+    ``#RGBA``, ``#RRGGBB``, ``#RRGGBBAA`` (CSS Color Module Level 4);
+    ``rgb(31, 78, 121)`` and ``rgb(12%, 30%, 47%)``; ``rgba(31, 78, 121, 128)``
+    (alpha 0-255); ``hsl(208, 59%, 30%)``; ``hsv(...)``; the 148 CSS colour
+    names (``white``, ``rebeccapurple``), in any case; and ``transparent``.
+    Raises ``ValueError`` saying what was expected, with "did you mean
+    'white'?" for a near miss of a name.
+    """
     v = value.strip()
-    if v.lower() in NAMED_COLORS:
-        return NAMED_COLORS[v.lower()]
-    if not re.fullmatch(r"#[0-9a-fA-F]{3,8}", v) or len(v) not in (4, 5, 7, 9):
-        raise ValueError(f"expected a colour like #1F4E79 or #1F4E7980, got {value!r}")
-    h = v[1:]
-    if len(h) in (3, 4):
-        h = "".join(c * 2 for c in h)
-    if len(h) == 6:
-        h += "ff"
-    return tuple(int(h[i:i + 2], 16) for i in range(0, 8, 2))  # type: ignore[return-value]
+    if v.lower() == "transparent":
+        return (0, 0, 0, 0)
+    try:
+        if v.startswith("#") and len(v) not in (4, 5, 7, 9):
+            raise ValueError(v)
+        c = ImageColor.getrgb(v)
+    except ValueError:
+        close = _near_color_name(v)
+        raise ValueError(
+            f"expected a colour like #1F4E79, #1F4E7980, rgb(31, 78, 121), hsl(208, 59%, 30%) or "
+            f"a name like white, got {value!r}" + (f"; did you mean '{close}'?" if close else "")
+        ) from None
+    return (c[0], c[1], c[2], c[3] if len(c) == 4 else 255)
+
+
+def _near_color_name(value: str) -> str | None:
+    import difflib
+
+    word = value.strip().lower()
+    if not word.isalpha():
+        return None
+    close = difflib.get_close_matches(word, [*ImageColor.colormap, "transparent"], n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def split_outside_parens(value: str, sep: str | None = None) -> list[str]:
+    """``value`` split at ``sep`` (white space when None) except inside
+    parentheses, so ``"0 24 48 rgb(0, 0, 0)"`` is four parts."""
+    parts: list[str] = []
+    depth = 0
+    cur = ""
+    for ch in value:
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0 and (ch == sep if sep is not None else ch.isspace()):
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    parts.append(cur)
+    return [p.strip() for p in parts if p.strip()] if sep is None else [p.strip() for p in parts]
 
 
 @dataclass(frozen=True)
@@ -141,7 +173,7 @@ def parse_shadow(value: str) -> Shadow | None:
     v = value.strip()
     if v.lower() == "none":
         return None
-    parts = v.split()
+    parts = split_outside_parens(v)
     if len(parts) != 4:
         raise ValueError(f"expected 'x y blur colour' like '0 24 48 #00000055', got {value!r}")
     try:
@@ -162,7 +194,7 @@ def parse_border(value: str) -> Border | None:
     v = value.strip()
     if v.lower() == "none":
         return None
-    parts = v.split()
+    parts = split_outside_parens(v)
     if len(parts) != 2:
         raise ValueError(f"expected 'width colour' like '4 #FFFFFF', got {value!r}")
     try:
@@ -192,7 +224,7 @@ def parse_background(value: str) -> Color | Gradient:
     m = re.fullmatch(r"linear-gradient\((.*)\)", v, flags=re.S)
     if not m:
         return parse_color(v)
-    parts = [p.strip() for p in m.group(1).split(",")]
+    parts = split_outside_parens(m.group(1), ",")
     angle = 180.0
     if parts and (parts[0].endswith("deg") or parts[0] in _DIRS):
         first = parts.pop(0)
@@ -201,7 +233,7 @@ def parse_background(value: str) -> Color | Gradient:
         raise ValueError(f"a gradient needs at least two colour stops, got {value!r}")
     stops: list[tuple[float | None, Color]] = []
     for p in parts:
-        bits = p.split()
+        bits = split_outside_parens(p)
         pos = None
         if len(bits) == 2:
             pos = parse_fraction(bits[1])
