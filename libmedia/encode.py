@@ -49,11 +49,6 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write_text(path: str | Path, text: str) -> None:
-    """Write UTF-8 text atomically."""
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
 def encode_image(image: Image.Image, fmt: str = "png", background: tuple = (255, 255, 255)) -> bytes:
     """Encode an RGBA image as ``png`` or ``jpeg`` bytes.
 
