@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from .i18n import translate
+
 
 def hashtag(value: str) -> str:
     """A hashtag from a title or subject: ``"Laskar Pelangi"`` -> ``#LaskarPelangi``.
@@ -41,10 +43,11 @@ def quoted(text: str, language: str = "id") -> str:
 
 def year_label(value: str, language: str = "id") -> str:
     """A publication year for display: ``-720`` (a year before the common era,
-    as goodreads-style data writes it) becomes ``720 SM`` / ``720 BCE``."""
+    as goodreads-style data writes it) becomes ``720 SM`` / ``720 BCE`` (the
+    interface text ``before_common_era``)."""
     v = str(value or "").strip()
     if v.startswith("-") and v[1:].isdigit():
-        return f"{int(v[1:])} " + ("SM" if language == "id" else "BCE")
+        return f"{int(v[1:])} " + translate("before_common_era", language)
     return v
 
 
@@ -56,7 +59,8 @@ def display_title(title: str) -> str:
 
 
 def names(value: Any, limit: int = 3, language: str = "id") -> str:
-    """Join names: "A", "A & B", "A, B & C", "A dkk." / "A et al." past ``limit``."""
+    """Join names: "A", "A & B", "A, B & C", "A dkk." / "A et al." past ``limit``
+    (the interface text ``et_al``)."""
     if isinstance(value, str):
         items = [v.strip() for v in value.split(";") if v.strip()]
     else:
@@ -64,7 +68,7 @@ def names(value: Any, limit: int = 3, language: str = "id") -> str:
     if not items:
         return ""
     if len(items) > limit:
-        return items[0] + (" dkk." if language == "id" else " et al.")
+        return items[0] + " " + translate("et_al", language)
     if len(items) == 1:
         return items[0]
     return ", ".join(items[:-1]) + " & " + items[-1]

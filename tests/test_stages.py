@@ -137,3 +137,23 @@ def test_truncated_and_missing_glyph_rules():
     page = layout_document(style_document(doc, brand.types, brand.colors), 400, 300)
     codes = [d.code for d in lint.lint_page(page, Location(row=2))]
     assert codes == ["truncated", "missing-glyph"]
+
+
+def test_cli_dump_layout_shows_the_stand_in_of_a_record_without_cover(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from libmedia.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    data = ROOT / "samples" / "koleksi-baru.csv"
+    rows = [n for n, line in enumerate(data.read_text(encoding="utf-8-sig").splitlines()[1:], 1)
+            if line.startswith("Ronggeng")]
+    assert len(rows) == 1
+    res = CliRunner().invoke(main, ["render", "new-book", str(data), "--row", str(rows[0]),
+                                    "--dump", "layout"], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    assert "image box=" in res.output and " placeholder" in res.output
+    assert "stand-in box=" in res.output
+    assert "text role=cover-title" in res.output and "'Ronggeng'" in res.output
+    assert "text role=cover-author" in res.output and "'Ahmad Tohari'" in res.output
+    assert not list(tmp_path.iterdir())  # a dump writes no image
