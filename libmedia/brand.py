@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BrandError, Location, ProblemList
+from .i18n import languages
 from .style import parse_color
 
 DEFAULT_KIT = Path(__file__).resolve().parents[1] / "assets" / "brand" / "libmedia.toml"
@@ -26,7 +27,6 @@ _TYPE_KEYS = {"family", "weight", "size", "italic", "line_height", "tracking", "
               "features"}
 _LIBRARY_KEYS = {"name", "short_name", "logo", "website", "instagram", "language",
                  "catalog_url", "hashtags"}
-_LANGUAGES = {"id", "en"}
 
 
 @dataclass(frozen=True)
@@ -171,10 +171,12 @@ def load_brand(path: str | Path | None = None) -> Brand:
         types[role] = dict(spec)
 
     language = str(lib.get("language", "id"))
-    if language not in _LANGUAGES:
+    known_languages = languages()  # those with interface texts (libmedia/locale)
+    if language not in known_languages:
         problems.append(BrandError(f"unknown language {language!r}",
                                    Location(file=where, field="library.language"),
-                                   hint="use \"id\" (Bahasa Indonesia) or \"en\" (English)"))
+                                   hint="use one of " + ", ".join(f'"{x}"' for x in known_languages)
+                                   + " (\"id\" is Bahasa Indonesia)"))
     logo = None
     if lib.get("logo"):
         logo = (base / str(lib["logo"])).resolve()

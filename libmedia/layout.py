@@ -13,7 +13,15 @@ callback, so a title's height follows from its width; after layout, text with
 box's height and line count, then clamped with an ellipsis).
 
 Images are measured from their intrinsic aspect ratio, so
-``<image height="50%">`` takes the width that keeps the cover's shape.
+``<image height="50%">`` takes the width that keeps the cover's shape; a
+missing cover's typographic stand-in (:class:`StandIn`) is laid out here too,
+so ``--dump layout`` shows its texts and the brand kit's ``cover-*`` roles
+restyle it.
+
+Layout reads a :class:`~libmedia.style.StyledDocument` (text styles and
+colours already resolved by the style stage), never the brand kit.  One
+builder per element makes its Taffy node (:data:`BUILDERS`, keyed by the same
+tags as the markup's schema and draw's painters).
 """
 
 from __future__ import annotations
