@@ -804,3 +804,41 @@ def test_loaded_image_is_a_plain_dataclass(tmp_path: Path):
     loaded = load_image(path)
     assert isinstance(loaded, LoadedImage)
     assert loaded.path == path and loaded.original_size == (3, 2) and loaded.warnings == []
+
+
+# --- header probe and magic bytes -------------------------------------------------
+
+
+def test_probe_image_reads_the_header_only(tmp_path: Path):
+    from libmedia.assets import probe_image
+
+    png = tmp_path / "logo.png"
+    Image.new("RGB", (37, 21), (1, 2, 3)).save(png)
+    assert probe_image(png) == ("PNG", (37, 21))
+    cut = tmp_path / "cut.png"
+    cut.write_bytes(png.read_bytes()[:60])  # header whole, pixels missing: only decoding finds it
+    assert probe_image(cut) == ("PNG", (37, 21))
+    page = tmp_path / "cover.jpg"
+    page.write_text("<!DOCTYPE html><html><body>404</body></html>", encoding="utf-8")
+    with pytest.raises(ImageError) as err:
+        probe_image(page)
+    assert "web page" in err.value.message and err.value.location.file.endswith("cover.jpg")
+    with pytest.raises(ImageError, match="not found|cannot be read"):
+        probe_image(tmp_path / "missing.png")
+
+
+@pytest.mark.parametrize("head,what,has_fix", [
+    (b"%PDF-1.7\n", "a PDF document", True),
+    (b"\xff\xd8\xff\xe0\x00\x10JFIF", "a JPEG image", False),
+    (b"\x89PNG\r\n\x1a\n\x00", "a PNG image", False),
+    (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "a WebP image", False),
+    (b"\x00\x00\x00\x18ftypheic\x00\x00", "a HEIC photo (iPhone format)", True),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel workbook (.xls) or other MS Office file", True),
+    (b"SQLite format 3\x00", "an SQLite database", True),
+])
+def test_file_kind_is_one_table_for_images_and_documents(head, what, has_fix):
+    from libmedia.assets import file_kind
+
+    kind = file_kind(head)
+    assert kind is not None and kind[0] == what and bool(kind[1]) == has_fix
+    assert file_kind(b"Judul;Pengarang\n") is None
