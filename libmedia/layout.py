@@ -221,8 +221,6 @@ class _Ctx:
     cover: CoverStyle
     library: FontLibrary
     assets: dict[str, Asset]
-    width: float
-    height: float
     errors: list[BaseException] = field(default_factory=list)
 
 
@@ -573,8 +571,7 @@ def layout_document(
     :class:`~libmedia.errors.FontError` (unknown family).
     """
     root = styled.root
-    ctx = _Ctx(styled.text, styled.cover, library or default_library(), dict(assets or {}),
-               width, height)
+    ctx = _Ctx(styled.text, styled.cover, library or default_library(), dict(assets or {}))
     tree = _build(root, ctx, None)
     tree.style = _canvas_style(tree.style, width, height)
     tree.compute_layout((width, height))
