@@ -155,15 +155,20 @@ class Libmedia:
         p = self.p
         t0 = time.perf_counter()
         library = self.default_library()
-        inp = p.RenderInput(self.template, [item.record], self.format, self.brand,
-                            search_dirs=item.search_dirs, source=item.source, columns=item.columns)
-        doc = p.parse(inp, p.render_markup(inp, p.build_context(inp)))
+        t, b = self.template, self.brand
+        ctx = p.build_context(t, [item.record], b, self.format, source=item.source,
+                              columns=item.columns)
+        doc = p.parse(t, p.templating.render_markup(t, ctx))
         t1 = time.perf_counter()
-        assets, _ = p.load_assets(inp, doc)
+        assets, _ = p.load_assets(doc, p.AssetPlaces(t.path, b.logo, item.search_dirs),
+                                  max(self.format.size), item.record, item.source)
         t2 = time.perf_counter()
-        page = p.layout(inp, doc, assets, library)
+        styled = p.style_document(doc, b.types, b.colors)
+        page = p.layout_document(styled, self.format.width, self.format.height, assets=assets,
+                                 library=library)
+        p.lint_page(page, p.Location(file=item.source, row=item.record.row))
         t3 = time.perf_counter()
-        image = p.draw(inp, page, library)
+        image = p.draw_page(page, library)
         t4 = time.perf_counter()
         if times is not None:
             times.update(markup=t1 - t0, assets=t2 - t1, layout=t3 - t2, paint=t4 - t3)

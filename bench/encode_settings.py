@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     a = p.parse_args(argv)
 
     from libmedia.encode import JPEG_QUALITY, PNG_COMPRESS_LEVEL, encode_image
-    from libmedia.images import flatten
+    from libmedia.raster import flatten
 
     with tempfile.TemporaryDirectory(prefix="libmedia-bench-brand-") as tmp:
         brand_path = Path(tmp) / "libmedia.toml"

@@ -882,19 +882,15 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
 def _dump_stage(inp: RenderInput, stage: str) -> tuple[str, list[Diagnostic]]:
     """Run the pipeline as far as ``stage`` and return its text and the
     warnings found on the way."""
-    from . import render as pipeline
     from .dump import dump_document, dump_layout
+    from .render import render_until
 
-    warnings = [w for r in inp.records for w in r.warnings]
-    markup = pipeline.render_markup(inp, pipeline.build_context(inp))
+    done = render_until(inp, "layout" if stage not in ("markup", "document") else stage)
     if stage == "markup":
-        return markup, warnings
-    doc = pipeline.parse(inp, markup)
+        return done.markup, done.warnings
     if stage == "document":
-        return dump_document(doc), warnings
-    assets, found = pipeline.load_assets(inp, doc)
-    page = pipeline.layout(inp, doc, assets)
-    return dump_layout(page), [*warnings, *found, *page.warnings]
+        return dump_document(done.document), done.warnings
+    return dump_layout(done.page), done.warnings
 
 
 def _dump_rendered(result: Rendered, stage: str) -> str:

@@ -17,7 +17,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import BrandError, Location
+from .errors import BrandError, Location, ProblemList
+from .i18n import languages
 from .style import parse_color
 
 DEFAULT_KIT = Path(__file__).resolve().parents[1] / "assets" / "brand" / "libmedia.toml"
@@ -26,7 +27,6 @@ _TYPE_KEYS = {"family", "weight", "size", "italic", "line_height", "tracking", "
               "features"}
 _LIBRARY_KEYS = {"name", "short_name", "logo", "website", "instagram", "language",
                  "catalog_url", "hashtags"}
-_LANGUAGES = {"id", "en"}
 
 
 @dataclass(frozen=True)
@@ -53,10 +53,6 @@ class Brand:
     types: dict[str, dict]
     path: Path | None = None
     hex_colors: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def base_dir(self) -> Path:
-        return self.path.parent if self.path else Path.cwd()
 
     def to_context(self) -> dict:
         """What templates see as ``brand``."""
@@ -122,16 +118,22 @@ def _read_toml(path: Path) -> dict:
 def load_brand(path: str | Path | None = None) -> Brand:
     """Load a brand kit, filling what it leaves out from the default kit.
 
-    Raises :class:`BrandError` naming the file and key for an unknown key, a
-    bad colour, an unknown language or a missing logo file.
+    Every problem is found in one pass and raised together (one
+    :class:`BrandError`, or a :class:`~libmedia.errors.ProblemList` of them),
+    each naming the file and its key: an unknown section or key, a colour or
+    type role name one letter away from a standard one, a bad colour, a type
+    role with an unknown key or colour, an unknown language, a catalogue
+    pattern that is no web address or has a typo, a missing or unreadable
+    logo file.  An unreadable file (not found, not TOML) is raised at once.
     """
     default = _read_toml(DEFAULT_KIT)
     data = default
     kit_path: Path | None = None
+    problems: list[BrandError] = []
     if path is not None:
         kit_path = Path(path).resolve()
         user = _read_toml(kit_path)
-        _check_keys(user, kit_path, default)
+        problems += _check_keys(user, kit_path, default)
         data = _merge(default, user)
     where = str(kit_path or DEFAULT_KIT)
     lib = data.get("library", {})
@@ -143,9 +145,10 @@ def load_brand(path: str | Path | None = None) -> Brand:
         try:
             colors[name] = parse_color(str(value))
         except ValueError as exc:
-            raise BrandError(f"colour '{name}' = {value!r}: {exc}",
-                             Location(file=where, field=f"colors.{name}"),
-                             hint="use a hex colour such as \"#1F4E79\"") from None
+            problems.append(BrandError(f"colour '{name}' = {value!r}: {exc}",
+                                       Location(file=where, field=f"colors.{name}"),
+                                       hint=_COLOR_HINT))
+            continue
         r, g, b, a = colors[name]
         hexes[name] = f"#{r:02X}{g:02X}{b:02X}" + (f"{a:02X}" if a != 255 else "")
 
@@ -153,60 +156,86 @@ def load_brand(path: str | Path | None = None) -> Brand:
     for role, spec in data.get("type", {}).items():
         unknown = set(spec) - _TYPE_KEYS
         if unknown:
-            raise BrandError(f"unknown key(s) {', '.join(sorted(unknown))} in [type.{role}]",
-                             Location(file=where, field=f"type.{role}"),
-                             hint="known keys: " + ", ".join(sorted(_TYPE_KEYS)))
+            problems.append(BrandError(f"unknown key(s) {', '.join(sorted(unknown))} in [type.{role}]",
+                                       Location(file=where, field=f"type.{role}"),
+                                       hint="known keys: " + ", ".join(sorted(_TYPE_KEYS))))
+        color = spec.get("color")
+        if color is not None and str(color) not in data.get("colors", {}):
+            try:
+                parse_color(str(color))
+            except ValueError as exc:
+                problems.append(BrandError(
+                    f"[type.{role}] color = {color!r}: not a colour of [colors] and {exc}",
+                    Location(file=where, field=f"type.{role}.color"),
+                    hint="name a colour of [colors] (\"primary\") or give one: " + _COLOR_HINT[4:]))
         types[role] = dict(spec)
 
     language = str(lib.get("language", "id"))
-    if language not in _LANGUAGES:
-        raise BrandError(f"unknown language {language!r}",
-                         Location(file=where, field="library.language"),
-                         hint="use \"id\" (Bahasa Indonesia) or \"en\" (English)")
+    known_languages = languages()  # those with interface texts (libmedia/locale)
+    if language not in known_languages:
+        problems.append(BrandError(f"unknown language {language!r}",
+                                   Location(file=where, field="library.language"),
+                                   hint="use one of " + ", ".join(f'"{x}"' for x in known_languages)
+                                   + " (\"id\" is Bahasa Indonesia)"))
     logo = None
     if lib.get("logo"):
         logo = (base / str(lib["logo"])).resolve()
         if not logo.is_file():
-            raise BrandError(f"logo file {logo} not found", Location(file=where, field="library.logo"),
-                             hint="give the logo's path relative to the brand kit file")
-        _check_logo(logo, where)
+            problems.append(BrandError(f"logo file {logo} not found",
+                                       Location(file=where, field="library.logo"),
+                                       hint="give the logo's path relative to the brand kit file"))
+        else:
+            problems += _check_logo(logo, where)
     hashtags = tuple(
         h if h.startswith("#") else "#" + h for h in (str(x).strip() for x in lib.get("hashtags", [])) if h
     )
+    patterns, bad = _patterns(lib.get("catalog_url", ""), where)
+    problems += bad
+    if problems:
+        raise ProblemList.of(problems, None if len(problems) == 1 else
+                             f"{len(problems)} problems in the brand kit {where}")
     return Brand(
         name=str(lib.get("name", "")), short_name=str(lib.get("short_name", "")), logo=logo,
         website=str(lib.get("website", "")), instagram=str(lib.get("instagram", "")).lstrip("@"),
-        language=language, catalog_url=_patterns(lib.get("catalog_url", ""), where), hashtags=hashtags,
+        language=language, catalog_url=patterns, hashtags=hashtags,
         colors=colors, types=types, path=kit_path, hex_colors=hexes,
     )
 
 
-def _check_logo(logo: Path, where: str) -> None:
+_COLOR_HINT = ("use a hex colour such as \"#1F4E79\", rgb(31, 78, 121), hsl(208, 59%, 30%) "
+               "or a colour name such as \"white\"")
+
+
+def _check_logo(logo: Path, where: str) -> list[BrandError]:
     """The logo must be an image Pillow can read (its header only is read
     here; every post draws it, so a bad file is the kit's error, not a row's)."""
-    from PIL import Image, UnidentifiedImageError
+    from .assets import probe_image
+    from .errors import ImageError
 
     try:
-        with Image.open(logo) as img:
-            img.size  # noqa: B018 - reading the header is the check
-    except (UnidentifiedImageError, OSError) as exc:
-        raise BrandError(f"logo file {logo.name} is not an image libmedia can read ({exc})",
-                         Location(file=where, field="library.logo"),
-                         hint="use a PNG (a transparent background looks best) or a JPEG") from None
+        probe_image(logo)
+    except ImageError as exc:
+        return [BrandError(f"logo file {logo.name} is not an image libmedia can read ({exc.message})",
+                           Location(file=where, field="library.logo"),
+                           hint="use a PNG (a transparent background looks best) or a JPEG")]
+    return []
 
 
-def _patterns(value, where: str) -> tuple[str, ...]:
+def _patterns(value, where: str) -> tuple[tuple[str, ...], list[BrandError]]:
+    """The catalogue URL patterns, and a problem for each bad one."""
     items = value if isinstance(value, list) else [value]
     out = []
+    problems: list[BrandError] = []
     for item in items:
         text = str(item).strip()
         if not text:
             continue
         if not text.startswith(("http://", "https://")):
-            raise BrandError(f"catalog_url {text!r} is not a web address",
-                             Location(file=where, field="library.catalog_url"),
-                             hint="start it with https:// and put {isbn} or {id} where the record's "
-                                  "value goes")
+            problems.append(BrandError(f"catalog_url {text!r} is not a web address",
+                                       Location(file=where, field="library.catalog_url"),
+                                       hint="start it with https:// and put {isbn} or {id} where "
+                                            "the record's value goes"))
+            continue
         from .sources.fields import FIELDS
 
         known = {f.name for f in FIELDS} | {"isbn10", "issn"}
@@ -215,13 +244,13 @@ def _patterns(value, where: str) -> tuple[str, ...]:
             if close or not name:
                 # a column of the library's own is fine; a near-miss of a
                 # standard field would silently drop every QR code
-                raise BrandError(
+                problems.append(BrandError(
                     f"catalog_url uses {{{name}}}, which looks like a typo",
                     Location(file=where, field="library.catalog_url"),
                     hint=(f"did you mean {{{close}}}? " if close else "")
-                    + "usual ones: {isbn}, {id}, {title}, {call_number}")
+                    + "usual ones: {isbn}, {id}, {title}, {call_number}"))
         out.append(text)
-    return tuple(out)
+    return tuple(out), problems
 
 
 def _near_miss(name: str, known: set[str]) -> str | None:
@@ -235,17 +264,21 @@ def _near_miss(name: str, known: set[str]) -> str | None:
     return close[0] if close else None
 
 
-def _check_keys(user: dict, path: Path, default: dict) -> None:
+def _check_keys(user: dict, path: Path, default: dict) -> list[BrandError]:
+    """A problem for every unknown section or [library] key, and for every
+    colour or type role name one letter away from a standard one."""
+    problems: list[BrandError] = []
     known_sections = {"library", "colors", "type"}
     for section in user:
         if section not in known_sections:
-            raise BrandError(f"unknown section [{section}]", Location(file=str(path)),
-                             hint="sections are [library], [colors] and [type.ROLE]")
+            problems.append(BrandError(f"unknown section [{section}]",
+                                       Location(file=str(path), field=section),
+                                       hint="sections are [library], [colors] and [type.ROLE]"))
     for key in user.get("library", {}):
         if key not in _LIBRARY_KEYS:
-            raise BrandError(f"unknown key '{key}' in [library]",
-                             Location(file=str(path), field=f"library.{key}"),
-                             hint="known keys: " + ", ".join(sorted(_LIBRARY_KEYS)))
+            problems.append(BrandError(f"unknown key '{key}' in [library]",
+                                       Location(file=str(path), field=f"library.{key}"),
+                                       hint="known keys: " + ", ".join(sorted(_LIBRARY_KEYS))))
     # Colours and type roles may be new names of a library's own, but a name one
     # letter away from a standard one is a typo that would silently do nothing.
     for section, label in (("colors", "colour"), ("type", "type role")):
@@ -253,9 +286,11 @@ def _check_keys(user: dict, path: Path, default: dict) -> None:
         for key in user.get(section, {}):
             typo = _near_miss(key, known)
             if typo:
-                raise BrandError(f"{label} '{key}' in [{section}] looks like a typo of '{typo}'",
-                                 Location(file=str(path), field=f"{section}.{key}"),
-                                 hint=f"rename it to '{typo}'; standard names: " + ", ".join(sorted(known)))
+                problems.append(BrandError(
+                    f"{label} '{key}' in [{section}] looks like a typo of '{typo}'",
+                    Location(file=str(path), field=f"{section}.{key}"),
+                    hint=f"rename it to '{typo}'; standard names: " + ", ".join(sorted(known))))
+    return problems
 
 
 def find_brand(data_path: Path | None) -> Path | None:

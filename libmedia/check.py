@@ -33,6 +33,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from .assets import resolve_image_path
 from .batch import (
     cover_search_dirs,
     fit_data,
@@ -45,7 +46,6 @@ from .batch import (
 )
 from .diagnostics import ERROR, WARNING
 from .errors import Diagnostic, ImageError, Location, display_path
-from .images import resolve_image_path
 from .sources import DataSet, Record
 from .templating import Template
 

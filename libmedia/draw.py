@@ -8,29 +8,29 @@ shaped and broken from :mod:`libmedia.typography`.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from PIL import Image, ImageDraw
 
-from . import images as im
-from .layout import Fragment, Page, Rect
+from . import raster as im
+from .layout import Fragment, Page, Rect, StandIn
 from .style import Gradient, Shadow
-from .typography import FontLibrary, Span, TextStyle, default_library, draw_text_block, layout_text
+from .typography import FontLibrary, default_library, draw_text_block
 
 Painter = Callable[["Surface", Fragment], None]
 
 
 @dataclass
 class Surface:
-    """The image being drawn and what painters need beside it."""
+    """The image being drawn (RGBA, the page's size) and what painters need
+    beside it: the fonts, and ``ink``, the page's default colour (RGBA) for
+    lines and QR codes that name none."""
 
     image: Image.Image
     library: FontLibrary
-    colors: dict[str, tuple]
-    types: dict[str, dict]
+    ink: tuple[int, int, int, int]
 
 
 def _r(v: float) -> int:
@@ -149,12 +149,10 @@ def paint_image(surface: Surface, node: Fragment) -> None:
         return
     radius = a.get("radius", 0.0)
     if res.image is None:
-        # a stand-in keeps a book's proportions inside whatever box it gets
-        pw, ph = im.scaled_size((round(res.aspect * 1000), 1000), (bw, bh), "contain")
-        picture = placeholder_cover((pw, ph), a.get("placeholder-title", ""),
-                                    a.get("placeholder-author", ""), a.get("placeholder-label", ""),
-                                    surface)
-        dx, dy = (bw - pw) // 2, (bh - ph) // 2
+        if node.stand_in is None:
+            return
+        picture = stand_in_picture(node.stand_in, surface.library)
+        dx, dy = _r(node.stand_in.rect.x) - x0, _r(node.stand_in.rect.y) - y0
     else:
         fit = a.get("fit", "contain")
         picture = im.fit_image(res.image, (bw, bh), fit, a.get("focal", (0.5, 0.5)))
@@ -177,7 +175,7 @@ def paint_shape(surface: Surface, node: Fragment) -> None:
     stroke = a.get("stroke")
     sw = a.get("stroke-width", 0.0 if stroke is None else 2.0)
     if kind == "line":
-        color = stroke or (fill if isinstance(fill, tuple) else surface.colors.get("ink"))
+        color = stroke or (fill if isinstance(fill, tuple) else surface.ink)
         width = max(1, _r(sw or min(w, h)))
         # Drawn on its own layer and composited, so a translucent colour blends
         # with what is below instead of replacing it.
@@ -256,7 +254,7 @@ def paint_qr(surface: Surface, node: Fragment) -> None:
     x0, y0, x1, y1 = _ibox(node.box)
     size = min(x1 - x0, y1 - y0)
     ox, oy = x0 + (x1 - x0 - size) // 2, y0 + (y1 - y0 - size) // 2
-    fg = a.get("color", surface.colors.get("ink", (0, 0, 0, 255)))
+    fg = a.get("color", surface.ink)
     bg = a.get("background", (255, 255, 255, 255))
     tile = Image.new("RGBA", (n, n), bg)
     px = tile.load()
@@ -271,69 +269,24 @@ def paint_qr(surface: Surface, node: Fragment) -> None:
     _paste(surface, tile, ox, oy)
 
 
-def placeholder_cover(size: tuple[int, int], title: str, author: str, label: str,
-                      surface: Surface) -> Image.Image:
-    """A designed typographic stand-in for a missing cover: the title and author
-    set on a brand colour (``colors.cover``, else ``accent``: templates put
-    covers on the primary colour, so the stand-in must not melt into it), in
-    ink or white, whichever contrasts more (WCAG 2 relative luminance), with a
-    rule in the primary colour.  Returns an RGBA image of ``size`` px."""
-    w, h = size
-    ink = surface.colors.get("ink", (27, 31, 59, 255))
-    base = surface.colors.get("cover") or surface.colors.get("accent", (224, 165, 38, 255))
-    white = (255, 255, 255, 255)
-    on = ink if contrast(base, ink) >= contrast(base, white) else white
-    accent = surface.colors.get("primary", (31, 78, 121, 255))
-    if contrast(base, accent) < 1.5:
-        accent = on
-    img = Image.new("RGBA", size, base)
-    m = max(8, round(w * 0.1))
-    # A binding line inset from the edge, like a cloth binding's blind stamp;
-    # translucent, so drawn on its own layer and composited.
-    inset = max(4, round(w * 0.045))
-    binding = Image.new("RGBA", size, (0, 0, 0, 0))
+def stand_in_picture(stand_in: StandIn, library: FontLibrary) -> Image.Image:
+    """The picture of a laid-out typographic stand-in cover (see
+    :func:`libmedia.layout.lay_out_stand_in`): its texts set on the cover
+    colour, inside a translucent binding line like a cloth binding's blind
+    stamp, with a rule under the title.  RGBA, the stand-in's size in px."""
+    w, h = round(stand_in.rect.w), round(stand_in.rect.h)
+    st = stand_in.style
+    img = Image.new("RGBA", (w, h), st.base)
+    inset, line = stand_in.binding
+    binding = Image.new("RGBA", (w, h), (0, 0, 0, 0))
     ImageDraw.Draw(binding).rectangle((inset, inset, w - 1 - inset, h - 1 - inset),
-                                    outline=(*on[:3], 90), width=max(1, round(w / 260)))
+                                      outline=(*st.on[:3], 90), width=line)
     img.alpha_composite(binding)
-    d = ImageDraw.Draw(img)
-    title_style = TextStyle(family="Literata", size=max(12.0, w * 0.105), weight=600,
-                            color=on, line_height=1.12)
-    author_style = TextStyle(family="Inter", size=max(9.0, w * 0.05), weight=500,
-                             color=(*on[:3], 220), line_height=1.25)
-    inner_w = w - 2 * m
-    title_block = layout_text([Span(title or "", title_style)], inner_w, max_lines=6, fit="shrink",
-                              min_size=max(10.0, w * 0.06), library=surface.library)
-    author_block = layout_text([Span(author or "", author_style)], inner_w, max_lines=2,
-                               library=surface.library) if author else None
-    y = m + h * 0.12
-    draw_text_block(img, title_block, (m, y), surface.library)
-    y += title_block.height + max(6, h * 0.035)
-    rule_w = max(12, round(w * 0.16))
-    d.rectangle((m, round(y), m + rule_w, round(y) + max(2, round(w / 110))), fill=accent)
-    y += max(8, h * 0.03)
-    if author_block is not None:
-        draw_text_block(img, author_block, (m, y), surface.library)
-    if label:
-        lab_style = TextStyle(family="Inter", size=max(8.0, w * 0.036), weight=600,
-                              color=(*on[:3], 170), tracking=80, transform="uppercase")
-        lab = layout_text([Span(label, lab_style)], inner_w, max_lines=1, library=surface.library)
-        draw_text_block(img, lab, (m, h - m - lab.height), surface.library)
+    for part in stand_in.parts:
+        draw_text_block(img, part.text, part.at, library)
+        if part.role == "cover-title":
+            ImageDraw.Draw(img).rectangle(stand_in.rule, fill=st.rule)
     return img
-
-
-def _luminance(c) -> float:
-    def lin(v: int) -> float:
-        v = v / 255
-        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (lin(x) for x in c[:3])
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast(a, b) -> float:
-    """WCAG 2 contrast ratio of two colours (1 to 21)."""
-    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
 
 
 PAINTERS: dict[str, Painter] = {
@@ -354,15 +307,13 @@ def paint(surface: Surface, node: Fragment) -> None:
     PAINTERS[node.element.tag](surface, node)
 
 
-def draw_page(page: Page, colors: dict[str, tuple], types: dict[str, dict],
-               library: FontLibrary | None = None) -> Image.Image:
-    """Draw a laid-out page.  Returns an RGBA image of the page's size; areas
-    no element paints are the brand's paper colour."""
-    paper = colors.get("paper", (255, 255, 255, 255))
-    image = Image.new("RGBA", (page.width, page.height), paper)
-    surface = Surface(image, library or default_library(), colors, types)
+def draw_page(page: Page, library: FontLibrary | None = None) -> Image.Image:
+    """The draw stage: paint a laid-out page.  Returns an RGBA image of the
+    page's size; areas no element paints are the page's paper colour."""
+    image = Image.new("RGBA", (page.width, page.height), page.paper)
+    surface = Surface(image, library or default_library(), page.ink)
     paint(surface, page.root)
     return image
 
 
-__all__ = ["draw_page", "placeholder_cover", "PAINTERS", "Surface", "math"]
+__all__ = ["PAINTERS", "Surface", "draw_page", "paint", "stand_in_picture"]

@@ -10,7 +10,8 @@
 * :func:`dump_layout`: the laid-out page, each element with its border box
   ``x,y wxh`` in pixels (absolute, from the canvas's top-left corner); text
   with its font size and each line's text, left edge and baseline (absolute
-  y in px); images with their source or ``placeholder``.
+  y in px); images with their source or ``placeholder``, and a missing
+  cover's typographic stand-in with its title, author and label boxes.
 
 Deterministic: the same render gives the same text.
 """
@@ -20,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from .layout import Fragment, Page, Rect
+from .layout import Fragment, Page, Rect, StandIn
 from .markup import Element
 from .style import Length
 
@@ -111,13 +112,30 @@ def dump_layout(page: Page) -> str:
             head += " overflow" if block.overflow else ""
         lines.append(f"{head}  @line {el.line}")
         if block is not None:
-            for ln in block.lines:
-                x = node.content.x + ln.x
-                y = node.content.y + ln.baseline
-                lines.append(f"{pad}  | x={_num(float(x))} baseline={_num(float(y))} "
-                             f"w={_num(float(ln.width))} {ln.text!r}")
+            _lines(block, node.content.x, node.content.y, pad)
+        if node.stand_in is not None:
+            _stand_in(node.stand_in, pad + "  ")
         for child in node.children:
             visit(child, depth + 1)
+
+    def _lines(block, x0: float, y0: float, pad: str) -> None:
+        for ln in block.lines:
+            lines.append(f"{pad}  | x={_num(float(x0 + ln.x))} baseline={_num(float(y0 + ln.baseline))} "
+                         f"w={_num(float(ln.width))} {ln.text!r}")
+
+    def _stand_in(s: StandIn, pad: str) -> None:
+        st = s.style
+        lines.append(f"{pad}stand-in box={_box(s.rect)} base={_hex(st.base)} on={_hex(st.on)}")
+        for part in s.parts:
+            x, y = s.rect.x + part.at[0], s.rect.y + part.at[1]
+            b = part.text
+            head = (f"{pad}  text role={part.role} box={_box(Rect(x, y, b.content_width, b.height))}"
+                    f" size={_num(float(b.size))} lines={len(b.lines)}")
+            lines.append(head + (" truncated" if b.truncated else ""))
+            _lines(b, x, y, pad + "  ")
+        r0, r1, r2, r3 = s.rule
+        lines.append(f"{pad}  rule box={_box(Rect(s.rect.x + r0, s.rect.y + r1, r2 - r0 + 1, r3 - r1 + 1))}"
+                     f" color={_hex(st.rule)}")
 
     visit(page.root, 0)
     return "\n".join(lines) + "\n"

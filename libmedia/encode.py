@@ -49,11 +49,6 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write_text(path: str | Path, text: str) -> None:
-    """Write UTF-8 text atomically."""
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
 def encode_image(image: Image.Image, fmt: str = "png", background: tuple = (255, 255, 255)) -> bytes:
     """Encode an RGBA image as ``png`` or ``jpeg`` bytes.
 
@@ -71,7 +66,7 @@ def encode_image(image: Image.Image, fmt: str = "png", background: tuple = (255,
             out = image.convert("RGB")
         out.save(buf, "PNG", compress_level=PNG_COMPRESS_LEVEL)
     elif fmt in ("jpeg", "jpg"):
-        from .images import flatten
+        from .raster import flatten
 
         translucent = image.mode in ("RGBA", "LA", "PA") and image.getchannel("A").getextrema()[0] < 255
         rgb = flatten(image, background[:3]) if translucent else image.convert("RGB")
@@ -79,12 +74,3 @@ def encode_image(image: Image.Image, fmt: str = "png", background: tuple = (255,
     else:
         raise ValueError(f"unknown image format {fmt!r}: use png or jpeg")
     return buf.getvalue()
-
-
-def save_image(image: Image.Image, path: str | Path, background: tuple = (255, 255, 255)) -> None:
-    """Encode by the file's extension (``.png``, ``.jpg``/``.jpeg``) and write atomically."""
-    ext = Path(path).suffix.lower()
-    fmt = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg"}.get(ext)
-    if fmt is None:
-        raise ValueError(f"cannot tell the image format from {path}: use .png or .jpg")
-    atomic_write_bytes(path, encode_image(image, fmt, background))

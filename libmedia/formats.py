@@ -40,10 +40,8 @@ class Format:
 
     @property
     def aspect(self) -> str:
-        from math import gcd
-
-        g = gcd(self.width, self.height)
-        return f"{self.width // g}:{self.height // g}"
+        """The aspect ratio as platforms write it (see :func:`readable_aspect`)."""
+        return readable_aspect(self.width, self.height)
 
     @property
     def orientation(self) -> str:
@@ -65,6 +63,21 @@ class Format:
             "aspect": self.aspect,
             "safe": {"top": top, "right": right, "bottom": bottom, "left": left},
         }
+
+
+def readable_aspect(width: int, height: int) -> str:
+    """An aspect ratio as platform guides write it: ``4:5``, ``16:9`` in
+    lowest terms while they are small (up to 32), else as a decimal N:1
+    with two places,
+    so 1080x566 is ``1.91:1`` (Instagram's landscape ratio), not ``540:283``,
+    and a tall one ``1:1.91``."""
+    from math import gcd
+
+    g = gcd(width, height)
+    w, h = width // g, height // g
+    if max(w, h) <= 32:
+        return f"{w}:{h}"
+    return f"{width / height:.2f}:1" if width >= height else f"1:{height / width:.2f}"
 
 
 _IG = (

@@ -57,20 +57,9 @@ class FormatInfo:
 
 def format_infos() -> list[FormatInfo]:
     """Every output format, in the order of :data:`libmedia.formats.FORMATS`."""
-    return [FormatInfo(f.name, f.width, f.height, readable_aspect(f.width, f.height), f.platform,
+    return [FormatInfo(f.name, f.width, f.height, f.aspect, f.platform,
                        f.label, f.source, f.safe)
             for f in FORMATS.values()]
-
-
-def readable_aspect(width: int, height: int) -> str:
-    """``4:5``, ``16:9``; ratios with large terms as decimals (1080x566 -> ``1.91:1``)."""
-    from math import gcd
-
-    g = gcd(width, height)
-    w, h = width // g, height // g
-    if max(w, h) <= 32:
-        return f"{w}:{h}"
-    return f"{width / height:.2f}:1" if width >= height else f"1:{height / width:.2f}"
 
 
 @dataclass(frozen=True)

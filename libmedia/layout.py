@@ -13,12 +13,21 @@ callback, so a title's height follows from its width; after layout, text with
 box's height and line count, then clamped with an ellipsis).
 
 Images are measured from their intrinsic aspect ratio, so
-``<image height="50%">`` takes the width that keeps the cover's shape.
+``<image height="50%">`` takes the width that keeps the cover's shape; a
+missing cover's typographic stand-in (:class:`StandIn`) is laid out here too,
+so ``--dump layout`` shows its texts and the brand kit's ``cover-*`` roles
+restyle it.
+
+Layout reads a :class:`~libmedia.style.StyledDocument` (text styles and
+colours already resolved by the style stage), never the brand kit.  One
+builder per element makes its Taffy node (:data:`BUILDERS`, keyed by the same
+tags as the markup's schema and draw's painters).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -39,9 +48,8 @@ from stretchable.style import (
 from stretchable.style.geometry.length import AvailableSpace, LengthAvailableSpace
 from stretchable.style.geometry.size import SizePoints
 
-from .errors import Diagnostic, Location, TemplateError
 from .markup import Element
-from .style import Length
+from .style import CoverStyle, Length, StyledDocument
 from .typography import FontLibrary, Span, TextBlock, TextStyle, default_library, layout_text
 
 
@@ -122,9 +130,43 @@ class Asset:
 
 
 @dataclass(frozen=True)
+class StandInPart:
+    """One text of a stand-in cover: its ``role`` (``cover-title``,
+    ``cover-author``, ``cover-label``), its set :class:`TextBlock`, and
+    ``at``, its top-left in px relative to the stand-in's top-left."""
+
+    role: str
+    text: TextBlock
+    at: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class StandIn:
+    """The typographic stand-in for a missing cover, laid out.
+
+    ``rect``     where it is drawn, absolute px (whole pixels; a book's
+                 proportions centred in the image's box);
+    ``style``    its colours and type (from the style stage);
+    ``parts``    title, author (when given) and label (when given);
+    ``rule``     the short rule under the title, (left, top, right, bottom)
+                 px relative to ``rect``, inclusive as Pillow draws it;
+    ``binding``  the blind-stamp frame: its inset from the edge and line
+                 width, px.
+    """
+
+    rect: Rect
+    style: CoverStyle
+    parts: tuple[StandInPart, ...]
+    rule: tuple[int, int, int, int]
+    binding: tuple[int, int]
+
+
+@dataclass(frozen=True)
 class Fragment:
     """An element with its absolute border ``box`` and ``content`` box (inside
-    padding), its laid-out children, and for text its :class:`TextBlock`."""
+    padding), its laid-out children, for text its :class:`TextBlock`, for an
+    image its :class:`Asset` and, when the picture is missing, its laid-out
+    :class:`StandIn`."""
 
     element: Element
     box: Rect
@@ -132,6 +174,7 @@ class Fragment:
     children: tuple[Fragment, ...] = ()
     text: TextBlock | None = None
     asset: Asset | None = None
+    stand_in: StandIn | None = None
 
     def walk(self):
         yield self
@@ -141,70 +184,28 @@ class Fragment:
 
 @dataclass
 class Page:
-    """A laid-out page: the canvas size in px, the root, and warnings."""
+    """A laid-out page: the canvas size in px, the root fragment, and the
+    resolved colours draw needs beyond the fragments' own: ``paper`` (where
+    no element paints) and ``ink`` (lines and QR codes without a colour),
+    RGBA 0-255."""
 
     width: int
     height: int
     root: Fragment
-    warnings: list[Diagnostic] = field(default_factory=list)
+    paper: tuple[int, int, int, int] = (255, 255, 255, 255)
+    ink: tuple[int, int, int, int] = (0, 0, 0, 255)
 
     def find(self, tag: str) -> list[Fragment]:
         return [n for n in self.root.walk() if n.element.tag == tag]
 
 
 # ---------------------------------------------------------------------------
-# text styles
-
-
-def text_style(el: Element, types: dict[str, dict], colors: dict[str, tuple], filename: str,
-               overrides: dict | None = None) -> TextStyle:
-    """The :class:`TextStyle` of a text element: its role's style from the brand
-    kit, then the element's own attributes, then inline overrides.
-
-    Raises :class:`TemplateError` for an unknown role.
-    """
-    role = (overrides or {}).get("role") or el.get("role", "body")
-    if role not in types:
-        raise TemplateError(f"unknown type role '{role}'", Location(file=filename, line=el.line),
-                            hint="roles in the brand kit: " + ", ".join(sorted(types)))
-    spec = dict(types[role])
-    color = spec.get("color")
-    base_color = colors.get("ink", (0, 0, 0, 255))
-    if isinstance(color, str):
-        from .style import parse_color
-
-        base_color = colors.get(color) or parse_color(color)
-    st = TextStyle(
-        family=spec.get("family", "Inter"), size=float(spec.get("size", 32)),
-        weight=int(spec.get("weight", 400)), italic=bool(spec.get("italic", False)),
-        color=base_color, line_height=float(spec.get("line_height", 1.25)),
-        tracking=float(spec.get("tracking", 0)), transform=spec.get("transform", "none"),
-        features=tuple(spec.get("features", ())),
-    )
-    attrs = dict(el.attrs)
-    if overrides:
-        attrs.update({k: v for k, v in overrides.items() if k != "role"})
-    mapping = {"family": "family", "size": "size", "weight": "weight", "italic": "italic",
-               "color": "color", "line-height": "line_height", "letter-spacing": "tracking",
-               "transform": "transform", "lang": "language"}
-    changes = {mapping[k]: v for k, v in attrs.items() if k in mapping}
-    if "size" in changes:
-        changes["size"] = float(changes["size"])
-    from dataclasses import replace
-
-    return replace(st, **changes)
+# text styles (resolved by the style stage)
 
 
 def _spans(el: Element, ctx: _Ctx) -> list[Span]:
-    base = text_style(el, ctx.types, ctx.colors, ctx.filename)
-    spans = []
-    for s in el.spans:
-        st = text_style(el, ctx.types, ctx.colors, ctx.filename, dict(s.overrides)) if s.overrides else base
-        if st.size != base.size:
-            from dataclasses import replace
-
-            st = replace(st, size=base.size)
-        spans.append(Span(s.text, st))
+    base, styles = ctx.styles[el.path]
+    spans = [Span(s.text, st) for s, st in zip(el.spans, styles, strict=True)]
     if not spans:
         spans = [Span("", base)]
     return spans
@@ -216,13 +217,10 @@ def _spans(el: Element, ctx: _Ctx) -> list[Span]:
 
 @dataclass
 class _Ctx:
-    types: dict[str, dict]
-    colors: dict[str, tuple]
-    filename: str
+    styles: Mapping[str, tuple[TextStyle, tuple[TextStyle, ...]]]
+    cover: CoverStyle
     library: FontLibrary
     assets: dict[str, Asset]
-    width: float
-    height: float
     errors: list[BaseException] = field(default_factory=list)
 
 
@@ -417,23 +415,61 @@ def _image_measure(el: Element, ctx: _Ctx):
     return measure
 
 
-def _build(el: Element, ctx: _Ctx, parent_tag: str | None, index: dict[int, Element]) -> Node:
-    style = _style(el, parent_tag)
-    if el.tag == "text":
-        node = Node(style=style, measure=_guarded(ctx, _text_measure(el, ctx)))
-    elif el.tag == "image":
-        res = ctx.assets.get(el.path)
-        a = el.attrs
-        if res is not None and ("width" in a) != ("height" in a) and "aspect-ratio" not in a:
-            style = _with_aspect(style, res.aspect)
-        node = Node(style=style, measure=_guarded(ctx, _image_measure(el, ctx))) \
-            if not ("width" in a and "height" in a) else Node(style=style)
-    elif el.tag == "qr" and "size" not in el.attrs and not ("width" in el.attrs and "height" in el.attrs):
-        node = Node(style=_with_aspect(style, 1.0))
-    else:
-        node = Node(*[_build(c, ctx, el.tag, index) for c in el.children], style=style)
-    index[id(node)] = el
-    return node
+Builder = Callable[[Element, "_Ctx", Style], Node]
+
+
+def _build(el: Element, ctx: _Ctx, parent_tag: str | None) -> Node:
+    return BUILDERS[el.tag](el, ctx, _style(el, parent_tag))
+
+
+def build_container(el: Element, ctx: _Ctx, style: Style) -> Node:
+    """A flex or grid container: one Taffy node with its children's."""
+    return Node(*[_build(c, ctx, el.tag) for c in el.children], style=style)
+
+
+def build_leaf(el: Element, ctx: _Ctx, style: Style) -> Node:
+    """An element sized by its attributes alone (``shape``, ``spacer``)."""
+    return Node(style=style)
+
+
+def build_text(el: Element, ctx: _Ctx, style: Style) -> Node:
+    """Text, measured by the text engine inside Taffy's measure callback."""
+    return Node(style=style, measure=_guarded(ctx, _text_measure(el, ctx)))
+
+
+def build_image(el: Element, ctx: _Ctx, style: Style) -> Node:
+    """An image, measured from its picture's aspect ratio (a stand-in's is 2:3)."""
+    res = ctx.assets.get(el.path)
+    a = el.attrs
+    if res is not None and ("width" in a) != ("height" in a) and "aspect-ratio" not in a:
+        style = _with_aspect(style, res.aspect)
+    if "width" in a and "height" in a:
+        return Node(style=style)
+    return Node(style=style, measure=_guarded(ctx, _image_measure(el, ctx)))
+
+
+def build_qr(el: Element, ctx: _Ctx, style: Style) -> Node:
+    """A QR code: square unless its box is given."""
+    if "size" not in el.attrs and not ("width" in el.attrs and "height" in el.attrs):
+        style = _with_aspect(style, 1.0)
+    return Node(style=style)
+
+
+#: One Taffy node builder per element, keyed by tag: the same names as the
+#: markup's :data:`~libmedia.markup.SCHEMA` and draw's
+#: :data:`~libmedia.draw.PAINTERS` (a test keeps the three in step).
+BUILDERS: dict[str, Builder] = {
+    "canvas": build_container,
+    "column": build_container,
+    "row": build_container,
+    "grid": build_container,
+    "stack": build_container,
+    "text": build_text,
+    "image": build_image,
+    "shape": build_leaf,
+    "qr": build_qr,
+    "spacer": build_leaf,
+}
 
 
 def _with_aspect(style: Style, aspect: float) -> Style:
@@ -453,7 +489,59 @@ def _collect(node: Node, el: Element, ctx: _Ctx, offset: tuple[float, float]) ->
     block = None
     if el.tag == "text":
         block = _final_text(el, ctx, content)
-    return Fragment(el, box, content, children, block, ctx.assets.get(el.path))
+    asset = ctx.assets.get(el.path)
+    stand_in = None
+    if el.tag == "image" and asset is not None and asset.image is None:
+        stand_in = lay_out_stand_in(el, box, asset.aspect, ctx.cover, ctx.library)
+    return Fragment(el, box, content, children, block, asset, stand_in)
+
+
+def lay_out_stand_in(el: Element, box: Rect, aspect: float, style: CoverStyle,
+                     library: FontLibrary) -> StandIn | None:
+    """Lay out the typographic stand-in for a missing cover in an image's
+    border ``box``: a cover of ``aspect`` (width / height) as large as fits,
+    centred; the title (``placeholder-title``, up to 6 lines, shrunk to fit
+    down to 6 % of the width), a rule, the author (``placeholder-author``, 2
+    lines) and the label (``placeholder-label``, 1 line, at the foot), with
+    margins of 10 % of the width.  Sizes of the ``cover-*`` roles are px on a
+    stand-in 1000 px wide.  None when the box is under a pixel.
+    """
+    from .raster import scaled_size
+
+    x0, y0, x1, y1 = (round(v) for v in (box.x, box.y, box.right, box.bottom))
+    bw, bh = x1 - x0, y1 - y0
+    if bw < 1 or bh < 1:
+        return None
+    w, h = scaled_size((round(aspect * 1000), 1000), (bw, bh), "contain")
+    dx, dy = (bw - w) // 2, (bh - h) // 2
+    a = el.attrs
+    title, author, label = a.get("placeholder-title", ""), a.get("placeholder-author", ""), \
+        a.get("placeholder-label", "")
+    m = max(8, round(w * 0.1))
+    inner_w = w - 2 * m
+
+    def sized(st: TextStyle, floor: float) -> TextStyle:
+        return replace(st, size=max(floor, w * (st.size / 1000)))
+
+    parts: list[StandInPart] = []
+    title_block = layout_text([Span(title or "", sized(style.title, 12.0))], inner_w, max_lines=6,
+                              fit="shrink", min_size=max(10.0, w * 0.06), library=library)
+    y = m + h * 0.12
+    parts.append(StandInPart("cover-title", title_block, (m, y)))
+    y += title_block.height + max(6, h * 0.035)
+    rule_w = max(12, round(w * 0.16))
+    rule = (m, round(y), m + rule_w, round(y) + max(2, round(w / 110)))
+    y += max(8, h * 0.03)
+    if author:
+        author_block = layout_text([Span(author, sized(style.author, 9.0))], inner_w, max_lines=2,
+                                   library=library)
+        parts.append(StandInPart("cover-author", author_block, (m, y)))
+    if label:
+        lab = layout_text([Span(label, sized(style.label, 8.0))], inner_w, max_lines=1,
+                          library=library)
+        parts.append(StandInPart("cover-label", lab, (m, h - m - lab.height)))
+    binding = (max(4, round(w * 0.045)), max(1, round(w / 260)))
+    return StandIn(Rect(x0 + dx, y0 + dy, w, h), style, tuple(parts), rule, binding)
 
 
 def _final_text(el: Element, ctx: _Ctx, content: Rect) -> TextBlock:
@@ -468,33 +556,30 @@ def _final_text(el: Element, ctx: _Ctx, content: Rect) -> TextBlock:
 
 
 def layout_document(
-    root: Element,
+    styled: StyledDocument,
     width: int,
     height: int,
     *,
-    types: dict[str, dict],
-    colors: dict[str, tuple],
-    assets: dict[str, Asset] | None = None,
-    filename: str = "layout.xml.j2",
+    assets: Mapping[str, Asset] | None = None,
     library: FontLibrary | None = None,
 ) -> Page:
-    """Lay out a document on a ``width`` x ``height`` px canvas.
+    """Lay out a styled document (from :func:`libmedia.style.style_document`)
+    on a ``width`` x ``height`` px canvas.
 
-    ``types`` maps type roles to style dicts and ``colors`` names to RGBA (both
-    from the brand kit); ``assets`` maps image element paths to their
-    :class:`Asset`.  Raises :class:`TemplateError` (unknown role) or
+    ``assets`` maps image element paths to their :class:`Asset`; a missing
+    picture's stand-in cover is laid out here too.  Raises
     :class:`~libmedia.errors.FontError` (unknown family).
     """
-    ctx = _Ctx(types, colors, filename, library or default_library(), assets or {}, width, height)
-    index: dict[int, Element] = {}
-    tree = _build(root, ctx, None, index)
+    root = styled.root
+    ctx = _Ctx(styled.text, styled.cover, library or default_library(), dict(assets or {}))
+    tree = _build(root, ctx, None)
     tree.style = _canvas_style(tree.style, width, height)
     tree.compute_layout((width, height))
     if ctx.errors:
         raise ctx.errors[0]
     laid = _collect(tree, root, ctx, (0.0, 0.0))
     laid = Fragment(root, Rect(0, 0, width, height), laid.content, laid.children)
-    return Page(width, height, laid)
+    return Page(width, height, laid, styled.paper, styled.ink)
 
 
 def _canvas_style(style: Style, width: int, height: int) -> Style:

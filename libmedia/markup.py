@@ -308,67 +308,19 @@ class _Forbidden(Exception):
     pass
 
 
-class SourceMap:
-    """Maps an element of the rendered markup back to the template source line,
-    for markup whose tags carry no ``_line`` mark (markup written by hand or
-    built by Jinja from strings).
-
-    Element and attribute names are literal in ``layout.xml.j2`` (only values
-    come from data), so the source tag that has the same name and the most
-    of the same attribute names is the one the author wrote; among equals,
-    the one nearest in order to the element's place in the output wins.
-    When the source cannot tell (a tag built by Jinja), the rendered markup's
-    line is used.
-    """
-
-    def __init__(self, source: str | None, filename: str):
-        self.source = source
-        self.filename = filename
-        self._tags: dict[str, list[tuple[int, frozenset[str]]]] = {}
-        if source:
-            for m in re.finditer(r"<([A-Za-z][\w-]*)\b([^<>]*?)/?>", source, flags=re.S):
-                line = source.count("\n", 0, m.start()) + 1
-                names = frozenset(re.findall(r"([A-Za-z][\w-]*)\s*=", m.group(2)))
-                self._tags.setdefault(m.group(1), []).append((line, names))
-
-    def line_of(self, tag: str, occurrence: int, attrs: frozenset[str] | None, rendered_line: int,
-                attr: str | None = None) -> int:
-        """Source line of the ``occurrence``-th ``<tag>`` of the output, which
-        carries attribute names ``attrs``; ``attr`` is the attribute at fault."""
-        found = self._tags.get(tag, [])
-        if not found:
-            return rendered_line
-        if attr:
-            having = [(i, f) for i, f in enumerate(found) if attr in f[1]]
-            if having:
-                found_idx = having
-            else:
-                found_idx = list(enumerate(found))
-        else:
-            found_idx = list(enumerate(found))
-        attrs = attrs or frozenset()
-
-        def score(item: tuple[int, tuple[int, frozenset[str]]]) -> tuple[float, int]:
-            i, (_, names) = item
-            shared = len(attrs & names)
-            extra = len(attrs - names)  # rendered names the source tag lacks
-            return (shared - 2 * extra, -abs(i - occurrence))
-
-        return max(found_idx, key=score)[1][0]
-
-
-def parse_markup(markup: str, filename: str = "layout.xml.j2", source: str | None = None) -> Element:
+def parse_markup(markup: str, filename: str = "layout.xml.j2") -> Element:
     """Parse and validate rendered layout markup.
 
-    ``filename`` names the template file in errors; ``source`` is the
-    template's own text, used to give source line numbers (see
-    :class:`SourceMap`).  Returns the root ``canvas`` element.
+    ``filename`` names the template file in errors, with the source line
+    each tag carries (the template loader marks every start tag with it, see
+    :func:`libmedia.templating.instrument_lines`); a tag without the mark
+    (markup written by hand) is named by its line in ``markup``.  Returns the
+    root ``canvas`` element.
 
     Raises :class:`ProblemList` of :class:`TemplateError` listing every
     problem, each with ``file:line``.
     """
     b = _Builder()
-    smap = SourceMap(source, filename)
     try:
         b.parser.Parse(markup, True)
     except _Forbidden as exc:
@@ -388,7 +340,7 @@ def parse_markup(markup: str, filename: str = "layout.xml.j2", source: str | Non
                             hint="a layout starts with <canvas>")
     problems: list[TemplateError] = []
     counts: dict[str, int] = {}
-    root = _convert(b.root, "", problems, smap, counts)
+    root = _convert(b.root, "", problems, filename, counts)
     if root is not None and root.tag != "canvas":
         problems.insert(0, TemplateError(f"the layout starts with <{root.tag}>, not <canvas>",
                                          Location(file=filename, line=root.line),
@@ -399,33 +351,29 @@ def parse_markup(markup: str, filename: str = "layout.xml.j2", source: str | Non
     return root
 
 
-def _problem(smap: SourceMap, raw: _Raw, occurrence: int, attr: str | None, msg: str,
-             hint: str | None = None) -> TemplateError:
-    line = raw.source_line or smap.line_of(raw.tag, occurrence, frozenset(raw.attrs), raw.line, attr)
-    return TemplateError(msg, Location(file=smap.filename, line=line), hint=hint)
+def _problem(filename: str, raw: _Raw, msg: str, hint: str | None = None) -> TemplateError:
+    return TemplateError(msg, Location(file=filename, line=raw.source_line or raw.line), hint=hint)
 
 
-def _parse_attrs(raw: _Raw, schema: Mapping[str, Callable[[str], Any]], occurrence: int,
-                 problems: list, smap: SourceMap) -> dict[str, Any]:
+def _parse_attrs(raw: _Raw, schema: Mapping[str, Callable[[str], Any]],
+                 problems: list, filename: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, value in raw.attrs.items():
         parser = schema.get(name)
         if parser is None:
             close = _closest(name, schema)
-            problems.append(_problem(
-                smap, raw, occurrence, name, f"<{raw.tag}> has no attribute '{name}'",
-                hint=(f"did you mean '{close}'? " if close else "")
-                + "allowed: " + ", ".join(sorted(schema)),
-            ))
+            problems.append(_problem(filename, raw, f"<{raw.tag}> has no attribute '{name}'",
+                                     hint=(f"did you mean '{close}'? " if close else "")
+                                     + "allowed: " + ", ".join(sorted(schema))))
             continue
         try:
             out[name] = parser(value)
         except ValueError as exc:
-            problems.append(_problem(smap, raw, occurrence, name,
+            problems.append(_problem(filename, raw,
                                      f"<{raw.tag} {name}=\"{value}\">: {exc}"))
     for req in REQUIRED.get(raw.tag, ()):
         if req not in raw.attrs:
-            problems.append(_problem(smap, raw, occurrence, None,
+            problems.append(_problem(filename, raw,
                                      f"<{raw.tag}> needs a '{req}' attribute"))
     return out
 
@@ -437,7 +385,7 @@ def _closest(name: str, options) -> str | None:
     return m[0] if m else None
 
 
-def _convert(raw: _Raw, parent_path: str, problems: list, smap: SourceMap,
+def _convert(raw: _Raw, parent_path: str, problems: list, filename: str,
              counts: dict[str, int]) -> Element | None:
     occurrence = counts.get(raw.tag, 0)
     counts[raw.tag] = occurrence + 1
@@ -445,36 +393,36 @@ def _convert(raw: _Raw, parent_path: str, problems: list, smap: SourceMap,
     schema = SCHEMA.get(raw.tag)
     if schema is None:
         close = _closest(raw.tag, list(SCHEMA) + list(INLINE))
-        problems.append(_problem(smap, raw, occurrence, None, f"unknown element <{raw.tag}>",
+        problems.append(_problem(filename, raw, f"unknown element <{raw.tag}>",
                                  hint=(f"did you mean <{close}>? " if close else "")
                                  + "elements: " + ", ".join(SCHEMA)))
         return None
-    attrs = _parse_attrs(raw, schema, occurrence, problems, smap)
-    line = raw.source_line or smap.line_of(raw.tag, occurrence, frozenset(raw.attrs), raw.line)
+    attrs = _parse_attrs(raw, schema, problems, filename)
+    line = raw.source_line or raw.line
     if raw.tag == "text":
-        spans = _inline(raw, {}, problems, smap, counts)
+        spans = _inline(raw, {}, problems, filename, counts)
         return Element("text", attrs, (), tuple(_merge_spans(spans)), line, path)
     children: list[Element] = []
     for child in raw.children:
         if isinstance(child, str):
             if child.strip():
                 problems.append(_problem(
-                    smap, raw, occurrence, None,
+                    filename, raw,
                     f"text {child.strip()[:40]!r} directly inside <{raw.tag}>",
                     hint="put text in a <text> element"))
             continue
         if raw.tag not in CONTAINERS:
-            problems.append(_problem(smap, raw, occurrence, None,
+            problems.append(_problem(filename, raw,
                                      f"<{raw.tag}> cannot contain <{child.tag}>",
                                      hint="only canvas, column, row, stack and grid hold elements"))
             continue
-        el = _convert(child, path, problems, smap, counts)
+        el = _convert(child, path, problems, filename, counts)
         if el is not None:
             children.append(el)
     return Element(raw.tag, attrs, tuple(children), (), line, path)
 
 
-def _inline(raw: _Raw, overrides: dict, problems: list, smap: SourceMap,
+def _inline(raw: _Raw, overrides: dict, problems: list, filename: str,
             counts: dict[str, int]) -> list[InlineSpan]:
     spans: list[InlineSpan] = []
     for child in raw.children:
@@ -485,21 +433,21 @@ def _inline(raw: _Raw, overrides: dict, problems: list, smap: SourceMap,
         counts[child.tag] = occurrence + 1
         schema = INLINE.get(child.tag)
         if schema is None:
-            problems.append(_problem(smap, child, occurrence, None,
+            problems.append(_problem(filename, child,
                                      f"<{child.tag}> cannot be used inside <text>",
                                      hint="inside <text> use <b>, <i>, <span> and <br/>"))
             continue
         if child.tag == "br":
             spans.append(InlineSpan("\n", dict(overrides)))
             continue
-        attrs = _parse_attrs(child, schema, occurrence, problems, smap)
+        attrs = _parse_attrs(child, schema, problems, filename)
         o = dict(overrides)
         if child.tag in ("b", "strong"):
             o["weight"] = 700
         elif child.tag in ("i", "em"):
             o["italic"] = True
         o.update(attrs)
-        spans.extend(_inline(child, o, problems, smap, counts))
+        spans.extend(_inline(child, o, problems, filename, counts))
     return spans
 
 

@@ -2,15 +2,19 @@
 
     record(s) + brand + format  --context-->   Jinja context
     context                     --markup-->    layout markup text (XML)
-    markup                      --document-->  tree of frozen elements
-    document                    --assets--> images loaded (or placeholders)
-    document + assets        --layout-->    laid-out page (absolute boxes, lines)
-    page                       --draw-->      Pillow image (RGBA)
+    markup                      --parse-->     tree of frozen elements (the document)
+    document                    --assets-->    images loaded (or stand-ins)
+    document + brand kit        --style-->     styled document (roles and colours resolved)
+    styled document + assets    --layout-->    laid-out page (absolute boxes, lines, stand-ins)
+    page                        --lint-->      diagnostics (upscaled, missing glyphs, shortened)
+    page                        --draw-->      Pillow image (RGBA)
 
-:func:`render` runs them all; :func:`build_context`, :func:`render_markup`,
-:func:`parse`, :func:`load_assets`, :func:`layout`, :func:`draw` are the
-stages, each a pure function whose result a test or ``--dump`` can inspect.
-Nothing here prints or exits.
+:func:`render` runs them all.  Each stage is a pure function taking only
+what it reads: :func:`build_context`, :func:`libmedia.templating.render_markup`,
+:func:`parse`, :func:`load_assets`, :func:`libmedia.style.style_document`,
+:func:`libmedia.layout.layout_document`, :func:`libmedia.lint.lint_page`,
+:func:`libmedia.draw.draw_page`; :func:`render_until` stops after one, for
+``--dump``.  Nothing here prints or exits.
 """
 
 from __future__ import annotations
@@ -28,14 +32,14 @@ from .brand import Brand
 from .draw import draw_page
 from .errors import Diagnostic, ImageError, LibmediaError, Location
 from .formats import Format
-from .layout import Asset, Fragment, Page, layout_document
+from .layout import Asset, Page, layout_document
+from .lint import lint_page
 from .markup import Element, parse_markup
 from .sources import Record
+from .style import style_document
 from .templating import RecordView, Template
 from .typography import FontLibrary, library_for
 
-#: A drawn cover more than this many times its pixel size gets a warning.
-UPSCALE_LIMIT = 1.5
 #: Book covers without a file are drawn in this width/height ratio (2:3).
 COVER_ASPECT = 2 / 3
 
@@ -45,7 +49,8 @@ class Rendered:
     """One finished render.
 
     ``image`` RGBA at the format's size; ``caption`` and ``alt`` end with a
-    newline; ``warnings`` are everything that did not stop the render.
+    newline; ``warnings`` are everything that did not stop the render (the
+    input's, the records', the assets' and the lint stage's, in that order).
     ``markup``, ``document`` and ``page`` are the intermediate stages.
     """
 
@@ -95,90 +100,98 @@ def record_fields(record: Record, brand: Brand) -> dict[str, Any]:
     return fields
 
 
-def build_context(inp: RenderInput) -> dict[str, Any]:
+def build_context(template: Template, records: Sequence[Record], brand: Brand, fmt: Format, *,
+                  source: str | None = None, columns: Sequence[str] = ()) -> dict[str, Any]:
     """Stage 1: the Jinja context for one render.
 
     Fields the template declares in ``template.toml`` are "" when the data
-    has no such column; any other missing field is an error naming it.
-    Keys: the template's ``record_name`` (e.g. ``book``) and ``record`` for the
-    first record, ``records`` for all, ``brand``, ``format``, ``lang`` and
-    ``t(key)`` for interface texts in the brand's language.
+    has no such column; any other missing field is an error naming it (the
+    data file ``source`` and its ``columns``).  Keys: the template's
+    ``record_name`` (e.g. ``book``) and ``record`` for the first record,
+    ``records`` for all, ``brand``, ``format``, ``lang`` and ``t(key)`` for
+    interface texts in the brand's language.
     """
-    declared = {name: "" for name in inp.template.fields}
+    declared = {name: "" for name in template.fields}
     views = [
-        RecordView({**declared, **record_fields(r, inp.brand)}, r.row or None, inp.columns,
-                   inp.source, r.lists)
-        for r in inp.records
+        RecordView({**declared, **record_fields(r, brand)}, r.row or None, columns, source, r.lists)
+        for r in records
     ]
-    lang = inp.brand.language
+    lang = brand.language
     ctx: dict[str, Any] = {
         "records": views,
         "record": views[0] if views else RecordView({}),
-        "brand": inp.brand.to_context(),
-        "format": inp.format.to_context(),
+        "brand": brand.to_context(),
+        "format": fmt.to_context(),
         "lang": lang,
-        "t": lambda key: templating.translate(key, lang),
+        "t": templating.translator(lang, template.path),
     }
-    ctx[inp.template.record_name] = ctx["record"]
+    ctx[template.record_name] = ctx["record"]
     return ctx
 
 
-def render_markup(inp: RenderInput, context: dict[str, Any] | None = None) -> str:
-    """Stage 2: the layout markup text."""
-    return templating.render_markup(inp.template, context or build_context(inp))
-
-
-def parse(inp: RenderInput, markup: str) -> Element:
-    """Stage 3: the validated document tree."""
-    t = inp.template
-    return parse_markup(markup, str(t.path / "layout.xml.j2"), t.layout_source)
+def parse(template: Template, markup: str) -> Element:
+    """Stage 3: the validated document tree of ``template``'s rendered markup."""
+    return parse_markup(markup, str(template.path / "layout.xml.j2"))
 
 
 # ---------------------------------------------------------------------------
 # assets
 
 
-def _where(inp: RenderInput, el: Element, src: str | None = None) -> Location:
-    """The record's location; with ``src``, the field whose value it is
-    (``cover``), so a warning points at the cell to fix."""
-    row = inp.records[0].row if inp.records else None
-    field_name = None
-    if src is not None and inp.records:
-        fields = inp.records[0].fields
-        field_name = next((k for k, v in fields.items() if v and v.strip() == src), None)
-        if field_name is None and not src:
-            field_name = next((k for k in ("cover",) if k in inp.template.fields), None)
-    return Location(file=inp.source, row=row or None, field=field_name)
+@dataclass(frozen=True)
+class AssetPlaces:
+    """Where the assets stage looks for images: ``template_dir`` for
+    ``assets/...``, the brand's ``logo`` for ``brand:logo``, and
+    ``search_dirs`` (then the working folder) for a record's own files."""
+
+    template_dir: Path
+    logo: Path | None = None
+    search_dirs: Sequence[Path] = ()
+
+    def resolve(self, src: str) -> tuple[str, list[Path]]:
+        """The name to open and the folders to look in for ``src``.
+        Raises :class:`ImageError` for ``brand:logo`` when the kit has none."""
+        if src == "brand:logo":
+            if self.logo is None:
+                raise ImageError("the template shows the brand logo but the brand kit has none",
+                                 hint="set library.logo in libmedia.toml, or guard the image with "
+                                      "{% if brand.logo %}")
+            return str(self.logo), []
+        if src.startswith("assets/"):
+            return src, [self.template_dir]
+        dirs: list[Path] = []
+        for d in [*self.search_dirs, Path.cwd()]:  # each folder once, in order
+            if all(Path(d).resolve() != Path(x).resolve() for x in dirs):
+                dirs.append(Path(d))
+        return src, dirs
 
 
-def _resolve_src(src: str, inp: RenderInput) -> tuple[str, list[Path]]:
-    if src == "brand:logo":
-        if inp.brand.logo is None:
-            raise ImageError("the template shows the brand logo but the brand kit has none",
-                             hint="set library.logo in libmedia.toml, or guard the image with "
-                                  "{% if brand.logo %}")
-        return str(inp.brand.logo), []
-    if src.startswith("assets/"):
-        return src, [inp.template.path]
-    dirs: list[Path] = []
-    for d in [*inp.search_dirs, Path.cwd()]:  # each folder once, in order
-        if all(Path(d).resolve() != Path(x).resolve() for x in dirs):
-            dirs.append(Path(d))
-    return src, dirs
-
-
-def load_assets(inp: RenderInput, doc: Element) -> tuple[dict[str, Asset], list[Diagnostic]]:
-    """Stage 4: load every image the document shows.
+def load_assets(doc: Element, places: AssetPlaces, max_side: int,
+                record: Record | None = None, source: str | None = None,
+                cover_field: str | None = None) -> tuple[dict[str, Asset], list[Diagnostic]]:
+    """Stage 4: load every image the document shows, at most ``max_side`` px
+    on its long side (the format's longer side).
 
     A missing or unreadable cover of an ``image`` with ``placeholder-title``
-    becomes a typographic placeholder and a warning; otherwise the
+    becomes a stand-in (:data:`COVER_ASPECT`) and a warning pointing at the
+    ``record``'s row of ``source`` and the field that names the file (or
+    ``cover_field`` when the image's ``src`` is empty); otherwise the
     :class:`ImageError` is raised with the record's row.
     """
-    from .images import load_image
+    from .assets import load_image
+
+    row = record.row or None if record is not None else None
+
+    def where(src: str | None = None) -> Location:
+        field_name = None
+        if src is not None and record is not None:
+            field_name = next((k for k, v in record.fields.items() if v and v.strip() == src), None)
+            if field_name is None and not src:
+                field_name = cover_field
+        return Location(file=source, row=row, field=field_name)
 
     assets: dict[str, Asset] = {}
     warnings: list[Diagnostic] = []
-    max_side = max(inp.format.width, inp.format.height)
     for el in doc.walk():
         src = None
         if el.tag == "image":
@@ -192,36 +205,36 @@ def load_assets(inp: RenderInput, doc: Element) -> tuple[dict[str, Asset], list[
         can_substitute = el.tag == "image" and "placeholder-title" in el.attrs
         if not src:
             if can_substitute:
-                warnings.append(Diagnostic.warning("no cover image given: drew a typographic cover instead",
-                                         _where(inp, el, src), "placeholder"))
+                warnings.append(Diagnostic.warning("no cover image given: drew a typographic cover "
+                                                   "instead", where(src), "placeholder"))
                 assets[el.path] = Asset(None, COVER_ASPECT, "", placeholder=True)
                 continue
-            raise ImageError(f"<image> at line {el.line} has an empty src", _where(inp, el),
+            raise ImageError(f"<image> at line {el.line} has an empty src", where(),
                              hint="give the image's path, or add placeholder-title to draw a "
                                   "typographic stand-in when it is missing")
         try:
-            name, dirs = _resolve_src(src, inp)
+            name, dirs = places.resolve(src)
             if src == "brand:logo" or src.startswith("assets/"):
                 loaded = _load_shared(name, tuple(dirs), max_side)
             else:
                 loaded = load_image(name, dirs, target_size=(max_side, max_side))
         except ImageError as exc:
             if not can_substitute:
-                raise exc.located(inp.source, _where(inp, el).row) from exc
+                raise exc.located(source, row) from exc
             warnings.append(Diagnostic.warning(f"{exc.message}: drew a typographic cover instead",
-                                     _where(inp, el, src), "placeholder"))
+                                               where(src), "placeholder"))
             assets[el.path] = Asset(None, COVER_ASPECT, src, placeholder=True)
             continue
-        warnings.extend(_locate(w, inp, el) for w in loaded.warnings)
+        warnings.extend(w.at(row=row) if record is not None else w for w in loaded.warnings)
         img = loaded.image
         assets[el.path] = Asset(img, img.width / max(1, img.height), str(loaded.path),
-                                      loaded.original_size)
+                                loaded.original_size)
     return assets, warnings
 
 
 @lru_cache(maxsize=32)
 def _load_shared_cached(name: str, dirs: tuple[Path, ...], max_side: int, stamp: tuple):
-    from .images import load_image
+    from .assets import load_image
 
     return load_image(name, dirs, target_size=(max_side, max_side))
 
@@ -230,70 +243,32 @@ def _load_shared(name: str, dirs: tuple[Path, ...], max_side: int):
     """The brand logo and a template's own assets are the same on every post
     of a batch: load them once (per file version: the key holds the file's
     modification time and size, so an edited logo is read again)."""
-    from .images import resolve_image_path
+    from .assets import resolve_image_path
 
     path = resolve_image_path(name, dirs)
     st = path.stat()
     return _load_shared_cached(str(path), (), max_side, (st.st_mtime_ns, st.st_size))
 
 
-def _locate(w: Diagnostic, inp: RenderInput, el: Element) -> Diagnostic:
-    return w.at(row=inp.records[0].row or None) if inp.records else w
-
-
 # ---------------------------------------------------------------------------
-# layout and draw
+# the whole pipeline
 
 
-def layout(inp: RenderInput, doc: Element, assets: dict[str, Asset],
-           library: FontLibrary | None = None) -> Page:
-    """Stage 5: the laid-out page, with warnings for upscaled covers and
-    characters no font covers."""
-    t = inp.template
-    page = layout_document(doc, inp.format.width, inp.format.height, types=inp.brand.types,
-                            colors=inp.brand.colors, assets=assets,
-                            filename=str(t.path / "layout.xml.j2"),
-                            library=library or fonts_for(inp))
-    row = inp.records[0].row if inp.records else None
-    for node in page.root.walk():
-        page.warnings.extend(_node_warnings(node, inp, row))
-    return page
+STAGES = ("markup", "document", "layout", "image")
 
 
-def _node_warnings(node: Fragment, inp: RenderInput, row: int | None) -> list[Diagnostic]:
-    out = []
-    el = node.element
-    loc = Location(file=inp.source, row=row or None)
-    res = node.asset
-    if el.tag == "image" and res is not None and res.image is not None and res.original_size \
-            and el.get("upscale-warning", True):
-        ow, oh = res.original_size
-        fit = el.get("fit", "contain")
-        sx, sy = node.box.w / max(1, ow), node.box.h / max(1, oh)
-        scale = max(sx, sy) if fit == "cover" else min(sx, sy) if fit == "contain" else max(sx, sy)
-        if scale > UPSCALE_LIMIT:
-            # the smallest file of the same shape that would be enlarged 1.5x at most
-            need_w = -(-ow * scale // UPSCALE_LIMIT)
-            need_h = -(-oh * scale // UPSCALE_LIMIT)
-            need_w, need_h = int(need_w), int(need_h)
-            out.append(Diagnostic.warning(
-                f"{Path(res.source).name} is {ow}x{oh} px, drawn at {scale:.1f}x its size: it will "
-                f"look soft; use an image of at least {need_w}x{need_h} px", loc, "upscaled"))
-    if el.tag == "text" and node.text is not None:
-        for m in node.text.missing:
-            out.append(Diagnostic.warning(
-                f"no bundled or installed font has {m.describe()} ({el.plain_text[:40]!r}, "
-                f"template line {el.line}); it shows as a box", loc, "missing-glyph"))
-        if node.text.truncated:
-            out.append(Diagnostic.warning(
-                f"text shortened with an ellipsis to fit (template line {el.line}): "
-                f"{el.plain_text[:60]!r}", loc, "truncated"))
-    return out
+@dataclass
+class Stages:
+    """What :func:`render_until` reached: the stages' results (None past the
+    stage asked for) and the warnings found on the way."""
 
-
-def draw(inp: RenderInput, page: Page, library: FontLibrary | None = None) -> Image.Image:
-    """Stage 6: the RGBA image."""
-    return draw_page(page, inp.brand.colors, inp.brand.types, library or fonts_for(inp))
+    context: dict[str, Any]
+    markup: str
+    document: Element | None = None
+    assets: dict[str, Asset] = field(default_factory=dict)
+    page: Page | None = None
+    image: Image.Image | None = None
+    warnings: list[Diagnostic] = field(default_factory=list)
 
 
 def fonts_for(inp: RenderInput) -> FontLibrary:
@@ -304,28 +279,60 @@ def fonts_for(inp: RenderInput) -> FontLibrary:
     return library_for([kit, inp.template.path / "fonts"])
 
 
-def render(inp: RenderInput, library: FontLibrary | None = None) -> Rendered:
-    """Run the whole pipeline for one post.
+def render_until(inp: RenderInput, stage: str = "image", library: FontLibrary | None = None) -> Stages:
+    """Run the pipeline for ``inp`` up to and including ``stage`` (one of
+    :data:`STAGES`: ``markup``, ``document``, ``layout``, ``image``).
 
     Raises a :class:`LibmediaError` subclass for anything the user can fix,
     with the template line or the data row in its location.
     """
+    if stage not in STAGES:
+        raise ValueError(f"unknown stage {stage!r}: one of {', '.join(STAGES)}")
+    t = inp.template
+    record = inp.records[0] if inp.records else None
+    out = Stages({}, "", warnings=[*inp.warnings, *(w for r in inp.records for w in r.warnings)])
+    out.context = build_context(t, inp.records, inp.brand, inp.format, source=inp.source,
+                                columns=inp.columns)
+    out.markup = templating.render_markup(t, out.context)
+    if stage == "markup":
+        return out
+    out.document = parse(t, out.markup)
+    if stage == "document":
+        return out
     library = library or fonts_for(inp)
-    context = build_context(inp)
-    markup = render_markup(inp, context)
-    doc = parse(inp, markup)
-    assets, warnings = load_assets(inp, doc)
-    page = layout(inp, doc, assets, library)
-    image = draw(inp, page, library)
+    places = AssetPlaces(t.path, inp.brand.logo, inp.search_dirs)
+    cover_field = "cover" if "cover" in t.fields else None
+    out.assets, found = load_assets(out.document, places, max(inp.format.size), record, inp.source,
+                                    cover_field)
+    out.warnings += found
+    styled = style_document(out.document, inp.brand.types, inp.brand.colors,
+                            str(t.path / "layout.xml.j2"))
+    out.page = layout_document(styled, inp.format.width, inp.format.height, assets=out.assets,
+                               library=library)
+    out.warnings += lint_page(out.page, Location(file=inp.source, row=record.row or None
+                                                 if record is not None else None))
+    if stage == "layout":
+        return out
+    out.image = draw_page(out.page, library)
+    return out
+
+
+def render(inp: RenderInput, library: FontLibrary | None = None) -> Rendered:
+    """Run the whole pipeline for one post, then its caption and alt text.
+
+    Raises a :class:`LibmediaError` subclass for anything the user can fix,
+    with the template line or the data row in its location.
+    """
+    done = render_until(inp, "image", library)
+    assert done.image is not None and done.document is not None and done.page is not None
     t = inp.template
     # Caption and alt text are written after drawing, so they can say what the
     # image really shows: a stand-in cover when the file was missing.
-    text_context = {**context, "placeholder_cover": any(r.placeholder for r in assets.values())}
+    text_context = {**done.context,
+                    "placeholder_cover": any(r.placeholder for r in done.assets.values())}
     caption = templating.render_text(t.caption(), text_context, str(t.path / "caption.txt.j2"))
     alt = templating.render_text(t.alt(), text_context, str(t.path / "alt.txt.j2"))
-    all_warnings = [*inp.warnings, *(w for r in inp.records for w in r.warnings), *warnings,
-                    *page.warnings]
-    return Rendered(image, caption, alt, all_warnings, markup, doc, page)
+    return Rendered(done.image, caption, alt, done.warnings, done.markup, done.document, done.page)
 
 
 def sample_records(template: Template) -> list[Record]:

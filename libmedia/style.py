@@ -1,41 +1,86 @@
-"""Parsers for attribute values of the layout markup: colours, lengths, edges,
-shadows, borders, backgrounds.
+"""Style: parsers for the markup's attribute values, and the style stage.
 
-Each parser takes the attribute's text and returns a typed value or raises
-``ValueError`` with a message that says what was expected; the markup
-validator adds the template file and line.  Units are pixels unless a value
-ends in ``%`` (a fraction of the parent's size).
+Part 1, parsers for attribute values of the layout markup: colours, lengths,
+edges, shadows, borders, backgrounds.  Each parser takes the attribute's text
+and returns a typed value or raises ``ValueError`` with a message that says
+what was expected; the markup validator adds the template file and line.
+Units are pixels unless a value ends in ``%`` (a fraction of the parent's
+size).
+
+Part 2, the style stage (:func:`style_document`): the brand kit's type roles
+and colours resolved into the document before layout, so layout and draw
+read resolved :class:`~libmedia.typography.TextStyle` values and colours,
+never the brand kit.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from PIL import ImageColor
+
+from .typography import TextStyle
+
+if TYPE_CHECKING:
+    from .markup import Element
 
 Color = tuple[int, int, int, int]
 
-NAMED_COLORS: dict[str, Color] = {
-    "transparent": (0, 0, 0, 0),
-    "white": (255, 255, 255, 255),
-    "black": (0, 0, 0, 255),
-}
-
-
 def parse_color(value: str) -> Color:
-    """``#RGB``, ``#RGBA``, ``#RRGGBB``, ``#RRGGBBAA``, ``white``, ``black``,
-    ``transparent`` -> an RGBA tuple of 0-255 (CSS Color Module Level 4 hex
-    notation)."""
+    """A colour -> an RGBA tuple of 0-255.
+
+    Accepted (through :func:`PIL.ImageColor.getrgb`): hex ``#RGB``,
+    ``#RGBA``, ``#RRGGBB``, ``#RRGGBBAA`` (CSS Color Module Level 4);
+    ``rgb(31, 78, 121)`` and ``rgb(12%, 30%, 47%)``; ``rgba(31, 78, 121, 128)``
+    (alpha 0-255); ``hsl(208, 59%, 30%)``; ``hsv(...)``; the 148 CSS colour
+    names (``white``, ``rebeccapurple``), in any case; and ``transparent``.
+    Raises ``ValueError`` saying what was expected, with "did you mean
+    'white'?" for a near miss of a name.
+    """
     v = value.strip()
-    if v.lower() in NAMED_COLORS:
-        return NAMED_COLORS[v.lower()]
-    if not re.fullmatch(r"#[0-9a-fA-F]{3,8}", v) or len(v) not in (4, 5, 7, 9):
-        raise ValueError(f"expected a colour like #1F4E79 or #1F4E7980, got {value!r}")
-    h = v[1:]
-    if len(h) in (3, 4):
-        h = "".join(c * 2 for c in h)
-    if len(h) == 6:
-        h += "ff"
-    return tuple(int(h[i:i + 2], 16) for i in range(0, 8, 2))  # type: ignore[return-value]
+    if v.lower() == "transparent":
+        return (0, 0, 0, 0)
+    try:
+        if v.startswith("#") and len(v) not in (4, 5, 7, 9):
+            raise ValueError(v)
+        c = ImageColor.getrgb(v)
+    except ValueError:
+        close = _near_color_name(v)
+        raise ValueError(
+            f"expected a colour like #1F4E79, #1F4E7980, rgb(31, 78, 121), hsl(208, 59%, 30%) or "
+            f"a name like white, got {value!r}" + (f"; did you mean '{close}'?" if close else "")
+        ) from None
+    return (c[0], c[1], c[2], c[3] if len(c) == 4 else 255)
+
+
+def _near_color_name(value: str) -> str | None:
+    import difflib
+
+    word = value.strip().lower()
+    if not word.isalpha():
+        return None
+    close = difflib.get_close_matches(word, [*ImageColor.colormap, "transparent"], n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def split_outside_parens(value: str, sep: str | None = None) -> list[str]:
+    """``value`` split at ``sep`` (white space when None) except inside
+    parentheses, so ``"0 24 48 rgb(0, 0, 0)"`` is four parts."""
+    parts: list[str] = []
+    depth = 0
+    cur = ""
+    for ch in value:
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0 and (ch == sep if sep is not None else ch.isspace()):
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    parts.append(cur)
+    return [p.strip() for p in parts if p.strip()] if sep is None else [p.strip() for p in parts]
 
 
 @dataclass(frozen=True)
@@ -128,7 +173,7 @@ def parse_shadow(value: str) -> Shadow | None:
     v = value.strip()
     if v.lower() == "none":
         return None
-    parts = v.split()
+    parts = split_outside_parens(v)
     if len(parts) != 4:
         raise ValueError(f"expected 'x y blur colour' like '0 24 48 #00000055', got {value!r}")
     try:
@@ -149,7 +194,7 @@ def parse_border(value: str) -> Border | None:
     v = value.strip()
     if v.lower() == "none":
         return None
-    parts = v.split()
+    parts = split_outside_parens(v)
     if len(parts) != 2:
         raise ValueError(f"expected 'width colour' like '4 #FFFFFF', got {value!r}")
     try:
@@ -179,7 +224,7 @@ def parse_background(value: str) -> Color | Gradient:
     m = re.fullmatch(r"linear-gradient\((.*)\)", v, flags=re.S)
     if not m:
         return parse_color(v)
-    parts = [p.strip() for p in m.group(1).split(",")]
+    parts = split_outside_parens(m.group(1), ",")
     angle = 180.0
     if parts and (parts[0].endswith("deg") or parts[0] in _DIRS):
         first = parts.pop(0)
@@ -188,7 +233,7 @@ def parse_background(value: str) -> Color | Gradient:
         raise ValueError(f"a gradient needs at least two colour stops, got {value!r}")
     stops: list[tuple[float | None, Color]] = []
     for p in parts:
-        bits = p.split()
+        bits = split_outside_parens(p)
         pos = None
         if len(bits) == 2:
             pos = parse_fraction(bits[1])
@@ -212,3 +257,165 @@ def parse_focal(value: str) -> tuple[float, float]:
     if len(parts) != 2:
         raise ValueError(f"expected a focal point like '50% 30%' or 'top', got {value!r}")
     return (parse_fraction(parts[0]), parse_fraction(parts[1]))
+
+
+
+# ---------------------------------------------------------------------------
+# Part 2: the style stage
+
+
+#: Type roles of the typographic stand-in for a missing cover.  Their ``size``
+#: is in px on a stand-in 1000 px wide, scaled to the stand-in's real width.
+COVER_ROLES = ("cover-title", "cover-author", "cover-label")
+
+
+@dataclass(frozen=True)
+class CoverStyle:
+    """How the typographic stand-in for a missing cover looks.
+
+    ``base`` the cover colour (the brand's ``cover``, else ``accent``);
+    ``on`` the ink on it (``ink`` or white, whichever contrasts more: WCAG 2);
+    ``rule`` the short rule under the title (``primary``, or ``on`` when
+    ``primary`` contrasts less than 1.5:1 with ``base``); ``title``,
+    ``author``, ``label`` text styles whose ``size`` is in px on a stand-in
+    1000 px wide (brand roles ``cover-title``, ``cover-author``,
+    ``cover-label``).  All colours RGBA 0-255.
+    """
+
+    base: Color
+    on: Color
+    rule: Color
+    title: TextStyle
+    author: TextStyle
+    label: TextStyle
+
+
+@dataclass(frozen=True)
+class StyledDocument:
+    """A document with its styles resolved (the style stage's output).
+
+    ``root``   the document (unchanged);
+    ``text``   text element path -> (its base :class:`TextStyle`, one style
+               per inline span, in order);
+    ``paper``  the page's background colour; ``ink`` the default colour of
+               lines and QR codes; ``cover`` the stand-in's look.
+    """
+
+    root: Element
+    text: Mapping[str, tuple[TextStyle, tuple[TextStyle, ...]]]
+    paper: Color
+    ink: Color
+    cover: CoverStyle
+
+
+_TEXT_ATTRS = {"family": "family", "size": "size", "weight": "weight", "italic": "italic",
+               "color": "color", "line-height": "line_height", "letter-spacing": "tracking",
+               "transform": "transform", "lang": "language"}
+
+
+def role_style(spec: Mapping[str, Any], colors: Mapping[str, Color]) -> TextStyle:
+    """The :class:`TextStyle` of one brand type role (a ``[type.ROLE]`` table:
+    family, size px, weight, italic, line_height, tracking 1/1000 em,
+    transform, color as a colour name of the kit or a colour, features).
+    The colour defaults to the kit's ``ink``."""
+    color = spec.get("color")
+    base_color = colors.get("ink", (0, 0, 0, 255))
+    if isinstance(color, str):
+        base_color = colors.get(color) or parse_color(color)
+    return TextStyle(
+        family=spec.get("family", "Inter"), size=float(spec.get("size", 32)),
+        weight=int(spec.get("weight", 400)), italic=bool(spec.get("italic", False)),
+        color=base_color, line_height=float(spec.get("line_height", 1.25)),
+        tracking=float(spec.get("tracking", 0)), transform=spec.get("transform", "none"),
+        features=tuple(spec.get("features", ())),
+    )
+
+
+def text_style(el: Element, types: Mapping[str, Mapping], colors: Mapping[str, Color],
+               filename: str, overrides: Mapping[str, Any] | None = None) -> TextStyle:
+    """The :class:`TextStyle` of a text element: its role's style from the brand
+    kit, then the element's own attributes, then inline ``overrides``.
+
+    Raises :class:`~libmedia.errors.TemplateError` (``filename`` and the
+    element's line) for a role the kit does not have.
+    """
+    from .errors import Location, TemplateError
+
+    role = (overrides or {}).get("role") or el.get("role", "body")
+    if role not in types:
+        raise TemplateError(f"unknown type role '{role}'", Location(file=filename, line=el.line),
+                            hint="roles in the brand kit: " + ", ".join(sorted(types)))
+    st = role_style(types[role], colors)
+    attrs = dict(el.attrs)
+    if overrides:
+        attrs.update({k: v for k, v in overrides.items() if k != "role"})
+    changes = {_TEXT_ATTRS[k]: v for k, v in attrs.items() if k in _TEXT_ATTRS}
+    if "size" in changes:
+        changes["size"] = float(changes["size"])
+    return replace(st, **changes)
+
+
+def _luminance(c: Color) -> float:
+    def lin(v: int) -> float:
+        v = v / 255
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (lin(x) for x in c[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: Color, b: Color) -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21; WCAG 2.1, 1.4.3)."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+#: Alpha of the stand-in's author and label ink when their role sets no colour
+#: (the title takes ``on`` as it is).
+_COVER_ALPHA = {"cover-author": 220, "cover-label": 170}
+
+
+def cover_style(types: Mapping[str, Mapping], colors: Mapping[str, Color]) -> CoverStyle:
+    """The stand-in cover's :class:`CoverStyle` from the brand kit's colours
+    and its ``cover-*`` type roles."""
+    ink = colors.get("ink", (27, 31, 59, 255))
+    base = colors.get("cover") or colors.get("accent", (224, 165, 38, 255))
+    white = (255, 255, 255, 255)
+    on = ink if contrast(base, ink) >= contrast(base, white) else white
+    rule = colors.get("primary", (31, 78, 121, 255))
+    if contrast(base, rule) < 1.5:
+        rule = on
+    styles = []
+    for role in COVER_ROLES:  # the default kit has all three
+        spec = types.get(role, {})
+        st = role_style(spec, colors)
+        if "color" not in spec:
+            st = replace(st, color=on if role == "cover-title" else (*on[:3], _COVER_ALPHA[role]))
+        styles.append(st)
+    return CoverStyle(base, on, rule, *styles)
+
+
+def style_document(doc: Element, types: Mapping[str, Mapping], colors: Mapping[str, Color],
+                   filename: str = "layout.xml.j2") -> StyledDocument:
+    """The style stage: resolve every text element's style (role, own
+    attributes, inline spans: a span keeps the element's size) and the page's
+    colours from the brand kit's ``types`` (role -> style table) and
+    ``colors`` (name -> RGBA).
+
+    Raises :class:`~libmedia.errors.TemplateError` for an unknown role,
+    naming ``filename`` and the line.
+    """
+    text: dict[str, tuple[TextStyle, tuple[TextStyle, ...]]] = {}
+    for el in doc.walk():
+        if el.tag != "text":
+            continue
+        base = text_style(el, types, colors, filename)
+        spans = []
+        for s in el.spans:
+            st = text_style(el, types, colors, filename, dict(s.overrides)) if s.overrides else base
+            if st.size != base.size:
+                st = replace(st, size=base.size)
+            spans.append(st)
+        text[el.path] = (base, tuple(spans))
+    return StyledDocument(doc, text, colors.get("paper", (255, 255, 255, 255)),
+                          colors.get("ink", (0, 0, 0, 255)), cover_style(types, colors))

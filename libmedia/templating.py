@@ -34,6 +34,16 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from .errors import DataError, Location, ProblemList, TemplateError
+from .i18n import translate, translator
+from .textfilters import FILTERS, display_title, names, quoted, title_parts, year_label
+
+#: Re-exported: the text filters live in :mod:`libmedia.textfilters`, the
+#: interface texts in :mod:`libmedia.i18n`.
+__all__ = ["FILTERS", "FieldSpec", "RecordView", "Template", "check_fields", "display_title",
+           "find_template", "instrument_lines", "list_templates", "load_template",
+           "make_environment", "names", "quoted", "render_markup", "render_text", "title_parts",
+           "translate", "translator", "year_label"]
+_names = names  # the name benchmarks import
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 
@@ -80,10 +90,6 @@ class Template:
     @property
     def required_fields(self) -> list[str]:
         return [f.name for f in self.fields.values() if f.required]
-
-    @property
-    def assets_dir(self) -> Path:
-        return self.path / "assets"
 
     def layout(self) -> jinja2.Template:
         return self._env.get_template("layout.xml.j2")
@@ -286,147 +292,6 @@ def _finalize_markup(value: Any) -> Any:
     return value
 
 
-TRANSLATIONS: dict[str, dict[str, str]] = {
-    "new_arrival": {"id": "Koleksi baru", "en": "New arrival"},
-    "new_arrivals": {"id": "Koleksi baru", "en": "New arrivals"},
-    "call_number": {"id": "No. panggil", "en": "Call number"},
-    "scan_catalogue": {"id": "Pindai untuk melihat di katalog", "en": "Scan to find it in the catalogue"},
-    "available_now": {"id": "Sudah bisa dipinjam", "en": "Available to borrow now"},
-    "by": {"id": "oleh", "en": "by"},
-    "publisher": {"id": "Penerbit", "en": "Publisher"},
-    "year": {"id": "Tahun", "en": "Year"},
-    "isbn": {"id": "ISBN", "en": "ISBN"},
-    "cover_of": {"id": "Sampul buku", "en": "Cover of"},
-    "book_cover_placeholder": {"id": "Sampul belum tersedia", "en": "Cover not available"},
-    "visit_us": {"id": "Kunjungi perpustakaan kami", "en": "Visit the library"},
-    "borrow_at": {"id": "Pinjam di", "en": "Borrow it at"},
-    "summary": {"id": "Sinopsis", "en": "Summary"},
-    "subject": {"id": "Subjek", "en": "Subject"},
-}
-
-
-def translate(key: str, language: str) -> str:
-    """The interface text ``key`` in ``language`` (``id`` or ``en``).
-
-    Raises :class:`TemplateError` for an unknown key, listing the known ones."""
-    entry = TRANSLATIONS.get(key)
-    if entry is None:
-        raise TemplateError(f"t({key!r}): no such text",
-                            hint="known texts: " + ", ".join(sorted(TRANSLATIONS)))
-    return entry.get(language) or entry["en"]
-
-
-def _hashtag(value: str) -> str:
-    """A hashtag from a title or subject: ``"Laskar Pelangi"`` -> ``#LaskarPelangi``.
-
-    Apostrophes vanish (``Pramoedya's`` -> ``Pramoedyas``), words in capitals
-    are set in title case (``DUNIA USAHA`` -> ``#DuniaUsaha``), and a SLiMS
-    subject heading keeps its main term (``Pendidikan -- Fiksi`` -> ``#Pendidikan``).
-    """
-    text = re.split(r"\s+--\s+", str(value))[0]
-    text = re.sub(r"[\'\u2019\u02bc]", "", text)
-    words = re.findall(r"[^\W_]+", text)
-    tag = "".join((w.capitalize() if w.isupper() and len(w) > 1 else w[:1].upper() + w[1:])
-                  for w in words)
-    return "#" + tag if tag else ""
-
-
-def quoted(text: str, language: str = "id") -> str:
-    """``text`` in typographic quotation marks, its own straight quotes made
-    typographic (“Laskar Pelangi”); not wrapped again when it already starts
-    and ends with quotes."""
-    from .typography.text import smart_quotes
-
-    t = smart_quotes(str(text))
-    if t[:1] in "\u201c\u2018" and t[-1:] in "\u201d\u2019":
-        return t
-    return f"\u201c{t}\u201d"
-
-
-def year_label(value: str, language: str = "id") -> str:
-    """A publication year for display: ``-720`` (a year before the common era,
-    as goodreads-style data writes it) becomes ``720 SM`` / ``720 BCE``."""
-    v = str(value or "").strip()
-    if v.startswith("-") and v[1:].isdigit():
-        return f"{int(v[1:])} " + ("SM" if language == "id" else "BCE")
-    return v
-
-
-def display_title(title: str) -> str:
-    """A title as it reads in a caption: ``PostgreSQL : a comprehensive guide``
-    -> ``PostgreSQL: A comprehensive guide`` (see :func:`title_parts`)."""
-    parts = title_parts(title)
-    return parts["main"] + (": " + parts["subtitle"] if parts["subtitle"] else "")
-
-
-def _names(value: Any, limit: int = 3, language: str = "id") -> str:
-    """Join names: "A", "A & B", "A, B & C", "A dkk." / "A et al." past ``limit``."""
-    if isinstance(value, str):
-        items = [v.strip() for v in value.split(";") if v.strip()]
-    else:
-        items = [str(v) for v in value if str(v).strip()]
-    if not items:
-        return ""
-    if len(items) > limit:
-        return items[0] + (" dkk." if language == "id" else " et al.")
-    if len(items) == 1:
-        return items[0]
-    return ", ".join(items[:-1]) + " & " + items[-1]
-
-
-_TITLE_COLON = re.compile(r"\s*:\s+|\s+:\s*")
-
-
-def title_parts(title: str) -> dict[str, str]:
-    """Split a title into ``main`` title and ``subtitle``.
-
-    Catalogue conventions handled: ISBD/MARC 245 ``Title : subtitle`` and
-    ``Title: Subtitle``; the spreadsheet habit of an ALL-CAPS title followed by
-    a lower-case subtitle (``PENDEKAR-PENDEKAR BESI NUSANTARA kajian
-    antropologi ...``).  A trailing `` /`` (the ISBD mark before the statement
-    of responsibility) is dropped.  The subtitle's first letter is capitalised.
-    """
-    t = re.sub(r"\s*/\s*$", "", str(title or "").strip())
-    m = _TITLE_COLON.search(t)
-    main, sub = t, ""
-    if m and m.start() > 0:
-        main, sub = t[: m.start()].strip(), t[m.end():].strip()
-    else:
-        words = t.split(" ")
-        caps = upper_words = 0
-        for w in words:
-            letters = [ch for ch in w if ch.isalpha()]
-            if not letters:  # numbers and marks go with the words around them
-                caps += 1
-            elif all(ch.isupper() for ch in letters):
-                caps += 1
-                upper_words += 1
-            else:
-                break
-        rest = words[caps:]
-        if upper_words >= 2 and rest and rest[0][:1].islower():
-            main, sub = " ".join(words[:caps]), " ".join(rest)
-    if sub:
-        sub = sub[:1].upper() + sub[1:]
-    return {"main": main, "subtitle": sub}
-
-
-def _format_date(value: str, fmt: str = "long", language: str = "id") -> str:
-    """An ISO date (``2024-08-17``) formatted with Babel's CLDR data in the
-    brand's language, e.g. ``17 Agustus 2024``."""
-    from datetime import date
-
-    from babel.dates import format_date
-
-    if not value:
-        return ""
-    try:
-        d = date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return str(value)
-    return format_date(d, format=fmt, locale=language)
-
-
 _START_TAG = re.compile(r"<([A-Za-z][\w-]*)(?=[\s/>])")
 
 
@@ -456,7 +321,8 @@ class _LayoutLoader(jinja2.FileSystemLoader):
 
 
 def make_environment(folder: Path, autoescape: bool) -> jinja2.Environment:
-    """The sandboxed Jinja environment for a template folder.
+    """The sandboxed Jinja environment for a template folder, with the text
+    filters of :data:`libmedia.textfilters.FILTERS`.
 
     ``autoescape`` is on for the XML layout and off for the plain-text
     caption and alt text.
@@ -470,13 +336,7 @@ def make_environment(folder: Path, autoescape: bool) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["hashtag"] = _hashtag
-    env.filters["names"] = _names
-    env.filters["date"] = _format_date
-    env.filters["title_parts"] = title_parts
-    env.filters["display_title"] = display_title
-    env.filters["quoted"] = quoted
-    env.filters["year"] = year_label
+    env.filters.update(FILTERS)
     return env
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from libmedia.brand import load_brand
-from libmedia.errors import BrandError
+from libmedia.errors import BrandError, ProblemList
 
 
 def kit(tmp_path, text: str):
@@ -71,3 +71,46 @@ def test_logo_that_is_not_an_image_is_the_kits_error(tmp_path):
     with pytest.raises(BrandError) as err:
         load_brand(kit(tmp_path, '[library]\nlogo = "logo.png"\n'))
     assert err.value.location.field == "library.logo" and "PNG" in err.value.hint
+
+
+def test_every_problem_is_reported_at_once_each_with_its_key(tmp_path):
+    text = ('[library]\nlanguage = "fr"\nlogo = "nowhere.png"\nlogo_file = "x"\n'
+            'catalog_url = "opac.example/{isbn}"\n'
+            '[colors]\nacent = "#ff0000"\nprimary = "blue-ish"\n'
+            '[type.title]\nsize = 40\ncolour = "primary"\ncolor = "whte"\n')
+    with pytest.raises(ProblemList) as err:
+        load_brand(kit(tmp_path, text))
+    fields = sorted(p.location.field for p in err.value.problems)
+    assert fields == ["colors.acent", "colors.primary", "library.catalog_url", "library.language",
+                      "library.logo", "library.logo_file", "type.title", "type.title.color"]
+    assert all(isinstance(p, BrandError) and p.location.file.endswith("libmedia.toml")
+               for p in err.value.problems)
+    assert "8 problems" in err.value.message
+    whte = next(p for p in err.value.problems if p.location.field == "type.title.color")
+    assert "did you mean 'white'?" in whte.message
+
+
+@pytest.mark.parametrize("value,rgba", [
+    ("#1F4E79", (31, 78, 121, 255)),
+    ("#abc", (170, 187, 204, 255)),
+    ("#1F4E7980", (31, 78, 121, 128)),
+    ("navy", (0, 0, 128, 255)),
+    ("RebeccaPurple", (102, 51, 153, 255)),
+    ("rgb(31, 78, 121)", (31, 78, 121, 255)),
+    ("rgba(31, 78, 121, 128)", (31, 78, 121, 128)),
+    ("hsl(0, 100%, 50%)", (255, 0, 0, 255)),
+    ("transparent", (0, 0, 0, 0)),
+])
+def test_kit_colours_take_names_rgb_hsl_and_hex(tmp_path, value, rgba):
+    b = load_brand(kit(tmp_path, f'[colors]\nprimary = "{value}"\n'))
+    assert b.colors["primary"] == rgba
+    r, g, bl, a = rgba
+    assert b.to_context()["colors"]["primary"] == f"#{r:02X}{g:02X}{bl:02X}" + (
+        f"{a:02X}" if a != 255 else "")
+
+
+def test_a_near_miss_of_a_colour_name_is_named(tmp_path):
+    with pytest.raises(BrandError) as err:
+        load_brand(kit(tmp_path, '[colors]\npaper = "whitte"\n'))
+    assert err.value.location.field == "colors.paper"
+    assert "did you mean 'white'?" in err.value.message

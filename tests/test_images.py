@@ -1,4 +1,5 @@
-"""Tests for libmedia.images: loading (C15, C16, C17, C18, C24) and drawing helpers.
+"""Tests for libmedia.assets (loading: C15, C16, C17, C18, C24) and
+libmedia.raster (pixel effects), and the upscale lint rule on real covers.
 
 Real files come from ``../shared/realdata/cases`` through the ``cases``
 fixture (skipped where absent); everything else is made in ``tmp_path``.
@@ -14,9 +15,12 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageCms, ImageDraw, ImageFile, ImageStat
 
-from libmedia.errors import ImageError
-from libmedia.images import (
-    LoadedImage,
+from libmedia.assets import LoadedImage, load_image, resolve_image_path
+from libmedia.errors import ImageError, Location
+from libmedia.layout import Asset, Fragment, Page, Rect
+from libmedia.lint import LintContext, upscaled
+from libmedia.markup import Element
+from libmedia.raster import (
     apply_radius,
     blurred_background,
     border,
@@ -24,11 +28,8 @@ from libmedia.images import (
     fit_image,
     flatten,
     linear_gradient,
-    load_image,
-    resolve_image_path,
     rounded_mask,
     scaled_size,
-    upscale_warning,
     with_opacity,
 )
 
@@ -410,19 +411,30 @@ def test_c24_grayscale_to_rgba(cases: Path):
     assert img.getchannel("A").getextrema() == (255, 255)
 
 
+def _upscale_warnings(loaded: LoadedImage, box: tuple[int, int], fit: str = "cover") -> list:
+    el = Element("image", {"src": "x", "fit": fit})
+    node = Fragment(el, Rect(0, 0, *box), Rect(0, 0, *box),
+                    asset=Asset(loaded.image, loaded.image.width / loaded.image.height,
+                                str(loaded.path), loaded.original_size))
+    ctx = LintContext(Page(box[0], box[1], node), Location(file="data.csv", row=7))
+    return list(upscaled(node, ctx))
+
+
 def test_c24_odd_size_upscale_warning(cases: Path):
     loaded = load_image("C24_cover_odd_259x325.jpg", [cases])
     assert loaded.original_size == (259, 325)
     drawn = scaled_size(loaded.original_size, (640, 803), "cover")
     assert drawn == (640, 803)
-    w = upscale_warning(loaded, drawn)
-    assert w is not None and w.code == "upscaled"
+    [w] = _upscale_warnings(loaded, (640, 803))
+    assert w.code == "upscaled" and w.location.row == 7
     assert w.message == (
-        "C24_cover_odd_259x325.jpg is 259x325 px, drawn at 640x803 (2.5x): "
-        "it will look soft; use a cover at least 427x536 px"
+        "C24_cover_odd_259x325.jpg is 259x325 px, drawn at 2.5x its size: "
+        "it will look soft; use an image of at least 427x536 px"
     )
-    assert upscale_warning(loaded, (388, 487)) is None  # 1.5x is fine
-    assert upscale_warning(loaded, (259, 325)) is None
+    assert _upscale_warnings(loaded, (388, 487)) == []  # 1.5x is fine
+    assert _upscale_warnings(loaded, (259, 325)) == []
+    # contain: the smaller factor counts (the whole cover shows, letterboxed)
+    assert _upscale_warnings(loaded, (388, 2000), "contain") == []
     out = fit_image(loaded.image, (640, 803), "cover")
     assert out.size == (640, 803)
 
@@ -792,3 +804,41 @@ def test_loaded_image_is_a_plain_dataclass(tmp_path: Path):
     loaded = load_image(path)
     assert isinstance(loaded, LoadedImage)
     assert loaded.path == path and loaded.original_size == (3, 2) and loaded.warnings == []
+
+
+# --- header probe and magic bytes -------------------------------------------------
+
+
+def test_probe_image_reads_the_header_only(tmp_path: Path):
+    from libmedia.assets import probe_image
+
+    png = tmp_path / "logo.png"
+    Image.new("RGB", (37, 21), (1, 2, 3)).save(png)
+    assert probe_image(png) == ("PNG", (37, 21))
+    cut = tmp_path / "cut.png"
+    cut.write_bytes(png.read_bytes()[:60])  # header whole, pixels missing: only decoding finds it
+    assert probe_image(cut) == ("PNG", (37, 21))
+    page = tmp_path / "cover.jpg"
+    page.write_text("<!DOCTYPE html><html><body>404</body></html>", encoding="utf-8")
+    with pytest.raises(ImageError) as err:
+        probe_image(page)
+    assert "web page" in err.value.message and err.value.location.file.endswith("cover.jpg")
+    with pytest.raises(ImageError, match="not found|cannot be read"):
+        probe_image(tmp_path / "missing.png")
+
+
+@pytest.mark.parametrize("head,what,has_fix", [
+    (b"%PDF-1.7\n", "a PDF document", True),
+    (b"\xff\xd8\xff\xe0\x00\x10JFIF", "a JPEG image", False),
+    (b"\x89PNG\r\n\x1a\n\x00", "a PNG image", False),
+    (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "a WebP image", False),
+    (b"\x00\x00\x00\x18ftypheic\x00\x00", "a HEIC photo (iPhone format)", True),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel workbook (.xls) or other MS Office file", True),
+    (b"SQLite format 3\x00", "an SQLite database", True),
+])
+def test_file_kind_is_one_table_for_images_and_documents(head, what, has_fix):
+    from libmedia.assets import file_kind
+
+    kind = file_kind(head)
+    assert kind is not None and kind[0] == what and bool(kind[1]) == has_fix
+    assert file_kind(b"Judul;Pengarang\n") is None

@@ -11,13 +11,14 @@ from libmedia.draw import draw_page
 from libmedia.errors import FontError
 from libmedia.layout import Asset, layout_document
 from libmedia.markup import parse_markup
+from libmedia.style import style_document
 
 BRAND = load_brand()
 
 
 def lay(markup: str, w: int = 1000, h: int = 800, assets=None):
     doc = parse_markup(markup)
-    return layout_document(doc, w, h, types=BRAND.types, colors=BRAND.colors, assets=assets)
+    return layout_document(style_document(doc, BRAND.types, BRAND.colors), w, h, assets=assets)
 
 
 def boxes(page, tag):
@@ -69,7 +70,7 @@ def test_stack_overlays_and_absolute_positions():
     assert (rect.x, rect.y) == (0, 0)
     assert circle.x == pytest.approx(150) and circle.y == pytest.approx(100)
     assert corner.right == pytest.approx(980) and corner.bottom == pytest.approx(770)
-    img = draw_page(f, BRAND.colors, BRAND.types)
+    img = draw_page(f)
     assert img.getpixel((10, 10))[:3] == (255, 0, 0)
     assert img.getpixel((200, 150))[:3] == (0, 255, 0)
     assert img.getpixel((150 + 3, 100 + 3))[:3] == (255, 0, 0)  # outside the circle's curve
@@ -100,7 +101,7 @@ def test_gradient_background_and_blurred_image():
       <column width="100%" height="50%" background="linear-gradient(90deg, #000000, #ffffff)"/>
       <column width="100%" height="50%" background-image="x.png" background-blur="30" background-darken="0.5"/>
     </canvas>""", assets={"canvas/column[1]": Asset(photo, 1.5, "x.png", (300, 200))})
-    img = draw_page(f, BRAND.colors, BRAND.types).convert("RGB")
+    img = draw_page(f).convert("RGB")
     left, right = img.getpixel((0, 100)), img.getpixel((999, 100))
     assert left == (0, 0, 0) and right == (255, 255, 255)
     assert img.getpixel((500, 100))[0] == pytest.approx(128, abs=3)
@@ -114,7 +115,7 @@ def test_qr_is_drawn_at_its_size():
     f = lay('<canvas><qr data="https://opac.example/index.php?id=42" size="150" color="#000000"/></canvas>')
     (q,) = f.find("qr")
     assert (q.box.w, q.box.h) == (150, 150)
-    img = draw_page(f, BRAND.colors, BRAND.types).convert("L")
+    img = draw_page(f).convert("L")
     crop = img.crop((0, 0, 150, 150))
     dark = sum(1 for p in crop.get_flattened_data() if p < 128)
     modules = segno.make("https://opac.example/index.php?id=42", error="m")

@@ -233,3 +233,26 @@ def test_year_label(value, lang, expected):
     from libmedia.templating import year_label
 
     assert year_label(value, lang) == expected
+
+
+def test_template_colours_take_names_rgb_hsl_and_hex_everywhere():
+    doc = parse_markup(
+        '<canvas background="linear-gradient(to bottom, rgb(0, 0, 0) 0%, hsl(0, 100%, 50%) 100%)">'
+        '<text color="navy" background="rgba(255, 255, 255, 128)">x</text>'
+        '<shape stroke="#abc" fill="transparent" shadow="0 4 8 rgba(0, 0, 0, 85)"/>'
+        '<image src="a.png" border="2 hsl(120, 100%, 25%)"/></canvas>')
+    canvas = doc.attrs["background"]
+    assert [c for _, c in canvas.stops] == [(0, 0, 0, 255), (255, 0, 0, 255)]
+    text, shape, image = doc.children
+    assert text.attrs["color"] == (0, 0, 128, 255)
+    assert text.attrs["background"] == (255, 255, 255, 128)
+    assert shape.attrs["stroke"] == (170, 187, 204, 255) and shape.attrs["fill"] == (0, 0, 0, 0)
+    assert shape.attrs["shadow"].color == (0, 0, 0, 85)
+    assert image.attrs["border"].color == (0, 128, 0, 255)
+
+
+def test_a_misspelt_colour_name_in_markup_says_which_it_may_be():
+    with pytest.raises(ProblemList) as err:
+        parse_markup('<canvas>\n<text color="balck">x</text></canvas>', "layout.xml.j2")
+    [p] = err.value.problems
+    assert p.location.line == 2 and "did you mean 'black'?" in p.message

@@ -163,34 +163,38 @@ def compare(actual: Image.Image, name: str, mean_tolerance: float = 1.5, share_t
                     f"see {FAILURES}")
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
-def test_reference_sample(template, fmt):
-    r = render(RenderInput(template, sample_records(template), get_format(fmt), load_brand(),
-                           search_dirs=[template.path]))
-    compare(r.image, f"new-book.sample.{fmt}")
+# Full-size references are few: one per format, each showing something the
+# others do not (a real cover; the typographic stand-in; Arabic, right to
+# left).  Details are pinned by the small per-element references in
+# tests/test_pixels.py, which a FreeType or HarfBuzz update moves less.
+def test_reference_sample(template):
+    r = render(RenderInput(template, sample_records(template), get_format("instagram-portrait"),
+                           load_brand(), search_dirs=[template.path]))
+    compare(r.image, "new-book.sample.instagram-portrait")
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
-def test_reference_placeholder_and_arabic(template, fmt):
+@pytest.mark.parametrize("slug,fmt", [("ronggeng", "instagram-square"),
+                                      ("arabic", "instagram-story")])
+def test_reference_placeholder_and_arabic(template, slug, fmt):
     path = ROOT / "samples" / "koleksi-baru.csv"
     data = read_records(path)
     brand = load_brand(ROOT / "samples" / "libmedia.toml")
-    for rec in data.records:
-        title = rec.fields["title"]
-        if title.startswith("Ronggeng") or "\u0627" in title:
-            r = render(RenderInput(template, [rec], get_format(fmt), brand, search_dirs=dirs(path)))
-            slug = "ronggeng" if title.startswith("Ronggeng") else "arabic"
-            compare(r.image, f"new-book.{slug}.{fmt}")
+    found = [rec for rec in data.records
+             if (rec.fields["title"].startswith("Ronggeng") if slug == "ronggeng"
+                 else "\u0627" in rec.fields["title"])]
+    assert len(found) == 1, slug
+    r = render(RenderInput(template, found, get_format(fmt), brand, search_dirs=dirs(path)))
+    compare(r.image, f"new-book.{slug}.{fmt}")
 
 
 def test_reference_detects_a_change(template):
     """The comparison fails when the picture changes (the tolerance is not too loose)."""
-    ref = REFERENCES / "new-book.sample.instagram-square.png"
+    ref = REFERENCES / "new-book.sample.instagram-portrait.png"
     if not ref.is_file() or os.environ.get("LIBMEDIA_UPDATE_REFERENCES") == "1":
         pytest.skip("references not generated yet, or being rewritten")
-    r = render(RenderInput(template, sample_records(template), get_format("instagram-square"),
+    r = render(RenderInput(template, sample_records(template), get_format("instagram-portrait"),
                            load_brand(), search_dirs=[template.path]))
     moved = Image.new("RGBA", r.image.size)
     moved.paste(r.image, (0, 12))
     with pytest.raises(pytest.fail.Exception):
-        compare(moved, "new-book.sample.instagram-square")
+        compare(moved, "new-book.sample.instagram-portrait")
