@@ -39,6 +39,7 @@ from PIL import (
 )
 
 from .errors import Diagnostic, ImageError, Location, display_path
+from .filetypes import identify
 
 __all__ = [
     "IMAGE_EXTENSIONS",
@@ -418,42 +419,28 @@ def _peek_size(path: Path) -> tuple[int, int] | None:
     return None
 
 
-#: Magic bytes of files often met where an image or a data file was expected:
-#: (prefix, what the file is, how to fix it when it was meant as an image).
-#: Image formats are listed too, so the one table also says "this is a JPEG
-#: image" where a data file was expected (see :func:`file_kind`).
-MAGIC: tuple[tuple[bytes, str, str], ...] = (
-    (b"%PDF", "a PDF document", "export the cover page as JPEG or PNG"),
-    (b"PK\x03\x04", "a ZIP archive (or a Word/Excel file)", "save the picture itself as JPEG or PNG"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel workbook (.xls) or other MS Office file",
-     "save the picture itself as JPEG or PNG"),
-    (b"8BPS", "a Photoshop document", "export it from Photoshop as JPEG or PNG"),
-    (b"%!PS", "a PostScript/EPS file", "export it as JPEG or PNG"),
-    (b"{\\rtf", "an RTF document", "save the picture itself as JPEG or PNG"),
-    (b"SQLite format 3\x00", "an SQLite database", "save the picture itself as JPEG or PNG"),
-    (b"\x1f\x8b", "a gzip-compressed file", "unpack it and use the picture inside"),
-    (b"\xff\xd8\xff", "a JPEG image", ""),
-    (b"\x89PNG\r\n\x1a\n", "a PNG image", ""),
-    (b"GIF8", "a GIF image", ""),
-)
+#: What to do with each format (:mod:`libmedia.filetypes` names) when an image
+#: was expected; image formats need nothing ("").
+_IMAGE_FIXES = {
+    "pdf": "export the cover page as JPEG or PNG",
+    "psd": "export it from Photoshop as JPEG or PNG",
+    "postscript": "export it as JPEG or PNG",
+    "gzip": "unpack it and use the picture inside",
+    "heic": "convert it to JPEG (e.g. set the iPhone camera to 'Most Compatible', or export "
+            "as JPEG)",
+}
 
 
 def file_kind(head: bytes) -> tuple[str, str] | None:
     """(what the file is, how to fix it when an image was wanted) from its
-    first bytes, by :data:`MAGIC` (and ``RIFF....WEBP``, ISO BMFF ``ftyp``
-    HEIC brands), or None when the bytes are unknown.  For an image format
-    the fix is ""."""
-    for magic, what, fix in MAGIC:
-        if head.startswith(magic):
-            return what, fix
-    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
-        return "a WebP image", ""
-    if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"hevc"):
-        return (
-            "a HEIC photo (iPhone format)",
-            "convert it to JPEG (e.g. set the iPhone camera to 'Most Compatible', or export as JPEG)",
-        )
-    return None
+    first bytes (:func:`libmedia.filetypes.identify`), or None when the
+    bytes are unknown.  For an image format the fix is ""."""
+    kind = identify(head)
+    if kind is None:
+        return None
+    if kind.image:
+        return kind.description, ""
+    return kind.description, _IMAGE_FIXES.get(kind.name, "save the picture itself as JPEG or PNG")
 
 
 def _sniff(path: Path) -> tuple[str, str] | None:
