@@ -3,7 +3,7 @@
 What is checked, and how each finding is graded:
 
 * the template and brand kit: the same pre-flight as a batch
-  (:func:`libmedia.batch.preflight`) renders the template's own sample in
+  (:func:`libmedia.jobs.preflight`) renders the template's own sample in
   each format, so an unknown type role or a brand font that does not exist
   makes the input unusable (exit 2), as it would stop the batch;
 * the file as a whole: the encoding and delimiter used, how each column
@@ -33,19 +33,10 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from .batch import (
-    cover_search_dirs,
-    fit_data,
-    missing_optional,
-    open_template,
-    preflight,
-    read_data,
-    resolve_brand,
-    resolve_formats,
-)
-from .diagnostics import ERROR, WARNING
-from .errors import Diagnostic, ImageError, Location, display_path
+from .diagnostics import ERROR, WARNING  # noqa: F401 - the CLI reads both from here
+from .errors import Diagnostic, ImageError, LibmediaError, Location, display_path
 from .images import resolve_image_path
+from .render import check_required
 from .sources import DataSet, Record
 from .templating import Template
 
@@ -167,23 +158,26 @@ def check_data(template_name: str, data_path: str | Path,
     would stop: unknown template or format, invalid brand kit, unreadable or
     empty data file, a required field without a column (:class:`ProblemList`
     naming each and listing the file's columns), or a template or brand kit
-    that cannot render its own sample (:func:`~libmedia.batch.preflight`).
+    that cannot render its own sample (:func:`~libmedia.jobs.preflight`).
     """
-    template = open_template(template_name)
-    fmts = resolve_formats(template, formats)
-    brand, brand_file = resolve_brand(brand_path, Path(data_path))
-    dataset = read_data(data_path)
-    fit_data(template, dataset)
-    preflight(template, fmts, brand)
+    from .jobs import missing_optional, open_job, plan
+
+    job = open_job(template_name, data_path, formats, brand_path)
+    template, dataset = job.template, job.dataset
+    assert dataset is not None
     report = CheckReport(
         template=template.name, data=display_path(dataset.path), encoding=dataset.encoding,
         delimiter=dataset.delimiter, records=len(dataset.records),
         mapping={c: dataset.mapping.get(c) for c in dataset.columns},
         required=template.required_fields,
         missing_optional=missing_optional(template, dataset),
-        file_warnings=list(dataset.warnings), brand=brand_file,
+        file_warnings=list(dataset.warnings), brand=job.brand_file,
     )
-    dirs = cover_search_dirs(dataset.path, cwd=True)
+    try:
+        plan(job)  # a leftover group too small for the template
+    except LibmediaError as exc:
+        report.problems += list(exc.diagnostics)
+    dirs = job.search_dirs
     image_fields = [f.name for f in template.fields.values()
                     if f.type == "image" and f.name not in report.missing_optional]
     for rec in dataset.records:
@@ -195,12 +189,8 @@ def record_problems(template: Template, record: Record, image_fields: list[str],
                     search_dirs: list[Path], dataset: DataSet) -> list[Problem]:
     """Every finding for one record: empty required fields, the reader's
     warnings, and image fields that are empty, missing or unreadable."""
-    out = [
-        Diagnostic(ERROR, "required", f"required field '{name}' is empty",
-                   Location(row=record.row, field=name),
-                   f"fill in the {name} of this record, or leave the row out")
-        for name in template.required_fields if not record.fields.get(name, "").strip()
-    ]
+    out = [replace(d, code="required", location=Location(row=record.row, field=d.location.field))
+           for err in check_required(template, record, None) for d in err.diagnostics]
     out += [replace(w, location=Location(row=record.row, **_field_and_column(w.location, dataset)))
             for w in record.warnings]
     for name in image_fields:
