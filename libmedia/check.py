@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -110,18 +110,29 @@ def _shape(text: str | None) -> str:
     return re.sub(r"'[^']*'", "'…'", text or "")
 
 
-def group_problems(problems: Sequence[Problem]) -> list[ProblemGroup]:
-    """Fold findings with the same severity, code, field, column, hint and
-    message shape (the message with its quoted values blanked) into one
-    group, in the order each group first appears.  Findings whose hints
-    differ (a different "did you mean") stay apart."""
-    groups: dict[tuple, ProblemGroup] = {}
+def same_finding(p: Problem) -> tuple:
+    """The default grouping key of :func:`group_problems`: severity, code,
+    field, column, hint and message shape."""
+    loc = p.location
+    return (p.severity, p.code, loc.field, loc.header, p.hint, _shape(p.message))
+
+
+def group_problems(problems: Sequence[Problem],
+                   key: Callable[[Problem], Hashable] = same_finding) -> list[ProblemGroup]:
+    """Fold findings with the same ``key`` into one group, in the order each
+    group first appears; a group's rows are ascending, each once.  The
+    default key (:func:`same_finding`) folds findings with the same
+    severity, code, field, column, hint and message shape (the message with
+    its quoted values blanked); findings whose hints differ (a different
+    "did you mean") stay apart.  ``libmedia batch`` folds its warnings by
+    code alone."""
+    groups: dict[Hashable, ProblemGroup] = {}
     for p in problems:
         loc = p.location
-        key = (p.severity, p.code, loc.field, loc.header, p.hint, _shape(p.message))
-        g = groups.get(key)
+        key_ = key(p)
+        g = groups.get(key_)
         if g is None:
-            groups[key] = ProblemGroup(p, [loc.row] if loc.row is not None else [])
+            groups[key_] = ProblemGroup(p, [loc.row] if loc.row is not None else [])
         elif loc.row is not None and loc.row not in g.rows:
             g.rows.append(loc.row)
     for g in groups.values():

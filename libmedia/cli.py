@@ -33,6 +33,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .diagnostics import format_diagnostic
 from .errors import Diagnostic, LibmediaError, ProblemList, display_path
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
@@ -65,13 +66,7 @@ def error_lines(exc: LibmediaError, prefix: str = "error: ") -> list[str]:
             sub = error_lines(p, prefix="")
             lines += ["  - " + sub[0]] + ["    " + ln.strip() for ln in sub[1:]]
         return lines
-    lines = [prefix + exc.message]
-    where = str(exc.location)
-    if where:
-        lines.append(f"  where: {where}")
-    if exc.hint:
-        lines.append(f"  hint: {exc.hint}")
-    return lines
+    return format_diagnostic(exc.diagnostic, prefix)
 
 
 def print_error(exc: LibmediaError) -> None:
@@ -332,18 +327,15 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int, int], None] | None]
 
 
 def _summarise_warnings(results) -> list[str]:
-    """One line per warning code: how many records, their rows, and the first example."""
-    rows: dict[str, list[int]] = {}
-    example: dict[str, Diagnostic] = {}
-    for r in results:
-        for code in dict.fromkeys(w.code for w in r.warnings):
-            rows.setdefault(code, []).append(r.row)
-        for w in r.warnings:
-            example.setdefault(w.code, w)
-    lines = []
-    for code, rs in sorted(rows.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        lines.append(f"  {_n(len(rs), 'record')} ({_rows(rs, 8)}): {code}, e.g. {example[code]}")
-    return lines
+    """One line per warning code: how many records, their rows, and the
+    first example (:func:`libmedia.check.group_problems` by code)."""
+    from .check import group_problems
+
+    found = [w.at(row=r.row) for r in results for w in r.warnings]
+    groups = group_problems(found, key=lambda w: w.code)
+    groups.sort(key=lambda g: (-g.count, g.example.code))
+    return [f"  {_n(g.count, 'record')} ({_rows(g.rows, 8)}): {g.example.code}, e.g. {g.example}"
+            for g in groups]
 
 
 @main.command()
@@ -389,7 +381,7 @@ def batch(template: str, data: Path, formats: tuple[str, ...], out_dir: Path, jo
     from .run.coordinator import run_batch
 
     _check_raqm()
-    with user_errors(), progress_bar("rendering") as progress:
+    with user_errors(), terminate_as_interrupt(), progress_bar("rendering") as progress:
         rep = run_batch(template, data, formats, out_dir, jobs, brand, jpeg, progress,
                         resume=resume, scheduler=scheduler)
     print_brand_note(rep.brand, rep.brand_name)
@@ -431,6 +423,28 @@ def batch(template: str, data: Path, formats: tuple[str, ...], out_dir: Path, jo
         _err("    " + _resume_command())
         sys.exit(EXIT_INTERRUPTED if rep.error is None else EXIT_UNUSABLE)
     sys.exit(EXIT_PROBLEMS if failed else EXIT_OK)
+
+
+@contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """While a batch runs, SIGTERM (``kill PID``, a service manager stopping
+    libmedia) stops it as Ctrl-C does: what was made is kept and listed.
+    Only in the main thread, and only when SIGTERM has its default action."""
+    import signal
+    import threading
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    own = (threading.current_thread() is threading.main_thread()
+           and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL)
+    if own:
+        signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        if own:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _resume_command() -> str:

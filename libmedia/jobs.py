@@ -41,7 +41,6 @@ from .errors import (
     DataError,
     Diagnostic,
     FontError,
-    FormatError,
     InternalError,
     LibmediaError,
     Location,
@@ -455,8 +454,3 @@ def task_digest(shared: str, records: Sequence[Record], search_dirs: Sequence[Pa
         h.update(f"{rec.row}\1".encode())
     return h.hexdigest()
 
-
-__all__ = [
-    "FormatError", "Job", "open_job", "plan", "preflight", "fit_data", "read_data",
-    "resolve_brand", "resolve_formats", "open_template", "cover_search_dirs", "pick_record",
-]

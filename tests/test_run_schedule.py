@@ -253,3 +253,68 @@ def test_resume_renders_only_what_is_missing_or_changed(tmp_path):
     assert sorted(r.row for r in rep.results) == [2, 4] and rep.reused == 3
     assert (out / "0002-buku-2.instagram-portrait.png").is_file()
     assert read_manifest(out)["summary"]["records"] == 5
+
+
+def test_tasks_carrying_a_bundle_render_the_same_bytes_without_the_coordinators_paths(tmp_path):
+    """A remote worker gets the template and brand kit in the task (a
+    Bundle), never the coordinator's paths; here the worker is a local spawn
+    process with its own cache folder."""
+    bundles = pytest.importorskip("libmedia.run.bundle")
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from libmedia.jobs import open_job, plan
+
+    data = write_csv(tmp_path / "d" / "books.csv", 3)
+    (tmp_path / "d" / "libmedia.toml").write_text('[library]\nname = "Perpustakaan Uji"\n',
+                                                  encoding="utf-8")
+    job = open_job("new-book", data, ["instagram-square"])
+    local = plan(job)
+    remote = plan(job, bundle=bundles.make_bundle(job.template.path, job.brand_file))
+    assert all(t.template_dir is None and t.brand_path is None for t in remote)
+    assert [t.digest for t in remote] == [t.digest for t in local]
+    got_local: list = []
+    got_remote: list = []
+    schedule.run_tasks(local, got_local.append, jobs=1)
+    os.environ["LIBMEDIA_CACHE"] = str(tmp_path / "cache")
+    try:
+        with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as ex:
+            schedule.run_tasks(remote, got_remote.append, executor=ex)
+    finally:
+        os.environ.pop("LIBMEDIA_CACHE")
+    assert [r.status for r in got_remote] == ["warning"] * 3
+
+    def key(results):
+        return sorted((r.index, [(a.name, a.data) for a in r.artifacts]) for r in results)
+
+    assert key(got_remote) == key(got_local)
+
+
+def test_sigterm_stops_a_batch_as_ctrl_c_does(tmp_path):
+    data = write_csv(tmp_path / "d" / "books.csv", 40)
+    out = tmp_path / "out"
+    proc = start_cli("batch", "new-book", data, "--out", out, "--jobs", "2", cwd=tmp_path)
+    assert wait_for(lambda: pngs(out) >= 2, 120), proc.communicate()
+    proc.terminate()
+    stdout, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 130, stdout + stderr
+    assert "--resume" in stderr
+    assert manifest_outputs(read_manifest(out)) == on_disk(out)
+
+
+def pid_task(task):
+    """Runs in a worker: a result whose title is the worker's process id."""
+    from libmedia.run.task import TaskResult
+
+    return TaskResult(task.index, task.rows, str(os.getpid()), task.stem, task.digest, "ok")
+
+
+def test_local_workers_are_replaced_after_their_share_of_tasks(tmp_path):
+    from libmedia.jobs import open_job, plan
+
+    tasks = plan(open_job("new-book", write_csv(tmp_path / "d" / "b.csv", 9)))
+    got: list = []
+    schedule.run_tasks(tasks, got.append, jobs=2, fn=pid_task, max_tasks_per_child=2)
+    assert sorted(r.index for r in got) == list(range(9))  # nothing lost between pools
+    assert len({r.title for r in got}) >= 3  # 3 pools (4 + 4 + 1 tasks), each new processes
+    assert os.getpid() not in {int(r.title) for r in got}

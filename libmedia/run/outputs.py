@@ -324,13 +324,16 @@ class ManifestWriter:
     carried: dict[str, dict] = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)
     _last: float = 0.0
+    _took: float = 0.0
 
     def add(self, index: int, entry: dict) -> None:
         """Record a task's entry; write the manifest when the last write is
-        older than :data:`FLUSH_SECONDS`."""
+        older than :data:`FLUSH_SECONDS`, or 20 times the last write's own
+        duration for a large manifest (so writing it stays under 5% of the
+        coordinator's time)."""
         self.entries[index] = entry
         self.carried.pop(entry_key(entry), None)
-        if time.monotonic() - self._last >= FLUSH_SECONDS:
+        if time.monotonic() - self._last >= max(FLUSH_SECONDS, 20 * self._took):
             self.write()
 
     def content(self) -> dict:
@@ -346,6 +349,8 @@ class ManifestWriter:
 
     def write(self) -> None:
         """Write ``manifest.json`` atomically.  Raises ``OSError``."""
+        t0 = time.monotonic()
         text = json.dumps(self.content(), ensure_ascii=False, indent=2) + "\n"
         atomic_write_bytes(self.path, text.encode("utf-8"))
         self._last = time.monotonic()
+        self._took = self._last - t0

@@ -5,8 +5,11 @@
 :class:`~libmedia.run.task.TaskResult` to the coordinator's ``on_result``
 as it arrives (in completion order).  Without an executor it uses, for
 ``jobs`` > 1, a local process pool (:class:`LocalPool`: ``spawn`` workers,
-recycled after :data:`MAX_TASKS_PER_CHILD` tasks as a guard against memory
-growth), and for ``jobs`` = 1 this process.
+replaced by a fresh pool after :data:`MAX_TASKS_PER_CHILD` tasks per worker
+as a guard against memory growth), and for ``jobs`` = 1 this process.
+(The pool is rotated here rather than with ``ProcessPoolExecutor``'s own
+``max_tasks_per_child``, which can deadlock on Python 3.11 when a worker
+is replaced while tasks are queued, CPython gh-115634.)
 
 Rules:
 
@@ -110,11 +113,12 @@ class LocalPool:
     reports which task each worker started (to find the task a dead worker
     held) and can be stopped at once (:meth:`terminate`)."""
 
-    def __init__(self, workers: int, max_tasks_per_child: int | None = MAX_TASKS_PER_CHILD):
+    def __init__(self, workers: int):
         ctx = multiprocessing.get_context("spawn")
+        self.workers = workers
         self.started = ctx.SimpleQueue()
         self.executor = ProcessPoolExecutor(
-            max_workers=workers, mp_context=ctx, max_tasks_per_child=max_tasks_per_child,
+            max_workers=workers, mp_context=ctx,
             initializer=_init_worker, initargs=(self.started, os.getpid()))
 
     def submit(self, fn, task: RenderTask) -> Future:
@@ -157,7 +161,8 @@ def run_tasks(tasks: Sequence[RenderTask], on_result: ResultFn, executor: Execut
     picklable for a pool.  Exceptions from ``on_result`` (an
     :class:`~libmedia.errors.OutputError` for a full disk) and
     ``KeyboardInterrupt`` stop the run: the workers are ended and the
-    exception propagates.
+    exception propagates.  ``max_tasks_per_child``: a local pool is replaced
+    once it has been given this many tasks per worker (None: never).
     """
     if executor is None and (jobs <= 1 or len(tasks) <= 1):
         for t in tasks:
@@ -203,14 +208,22 @@ def _run_local(tasks: Sequence[RenderTask], on_result: ResultFn, fn, jobs: int,
     pool: LocalPool | None = None
     try:
         while queue:
-            pool = LocalPool(min(jobs, len(queue)), max_tasks_per_child)
+            pool = LocalPool(min(jobs, len(queue)))
+            budget = pool.workers * max_tasks_per_child if max_tasks_per_child else len(queue)
             inflight: dict[Future, RenderTask] = {}
             started: set[int] = set()
             broken = False
-            while (queue or inflight) and not broken:
-                while queue and len(inflight) < window:
-                    t = queue.popleft()
-                    inflight[pool.submit(fn, t)] = t
+            while ((queue and budget) or inflight) and not broken:
+                while queue and budget and len(inflight) < window:
+                    try:
+                        fut = pool.submit(fn, queue[0])
+                    except BrokenProcessPool:  # broke since the last wait
+                        broken = True
+                        break
+                    inflight[fut] = queue.popleft()
+                    budget -= 1
+                if broken:
+                    break
                 done, _ = wait(list(inflight), timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
                 started |= pool.started_tasks()
                 for fut in done:
@@ -220,10 +233,10 @@ def _run_local(tasks: Sequence[RenderTask], on_result: ResultFn, fn, jobs: int,
                         continue
                     t = inflight.pop(fut)
                     on_result(_result(fut, t))
-            if not broken:
+            if not broken:  # done, or this pool's budget is spent: a fresh one for the rest
                 pool.shutdown()
                 pool = None
-                break
+                continue
             # The pool broke: keep what finished, retry what a worker held, requeue the rest.
             started |= pool.started_tasks()
             pool.terminate()
@@ -239,15 +252,15 @@ def _run_local(tasks: Sequence[RenderTask], on_result: ResultFn, fn, jobs: int,
                     rest.append(t)
             if not suspects and not rest:
                 continue
-            if not suspects:  # the pool could not even start a task: do not loop forever
-                for t in rest:
+            if not suspects:  # the workers could not even start a task: do not loop forever
+                for t in sorted([*rest, *queue], key=lambda t: t.index):
                     on_result(worker_died(t))
                 return
             if len(suspects) == 1:
                 on_result(worker_died(suspects[0]))
             else:
                 for t in sorted(suspects, key=lambda t: t.index):
-                    pool = LocalPool(1, None)
+                    pool = LocalPool(1)
                     try:
                         res = pool.submit(fn, t).result()
                     except BrokenProcessPool:

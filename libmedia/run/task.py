@@ -50,11 +50,6 @@ class Artifact:
     format: str = ""
     page: int = 0
 
-    @property
-    def size(self) -> int:
-        """Size in bytes."""
-        return len(self.data) if self.data is not None else Path(self.path).stat().st_size
-
 
 @dataclass(frozen=True)
 class RenderTask:
@@ -116,7 +111,6 @@ class TaskResult:
     warnings: list[Diagnostic] = field(default_factory=list)
     error: dict | None = None
     kept: list[dict] = field(default_factory=list)
-    reused: bool = False
 
     @property
     def row(self) -> int:
