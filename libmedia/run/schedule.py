@@ -15,10 +15,12 @@ Rules:
 
 * **A dead worker fails only its own task.**  When a local worker dies (out
   of memory, killed), the pool breaks; the results already made are kept,
-  the tasks no worker had started go back in the queue, and the tasks the
-  workers held are run again one at a time in a fresh one-worker pool: the
-  one whose worker dies again fails (``worker-died``), the others succeed.
-  The pool is then recreated and the run goes on.  On other executors
+  the tasks no worker had started go back in the queue, and the task the
+  workers held fails (``worker-died``) when only one was running; when
+  several were, each is run again alone in a fresh one-worker pool and the
+  one whose worker dies again fails, the others succeed.  The pool is then
+  recreated and the run goes on.  Pools that break twice in a row before
+  any worker starts a task (workers that cannot start) fail the rest.  On other executors
   (Dask) a task whose future raises fails alone.
 * **Ctrl-C** (``KeyboardInterrupt``) cancels what has not started,
   terminates the local workers (they ignore SIGINT themselves, so a
@@ -206,6 +208,7 @@ def _run_local(tasks: Sequence[RenderTask], on_result: ResultFn, fn, jobs: int,
     queue = deque(tasks)
     window = max(4, 3 * jobs)
     pool: LocalPool | None = None
+    fruitless = 0  # pools in a row that broke before any worker started a task
     try:
         while queue:
             pool = LocalPool(min(jobs, len(queue)))
@@ -250,12 +253,15 @@ def _run_local(tasks: Sequence[RenderTask], on_result: ResultFn, fn, jobs: int,
                     suspects.append(t)
                 else:
                     rest.append(t)
-            if not suspects and not rest:
+            if not suspects:  # no worker had started a task: retry once, then give up
+                fruitless += 1
+                queue.extendleft(sorted(rest, key=lambda t: t.index, reverse=True))
+                if fruitless >= 2:
+                    for t in list(queue):
+                        on_result(worker_died(t))
+                    return
                 continue
-            if not suspects:  # the workers could not even start a task: do not loop forever
-                for t in sorted([*rest, *queue], key=lambda t: t.index):
-                    on_result(worker_died(t))
-                return
+            fruitless = 0
             if len(suspects) == 1:
                 on_result(worker_died(suspects[0]))
             else:
