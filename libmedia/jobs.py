@@ -382,18 +382,49 @@ def plan(job: Job, out_dir: Path | None = None, bundle=None) -> list:
     spec = job.template.records
     groups = group_records(job.records, spec.low, spec.high, job.source)
     shared = job_digest(job)
+    remote = bundle is not None
     tasks = []
     for i, group in enumerate(groups):
         first = group[0]
         tasks.append(RenderTask(
             index=i, records=tuple(group), kind=job.template.kind,
-            template_dir=None if bundle is not None else job.template.path,
-            brand_path=None if bundle is not None else job.brand_file, bundle=bundle,
+            template_dir=None if remote else job.template.path,
+            brand_path=None if remote else job.brand_file, bundle=bundle,
             format_names=tuple(f.name for f in job.formats), image_ext=job.image_ext,
-            search_dirs=tuple(job.search_dirs), source=job.source, columns=tuple(job.columns),
+            search_dirs=() if remote else tuple(job.search_dirs), source=job.source,
+            columns=tuple(job.columns),
             stem=output_stem(first.row, first.fields.get("title", "")),
-            digest=task_digest(shared, group, job.search_dirs)))
+            digest=task_digest(shared, group, job.search_dirs),
+            files=record_files(job, group) if remote else ()))
     return tasks
+
+
+def record_files(job: Job, records: Sequence[Record]) -> tuple[tuple[str, bytes], ...]:
+    """The image files the records' image fields name (covers), as
+    ``(name as written in the data, bytes)`` pairs, for a worker on another
+    machine.  Only names that are plain relative paths travel (``kopi.jpg``,
+    ``covers/kopi.jpg``); a missing or unreadable file is left out, so the
+    worker reports it as this machine would."""
+    from .images import resolve_image_path
+
+    out: dict[str, bytes] = {}
+    image_fields = [f.name for f in job.template.fields.values() if f.type == "image"]
+    for rec in records:
+        for name in image_fields:
+            value = str(rec.fields.get(name, "")).strip()
+            if not value or value in out or not _plain_relative(value):
+                continue
+            try:
+                out[value] = resolve_image_path(value, job.search_dirs).read_bytes()
+            except (LibmediaError, OSError):
+                continue
+    return tuple(sorted(out.items()))
+
+
+def _plain_relative(name: str) -> bool:
+    parts = name.split("/")
+    return (not name.startswith(("/", "~")) and "\\" not in name and ":" not in name
+            and all(p not in ("", ".", "..") for p in parts))
 
 
 # ---------------------------------------------------------------------------

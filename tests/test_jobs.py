@@ -132,3 +132,13 @@ def test_the_digest_follows_the_inputs(tmp_path):
     brand.write_text('[library]\nname = "Perpustakaan Uji"\n', encoding="utf-8")
     with_brand = [t.digest for t in plan(open_job("new-book", data))]
     assert with_brand[0] != after[0]  # the brand kit is an input of every post
+
+
+def test_check_names_a_leftover_too_small_for_a_post(tmp_path):
+    from libmedia.check import ERROR, check_data
+
+    tpl = copy_template(tmp_path, records="2-3", kind="carousel")
+    rep = check_data(str(tpl), write_csv(tmp_path / "d" / "books.csv", 7))
+    errors = [p for p in rep.problems if p.severity == ERROR]
+    assert len(errors) == 1 and "row 7" in errors[0].message
+    assert rep.rows_with(ERROR) == [7]

@@ -256,39 +256,52 @@ def test_resume_renders_only_what_is_missing_or_changed(tmp_path):
 
 
 def test_tasks_carrying_a_bundle_render_the_same_bytes_without_the_coordinators_paths(tmp_path):
-    """A remote worker gets the template and brand kit in the task (a
-    Bundle), never the coordinator's paths; here the worker is a local spawn
-    process with its own cache folder."""
+    """A remote worker gets the template, the brand kit (a Bundle) and the
+    covers in the task, never the coordinator's paths: here the worker is a
+    local spawn process with its own cache folder, and the data folder is
+    gone by the time it renders."""
     bundles = pytest.importorskip("libmedia.run.bundle")
     import multiprocessing
+    import shutil
     from concurrent.futures import ProcessPoolExecutor
+
+    from PIL import Image
 
     from libmedia.jobs import open_job, plan
 
-    data = write_csv(tmp_path / "d" / "books.csv", 3)
-    (tmp_path / "d" / "libmedia.toml").write_text('[library]\nname = "Perpustakaan Uji"\n',
-                                                  encoding="utf-8")
+    folder = tmp_path / "d"
+    (folder / "covers").mkdir(parents=True)
+    Image.new("RGB", (400, 600), (30, 90, 160)).save(folder / "covers" / "kopi.jpg")
+    data = folder / "books.csv"
+    data.write_text("Judul,Pengarang,Sampul,No. Panggil\n"
+                    "Filosofi Kopi,Dee Lestari,kopi.jpg,899\n"
+                    "Cantik Itu Luka,Eka Kurniawan,,899\n", encoding="utf-8")
+    (folder / "libmedia.toml").write_text('[library]\nname = "Perpustakaan Uji"\n',
+                                          encoding="utf-8")
     job = open_job("new-book", data, ["instagram-square"])
     local = plan(job)
     remote = plan(job, bundle=bundles.make_bundle(job.template.path, job.brand_file))
-    assert all(t.template_dir is None and t.brand_path is None for t in remote)
+    assert all(t.template_dir is None and t.brand_path is None and not t.search_dirs
+               for t in remote)
+    assert [name for name, _ in remote[0].files] == ["kopi.jpg"] and remote[1].files == ()
     assert [t.digest for t in remote] == [t.digest for t in local]
     got_local: list = []
     got_remote: list = []
     schedule.run_tasks(local, got_local.append, jobs=1)
+    shutil.move(folder, tmp_path / "elsewhere")  # the coordinator's paths are gone
     os.environ["LIBMEDIA_CACHE"] = str(tmp_path / "cache")
     try:
         with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as ex:
             schedule.run_tasks(remote, got_remote.append, executor=ex)
     finally:
         os.environ.pop("LIBMEDIA_CACHE")
-    assert [r.status for r in got_remote] == ["warning"] * 3
+    assert sorted((r.index, r.status) for r in got_remote) == [(0, "ok"), (1, "warning")]
 
     def key(results):
-        return sorted((r.index, [(a.name, a.data) for a in r.artifacts]) for r in results)
+        return sorted((r.index, [(a.name, a.data) for a in r.artifacts],
+                       [w.to_dict() for w in r.warnings]) for r in results)
 
     assert key(got_remote) == key(got_local)
-
 
 def test_sigterm_stops_a_batch_as_ctrl_c_does(tmp_path):
     data = write_csv(tmp_path / "d" / "books.csv", 40)

@@ -62,7 +62,10 @@ class RenderTask:
     worker; ``search_dirs`` folders covers resolve against; ``source`` the
     data file as shown to the user; ``stem`` the outputs' file name stem
     (:func:`~libmedia.run.names.output_stem`); ``digest`` a hash of every
-    input (:func:`libmedia.jobs.task_digest`) for ``--resume``.
+    input (:func:`libmedia.jobs.task_digest`) for ``--resume``; ``files``
+    the covers the records name, as bytes, for a worker on another machine
+    (:func:`libmedia.jobs.record_files`; empty for local workers, which read
+    them through ``search_dirs``).
     """
 
     index: int
@@ -78,6 +81,7 @@ class RenderTask:
     stem: str
     digest: str = ""
     bundle: Any = None
+    files: tuple[tuple[str, bytes], ...] = ()
 
     @property
     def row(self) -> int:
@@ -177,11 +181,12 @@ def _render_all(task: RenderTask) -> tuple[list[Artifact], list[Diagnostic]]:
     problems = [p for r in task.records for p in check_required(template, r, task.source)]
     if problems:
         raise ProblemList.of(problems)
+    search_dirs = [materialize_files(task.files)] if task.files else list(task.search_dirs)
     artifacts: list[Artifact] = []
     found: list[tuple[str, list[Diagnostic]]] = []
     for fmt in formats:
         inp = RenderInput(template, list(task.records), fmt, brand,
-                          search_dirs=list(task.search_dirs), source=task.source,
+                          search_dirs=search_dirs, source=task.source,
                           columns=list(task.columns))
         pages, caption, alt, warnings = render_pages(inp, task.kind)
         numbered = task.kind == "carousel"
@@ -197,6 +202,39 @@ def _render_all(task: RenderTask) -> tuple[list[Artifact], list[Diagnostic]]:
                                       format=fmt.name))
         found.append((fmt.name, warnings))
     return artifacts, merge_formats(found)
+
+
+def materialize_files(files: tuple[tuple[str, bytes], ...]) -> Path:
+    """Write a task's travelling files (relative names, bytes) once into a
+    folder of this machine's cache named by their sha256, and return it:
+    ``$LIBMEDIA_CACHE`` (default ``~/.cache/libmedia``) ``/files/<digest>``.
+    Safe when several workers do it at once (written aside, then renamed)."""
+    import hashlib
+    import os
+    import shutil
+    import tempfile
+
+    h = hashlib.sha256()
+    for name, data in files:
+        h.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+    root = Path(os.environ.get("LIBMEDIA_CACHE") or Path.home() / ".cache" / "libmedia") / "files"
+    final = root / h.hexdigest()
+    if final.is_dir():
+        return final
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".part-", dir=root))
+    try:
+        for name, data in files:
+            path = tmp.joinpath(*name.split("/"))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        os.rename(tmp, final)
+    except OSError:
+        if not final.is_dir():
+            raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return final
 
 
 def render_pages(inp, kind: str) -> tuple[list, str, str, list[Diagnostic]]:
