@@ -20,6 +20,8 @@ fi
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
+# Current pip and setuptools first: the ones a new venv starts with may carry known advisories.
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip setuptools
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 
 raqm_on() { .venv/bin/python -c 'from PIL import features; raise SystemExit(not features.check("raqm"))' 2>/dev/null; }

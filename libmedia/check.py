@@ -3,7 +3,7 @@
 What is checked, and how each finding is graded:
 
 * the template and brand kit: the same pre-flight as a batch
-  (:func:`libmedia.batch.preflight`) renders the template's own sample in
+  (:func:`libmedia.jobs.preflight`) renders the template's own sample in
   each format, so an unknown type role or a brand font that does not exist
   makes the input unusable (exit 2), as it would stop the batch;
 * the file as a whole: the encoding and delimiter used, how each column
@@ -27,25 +27,16 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
 from .assets import resolve_image_path
-from .batch import (
-    cover_search_dirs,
-    fit_data,
-    missing_optional,
-    open_template,
-    preflight,
-    read_data,
-    resolve_brand,
-    resolve_formats,
-)
-from .diagnostics import ERROR, WARNING
-from .errors import Diagnostic, ImageError, Location, display_path
+from .diagnostics import ERROR, WARNING  # noqa: F401 - the CLI reads both from here
+from .errors import Diagnostic, ImageError, LibmediaError, Location, display_path
+from .render import check_required
 from .sources import DataSet, Record
 from .templating import Template
 
@@ -119,18 +110,29 @@ def _shape(text: str | None) -> str:
     return re.sub(r"'[^']*'", "'…'", text or "")
 
 
-def group_problems(problems: Sequence[Problem]) -> list[ProblemGroup]:
-    """Fold findings with the same severity, code, field, column, hint and
-    message shape (the message with its quoted values blanked) into one
-    group, in the order each group first appears.  Findings whose hints
-    differ (a different "did you mean") stay apart."""
-    groups: dict[tuple, ProblemGroup] = {}
+def same_finding(p: Problem) -> tuple:
+    """The default grouping key of :func:`group_problems`: severity, code,
+    field, column, hint and message shape."""
+    loc = p.location
+    return (p.severity, p.code, loc.field, loc.header, p.hint, _shape(p.message))
+
+
+def group_problems(problems: Sequence[Problem],
+                   key: Callable[[Problem], Hashable] = same_finding) -> list[ProblemGroup]:
+    """Fold findings with the same ``key`` into one group, in the order each
+    group first appears; a group's rows are ascending, each once.  The
+    default key (:func:`same_finding`) folds findings with the same
+    severity, code, field, column, hint and message shape (the message with
+    its quoted values blanked); findings whose hints differ (a different
+    "did you mean") stay apart.  ``libmedia batch`` folds its warnings by
+    code alone."""
+    groups: dict[Hashable, ProblemGroup] = {}
     for p in problems:
         loc = p.location
-        key = (p.severity, p.code, loc.field, loc.header, p.hint, _shape(p.message))
-        g = groups.get(key)
+        key_ = key(p)
+        g = groups.get(key_)
         if g is None:
-            groups[key] = ProblemGroup(p, [loc.row] if loc.row is not None else [])
+            groups[key_] = ProblemGroup(p, [loc.row] if loc.row is not None else [])
         elif loc.row is not None and loc.row not in g.rows:
             g.rows.append(loc.row)
     for g in groups.values():
@@ -167,23 +169,26 @@ def check_data(template_name: str, data_path: str | Path,
     would stop: unknown template or format, invalid brand kit, unreadable or
     empty data file, a required field without a column (:class:`ProblemList`
     naming each and listing the file's columns), or a template or brand kit
-    that cannot render its own sample (:func:`~libmedia.batch.preflight`).
+    that cannot render its own sample (:func:`~libmedia.jobs.preflight`).
     """
-    template = open_template(template_name)
-    fmts = resolve_formats(template, formats)
-    brand, brand_file = resolve_brand(brand_path, Path(data_path))
-    dataset = read_data(data_path)
-    fit_data(template, dataset)
-    preflight(template, fmts, brand)
+    from .jobs import missing_optional, open_job, plan
+
+    job = open_job(template_name, data_path, formats, brand_path)
+    template, dataset = job.template, job.dataset
+    assert dataset is not None
     report = CheckReport(
         template=template.name, data=display_path(dataset.path), encoding=dataset.encoding,
         delimiter=dataset.delimiter, records=len(dataset.records),
         mapping={c: dataset.mapping.get(c) for c in dataset.columns},
         required=template.required_fields,
         missing_optional=missing_optional(template, dataset),
-        file_warnings=list(dataset.warnings), brand=brand_file,
+        file_warnings=list(dataset.warnings), brand=job.brand_file,
     )
-    dirs = cover_search_dirs(dataset.path, cwd=True)
+    try:
+        plan(job)  # a leftover group too small for the template
+    except LibmediaError as exc:
+        report.problems += list(exc.diagnostics)
+    dirs = job.search_dirs
     image_fields = [f.name for f in template.fields.values()
                     if f.type == "image" and f.name not in report.missing_optional]
     for rec in dataset.records:
@@ -195,12 +200,8 @@ def record_problems(template: Template, record: Record, image_fields: list[str],
                     search_dirs: list[Path], dataset: DataSet) -> list[Problem]:
     """Every finding for one record: empty required fields, the reader's
     warnings, and image fields that are empty, missing or unreadable."""
-    out = [
-        Diagnostic(ERROR, "required", f"required field '{name}' is empty",
-                   Location(row=record.row, field=name),
-                   f"fill in the {name} of this record, or leave the row out")
-        for name in template.required_fields if not record.fields.get(name, "").strip()
-    ]
+    out = [replace(d, code="required", location=Location(row=record.row, field=d.location.field))
+           for err in check_required(template, record, None) for d in err.diagnostics]
     out += [replace(w, location=Location(row=record.row, **_field_and_column(w.location, dataset)))
             for w in record.warnings]
     for name in image_fields:

@@ -12,7 +12,10 @@ Exit codes
        format, an invalid brand kit, an unreadable data file, a data file
        without a column for a required field, a template or brand kit that
        cannot render the template's own sample (an unknown type role, a font
-       family that does not exist).  Nothing is written.
+       family that does not exist), another run writing into the same
+       folder.  Nothing is written.  After a batch started: the disk filled
+       up or the folder stopped taking files (what was made is kept);
+  130  Ctrl-C stopped a batch (what was made is kept; ``--resume``).
 
 Messages go to stderr as ``error: ...`` / ``warning: ...`` with the
 location (file, row, field or template line) and a hint on the next lines.
@@ -30,9 +33,12 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .diagnostics import format_diagnostic
 from .errors import Diagnostic, LibmediaError, ProblemList, display_path
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
+#: Exit code after Ctrl-C (128 + SIGINT, as shells report it).
+EXIT_INTERRUPTED = 130
 
 NO_BRAND_NOTE = ("note: no libmedia.toml found beside the data or here; using the default brand "
                  "(\"{name}\"). See README: Your library's look.")
@@ -60,13 +66,7 @@ def error_lines(exc: LibmediaError, prefix: str = "error: ") -> list[str]:
             sub = error_lines(p, prefix="")
             lines += ["  - " + sub[0]] + ["    " + ln.strip() for ln in sub[1:]]
         return lines
-    lines = [prefix + exc.message]
-    where = str(exc.location)
-    if where:
-        lines.append(f"  where: {where}")
-    if exc.hint:
-        lines.append(f"  hint: {exc.hint}")
-    return lines
+    return format_diagnostic(exc.diagnostic, prefix)
 
 
 def print_error(exc: LibmediaError) -> None:
@@ -178,7 +178,7 @@ def templates() -> None:
                    "fields (* required)", "description", wrap=("fields (* required)", "description"))
     for t in infos:
         fields = ", ".join(f"{n}*" if req else n for n, req in t.fields)
-        _row(table, t.name, t.kind, "\n".join(t.formats), t.records, fields, t.description)
+        _row(table, t.name, t.kind, "\n".join(t.formats), str(t.records), fields, t.description)
     _print(table)
 
 
@@ -230,7 +230,7 @@ def fonts() -> None:
 
 
 def _check_image_path(ctx, param, value):
-    from .batch import IMAGE_SUFFIXES
+    from .run.names import IMAGE_SUFFIXES
 
     if value is not None and Path(value).suffix.lower() not in IMAGE_SUFFIXES:
         raise click.BadParameter("the image file must end in .png or .jpg")
@@ -266,7 +266,7 @@ def render(template: str, data: Path | None, row: int | None, format_name: str |
     Cover files named in the data are looked for beside the data file, then
     in its covers/ folder.
     """
-    from .batch import render_single
+    from .run.single import render_single
 
     if row is not None and data is None:
         raise click.UsageError("--row needs a DATA file")
@@ -327,18 +327,15 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int, int], None] | None]
 
 
 def _summarise_warnings(results) -> list[str]:
-    """One line per warning code: how many records, their rows, and the first example."""
-    rows: dict[str, list[int]] = {}
-    example: dict[str, Diagnostic] = {}
-    for r in results:
-        for code in dict.fromkeys(w.code for w in r.warnings):
-            rows.setdefault(code, []).append(r.row)
-        for w in r.warnings:
-            example.setdefault(w.code, w)
-    lines = []
-    for code, rs in sorted(rows.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        lines.append(f"  {_n(len(rs), 'record')} ({_rows(rs, 8)}): {code}, e.g. {example[code]}")
-    return lines
+    """One line per warning code: how many records, their rows, and the
+    first example (:func:`libmedia.check.group_problems` by code)."""
+    from .check import group_problems
+
+    found = [w.at(row=r.row) for r in results for w in r.warnings]
+    groups = group_problems(found, key=lambda w: w.code)
+    groups.sort(key=lambda g: (-g.count, g.example.code))
+    return [f"  {_n(g.count, 'record')} ({_rows(g.rows, 8)}): {g.example.code}, e.g. {g.example}"
+            for g in groups]
 
 
 @main.command()
@@ -354,36 +351,50 @@ def _summarise_warnings(results) -> list[str]:
                    "(1 for fewer than 8 images).")
 @_BRAND
 @click.option("--jpeg", is_flag=True, help="Write .jpg files instead of .png.")
+@click.option("--resume", is_flag=True,
+              help="Render only the posts that are missing from --out or whose template, "
+                   "record, brand kit, fonts or cover changed since the last run.")
+@click.option("--scheduler", metavar="local|tcp://HOST:PORT",
+              help="Render on Dask workers: 'local' starts a cluster on this machine, "
+                   "tcp://HOST:PORT uses a running 'dask scheduler'. Needs "
+                   "pip install 'libmedia[dask]'.")
 def batch(template: str, data: Path, formats: tuple[str, ...], out_dir: Path, jobs: int | None,
-          brand: Path | None, jpeg: bool) -> None:
+          brand: Path | None, jpeg: bool, resume: bool, scheduler: str | None) -> None:
     """Render one post per record of DATA with TEMPLATE, into --out.
 
     Each image gets NAME.caption.txt and NAME.alt.txt beside it, named
-    0003-filosofi-kopi.instagram-portrait.png (data row, title, format).
-    OUT/manifest.json lists every record: ok, warning or failed, with the
-    error's row, field and a hint. A re-run replaces the files of the same
-    records and removes the files the previous manifest lists that it did
-    not make again (records no longer in the data, or failing now); nothing
-    else in --out is touched. Cover files are looked for beside the data
-    file, then in its covers/ folder.
+    0003-filosofi-kopi.instagram-portrait.png (data row, title, format); a
+    carousel's pages are ...instagram-portrait.01.png, .02.png.
+    OUT/manifest.json lists every post: ok, warning or failed, with the
+    error's row, field and a hint, and each file made (size, sha256). It is
+    written as the run goes. A re-run replaces the files of the same posts
+    and removes the files the previous manifest lists that it did not make
+    again; nothing else in --out is touched. One run at a time per folder
+    (a second is refused). Ctrl-C stops the run and keeps what was made:
+    run the same command with --resume to make the rest. Cover files are
+    looked for beside the data file, then in its covers/ folder.
 
     Before any record, the template's own sample is rendered in each format
     with the brand kit: when the template or brand kit itself is broken,
     that one error is printed and nothing is written (exit 2).
     """
-    from .batch import run_batch
+    from .run.coordinator import run_batch
 
     _check_raqm()
-    with user_errors(), progress_bar("rendering") as progress:
-        rep = run_batch(template, data, formats, out_dir, jobs, brand, jpeg, progress)
+    with user_errors(), terminate_as_interrupt(), progress_bar("rendering") as progress:
+        rep = run_batch(template, data, formats, out_dir, jobs, brand, jpeg, progress,
+                        resume=resume, scheduler=scheduler)
     print_brand_note(rep.brand, rep.brand_name)
     for w in rep.warnings:
         print_warning(w)
     n_warn, failed = rep.count("warning"), rep.failed
     rendered = len(rep.results) - len(failed)
-    click.echo(f"{rendered} of {len(rep.results)} records rendered "
-               f"({len(rep.formats)} format{'s' if len(rep.formats) != 1 else ''}: "
-               f"{', '.join(rep.formats)}), {n_warn} with warnings, {len(failed)} failed")
+    fmts = (f"{len(rep.formats)} format{'s' if len(rep.formats) != 1 else ''}: "
+            f"{', '.join(rep.formats)}")
+    if rep.reused:
+        click.echo(f"{_n(rep.reused, 'post')} unchanged since the last run, kept (--resume)")
+    click.echo(f"{rendered} of {len(rep.results)} records rendered ({fmts}), "
+               f"{n_warn} with warnings, {len(failed)} failed")
     if n_warn:
         click.echo("warnings (each record's are in the manifest):")
         for line in _summarise_warnings(rep.results):
@@ -402,7 +413,46 @@ def batch(template: str, data: Path, formats: tuple[str, ...], out_dir: Path, jo
                    "run that this run did not make again (listed in the old manifest)")
     click.echo(f"images and manifest in {display_path(rep.out_dir)}/ "
                f"(manifest: {display_path(rep.manifest)})")
+    if rep.stopped:
+        if rep.error is not None:
+            print_error(rep.error)
+        else:
+            _err(f"interrupted: {len(rep.results) + rep.reused} of {rep.planned} posts made; "
+                 "the manifest lists them")
+        _err("  to make the rest, run the same command again with --resume:")
+        _err("    " + _resume_command())
+        sys.exit(EXIT_INTERRUPTED if rep.error is None else EXIT_UNUSABLE)
     sys.exit(EXIT_PROBLEMS if failed else EXIT_OK)
+
+
+@contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """While a batch runs, SIGTERM (``kill PID``, a service manager stopping
+    libmedia) stops it as Ctrl-C does: what was made is kept and listed.
+    Only in the main thread, and only when SIGTERM has its default action."""
+    import signal
+    import threading
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    own = (threading.current_thread() is threading.main_thread()
+           and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL)
+    if own:
+        signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        if own:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _resume_command() -> str:
+    """The command line this process was started with, plus ``--resume``."""
+    import shlex
+
+    args = [a for a in sys.argv[1:] if a != "--resume"]
+    return "libmedia " + " ".join(shlex.quote(a) for a in [*args, "--resume"])
 
 
 # ---------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from PIL import Image
 
 from . import templating
 from .brand import Brand
+from .diagnostics import unique
 from .draw import draw_page
 from .errors import Diagnostic, ImageError, LibmediaError, Location
 from .formats import Format
@@ -48,10 +49,13 @@ COVER_ASPECT = 2 / 3
 class Rendered:
     """One finished render.
 
-    ``image`` RGBA at the format's size; ``caption`` and ``alt`` end with a
-    newline; ``warnings`` are everything that did not stop the render (the
-    input's, the records', the assets' and the lint stage's, in that order).
-    ``markup``, ``document`` and ``page`` are the intermediate stages.
+    ``pages`` the post's images, RGBA at the format's size: one for an
+    ``image`` template, one per record for a ``carousel``; ``image`` is the
+    first.  ``caption`` and ``alt`` (one per post) end with a newline;
+    ``warnings`` are everything that did not stop the render (the input's,
+    the records', the assets' and the lint stage's, in that order, each
+    once).  ``markup``, ``document`` and ``page`` are the first page's
+    intermediate stages.
     """
 
     image: Image.Image
@@ -61,6 +65,7 @@ class Rendered:
     markup: str
     document: Element
     page: Page
+    pages: list[Image.Image] = field(default_factory=list)
 
 
 @dataclass
@@ -279,9 +284,14 @@ def fonts_for(inp: RenderInput) -> FontLibrary:
     return library_for([kit, inp.template.path / "fonts"])
 
 
-def render_until(inp: RenderInput, stage: str = "image", library: FontLibrary | None = None) -> Stages:
+def render_until(inp: RenderInput, stage: str = "image", library: FontLibrary | None = None,
+                 page: int | None = None) -> Stages:
     """Run the pipeline for ``inp`` up to and including ``stage`` (one of
     :data:`STAGES`: ``markup``, ``document``, ``layout``, ``image``).
+
+    ``page`` (0-based) renders one page of a carousel: that record is the
+    context's ``record`` (and the template's ``record_name``), every record
+    of the post stays in ``records``, and ``page``/``pages`` count from 1.
 
     Raises a :class:`LibmediaError` subclass for anything the user can fix,
     with the template line or the data row in its location.
@@ -293,6 +303,11 @@ def render_until(inp: RenderInput, stage: str = "image", library: FontLibrary | 
     out = Stages({}, "", warnings=[*inp.warnings, *(w for r in inp.records for w in r.warnings)])
     out.context = build_context(t, inp.records, inp.brand, inp.format, source=inp.source,
                                 columns=inp.columns)
+    if page is not None:
+        views = out.context["records"]
+        out.context.update({"record": views[page], t.record_name: views[page],
+                            "page": page + 1, "pages": len(views)})
+        record = inp.records[page]
     out.markup = templating.render_markup(t, out.context)
     if stage == "markup":
         return out
@@ -317,22 +332,33 @@ def render_until(inp: RenderInput, stage: str = "image", library: FontLibrary | 
     return out
 
 
-def render(inp: RenderInput, library: FontLibrary | None = None) -> Rendered:
-    """Run the whole pipeline for one post, then its caption and alt text.
+def render(inp: RenderInput, library: FontLibrary | None = None,
+           kind: str = "image") -> Rendered:
+    """Run the whole pipeline for one post: its page(s), then its caption
+    and alt text.
 
-    Raises a :class:`LibmediaError` subclass for anything the user can fix,
-    with the template line or the data row in its location.
+    ``kind`` is the template's: ``image`` makes one page from the post's
+    records; ``carousel`` one page per record (see :func:`render_until`'s
+    ``page``), with the caption and alt text written from the first page's
+    context for the whole post.  Raises a :class:`LibmediaError` subclass
+    for anything the user can fix, with the template line or the data row
+    in its location.
     """
-    done = render_until(inp, "image", library)
-    assert done.image is not None and done.document is not None and done.page is not None
+    library = library or fonts_for(inp)
+    numbers = range(len(inp.records)) if kind == "carousel" else [None]
+    done = [render_until(inp, "image", library, page=n) for n in numbers]
+    first = done[0]
+    assert first.image is not None and first.document is not None and first.page is not None
     t = inp.template
     # Caption and alt text are written after drawing, so they can say what the
-    # image really shows: a stand-in cover when the file was missing.
-    text_context = {**done.context,
-                    "placeholder_cover": any(r.placeholder for r in done.assets.values())}
+    # images really show: a stand-in cover when a file was missing.
+    text_context = {**first.context, "placeholder_cover": any(
+        a.placeholder for d in done for a in d.assets.values())}
     caption = templating.render_text(t.caption(), text_context, str(t.path / "caption.txt.j2"))
     alt = templating.render_text(t.alt(), text_context, str(t.path / "alt.txt.j2"))
-    return Rendered(done.image, caption, alt, done.warnings, done.markup, done.document, done.page)
+    warnings = unique(w for d in done for w in d.warnings)
+    return Rendered(first.image, caption, alt, warnings, first.markup, first.document,
+                    first.page, [d.image for d in done])
 
 
 def sample_records(template: Template) -> list[Record]:

@@ -63,6 +63,38 @@ class FieldSpec:
     description: str = ""
 
 
+#: Template kinds: ``image`` (one page per post), ``carousel`` (one page per
+#: record of the post); ``video`` is reserved for the video version.
+TEMPLATE_KINDS = ("image", "carousel")
+
+
+@dataclass(frozen=True)
+class RecordsSpec:
+    """How many records one post takes, from ``template.toml`` ``records``:
+    ``"1"`` (exactly one), ``"2-6"`` (two to six).  ``low <= high``, both >= 1."""
+
+    low: int
+    high: int
+
+    def __str__(self) -> str:
+        return str(self.low) if self.low == self.high else f"{self.low}-{self.high}"
+
+
+def parse_records_spec(value: object, where: str) -> RecordsSpec:
+    """Parse a ``records`` value (``1``, ``"1"``, ``"2-6"``) into a
+    :class:`RecordsSpec`.  Raises :class:`TemplateError` naming ``where``
+    (the template.toml) and the key ``records``."""
+    m = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", str(value)) if not isinstance(value, bool) else None
+    low = int(m.group(1)) if m else 0
+    high = int(m.group(2) or m.group(1)) if m else 0
+    if not m or low < 1 or high < low:
+        raise TemplateError(f"records = {value!r} is not a record count",
+                            Location(file=where, field="records"),
+                            hint='write one number ("1") or a range ("2-6", at least 1, the '
+                                 'smaller number first)')
+    return RecordsSpec(low, high)
+
+
 @dataclass
 class Template:
     """A loaded template folder (see the module docstring)."""
@@ -73,7 +105,7 @@ class Template:
     description: str
     kind: str
     formats: list[str]
-    records: str
+    records: RecordsSpec
     record_name: str
     fields: dict[str, FieldSpec]
     samples: list[dict[str, str]]
@@ -171,9 +203,18 @@ def load_template(folder: str | Path) -> Template:
             problems.append(TemplateError(f"unknown key '{key}'", Location(file=where, field=key),
                                           hint="known keys: " + ", ".join(sorted(_TOML_KEYS))))
     kind = meta.get("kind", "image")
-    if kind != "image":
-        problems.append(TemplateError(f"kind {kind!r} is not supported yet", Location(file=where, field="kind"),
-                                      hint="this version of libmedia renders kind = \"image\""))
+    if kind == "video":
+        problems.append(TemplateError("video templates come in a later version of libmedia",
+                                      Location(file=where, field="kind"),
+                                      hint='this version renders kind = "image" or "carousel"'))
+    elif kind not in TEMPLATE_KINDS:
+        problems.append(TemplateError(f"unknown kind {kind!r}", Location(file=where, field="kind"),
+                                      hint='kind is "image" or "carousel" ("video" comes later)'))
+    records = RecordsSpec(1, 1)
+    try:
+        records = parse_records_spec(meta.get("records", "1"), where)
+    except TemplateError as exc:
+        problems.append(exc)
     formats = list(meta.get("formats", []))
     if not formats:
         problems.append(TemplateError("no formats listed", Location(file=where, field="formats"),
@@ -210,7 +251,7 @@ def load_template(folder: str | Path) -> Template:
     t = Template(
         name=str(meta.get("name", folder.name)), path=folder,
         title=str(meta.get("title", folder.name)), description=str(meta.get("description", "")),
-        kind=kind, formats=formats, records=str(meta.get("records", "1")),
+        kind=kind, formats=formats, records=records,
         record_name=str(meta.get("record_name", "record")), fields=fields,
         samples=[{k: str(v) for k, v in s.items()} for s in samples],
         layout_source=sources["layout.xml.j2"], caption_source=sources["caption.txt.j2"],

@@ -16,17 +16,15 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from libmedia import batch
-from libmedia.batch import (
-    default_jobs,
-    output_paths,
-    output_stem,
-    run_batch,
-    sidecar_paths,
-    title_slug,
-)
+from libmedia import jobs
 from libmedia.cli import main
 from libmedia.errors import DataError, ImageError
+from libmedia.jobs import cover_search_dirs
+from libmedia.run.coordinator import run_batch
+from libmedia.run.names import output_stem, title_slug
+from libmedia.run.outputs import OutputFolder, read_manifest
+from libmedia.run.schedule import default_jobs
+from libmedia.run.single import output_paths, sidecar_paths
 from libmedia.sources import read_records
 
 
@@ -81,8 +79,9 @@ def files_of(folder: Path) -> dict[str, bytes]:
     ("L'Étranger", "letranger"),
     ("Charlotte’s Web", "charlottes-web"),
     ("PENDEKAR-PENDEKAR BESI NUSANTARA kajian antropologi", "pendekar-pendekar-besi-nusantara"),
-    ("الأيام", ""),
-    ("三体", ""),
+    ("الأيام", "lym"),  # transliterated (python-slugify, text-unidecode)
+    ("三体", "san-ti"),
+    ("🙂📚", ""),
     ("", ""),
 ])
 def test_title_slug(title, slug):
@@ -99,7 +98,9 @@ def test_long_slug_is_cut_at_a_word_boundary():
 
 def test_output_names():
     assert output_stem(3, "Filosofi Kopi: Kumpulan Cerita") == "0003-filosofi-kopi"
-    assert output_stem(7, "الأيام") == "0007-record"
+    assert output_stem(7, "الأيام") == "0007-lym"
+    assert output_stem(7, "三体") == "0007-san-ti"
+    assert output_stem(7, "🙂") == "0007-record"
     assert output_stem(0, "Laskar Pelangi") == "sample-laskar-pelangi"
     assert output_stem(12345, "X") == "12345-x"
     p = output_paths(Path("out"), "0003-filosofi-kopi", "instagram-portrait", "png")
@@ -179,7 +180,7 @@ def test_jobs_2_gives_the_same_bytes_as_jobs_1(run, tiny, tmp_path):
         assert one[name] == two[name], name
     rows = [r["row"] for r in manifest(tmp_path / "two")["records"]]
     assert rows == [1, 2, 3, 4, 5]
-    assert "0005-record.instagram-story.png" in one
+    assert "0005-lym.instagram-story.png" in one
 
 
 def test_rerun_refreshes_the_same_files(run, tiny, tmp_path):
@@ -225,16 +226,19 @@ def test_stale_files_stay_when_the_new_manifest_is_not_written(tiny, tmp_path, m
     before = (out / "manifest.json").read_bytes()
     lines = tiny.read_text(encoding="utf-8").splitlines()
     tiny.write_text("\n".join(lines[:2]) + "\n", encoding="utf-8")
-    real_write = batch.atomic_write_bytes
+    from libmedia.run import outputs
+
+    real_write = outputs.atomic_write_bytes
 
     def no_manifest(path, data):
         if Path(path).name == "manifest.json":
             raise OSError(28, "No space left on device", str(path))
         return real_write(path, data)
 
-    monkeypatch.setattr(batch, "atomic_write_bytes", no_manifest)
-    with pytest.raises(OSError):
-        run_batch("new-book", tiny, out_dir=out, jobs=1)
+    monkeypatch.setattr(outputs, "atomic_write_bytes", no_manifest)
+    rep = run_batch("new-book", tiny, out_dir=out, jobs=1)
+    assert rep.stopped == "error" and "disk is full" in rep.error.message
+    assert rep.removed == []
     assert len(list(out.glob("0002-*"))) == 3  # nothing removed
     assert (out / "manifest.json").read_bytes() == before
 
@@ -250,13 +254,24 @@ def test_a_previous_manifest_never_removes_other_files(tmp_path):
     (out / "sub" / "0003-x.instagram-portrait.png").write_bytes(b"x")
     listed = {"../0001-victim.instagram-portrait.png", "notes.txt", "manifest.json",
               "sub/0003-x.instagram-portrait.png", "0004-gone.instagram-portrait.png"}
-    removed, problems = batch.remove_stale_outputs(out, listed)
+    (tmp_path / "outside.png").write_bytes(b"x")
+    (out / "link.png").symlink_to(tmp_path / "outside.png")
+    (out / "linkdir").symlink_to(tmp_path)
+    listed |= {"link.png", "linkdir/outside.png", str(tmp_path / "outside.png"),
+               "./notes.txt", ".libmedia.lock", "sub/../notes.txt"}
+    folder = OutputFolder(out)
+    removed, problems = folder.remove(listed - {"notes.txt", "sub/0003-x.instagram-portrait.png"})
     assert removed == [] and problems == []
     assert victim.is_file() and (out / "notes.txt").is_file()
-    assert (out / "sub" / "0003-x.instagram-portrait.png").is_file()
-    assert batch.previous_outputs(out) == set()  # no manifest
+    assert (tmp_path / "outside.png").is_file() and (out / "link.png").is_symlink()
+    # what a manifest lists inside the folder is removed, of any type and in subfolders
+    removed, _ = folder.remove({"notes.txt", "sub/0003-x.instagram-portrait.png"})
+    assert [p.name for p in removed] == ["notes.txt", "0003-x.instagram-portrait.png"]
+    assert read_manifest(out) is None  # no manifest
     (out / "manifest.json").write_text("{not json", encoding="utf-8")
-    assert batch.previous_outputs(out) == set()
+    assert read_manifest(out) is None
+    (out / "manifest.json").write_text('{"records": []}', encoding="utf-8")
+    assert read_manifest(out) is None  # not libmedia's
 
 
 def test_jpeg_output(run, tiny, tmp_path):
@@ -267,14 +282,16 @@ def test_jpeg_output(run, tiny, tmp_path):
 
 
 def test_unexpected_exception_fails_one_record_only(tiny, tmp_path, monkeypatch):
-    real_render = batch.RecordRenderer.render
+    from libmedia.run import task
 
-    def flaky(self, record, fmt):
-        if record.row == 2:
+    real_render = task.render_pages
+
+    def flaky(inp, kind):
+        if inp.records[0].row == 2:
             raise ZeroDivisionError("division by zero")
-        return real_render(self, record, fmt)
+        return real_render(inp, kind)
 
-    monkeypatch.setattr(batch.RecordRenderer, "render", flaky)
+    monkeypatch.setattr(task, "render_pages", flaky)
     rep = run_batch("new-book", tiny, out_dir=tmp_path / "out", jobs=1)
     assert [r.status for r in rep.results] == ["ok", "failed", "failed"]
     err = rep.results[1].error
@@ -319,14 +336,14 @@ def test_a_brand_font_that_does_not_exist_stops_before_any_record(run, tiny, tmp
     ImageError("the sample's cover is odd"),
 ])
 def test_data_errors_of_the_sample_do_not_stop_the_batch(tiny, tmp_path, monkeypatch, error):
-    real_render = batch.render
+    real_render = jobs.render
 
     def sample_fails(inp, *args, **kwargs):
         if inp.records[0].row == 0:
             raise error
         return real_render(inp, *args, **kwargs)
 
-    monkeypatch.setattr(batch, "render", sample_fails)
+    monkeypatch.setattr(jobs, "render", sample_fails)
     rep = run_batch("new-book", tiny, out_dir=tmp_path / "out", jobs=1)
     assert [r.status for r in rep.results] == ["ok", "warning", "failed"]
 
@@ -335,7 +352,7 @@ def test_an_internal_error_in_the_sample_is_exit_2(run, tiny, tmp_path, monkeypa
     def boom(inp, *args, **kwargs):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(batch, "render", boom)
+    monkeypatch.setattr(jobs, "render", boom)
     monkeypatch.delenv("LIBMEDIA_DEBUG", raising=False)
     res = run("batch", "new-book", tiny)
     assert res.exit_code == 2
@@ -356,7 +373,7 @@ def test_batch_notes_the_default_brand_once(run, tiny, tmp_path):
 
 def test_cover_folders_are_each_looked_in_once(run, tmp_path):
     (tmp_path / "data.csv").write_text("title,cover\nSatu,hilang.jpg\n", encoding="utf-8")
-    assert batch.cover_search_dirs(tmp_path / "data.csv", cwd=True) == [
+    assert cover_search_dirs(tmp_path / "data.csv", cwd=True) == [
         tmp_path.resolve(), tmp_path.resolve() / "covers"]
     res = run("batch", "new-book", "data.csv")
     assert res.exit_code == 0, res.stdout + res.stderr
@@ -480,3 +497,17 @@ def test_warnings_of_one_format_name_the_format():
                              ("instagram-story", [cover, cut])])
     assert [w.message for w in merged] == ["no cover image given",
                                           "instagram-story: text shortened"]
+
+
+def test_the_old_import_names_still_render(tiny, tmp_path):
+    """``libmedia.batch`` keeps the names benchmarks and scripts import."""
+    from libmedia.batch import Settings, render_records
+
+    dataset = read_records(tiny)
+    settings = Settings(Path(__file__).resolve().parents[1] / "templates" / "new-book", None,
+                        ["instagram-square"], tmp_path / "old", "png",
+                        cover_search_dirs(tiny, cwd=True), "koleksi.csv", list(dataset.columns))
+    results = render_records(settings, dataset.records, jobs=1)
+    assert [r.status for r in results] == ["ok", "warning", "failed"]
+    assert sorted(p.name for p in (tmp_path / "old").glob("*.png")) == [
+        "0001-filosofi-kopi.instagram-square.png", "0002-cantik-itu-luka.instagram-square.png"]

@@ -225,12 +225,12 @@ def test_raqm_missing_prints_the_install_hint(run, monkeypatch):
 
 
 def test_an_internal_error_is_a_short_message(run, monkeypatch):
-    import libmedia.batch as batch
+    import libmedia.jobs as jobs
 
     def boom(*args, **kwargs):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(batch, "open_template", boom)
+    monkeypatch.setattr(jobs, "open_template", boom)
     res = run("render", "new-book")
     assert res.exit_code == 2
     assert "internal error (RuntimeError: kaboom)" in res.stderr

@@ -1,0 +1,487 @@
+"""Job setup: everything a command opens once before rendering anything.
+
+``batch``, ``check`` and ``render`` (and every later command) start here:
+:func:`open_job` opens the template, the formats, the brand kit and the data
+file once, checks that the data fits the template, and runs the pre-flight
+(the template's own sample rendered in every requested format with the
+chosen brand kit).  :func:`plan` then splits the data's records into render
+tasks (:class:`~libmedia.run.task.RenderTask`) of the size the template's
+``records`` spec asks for.
+
+Rules a user can rely on:
+
+* **Pre-flight**: when the template's own sample cannot render because of
+  the template or the brand kit (an unknown type role, a font family that
+  does not exist) the job stops with that one error before anything is
+  written, instead of failing every record the same way.
+* **Covers** named in the data resolve relative to the data file's folder,
+  then its ``covers/`` subfolder (then the working folder).
+* **Optional fields** a template declares but the data has no column for
+  are blank, with one file-level warning; a required field without a column
+  stops the job, naming the file's columns.
+* **Grouping**: a template with ``records = "2-6"`` gets posts of 6 records
+  in data order; the last post takes the rest, which must be at least 2,
+  else planning stops naming the leftover rows.
+
+Nothing here prints, exits or writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from . import __version__
+from .brand import Brand, find_brand, load_brand
+from .errors import (
+    BrandError,
+    DataError,
+    Diagnostic,
+    FontError,
+    InternalError,
+    LibmediaError,
+    Location,
+    ProblemList,
+    TemplateError,
+    display_path,
+)
+from .formats import Format, get_format
+from .render import RenderInput, render, sample_records
+from .sources import DataSet, Record, read_records
+from .templating import Template, check_fields, find_template, load_template
+
+# ---------------------------------------------------------------------------
+# inputs
+
+
+def unique_dirs(dirs: Sequence[str | Path]) -> list[Path]:
+    """``dirs`` in order, each folder once (compared resolved, so ``.`` and
+    the working folder's full path are the same folder)."""
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for d in dirs:
+        key = Path(d).resolve()
+        if key not in seen:
+            seen.add(key)
+            out.append(Path(d))
+    return out
+
+
+def cover_search_dirs(data_path: Path, cwd: bool = False) -> list[Path]:
+    """Folders a cover named in the data is looked for in: the data file's
+    folder, then its ``covers/`` subfolder, then (with ``cwd``) the working
+    folder, as the render pipeline adds it; each folder once."""
+    base = Path(data_path).resolve().parent
+    return unique_dirs([base, base / "covers", *([Path.cwd()] if cwd else [])])
+
+
+def resolve_brand(brand_path: str | Path | None,
+                  data_path: Path | None) -> tuple[Brand, Path | None]:
+    """The brand kit: ``brand_path`` if given, else ``libmedia.toml`` beside
+    the data file, else in the working folder, else the default kit.
+
+    Returns the kit and the file it came from (None for the default).
+    Raises :class:`BrandError` for an invalid kit."""
+    path = Path(brand_path) if brand_path else find_brand(data_path)
+    return load_brand(path), (Path(path).resolve() if path else None)
+
+
+def open_template(name_or_path: str | Path) -> Template:
+    """Load a template by name (``new-book``) or folder path.  Raises
+    :class:`TemplateError` (:class:`ProblemList`) naming template.toml and
+    the key at fault (an invalid ``records`` spec, a ``video`` kind)."""
+    return load_template(find_template(str(name_or_path)))
+
+
+def resolve_formats(template: Template, names: Sequence[str] = ()) -> list[Format]:
+    """The formats to render: ``names`` (``"all"`` = every format the
+    template serves; names may also be comma-separated), or the template's
+    default (first) format when none are given.
+
+    Raises :class:`FormatError` for an unknown name and :class:`TemplateError`
+    for a format the template does not serve."""
+    wanted: list[str] = []
+    for n in names:
+        wanted += [p.strip() for p in str(n).split(",") if p.strip()]
+    if not wanted:
+        wanted = [template.default_format]
+    if "all" in wanted:
+        wanted = list(template.formats)
+    out: list[Format] = []
+    for n in dict.fromkeys(wanted):
+        fmt = get_format(n)
+        if n not in template.formats:
+            raise TemplateError(
+                f"template '{template.name}' does not make format '{n}'",
+                hint="it makes: " + ", ".join(template.formats)
+                + " (or use --format all for every one)")
+        out.append(fmt)
+    return out
+
+
+def available_fields(dataset: DataSet) -> list[str]:
+    """The canonical field names the data file has a column for."""
+    return list(dict.fromkeys(dataset.mapping.values()))
+
+
+def missing_optional(template: Template, dataset: DataSet) -> list[str]:
+    """The template's optional fields that the data has no column for."""
+    have = set(available_fields(dataset))
+    return [name for name in template.fields if name not in have]
+
+
+def fit_data(template: Template, dataset: DataSet) -> list[Diagnostic]:
+    """Check that the data has a column for every required field of the
+    template; warn about the optional fields it has no column for.
+
+    Returns one warning naming every optional field without a column (they
+    are blank in every post).  Raises :class:`ProblemList` naming each
+    missing required field and listing the file's columns (every record
+    would fail the same way).
+    """
+    source = display_path(dataset.path)
+    columns = ", ".join(dataset.columns) or "(none)"
+    try:
+        check_fields(template, available_fields(dataset), source)
+    except LibmediaError as exc:
+        problems = exc.problems if isinstance(exc, ProblemList) else (exc,)
+        told = []
+        for p in problems:
+            rest = (p.hint or "")[:1].upper() + (p.hint or "")[1:]
+            told.append(p.replace(hint=f"the file's columns are: {columns}. {rest}".strip()))
+        raise ProblemList(told, exc.summary if isinstance(exc, ProblemList) else None) from exc
+    missing = missing_optional(template, dataset)
+    if not missing:
+        return []
+    names = ", ".join(f"'{m}'" for m in missing)
+    plural = "s" if len(missing) > 1 else ""
+    return [Diagnostic.warning(f"the data has no column for the template's field{plural} {names}: "
+                               f"posts are made without {'them' if plural else 'it'} (the file's "
+                               f"columns: {columns})", Location(file=source), "missing-column")]
+
+
+def read_data(path: str | Path) -> DataSet:
+    """Read a data file; a file with no records is a :class:`DataError`."""
+    dataset = read_records(path)
+    if not dataset.records:
+        raise DataError("the file has no records to render", Location(file=display_path(path)),
+                        hint="check that the rows below the header are filled in")
+    return dataset
+
+
+def pick_record(dataset: DataSet, row: int | None) -> Record:
+    """The record at data row ``row`` (1-based, as a spreadsheet counts),
+    or the first record when ``row`` is None.  Raises :class:`DataError`
+    naming the rows the file has."""
+    if row is None:
+        return dataset.records[0]
+    for rec in dataset.records:
+        if rec.row == row:
+            return rec
+    rows = [r.row for r in dataset.records]
+    raise DataError(f"the file has no record at row {row}", Location(file=display_path(dataset.path)),
+                    hint=f"rows run from {rows[0]} to {rows[-1]} ({len(rows)} records; blank rows "
+                         "are counted but have no record)")
+
+
+def located(exc: LibmediaError, source: str | None, row: int | None) -> LibmediaError:
+    """``exc`` with the data file and row filled in where its location lacks them."""
+    return exc.located(source, row) if exc.location.row is None and row else exc
+
+
+def internal_error(exc: BaseException, source: str | None, row: int | None) -> LibmediaError:
+    """An unexpected exception as a reportable error of kind ``internal``."""
+    return InternalError(
+        f"internal error ({type(exc).__name__}: {exc}); this is a bug in libmedia, not in "
+        "your data: please report it",
+        Location(file=source, row=row or None),
+        hint="report it at the libmedia issue tracker with this row of the data and the "
+             "template name; the other records are not affected")
+
+
+# ---------------------------------------------------------------------------
+# pre-flight
+
+#: Errors of the template's own sample that stop a job: the template or the
+#: brand kit is at fault, so every record would fail the same way.  Other
+#: :class:`LibmediaError` kinds (data, image) depend on the sample's own data,
+#: which is not the user's, and do not stop the job.
+PREFLIGHT_FATAL = (TemplateError, FontError, BrandError)
+
+_UNKNOWN_FAMILY = re.compile(r"unknown font family '(?P<family>[^']+)'")
+
+
+def preflight(template: Template, formats: Sequence[Format], brand: Brand) -> None:
+    """Render the template's own sample record in each of ``formats`` with
+    ``brand``, before any of the user's data, and raise when the template or
+    the brand kit cannot render at all.
+
+    Raises :class:`ProblemList` (one summary naming the template, the format
+    and the brand kit, with the cause below it) when the sample fails with a
+    :data:`PREFLIGHT_FATAL` error or an unexpected exception (a bug in
+    libmedia, kind ``internal``; the original is the ``__cause__``).  Data
+    and image errors of the sample are ignored.  A template without a sample
+    record is not checked.  Nothing is written.
+    """
+    samples = sample_records(template)
+    if not samples:
+        return
+    source = display_path(template.path / "template.toml")
+    for fmt in formats:
+        inp = RenderInput(template, samples[: template.records.high], fmt, brand,
+                          search_dirs=[template.path], source=source)
+        try:
+            render(inp)
+        except LibmediaError as exc:
+            problems = exc.problems if isinstance(exc, ProblemList) else [exc]
+            fatal = [p for p in problems if isinstance(p, PREFLIGHT_FATAL)]
+            if fatal:
+                raise _preflight_failure(template, fmt, brand,
+                                         [_tidy(p, brand) for p in fatal]) from exc
+        except Exception as exc:  # noqa: BLE001 - a bug: stop before every record hits it
+            raise _preflight_failure(template, fmt, brand,
+                                     [internal_error(exc, source, None)]) from exc
+
+
+def _preflight_failure(template: Template, fmt: Format, brand: Brand,
+                       problems: list[LibmediaError]) -> ProblemList:
+    kit = display_path(brand.path) if brand.path else None
+    if kit and all(p.location.file == kit for p in problems):
+        summary = (f"brand kit {kit} cannot be used: template '{template.name}' cannot render "
+                   f"its own sample post with it ({fmt.name})")
+    else:
+        summary = (f"template '{template.name}' cannot render its own sample post ({fmt.name}, "
+                   + (f"brand kit {kit}" if kit else "the default brand kit") + ")")
+    return ProblemList(problems, summary + ", so every record would fail the same way; "
+                                 "nothing was rendered")
+
+
+def _tidy(exc: LibmediaError, brand: Brand) -> LibmediaError:
+    """A pre-flight error as the user should read it: its file relative to
+    the working folder, and an unknown font family named by the brand kit's
+    ``[type.ROLE]`` located at that key of the kit (not at the template line
+    using the role)."""
+    if exc.location.file:
+        exc = exc.replace(location=replace(exc.location, file=display_path(exc.location.file)))
+    m = _UNKNOWN_FAMILY.search(exc.message) if isinstance(exc, FontError) else None
+    if m is None or brand.path is None:
+        return exc
+    family = m.group("family")
+    default_types = load_brand(None).types
+    for role, spec in brand.types.items():
+        if spec.get("family") == family and default_types.get(role, {}).get("family") != family:
+            return exc.replace(message=f"{exc.message} (the brand kit's [type.{role}] family)",
+                               location=Location(file=display_path(brand.path),
+                                                 field=f"type.{role}.family"))
+    return exc
+
+
+# ---------------------------------------------------------------------------
+# the job
+
+
+@dataclass
+class Job:
+    """One opened job: what every task of a run shares.
+
+    ``dataset`` is None for a job on the template's own sample;
+    ``warnings`` file-level warnings (encoding, missing optional columns);
+    ``search_dirs`` the folders covers resolve against; ``source`` the data
+    file as shown to the user; ``image_ext`` ``png`` or ``jpg``.
+    """
+
+    template: Template
+    formats: list[Format]
+    brand: Brand
+    brand_file: Path | None
+    dataset: DataSet | None
+    warnings: list[Diagnostic] = field(default_factory=list)
+    search_dirs: list[Path] = field(default_factory=list)
+    source: str | None = None
+    image_ext: str = "png"
+
+    @property
+    def records(self) -> list[Record]:
+        """The data's records (the template's sample when there is no data)."""
+        if self.dataset is None:
+            return sample_records(self.template)[: self.template.records.high]
+        return list(self.dataset.records)
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.dataset.columns) if self.dataset is not None else []
+
+    def render_input(self, records: Sequence[Record], fmt: Format) -> RenderInput:
+        """The pipeline input for ``records`` in ``fmt``."""
+        return RenderInput(self.template, list(records), fmt, self.brand,
+                           search_dirs=self.search_dirs, source=self.source,
+                           columns=self.columns)
+
+
+def open_job(template_name: str | Path, data_path: str | Path | None,
+             formats: Sequence[str] = (), brand_path: str | Path | None = None,
+             jpeg: bool = False, run_preflight: bool = True) -> Job:
+    """Open a template, its formats, the brand kit and the data once.
+
+    ``data_path`` None: the template's own sample.  The data is fitted to
+    the template (:func:`fit_data`); with ``run_preflight`` (and data) the
+    pre-flight runs (:func:`preflight`).  Raises :class:`LibmediaError` when the job cannot
+    start: unknown template or format, invalid brand kit, unreadable or
+    empty data, a required field without a column, a template or brand kit
+    that cannot render its own sample.
+    """
+    template = open_template(template_name)
+    fmts = resolve_formats(template, formats)
+    data = Path(data_path) if data_path is not None else None
+    brand, brand_file = resolve_brand(brand_path, data)
+    if data is None:
+        return Job(template, fmts, brand, brand_file, None, [], [template.path],
+                   display_path(template.path / "template.toml"), "jpg" if jpeg else "png")
+    dataset = read_data(data)
+    warnings = [*dataset.warnings, *fit_data(template, dataset)]
+    if run_preflight:
+        preflight(template, fmts, brand)
+    return Job(template, fmts, brand, brand_file, dataset, warnings,
+               cover_search_dirs(dataset.path, cwd=True), display_path(dataset.path),
+               "jpg" if jpeg else "png")
+
+
+def group_records(records: Sequence[Record], low: int, high: int,
+                  source: str | None = None) -> list[list[Record]]:
+    """``records`` in order, in groups of ``high``; the last group takes the
+    rest, which must be at least ``low``.  Raises :class:`DataError` naming
+    the leftover rows when it is not."""
+    groups = [list(records[i:i + high]) for i in range(0, len(records), high)]
+    if groups and len(groups[-1]) < low:
+        rows = [r.row for r in groups[-1]]
+        raise DataError(
+            f"the last {len(rows)} record{'s' if len(rows) != 1 else ''} (row"
+            f"{'s' if len(rows) != 1 else ''} {', '.join(map(str, rows))}) cannot make a post: "
+            f"this template takes {low} to {high} records per post",
+            Location(file=source, row=rows[0]),
+            hint=f"add records so the last post has at least {low}, or leave these rows out")
+    return groups
+
+
+def plan(job: Job, out_dir: Path | None = None, bundle=None) -> list:
+    """Split the job's records into render tasks, in data order, each of
+    the template's ``records`` maximum (the last may be smaller but not
+    below its minimum; :func:`group_records`).
+
+    ``bundle`` (a :class:`libmedia.run.bundle.Bundle`) makes tasks that
+    carry the template and brand kit themselves, for workers on other
+    machines.  Returns a list of :class:`~libmedia.run.task.RenderTask`.
+    Raises :class:`DataError` for a leftover group that is too small.
+    """
+    from .run.names import output_stem
+    from .run.task import RenderTask
+
+    spec = job.template.records
+    groups = group_records(job.records, spec.low, spec.high, job.source)
+    shared = job_digest(job)
+    remote = bundle is not None
+    tasks = []
+    for i, group in enumerate(groups):
+        first = group[0]
+        tasks.append(RenderTask(
+            index=i, records=tuple(group), kind=job.template.kind,
+            template_dir=None if remote else job.template.path,
+            brand_path=None if remote else job.brand_file, bundle=bundle,
+            format_names=tuple(f.name for f in job.formats), image_ext=job.image_ext,
+            search_dirs=() if remote else tuple(job.search_dirs), source=job.source,
+            columns=tuple(job.columns),
+            stem=output_stem(first.row, first.fields.get("title", "")),
+            digest=task_digest(shared, group, job.search_dirs),
+            files=record_files(job, group) if remote else ()))
+    return tasks
+
+
+def record_files(job: Job, records: Sequence[Record]) -> tuple[tuple[str, bytes], ...]:
+    """The image files the records' image fields name (covers), as
+    ``(name as written in the data, bytes)`` pairs, for a worker on another
+    machine.  Only names that are plain relative paths travel (``kopi.jpg``,
+    ``covers/kopi.jpg``); a missing or unreadable file is left out, so the
+    worker reports it as this machine would."""
+    from .assets import resolve_image_path
+
+    out: dict[str, bytes] = {}
+    image_fields = [f.name for f in job.template.fields.values() if f.type == "image"]
+    for rec in records:
+        for name in image_fields:
+            value = str(rec.fields.get(name, "")).strip()
+            if not value or value in out or not _plain_relative(value):
+                continue
+            try:
+                out[value] = resolve_image_path(value, job.search_dirs).read_bytes()
+            except (LibmediaError, OSError):
+                continue
+    return tuple(sorted(out.items()))
+
+
+def _plain_relative(name: str) -> bool:
+    parts = name.split("/")
+    return (not name.startswith(("/", "~")) and "\\" not in name and ":" not in name
+            and all(p not in ("", ".", "..") for p in parts))
+
+
+# ---------------------------------------------------------------------------
+# what a task's output depends on (for --resume)
+
+
+def folder_digest(folder: Path, h=None) -> str:
+    """sha256 over every file under ``folder`` (relative path and bytes, in
+    sorted order); ``""`` for a missing folder."""
+    h = h or hashlib.sha256()
+    folder = Path(folder)
+    if folder.is_dir():
+        for p in sorted(x for x in folder.rglob("*") if x.is_file()):
+            h.update(p.relative_to(folder).as_posix().encode() + b"\0")
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def job_digest(job: Job) -> str:
+    """sha256 of what every task of ``job`` shares: libmedia's version, the
+    template folder, the brand kit file with its ``fonts/`` folder and logo,
+    the bundled fonts' names, the formats and the image type."""
+    from .typography.fonts import BUNDLED_FONTS
+
+    h = hashlib.sha256()
+    h.update(f"{__version__}\0{job.image_ext}\0{','.join(f.name for f in job.formats)}\0".encode())
+    h.update(folder_digest(job.template.path).encode())
+    if job.brand_file is not None:
+        h.update(Path(job.brand_file).read_bytes())
+        h.update(folder_digest(Path(job.brand_file).parent / "fonts").encode())
+    if job.brand.logo is not None and Path(job.brand.logo).is_file():
+        h.update(Path(job.brand.logo).read_bytes())
+    fonts = Path(BUNDLED_FONTS)
+    for p in sorted(fonts.rglob("*")) if fonts.is_dir() else []:
+        if p.is_file():
+            st = p.stat()
+            h.update(f"{p.relative_to(fonts).as_posix()}:{st.st_size}\0".encode())
+    return h.hexdigest()
+
+
+def task_digest(shared: str, records: Sequence[Record], search_dirs: Sequence[Path]) -> str:
+    """sha256 of one task's inputs: ``shared`` (:func:`job_digest`), each
+    record's fields, and the size and modification time of any local file a
+    field names (a cover replaced under the same name renders again)."""
+    h = hashlib.sha256(shared.encode())
+    for rec in records:
+        for key in sorted(rec.fields):
+            value = str(rec.fields[key])
+            h.update(f"{key}\0{value}\0".encode())
+            if value and len(value) < 300 and "://" not in value and "." in value:
+                for d in search_dirs:
+                    try:
+                        st = (Path(d) / value).stat()
+                    except (OSError, ValueError):
+                        continue
+                    h.update(f"{st.st_size}:{st.st_mtime_ns}\0".encode())
+                    break
+        h.update(f"{rec.row}\1".encode())
+    return h.hexdigest()
+

@@ -1,0 +1,91 @@
+"""File names of a run's outputs.
+
+A post's files share one stem, ``<row>-<slug>``: the data row zero-padded to
+4 digits and a readable ASCII slug of the title's main part
+(``0003-filosofi-kopi``); the template's own sample (row 0) is
+``sample-<slug>``.  Titles in other scripts are transliterated by
+python-slugify (text-unidecode): ``كتاب الأغاني`` -> ``ktb-lgny``,
+``三体`` -> ``san-ti``; only a title with nothing to transliterate gives
+``0007-record``.  A post of several records (a carousel) is named after its
+first record.
+
+Each format adds ``.<format>``: ``0003-filosofi-kopi.instagram-portrait.png``
+with ``….caption.txt`` and ``….alt.txt`` beside it.  A carousel numbers
+its pages from 1: ``0003-filosofi-kopi.instagram-portrait.01.png``,
+``….02.png``; its caption and alt text are one per post
+(``0003-filosofi-kopi.instagram-portrait.caption.txt``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from slugify import slugify
+
+from ..templating import title_parts
+
+#: Longest title slug in a file name, in characters.
+SLUG_MAX = 50
+#: Image file extensions a run or ``render -o`` may write.
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+#: Media types of the artifacts, by extension.
+MEDIA_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
+               "txt": "text/plain; charset=utf-8", "mp4": "video/mp4"}
+
+
+def title_slug(title: str, limit: int = SLUG_MAX) -> str:
+    """ASCII slug of a title's main part for file names: ``"Filosofi Kopi:
+    Kumpulan Cerita"`` -> ``"filosofi-kopi"``.
+
+    Apostrophes inside words are dropped (``Charlotte's`` -> ``charlottes``),
+    other scripts transliterated to ASCII (python-slugify with
+    text-unidecode; accents dropped), letters lower-cased, every other run of
+    characters one hyphen; a slug longer than ``limit`` characters is cut at
+    the last hyphen that fits.  Returns ``""`` only when nothing in the title
+    can be written in ASCII (emoji, symbols).
+    """
+    main = title_parts(title)["main"] or str(title or "")
+    main = re.sub(r"(?<=\w)['\u2019\u02bc](?=\w)", "", main)  # Charlotte's -> charlottes
+    slug = slugify(main, lowercase=True, regex_pattern=r"[^a-z0-9]+")
+    if len(slug) > limit:
+        cut = slug[: limit + 1].rfind("-")
+        slug = slug[:cut] if cut > 0 else slug[:limit]
+    return slug.strip("-")
+
+
+def output_stem(row: int | None, title: str) -> str:
+    """The file name stem of a post's outputs: ``0003-filosofi-kopi``
+    (``row`` zero-padded to 4 digits; ``sample-…`` for row 0 or None;
+    ``0007-record`` when the title gives no slug)."""
+    slug = title_slug(title)
+    prefix = "sample" if not row else f"{row:04d}"
+    return f"{prefix}-{slug or 'record'}"
+
+
+def image_name(stem: str, format_name: str, ext: str, page: int | None = None) -> str:
+    """``STEM.FORMAT.EXT``, or ``STEM.FORMAT.NN.EXT`` for page ``NN`` (1-based)
+    of a carousel."""
+    return f"{stem}.{format_name}.{page:02d}.{ext}" if page else f"{stem}.{format_name}.{ext}"
+
+
+def sidecar_name(image: str, kind: str) -> str:
+    """The caption or alt text (``kind``: ``caption``/``alt``) beside an image
+    name: ``X.png`` -> ``X.caption.txt``; a carousel page's ``X.01.png`` ->
+    ``X.caption.txt`` (one per post)."""
+    base = image.rsplit(".", 1)[0]
+    base = re.sub(r"\.\d{2,}$", "", base)
+    return f"{base}.{kind}.txt"
+
+
+def media_type(name: str) -> str:
+    """The media type of an artifact name, by its extension."""
+    return MEDIA_TYPES.get(name.rsplit(".", 1)[-1].lower(), "application/octet-stream")
+
+
+def codec(ext: str) -> str:
+    """Pillow codec for a file extension (``png``, ``jpg``/``jpeg``);
+    ``ValueError`` for anything else."""
+    ext = ext.lower().lstrip(".")
+    if ext not in ("png", "jpg", "jpeg"):
+        raise ValueError(f"cannot write .{ext} images: use .png or .jpg")
+    return "jpeg" if ext in ("jpg", "jpeg") else "png"

@@ -1,0 +1,165 @@
+"""One post for a quick look (``libmedia render``), and ``--dump``.
+
+:func:`render_single` renders one record (or the template's own sample)
+through the same job setup (:func:`libmedia.jobs.open_job`) and task
+(:func:`libmedia.run.task.render_task`) as a batch, and can stop at a
+pipeline stage for ``--dump``.  Nothing here prints or exits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..encode import atomic_write_bytes
+from ..errors import Diagnostic, FormatError, LibmediaError, ProblemList
+from ..render import Rendered, RenderInput, check_required
+from ..sources import Record
+from .coordinator import DEFAULT_OUT
+from .names import codec, image_name, output_stem, sidecar_name
+
+DUMP_STAGES = ("markup", "document", "layout")
+
+
+@dataclass(frozen=True)
+class OutputPaths:
+    """The three files of one post in one format: image, caption, alt text."""
+
+    image: Path
+    caption: Path
+    alt: Path
+
+
+def sidecar_paths(image: Path) -> OutputPaths:
+    """Caption and alt paths beside an image: ``X.png`` -> ``X.caption.txt``, ``X.alt.txt``."""
+    image = Path(image)
+    return OutputPaths(image, image.with_name(sidecar_name(image.name, "caption")),
+                       image.with_name(sidecar_name(image.name, "alt")))
+
+
+def output_paths(out_dir: Path, stem: str, format_name: str, ext: str) -> OutputPaths:
+    """The files for one record in one format: ``DIR/STEM.FORMAT.EXT`` and its sidecars."""
+    return sidecar_paths(Path(out_dir) / image_name(stem, format_name, ext))
+
+
+@dataclass
+class SingleReport:
+    """What ``render_single`` did.
+
+    ``outputs`` the files written (None when only dumping or on failure);
+    ``dump`` the text of the stage asked for; ``warnings`` every warning;
+    ``error`` the record's failure, reported here rather than raised, as in
+    a batch; ``brand`` the brand kit file (None: the default kit, named
+    ``brand_name``).
+    """
+
+    record: Record
+    format: str
+    outputs: OutputPaths | None = None
+    dump: str | None = None
+    warnings: list[Diagnostic] = field(default_factory=list)
+    error: LibmediaError | None = None
+    brand: Path | None = None
+    brand_name: str = ""
+
+
+def render_single(template_name: str, data_path: str | Path | None = None, row: int | None = None,
+                  format_name: str | None = None, output: str | Path | None = None,
+                  brand_path: str | Path | None = None, dump: str | None = None,
+                  out_dir: str | Path = DEFAULT_OUT) -> SingleReport:
+    """Render one post: the record at ``row`` of ``data_path``, or the
+    template's own sample when ``data_path`` is None.
+
+    ``output`` is the image path (``.png`` or ``.jpg``), caption and alt go
+    beside it; default ``out_dir/<stable name>``.  With ``dump`` (one of
+    :data:`DUMP_STAGES`) the pipeline runs only as far as that stage and
+    nothing is written unless ``output`` is also given.
+
+    Raises :class:`LibmediaError` when the render cannot start (unknown
+    template or format, invalid brand kit, unreadable data, no such row, a
+    required field without a column).  A failure of the record itself is
+    returned in :attr:`SingleReport.error`.  ``ValueError`` for an
+    ``output`` that does not end in ``.png``/``.jpg`` or an unknown ``dump``.
+    """
+    from ..jobs import located, open_job, pick_record
+
+    if output is not None:
+        codec(Path(output).suffix)  # a wrong extension fails before any work
+    if dump is not None and dump not in DUMP_STAGES:
+        raise ValueError(f"unknown stage {dump!r}: use one of {', '.join(DUMP_STAGES)}")
+    job = open_job(template_name, data_path, [format_name] if format_name else [], brand_path,
+                   run_preflight=False)
+    if len(job.formats) > 1:
+        raise FormatError(f"render makes one image, in one format; '{format_name}' names "
+                          f"{len(job.formats)}", hint="name one format, or use 'libmedia batch' "
+                                                      "with --format all for every format")
+    fmt = job.formats[0]
+    if job.dataset is None:
+        records = job.records[:1]
+    else:
+        records = [pick_record(job.dataset, row)]
+    record = records[0]
+    inp = job.render_input(records, fmt)
+    report = SingleReport(record, fmt.name, warnings=list(job.warnings), brand=job.brand_file,
+                          brand_name=job.brand.name)
+    try:
+        problems = check_required(job.template, record, inp.source)
+        if problems:
+            raise ProblemList.of(problems)
+        if dump is not None and output is None:
+            report.dump, warnings = _dump_stage(inp, dump)
+            report.warnings += warnings
+            return report
+        from ..render import render
+
+        result = render(inp)
+    except LibmediaError as exc:
+        report.error = located(exc, inp.source, record.row)
+        report.warnings += [w for w in record.warnings if w not in report.warnings]
+        return report
+    report.warnings = [*job.warnings, *result.warnings]
+    if output is not None:
+        paths = sidecar_paths(Path(output))
+    else:
+        stem = output_stem(record.row, record.fields.get("title", ""))
+        paths = output_paths(Path(out_dir), stem, fmt.name, "png")
+    from ..encode import encode_image
+
+    files = [(paths.image, encode_image(result.image, codec(paths.image.suffix))),
+             (paths.caption, result.caption.encode("utf-8")),
+             (paths.alt, result.alt.encode("utf-8"))]
+    written: list[Path] = []
+    try:
+        for path, data in files:
+            atomic_write_bytes(path, data)
+            written.append(path)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    report.outputs = paths
+    if dump is not None:
+        report.dump = _dump_rendered(result, dump)
+    return report
+
+
+def _dump_stage(inp: RenderInput, stage: str) -> tuple[str, list[Diagnostic]]:
+    """Run the pipeline as far as ``stage`` and return its text and the
+    warnings found on the way."""
+    from ..dump import dump_document, dump_layout
+    from ..render import render_until
+
+    done = render_until(inp, stage)
+    text = {"markup": lambda: done.markup, "document": lambda: dump_document(done.document),
+            "layout": lambda: dump_layout(done.page)}[stage]()
+    return text, done.warnings
+
+
+def _dump_rendered(result: Rendered, stage: str) -> str:
+    from ..dump import dump_document, dump_layout
+
+    if stage == "markup":
+        return result.markup
+    if stage == "document":
+        return dump_document(result.document)
+    return dump_layout(result.page)

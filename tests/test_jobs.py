@@ -1,0 +1,144 @@
+"""Job setup (:mod:`libmedia.jobs`): the ``records`` spec, the template kind,
+and planning a job into render tasks."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from libmedia.errors import DataError, LibmediaError, TemplateError
+from libmedia.jobs import group_records, open_job, plan
+from libmedia.sources import Record
+from libmedia.templating import RecordsSpec, find_template, load_template, parse_records_spec
+
+WHERE = "t/template.toml"
+
+
+@pytest.mark.parametrize("value, spec", [
+    ("1", RecordsSpec(1, 1)), (1, RecordsSpec(1, 1)), ("2-6", RecordsSpec(2, 6)),
+    ("1-20", RecordsSpec(1, 20)), (" 3 - 4 ", RecordsSpec(3, 4)),
+])
+def test_records_spec_parses(value, spec):
+    assert parse_records_spec(value, WHERE) == spec
+    assert str(spec) in ("1", "2-6", "1-20", "3-4")
+
+
+@pytest.mark.parametrize("value", ["0", "6-2", "abc", "1-", "-3", "", True, "2,3"])
+def test_an_invalid_records_spec_names_the_file_and_key(value):
+    with pytest.raises(TemplateError) as exc:
+        parse_records_spec(value, WHERE)
+    assert exc.value.location.file == WHERE and exc.value.location.field == "records"
+    assert "2-6" in exc.value.hint
+
+
+def copy_template(tmp_path: Path, **keys: str) -> Path:
+    """new-book copied to tmp_path with ``keys`` replaced in template.toml."""
+    folder = tmp_path / ("tpl-" + "-".join(f"{k}{v}" for k, v in keys.items()))
+    shutil.copytree(find_template("new-book"), folder)
+    toml = folder / "template.toml"
+    lines = toml.read_text(encoding="utf-8").splitlines()
+    out = []
+    for line in lines:
+        key = line.split("=", 1)[0].strip()
+        if key in keys and "=" in line and not line.startswith((" ", "[")):
+            continue
+        out.append(line)
+    head = [f'{k} = "{v}"' for k, v in keys.items()]
+    toml.write_text("\n".join(head + out) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_template_records_is_a_parsed_spec(tmp_path):
+    assert load_template(find_template("new-book")).records == RecordsSpec(1, 1)
+    t = load_template(copy_template(tmp_path, records="2-6", kind="carousel"))
+    assert t.records == RecordsSpec(2, 6) and t.kind == "carousel"
+
+
+def test_a_bad_records_spec_in_template_toml(tmp_path):
+    with pytest.raises(LibmediaError) as exc:
+        load_template(copy_template(tmp_path, records="six"))
+    text = str(exc.value)
+    assert "template.toml" in text and "records" in text
+
+
+def test_video_templates_come_later(tmp_path):
+    with pytest.raises(LibmediaError) as exc:
+        load_template(copy_template(tmp_path, kind="video"))
+    assert "video templates come in a later version" in str(exc.value)
+    with pytest.raises(LibmediaError) as exc:
+        load_template(copy_template(tmp_path, kind="poster"))
+    assert "unknown kind 'poster'" in str(exc.value)
+
+
+def recs(n: int) -> list[Record]:
+    return [Record(row=i, line=i + 1, fields={"title": f"T{i}"}, raw={}) for i in range(1, n + 1)]
+
+
+def test_grouping_keeps_data_order_and_the_last_group_takes_the_rest():
+    groups = group_records(recs(14), 2, 6)
+    assert [[r.row for r in g] for g in groups] == [[1, 2, 3, 4, 5, 6], [7, 8, 9, 10, 11, 12],
+                                                    [13, 14]]
+    assert len(group_records(recs(3), 1, 1)) == 3
+
+
+def test_a_leftover_smaller_than_the_minimum_is_named():
+    with pytest.raises(DataError) as exc:
+        group_records(recs(13), 2, 6, "data.csv")
+    assert "the last 1 record (row 13) cannot make a post" in exc.value.message
+    assert "2 to 6 records per post" in exc.value.message
+    assert exc.value.location.row == 13 and exc.value.location.file == "data.csv"
+
+
+def write_csv(path: Path, n: int) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = "".join(f"Buku {i},Pengarang {i},,000 {i}\n" for i in range(1, n + 1))
+    path.write_text("Judul,Pengarang,Sampul,No. Panggil\n" + rows, encoding="utf-8")
+    return path
+
+
+def test_plan_makes_one_picklable_task_per_post(tmp_path):
+    data = write_csv(tmp_path / "d" / "books.csv", 5)
+    job = open_job("new-book", data, ["all"])
+    tasks = plan(job)
+    assert [t.rows for t in tasks] == [[1], [2], [3], [4], [5]]
+    assert tasks[0].stem == "0001-buku-1" and tasks[0].format_names == tuple(job.template.formats)
+    assert pickle.loads(pickle.dumps(tasks[2])) == tasks[2]
+    assert len({t.digest for t in tasks}) == 5  # each record its own inputs
+
+
+def test_plan_groups_a_carousel(tmp_path):
+    tpl = copy_template(tmp_path, records="2-3", kind="carousel")
+    data = write_csv(tmp_path / "d" / "books.csv", 8)
+    tasks = plan(open_job(tpl, data))
+    assert [t.rows for t in tasks] == [[1, 2, 3], [4, 5, 6], [7, 8]]
+    assert all(t.kind == "carousel" for t in tasks)
+    data = write_csv(tmp_path / "d" / "books.csv", 7)
+    with pytest.raises(DataError, match="row 7"):
+        plan(open_job(tpl, data))
+
+
+def test_the_digest_follows_the_inputs(tmp_path):
+    data = write_csv(tmp_path / "d" / "books.csv", 2)
+    before = [t.digest for t in plan(open_job("new-book", data))]
+    assert before == [t.digest for t in plan(open_job("new-book", data))]  # stable
+    text = data.read_text(encoding="utf-8").replace("Buku 2", "Buku Dua")
+    data.write_text(text, encoding="utf-8")
+    after = [t.digest for t in plan(open_job("new-book", data))]
+    assert after[0] == before[0] and after[1] != before[1]
+    brand = tmp_path / "d" / "libmedia.toml"
+    brand.write_text('[library]\nname = "Perpustakaan Uji"\n', encoding="utf-8")
+    with_brand = [t.digest for t in plan(open_job("new-book", data))]
+    assert with_brand[0] != after[0]  # the brand kit is an input of every post
+
+
+def test_check_names_a_leftover_too_small_for_a_post(tmp_path):
+    from libmedia.check import ERROR, check_data
+
+    tpl = copy_template(tmp_path, records="2-3", kind="carousel")
+    rep = check_data(str(tpl), write_csv(tmp_path / "d" / "books.csv", 7))
+    errors = [p for p in rep.problems if p.severity == ERROR]
+    assert len(errors) == 1 and "row 7" in errors[0].message
+    assert rep.rows_with(ERROR) == [7]
