@@ -250,8 +250,8 @@ def test_broken_or_mismatched_profile_warns_and_keeps_the_image(tmp_path: Path, 
 
 
 def test_c16_exif_orientation_applied_before_measuring(cases: Path):
-    raw = Image.open(cases / "C16_exif_orientation_6.jpg")
-    assert raw.size == (700, 558) and raw.getexif()[0x0112] == 6
+    with Image.open(cases / "C16_exif_orientation_6.jpg") as raw:
+        assert raw.size == (700, 558) and raw.getexif()[0x0112] == 6
     loaded = load_image("C16_exif_orientation_6.jpg", [cases])
     assert loaded.image.size == (558, 700)  # portrait, like the printed cover
     assert loaded.original_size == (558, 700)
@@ -448,7 +448,8 @@ def test_16_bit_grey_png_is_scaled_not_clipped(tmp_path: Path):
     for x, v in enumerate([0, 257 * 100, 32768, 65535]):
         im.putpixel((x, 0), v)
     im.save(path)
-    assert Image.open(path).mode == "I;16"
+    with Image.open(path) as raw:
+        assert raw.mode == "I;16"
     img = load_image(path).image
     assert [img.getpixel((x, 0)) for x in range(4)] == [
         (0, 0, 0, 255),

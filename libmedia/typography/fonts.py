@@ -231,14 +231,17 @@ def read_faces(path: Path) -> list[FontFile]:
 
     try:
         stamp = path.stat().st_mtime_ns
+        # The file is opened here, not by fontTools, so it is closed even when
+        # fontTools refuses it (a TTFont that fails in its constructor leaks
+        # the file it opened).
         with open(path, "rb") as fh:
             collection = fh.read(4) == b"ttcf"
-        if collection:
-            with TTCollection(str(path), lazy=True) as ttc:
+            fh.seek(0)
+            if collection:
+                ttc = TTCollection(fh, lazy=True)
                 return [f for i, tt in enumerate(ttc.fonts)
                         if (f := _face_info(path, i, tt, stamp))]
-        with TTFont(str(path), lazy=True) as tt:
-            f = _face_info(path, 0, tt, stamp)
+            f = _face_info(path, 0, TTFont(fh, lazy=True), stamp)
             return [f] if f else []
     except Exception:  # noqa: BLE001 - not a font fontTools can read
         return []
