@@ -163,7 +163,27 @@ class _Measurer:
     def __init__(self, library: FontLibrary):
         self.library = library
         self._cache: OrderedDict[tuple, float] = OrderedDict()
+        self._runs: OrderedDict[tuple, tuple[tuple[Run, ...], tuple[Missing, ...]]] = OrderedDict()
         self._lock = threading.Lock()
+
+    def itemize(self, text: str, span_style: list[int], faces: list[Face],
+                base: str) -> tuple[list[Run], list[Missing]]:
+        """:func:`~libmedia.typography.shaping.itemize`, cached (an LRU of
+        2,000 paragraphs).  Font fallback does not depend on the size, so a
+        text measured at several widths and sizes during layout and fitting
+        is itemized once."""
+        key = (text, tuple(span_style), tuple(faces), base)
+        with self._lock:
+            hit = self._runs.get(key)
+            if hit is not None:
+                self._runs.move_to_end(key)
+                return list(hit[0]), list(hit[1])
+        runs, missing = itemize(text, span_style, faces, self.library, base)
+        with self._lock:
+            self._runs[key] = (tuple(runs), tuple(missing))
+            if len(self._runs) > 2000:
+                self._runs.popitem(last=False)
+        return runs, missing
 
     def font(self, face: Face, style: TextStyle) -> ImageFont.FreeTypeFont:
         return self.library.font(face, style.size, style.weight)
@@ -309,7 +329,7 @@ def _prepare(spans: list[Span], library: FontLibrary, direction: str | None) -> 
         styles = [TextStyle()]
     base = direction if direction in ("ltr", "rtl") else (strong_direction(text) or "ltr")
     faces = [library.face(s.family, s.italic) for s in styles]
-    runs, missing = itemize(text, span_style, faces, library, base)
+    runs, missing = _measurer(library).itemize(text, span_style, faces, base)
     return _Paragraph(text, span_style, styles, runs, missing, base)
 
 
