@@ -222,6 +222,8 @@ class _Ctx:
     library: FontLibrary
     assets: dict[str, Asset]
     errors: list[BaseException] = field(default_factory=list)
+    #: every stretchable node built, children before parents (freed after layout)
+    nodes: list[Node] = field(default_factory=list)
 
 
 def _guarded(ctx: _Ctx, measure):
@@ -419,7 +421,9 @@ Builder = Callable[[Element, "_Ctx", Style], Node]
 
 
 def _build(el: Element, ctx: _Ctx, parent_tag: str | None) -> Node:
-    return BUILDERS[el.tag](el, ctx, _style(el, parent_tag))
+    node = BUILDERS[el.tag](el, ctx, _style(el, parent_tag))
+    ctx.nodes.append(node)  # freed after layout (see _release_nodes)
+    return node
 
 
 def build_container(el: Element, ctx: _Ctx, style: Style) -> Node:
@@ -572,14 +576,52 @@ def layout_document(
     """
     root = styled.root
     ctx = _Ctx(styled.text, styled.cover, library or default_library(), dict(assets or {}))
-    tree = _build(root, ctx, None)
-    tree.style = _canvas_style(tree.style, width, height)
-    tree.compute_layout((width, height))
-    if ctx.errors:
-        raise ctx.errors[0]
-    laid = _collect(tree, root, ctx, (0.0, 0.0))
+    try:
+        tree = _build(root, ctx, None)
+        tree.style = _canvas_style(tree.style, width, height)
+        tree.compute_layout((width, height))
+        if ctx.errors:
+            raise ctx.errors[0]
+        laid = _collect(tree, root, ctx, (0.0, 0.0))
+    finally:
+        _release_nodes(ctx.nodes)
     laid = Fragment(root, Rect(0, 0, width, height), laid.content, laid.children)
     return Page(width, height, laid, styled.paper, styled.ink)
+
+
+def _release_nodes(nodes: list[Node]) -> None:
+    """Free the stretchable nodes of one layout once their boxes are read.
+
+    stretchable (1.1) keeps every node that has a measure function in a
+    module-level registry (``stretchable.node._node_refs``, node id -> Node)
+    that nothing ever empties, and never drops a node on the Rust side (its
+    ``Node.__del__`` is commented out).  A node holds its parent, so one
+    registered text node keeps the whole tree alive, and the measure
+    closures keep the layout context with every loaded cover image: about
+    8 MB per post with a 1200x1800 cover, never freed (issue 5).
+
+    ``nodes`` must list children before their parents (the order
+    :func:`_build` creates them in).  For each node this clears its measure
+    function through the public setter (which takes it out of the
+    registry), drops it from Taffy's node store, and unlinks it from its
+    parent and children, so reference counting frees the tree at once.
+    The list is emptied; the nodes must not be used afterwards.  Dropping
+    a Taffy node twice aborts the process, so each node is dropped once and
+    its id forgotten.
+    """
+    from stretchable import taffylib
+    from stretchable.context import taffy
+
+    for node in nodes:
+        if node.measure is not None:
+            node.measure = None
+        node_id = node._node_id
+        if node_id is not None and taffy._ptr:
+            taffylib.node_drop(taffy._ptr, node_id)
+            node._Node__node_id = None  # stretchable's private slot: never dropped again
+        list.clear(node)  # the Python list only; Taffy's node is gone already
+        node._parent = None
+    nodes.clear()
 
 
 def _canvas_style(style: Style, width: int, height: int) -> Style:

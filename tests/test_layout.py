@@ -129,3 +129,39 @@ def test_template_naming_an_unknown_font_fails_clearly():
     with pytest.raises(FontError) as err:
         lay('<canvas><text family="Arial">Koleksi baru</text></canvas>')
     assert "Arial" in str(err.value) and "Plus Jakarta Sans" in str(err.value)
+
+
+def test_layout_releases_its_nodes_and_the_images_they_measured():
+    """stretchable keeps every node with a measure function in a module-level
+    registry that nothing empties; before layout released its nodes, each
+    post kept its tree and, through the measure closures, its cover image
+    alive for the life of the process (issue 5: 8 MB per post)."""
+    import gc
+    import weakref
+
+    from stretchable import node as stretchable_node
+
+    registry = stretchable_node._node_refs
+    before = len(registry)
+    photo = Image.new("RGBA", (120, 180), (200, 30, 30, 255))
+    gone = weakref.ref(photo)
+    assets = {"canvas/row[0]/image[0]": Asset(photo, 120 / 180, "x.png", (120, 180))}
+    page = lay("""<canvas><row align="start">
+      <text role="title">Laskar Pelangi</text><image src="x.png" height="300"/>
+    </row></canvas>""", assets=assets)
+    (im,) = page.find("image")
+    assert (round(im.box.w), round(im.box.h)) == (200, 300)  # the cover's aspect kept
+    assert len(registry) == before
+    del photo, assets, page, im
+    gc.collect()
+    assert gone() is None
+
+
+def test_layout_releases_its_nodes_when_a_measure_raises():
+    from stretchable import node as stretchable_node
+
+    registry = stretchable_node._node_refs
+    before = len(registry)
+    with pytest.raises(FontError):
+        lay('<canvas><text family="No Such Family">Koleksi baru</text></canvas>')
+    assert len(registry) == before

@@ -32,7 +32,7 @@ from .model import (
     prepare,
     visible_text,
 )
-from .shaping import Run, graphemes, itemize, visual_order
+from .shaping import Run, graphemes, itemize_cached, visual_order
 
 
 @dataclass
@@ -107,7 +107,7 @@ def _with_text(para: Paragraph, text: str, m: Measurer) -> Paragraph:
     if len(span_style) < len(text):
         span_style = span_style + [span_style[-1] if span_style else 0] * (len(text) - len(span_style))
     faces = [m.library.face(s.family, s.italic) for s in para.styles]
-    runs, missing = itemize(text, span_style, faces, m.library, para.direction)
+    runs, missing = itemize_cached(text, span_style, faces, m.library, para.direction)
     return Paragraph(text, span_style, para.styles, runs, missing, para.direction)
 
 

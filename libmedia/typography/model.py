@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .fonts import Face, FontLibrary
-from .shaping import Missing, Run, itemize, strong_direction
+from .shaping import Missing, Run, itemize_cached, strong_direction
 
 Color = tuple[int, int, int, int]
 
@@ -220,7 +220,7 @@ def prepare(spans: list[Span], library: FontLibrary, direction: str | None) -> P
         styles = [TextStyle()]
     base = direction if direction in ("ltr", "rtl") else (strong_direction(text) or "ltr")
     faces = [library.face(s.family, s.italic) for s in styles]
-    runs, missing = itemize(text, span_style, faces, library, base)
+    runs, missing = itemize_cached(text, span_style, faces, library, base)
     return Paragraph(text, span_style, styles, runs, missing, base)
 
 

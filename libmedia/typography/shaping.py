@@ -17,7 +17,10 @@ top of Raqm: that is what draws Arabic reversed twice.
 
 from __future__ import annotations
 
+import threading
 import unicodedata
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import regex
@@ -96,6 +99,39 @@ class Missing:
     def describe(self) -> str:
         name = unicodedata.name(self.char, "unnamed character")
         return f"U+{ord(self.char):04X} {name}"
+
+
+#: Paragraphs itemised per font library, kept (least recently used dropped).
+ITEMIZE_CACHE_SIZE = 2000
+_itemized: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_itemized_lock = threading.Lock()
+
+
+def itemize_cached(
+    text: str,
+    span_styles: list[int],
+    faces: list[Face],
+    library: FontLibrary,
+    base_direction: str,
+) -> tuple[list[Run], list[Missing]]:
+    """:func:`itemize`, remembered per font library (an LRU of
+    :data:`ITEMIZE_CACHE_SIZE` paragraphs).  Font fallback does not depend
+    on the size, and layout measures a text at several widths while fitting
+    tries several sizes, so each paragraph is itemised once.  Returns new
+    lists the caller may change."""
+    key = (text, tuple(span_styles), tuple(faces), base_direction)
+    with _itemized_lock:
+        cache = _itemized.setdefault(library, OrderedDict())
+        hit = cache.get(key)
+        if hit is not None:
+            cache.move_to_end(key)
+            return list(hit[0]), list(hit[1])
+    runs, missing = itemize(text, span_styles, faces, library, base_direction)
+    with _itemized_lock:
+        cache[key] = (tuple(runs), tuple(missing))
+        if len(cache) > ITEMIZE_CACHE_SIZE:
+            cache.popitem(last=False)
+    return runs, missing
 
 
 def itemize(
