@@ -86,7 +86,7 @@ class Item:
 
 def load_items(data: Path | None, limit: int) -> tuple[list[Item], str]:
     """The records to bench and a one-line description of the mix."""
-    from libmedia.batch import cover_search_dirs, fit_data, open_template, read_data
+    from libmedia.jobs import cover_search_dirs, fit_data, open_template, read_data
 
     template = open_template("new-book")
     sets = [(data, limit)] if data else [(SLIMS, 15), (INDONESIA, max(0, limit - 15))]
@@ -143,10 +143,10 @@ class Libmedia:
 
     def __init__(self, brand_path: Path):
         from libmedia import render as pipeline
-        from libmedia.batch import open_template
         from libmedia.brand import load_brand
         from libmedia.encode import encode_image
         from libmedia.formats import get_format
+        from libmedia.jobs import open_template
         from libmedia.typography import default_library
 
         self.p = pipeline

@@ -41,7 +41,7 @@ DEFAULT_RECORDS = [(bnb.SLIMS, 2, "cover"), (bnb.SLIMS, 1, "cover"),
 
 
 def render_posters(brand_path: Path) -> list[tuple[str, object]]:
-    from libmedia.batch import cover_search_dirs, fit_data, open_template, pick_record, read_data
+    from libmedia.jobs import cover_search_dirs, fit_data, open_template, pick_record, read_data
 
     lib = bnb.Libmedia(brand_path)
     template = open_template("new-book")

@@ -47,9 +47,9 @@ def main() -> int:
 
     from stretchable import node as st_node
 
-    from libmedia.batch import cover_search_dirs, fit_data, open_template, read_data
     from libmedia.brand import load_brand
     from libmedia.formats import get_format
+    from libmedia.jobs import cover_search_dirs, fit_data, open_template, read_data
     from libmedia.render import RenderInput, render
     from libmedia.typography import default_library
 

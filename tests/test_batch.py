@@ -1,4 +1,4 @@
-"""``libmedia batch`` and :mod:`libmedia.batch`: names, manifest, statuses,
+"""``libmedia batch``: names, manifest, statuses,
 exit codes, atomic output, parallel rendering, and real catalogue exports.
 
 Tests named ``test_real_*`` read ../shared/realdata and skip where it is
@@ -497,17 +497,3 @@ def test_warnings_of_one_format_name_the_format():
                              ("instagram-story", [cover, cut])])
     assert [w.message for w in merged] == ["no cover image given",
                                           "instagram-story: text shortened"]
-
-
-def test_the_old_import_names_still_render(tiny, tmp_path):
-    """``libmedia.batch`` keeps the names benchmarks and scripts import."""
-    from libmedia.batch import Settings, render_records
-
-    dataset = read_records(tiny)
-    settings = Settings(Path(__file__).resolve().parents[1] / "templates" / "new-book", None,
-                        ["instagram-square"], tmp_path / "old", "png",
-                        cover_search_dirs(tiny, cwd=True), "koleksi.csv", list(dataset.columns))
-    results = render_records(settings, dataset.records, jobs=1)
-    assert [r.status for r in results] == ["ok", "warning", "failed"]
-    assert sorted(p.name for p in (tmp_path / "old").glob("*.png")) == [
-        "0001-filosofi-kopi.instagram-square.png", "0002-cantik-itu-luka.instagram-square.png"]
