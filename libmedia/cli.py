@@ -392,9 +392,15 @@ def batch(template: str, data: Path, formats: tuple[str, ...], out_dir: Path, jo
     fmts = (f"{len(rep.formats)} format{'s' if len(rep.formats) != 1 else ''}: "
             f"{', '.join(rep.formats)}")
     if rep.reused:
-        click.echo(f"{_n(rep.reused, 'post')} unchanged since the last run, kept (--resume)")
-    click.echo(f"{rendered} of {len(rep.results)} records rendered ({fmts}), "
-               f"{n_warn} with warnings, {len(failed)} failed")
+        click.echo(f"{_n(rep.reused, 'post')} of {rep.planned} unchanged since the last run, "
+                   "kept (--resume)")
+    if rep.stopped:
+        click.echo(f"stopped after {len(rep.results)} of the {rep.planned - rep.reused} posts to "
+                   f"make ({fmts}): {rendered} made, {n_warn} with warnings, "
+                   f"{len(failed)} failed")
+    else:
+        click.echo(f"{rendered} of {len(rep.results)} records rendered ({fmts}), "
+                   f"{n_warn} with warnings, {len(failed)} failed")
     if n_warn:
         click.echo("warnings (each record's are in the manifest):")
         for line in _summarise_warnings(rep.results):

@@ -126,7 +126,8 @@ def test_batch_statuses_files_and_manifest(run, tiny, tmp_path):
     m = manifest(out)
     assert [(r["row"], r["status"]) for r in m["records"]] == [
         (1, "ok"), (2, "warning"), (3, "failed")]
-    assert m["summary"] == {"records": 3, "ok": 1, "warning": 1, "failed": 1}
+    assert m["summary"] == {"records": 3, "ok": 1, "warning": 1, "failed": 1,
+                            "planned": 3, "complete": True}
     assert m["template"] == "new-book" and m["formats"] == ["instagram-portrait"]
 
     ok, warned, failed = m["records"]
@@ -477,7 +478,8 @@ def test_real_perpus_inventory_444_records(run, realdata, tmp_path):
     res = run("batch", "new-book", data, "--jobs", "2")
     assert res.exit_code == 0, res.stdout + res.stderr
     m = manifest(tmp_path / "out")
-    assert m["summary"] == {"records": 444, "ok": 0, "warning": 444, "failed": 0}
+    assert m["summary"] == {"records": 444, "ok": 0, "warning": 444, "failed": 0,
+                            "planned": 444, "complete": True}
     for rec in m["records"]:
         assert "placeholder" in [w["code"] for w in rec["warnings"]], rec["row"]
     assert [r["row"] for r in m["records"]] == sorted(r["row"] for r in m["records"])

@@ -115,11 +115,13 @@ def test_ctrl_c_stops_soon_keeps_what_was_made_and_resume_makes_the_rest(tmp_pat
     assert stopped_in < 4, stopped_in  # "within a couple of seconds", with a loaded machine
     assert proc.returncode == 130, stdout + stderr
     assert "--resume" in stderr and "interrupted:" in stderr
+    assert "stopped after" in stdout and "records rendered" not in stdout, stdout
     assert wait_for(lambda: not any(c.is_running() and c.status() != psutil.STATUS_ZOMBIE
                                     for c in children), 3), "orphaned workers"
     made = on_disk(out)
     assert 0 < len(made) < 60 * 3
     assert manifest_outputs(read_manifest(out)) == made  # the manifest matches the disk
+    assert read_manifest(out)["summary"]["complete"] is False
     assert not (out / LOCK).exists()
     res = subprocess.run([sys.executable, "-m", "libmedia", "batch", "new-book", str(data),
                           "--out", str(out), "--jobs", "2", "--resume"], cwd=tmp_path,
@@ -127,10 +129,11 @@ def test_ctrl_c_stops_soon_keeps_what_was_made_and_resume_makes_the_rest(tmp_pat
                                                                "PYTHONPATH": str(ROOT)})
     assert res.returncode == 0, res.stdout + res.stderr
     done_before = len([n for n in made if n.endswith(".png")])
-    assert f"{done_before} posts unchanged since the last run" in res.stdout
+    assert f"{done_before} posts of 60 unchanged since the last run" in res.stdout
     assert f"{60 - done_before} of {60 - done_before} records rendered" in res.stdout
     m = read_manifest(out)
     assert m["summary"]["records"] == 60 and pngs(out) == 60
+    assert m["summary"]["complete"] is True and m["summary"]["planned"] == 60
 
 
 def test_killing_the_main_process_leaves_no_workers(tmp_path):

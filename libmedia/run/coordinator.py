@@ -154,7 +154,8 @@ def _run(job, tasks, out_dir: Path, n_jobs: int, progress, resume: bool, executo
                   "formats": report.formats}
         previous = read_manifest(out)
         prev_entries = {entry_key(e): e for e in manifest_entries(previous)}
-        writer = ManifestWriter(out / MANIFEST, header, warnings=report.warnings)
+        writer = ManifestWriter(out / MANIFEST, header, warnings=report.warnings,
+                                planned=report.planned)
         todo = []
         for t in tasks:
             old = prev_entries.get(t.stem)
@@ -200,6 +201,7 @@ def _run(job, tasks, out_dir: Path, n_jobs: int, progress, resume: bool, executo
             for key, e in prev_entries.items():
                 if key not in made:
                     writer.carried.setdefault(key, e)
+        writer.complete = report.stopped is None
         try:
             writer.write()
         except OSError as exc:

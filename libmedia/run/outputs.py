@@ -316,13 +316,18 @@ class ManifestWriter:
     :data:`FLUSH_SECONDS` while results arrive (:meth:`add`) and at the end
     (:meth:`write`).  ``header`` the run's fields (template, data, …);
     ``carried`` entries kept from the previous manifest (resumed posts, or
-    posts a stopped run did not reach), by :func:`entry_key`."""
+    posts a stopped run did not reach), by :func:`entry_key`; ``planned``
+    the posts the job has; ``complete`` set by the coordinator before the
+    last write of a run that was not stopped (the manifest says
+    ``"complete": false`` while a run goes and after Ctrl-C or a crash)."""
 
     path: Path
     header: dict
     entries: dict[int, dict] = field(default_factory=dict)
     carried: dict[str, dict] = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)
+    planned: int = 0
+    complete: bool = False
     _last: float = 0.0
     _took: float = 0.0
 
@@ -343,7 +348,8 @@ class ManifestWriter:
                          key=lambda e: (e.get("row") or 0, entry_key(e)))
         count = {s: sum(e.get("status") == s for e in records) for s in ("ok", "warning", FAILED)}
         return {**self.header,
-                "summary": {"records": len(records), **count},
+                "summary": {"records": len(records), **count, "planned": self.planned,
+                            "complete": self.complete},
                 "warnings": [w.to_dict() for w in self.warnings],
                 "records": records}
 
