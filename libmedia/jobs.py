@@ -279,6 +279,38 @@ def _tidy(exc: LibmediaError, brand: Brand) -> LibmediaError:
     return exc
 
 
+def check_brand_fonts(template: Template, brand: Brand) -> None:
+    """Every font family the brand kit's ``[type.ROLE]`` tables name must be
+    found: in the kit's ``fonts/`` folder, the template's ``fonts/``, the
+    bundled fonts or the installed ones (the folders a render searches,
+    :func:`libmedia.render.fonts_for`).
+
+    Raises one :class:`ProblemList` naming each unknown family at its key
+    (``type.title.family``) of the kit, all at once, before anything is
+    rendered.  The default kit names only bundled families.
+    """
+    if brand.path is None:
+        return
+    from .render import fonts_for
+
+    library = fonts_for(RenderInput(template, [], get_format(template.default_format), brand))
+    kit = display_path(brand.path)
+    problems: list[LibmediaError] = []
+    for role, spec in brand.types.items():
+        family = spec.get("family")
+        if not family:
+            continue
+        try:
+            library.face(str(family))
+        except FontError as exc:
+            problems.append(exc.replace(
+                message=f"{exc.message} (the brand kit's [type.{role}] family)",
+                location=Location(file=kit, field=f"type.{role}.family")))
+    if problems:
+        raise ProblemList(problems, f"brand kit {kit} cannot be used: it names font families "
+                                    "libmedia cannot find, so nothing was rendered")
+
+
 # ---------------------------------------------------------------------------
 # the job
 
@@ -337,6 +369,7 @@ def open_job(template_name: str | Path, data_path: str | Path | None,
     fmts = resolve_formats(template, formats)
     data = Path(data_path) if data_path is not None else None
     brand, brand_file = resolve_brand(brand_path, data)
+    check_brand_fonts(template, brand)
     if data is None:
         return Job(template, fmts, brand, brand_file, None, [], [template.path],
                    display_path(template.path / "template.toml"), "jpg" if jpeg else "png")

@@ -142,3 +142,19 @@ def test_check_names_a_leftover_too_small_for_a_post(tmp_path):
     errors = [p for p in rep.problems if p.severity == ERROR]
     assert len(errors) == 1 and "row 7" in errors[0].message
     assert rep.rows_with(ERROR) == [7]
+
+
+def test_every_unknown_brand_font_family_is_named_at_its_key_at_once(tmp_path):
+    """A kit that misspells two families gets both named, each at its
+    ``type.ROLE.family`` key, before anything renders (for render too)."""
+    from libmedia.errors import ProblemList
+    from libmedia.jobs import open_job
+
+    kit = tmp_path / "libmedia.toml"
+    kit.write_text('[type.title]\nfamily = "Plus Jakarta Sanz"\n'
+                   '[type.eyebrow]\nfamily = "Plus Jakarta Sanz"\n', encoding="utf-8")
+    with pytest.raises(ProblemList) as info:
+        open_job("new-book", None, brand_path=kit)
+    fields = sorted(p.location.field for p in info.value.problems)
+    assert fields == ["type.eyebrow.family", "type.title.family"]
+    assert all("Plus Jakarta Sanz" in p.message for p in info.value.problems)
