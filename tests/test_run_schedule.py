@@ -334,3 +334,14 @@ def test_local_workers_are_replaced_after_their_share_of_tasks(tmp_path):
     assert sorted(r.index for r in got) == list(range(9))  # nothing lost between pools
     assert len({r.title for r in got}) >= 3  # 3 pools (4 + 4 + 1 tasks), each new processes
     assert os.getpid() not in {int(r.title) for r in got}
+
+
+def test_the_coordinator_keeps_no_bytes_of_posts_it_has_written(tmp_path):
+    """Memory stays flat on the coordinator side too: once a post's files
+    are on disk, its result keeps their names, not their bytes."""
+    data = write_csv(tmp_path / "d" / "books.csv", 3)
+    rep = run_batch("new-book", data, out_dir=tmp_path / "out", jobs=1)
+    artifacts = [a for r in rep.results for a in r.artifacts]
+    assert len(artifacts) == 9
+    assert all(a.data is None for a in artifacts)
+    assert all((tmp_path / "out" / a.name).is_file() for a in artifacts)

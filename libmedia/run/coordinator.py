@@ -23,7 +23,7 @@ Nothing here prints or exits.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import __version__
@@ -176,9 +176,13 @@ def _run(job, tasks, out_dir: Path, n_jobs: int, progress, resume: bool, executo
                     res.kept = [a for a in old.get("artifacts") or [] if isinstance(a, dict)] or \
                         [{"name": n} for n in sorted(entry_names(old))]
             folder.write(res)  # OutputError: the folder cannot take more
+            entry = result_entry(res)
+            # Written: keep what the report needs, not the bytes (10,000 posts
+            # of three files each would otherwise stay in this process).
+            res.artifacts = [replace(a, data=None) for a in res.artifacts]
             results.append(res)
             try:
-                writer.add(res.index, result_entry(res))
+                writer.add(res.index, entry)
             except OSError as exc:
                 raise disk_error(exc, out) from exc
             done += 1
