@@ -251,3 +251,24 @@ def test_ctrl_c_closes_the_local_cluster_and_its_workers(worker_cache):
     while any(_alive(p) for p in pids) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_alive(p) for p in pids)
+
+
+def test_a_batch_on_a_local_cluster_equals_the_local_run(tmp_path, worker_cache):
+    """``--scheduler local`` (a LocalCluster of 2 workers): the same manifest
+    and byte-identical files as the in-process run, covers and brand kit
+    (samples/libmedia.toml, with its logo) travelling with the tasks."""
+    from libmedia.run.coordinator import run_batch
+
+    root = Path(__file__).resolve().parents[1]
+    data = root / "samples" / "koleksi-baru.csv"
+    local = run_batch("new-book", data, out_dir=tmp_path / "local", jobs=1)
+    dask = run_batch("new-book", data, out_dir=tmp_path / "dask", scheduler="local")
+    assert len(local.results) == 22 and dask.jobs == 0
+
+    def files(folder: Path) -> dict[str, str]:
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(folder.iterdir()) if not p.name.startswith(".")}
+
+    a, b = files(tmp_path / "local"), files(tmp_path / "dask")
+    assert len(a) == 22 * 3 + 1  # image, caption and alt text per book, and the manifest
+    assert a == b
