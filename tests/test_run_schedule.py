@@ -345,3 +345,21 @@ def test_the_coordinator_keeps_no_bytes_of_posts_it_has_written(tmp_path):
     assert len(artifacts) == 9
     assert all(a.data is None for a in artifacts)
     assert all((tmp_path / "out" / a.name).is_file() for a in artifacts)
+
+
+def test_a_prestarted_pool_is_taken_by_the_run_or_ended():
+    """Workers started early (while the data is read) are used by the next
+    local run of that size, and ended when no run takes them."""
+    from libmedia.run import schedule
+
+    schedule.prestart(2)
+    pool = schedule._prestarted
+    assert pool is not None and pool.workers == 2
+    assert schedule._new_pool(2) is pool  # taken as it is
+    assert schedule._prestarted is None
+    pool.terminate()
+    schedule.prestart(2)
+    procs = list(schedule._prestarted.executor._processes.values())
+    assert procs
+    schedule.discard_prestarted()
+    assert schedule._prestarted is None and not any(p.is_alive() for p in procs)

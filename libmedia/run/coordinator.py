@@ -114,6 +114,21 @@ def run_batch(template_name: str, data_path: str | Path, formats: Sequence[str] 
     the template, another run holding the folder, an unwritable folder.
     Posts that fail are in the report and the manifest, never raised.
     """
+    from . import schedule
+    from .schedule import MIN_RENDERS_FOR_POOL, default_jobs
+
+    if scheduler is None and executor is None and (jobs is None or jobs > 1):
+        # Workers start while the data is read and the pre-flight runs.
+        schedule.prestart(jobs or default_jobs(MIN_RENDERS_FOR_POOL))
+    try:
+        return _open_and_run(template_name, data_path, formats, out_dir, jobs, brand_path, jpeg,
+                             progress, resume, scheduler, executor)
+    finally:
+        schedule.discard_prestarted()
+
+
+def _open_and_run(template_name, data_path, formats, out_dir, jobs, brand_path, jpeg, progress,
+                  resume, scheduler, executor) -> BatchReport:
     from ..jobs import open_job, plan
     from .schedule import default_jobs
 

@@ -151,6 +151,53 @@ class LocalPool:
                 p.join(1)
 
 
+def _warm() -> int:
+    """Run in a fresh worker: import the render pipeline (what the first
+    task would otherwise wait for).  Returns the worker's pid."""
+    from .. import render  # noqa: F401
+    from . import task  # noqa: F401
+
+    return os.getpid()
+
+
+_prestarted: LocalPool | None = None
+
+
+def prestart(jobs: int) -> None:
+    """Start a local pool of ``jobs`` workers now, each importing the
+    pipeline, so that their start-up (about half a CPU-second each:
+    interpreter, imports) overlaps the coordinator's own work before the
+    first task (reading the data, the pre-flight).  The next
+    :func:`run_tasks` with that many local workers takes this pool;
+    :func:`discard_prestarted` ends one that is not taken."""
+    global _prestarted
+    discard_prestarted()
+    if jobs > 1:
+        pool = LocalPool(jobs)
+        for _ in range(jobs):
+            pool.executor.submit(_warm)
+        _prestarted = pool
+
+
+def discard_prestarted() -> None:
+    """End the pool :func:`prestart` started if no run took it."""
+    global _prestarted
+    pool, _prestarted = _prestarted, None
+    if pool is not None:
+        pool.terminate()
+
+
+def _new_pool(workers: int) -> LocalPool:
+    """The pre-started pool when it has ``workers`` workers, else a new one."""
+    global _prestarted
+    pool, _prestarted = _prestarted, None
+    if pool is not None and pool.workers == workers:
+        return pool
+    if pool is not None:
+        pool.terminate()
+    return LocalPool(workers)
+
+
 def run_tasks(tasks: Sequence[RenderTask], on_result: ResultFn, executor: Executor | None = None,
               jobs: int = 1, fn: Callable[[RenderTask], TaskResult] = render_task,
               max_tasks_per_child: int | None = MAX_TASKS_PER_CHILD) -> None:
@@ -211,7 +258,7 @@ def _run_local(tasks: Sequence[RenderTask], on_result: ResultFn, fn, jobs: int,
     fruitless = 0  # pools in a row that broke before any worker started a task
     try:
         while queue:
-            pool = LocalPool(min(jobs, len(queue)))
+            pool = _new_pool(min(jobs, len(queue)))
             budget = pool.workers * max_tasks_per_child if max_tasks_per_child else len(queue)
             inflight: dict[Future, RenderTask] = {}
             started: set[int] = set()
