@@ -647,3 +647,36 @@ def test_values_cut_at_a_database_width_are_flagged(tmp_path):
     codes = [[w.code for w in r.warnings] for r in data.records]
     assert codes == [["cut-short"], []]
     assert data.records[0].warnings[0].location.row == 1
+
+
+@pytest.mark.parametrize("raw, clean", [
+    ("Senja di Pelabuhan\x0bKecil", "Senja di Pelabuhan Kecil"),      # Word's Shift+Enter (VT)
+    ("Gramedia\x1fbPustaka Utama", "Gramedia Pustaka Utama"),        # MARC subfield delimiter
+    ("Sri Wahyuni\x1b[0m", "Sri Wahyuni"),                           # terminal escape sequence
+    ("Atlas\x0cLengkap", "Atlas Lengkap"),                           # form feed from a PDF
+    ("Buku \x07Baru\x7f", "Buku Baru"),                              # BEL, DEL
+])
+def test_control_characters_are_cleaned_with_a_warning(tmp_path, raw, clean):
+    """Case C30 and its kind: a control character XML cannot hold never
+    reaches the layout; the field says what was removed."""
+    path = tmp_path / "c.csv"
+    others = "".join(f"Buku biasa nomor {i},Pengarang {i}\n" for i in range(10))
+    path.write_text(f"Judul,Pengarang\n{raw},A\n{others}", encoding="utf-8")
+    ds = read_csv(path)
+    assert [r.fields["title"] for r in ds.records][:2] == [clean, "Buku biasa nomor 0"]
+    warned = [w for w in ds.records[0].warnings if w.code == "control-characters"]
+    assert len(warned) == 1 and warned[0].location.field == "Judul"
+    assert ds.records[1].warnings == []
+
+
+def test_c30_check_and_batch_agree(cases, tmp_path):
+    """Every C30 record renders, and check names the cleaned fields."""
+    from libmedia.check import check_data
+    from libmedia.run.coordinator import run_batch
+
+    report = check_data("new-book", cases / "C30_control_characters.csv")
+    assert report.records == 5 and report.count("error") == 0
+    assert report.rows_with("warning") == [1, 2, 3, 4]
+    batch = run_batch("new-book", cases / "C30_control_characters.csv", out_dir=tmp_path, jobs=1)
+    assert [r.status for r in batch.results].count("failed") == 0
+    assert len(batch.results) == 5

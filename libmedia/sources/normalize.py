@@ -14,7 +14,12 @@ Cleaning, per field
                   exports) a literal ``\\n``/``\\r\\n`` becomes a line break,
                   except in paths and codes (:data:`fields.NON_PROSE_FIELDS`);
                   NFC; mojibake repaired by ftfy's encoding fixes only
-                  (:data:`FTFY_CONFIG`, warning ``mojibake``); trimmed.
+                  (:data:`FTFY_CONFIG`, warning ``mojibake``); control
+                  characters XML 1.0 cannot hold (case C30: Word's line
+                  break VT and FF become a space, a MARC subfield
+                  delimiter 0x1F with its code a space, terminal escape
+                  sequences and other C0/C1 controls are removed; warning
+                  ``control-characters``); trimmed.
     one field, several columns
                   the first non-empty column in alias priority
                   (:func:`fields.plan_columns`).
@@ -41,6 +46,7 @@ Cleaning, per field
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -184,8 +190,26 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+#: Control characters a value may not keep (XML 1.0 cannot hold C0 controls
+#: but tab, LF and CR; C1 controls and DEL are never text): a terminal escape
+#: sequence whole (ESC [ ... letter), a MARC subfield delimiter (0x1F) with
+#: its one-character code, then any single control.
+_CONTROLS = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1f[0-9a-z]?|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: What each is replaced by: Word's line break (VT), a form feed and a MARC
+#: delimiter separate words, so they become a space; the rest is removed.
+_AS_SPACE = ("\x0b", "\x0c", "\x1f")
+
+
+def _strip_controls(value: str) -> str:
+    """``value`` without the control characters of :data:`_CONTROLS`
+    (runs of spaces they leave are folded into one)."""
+    out = _CONTROLS.sub(lambda m: " " if m.group(0)[0] in _AS_SPACE else "", value)
+    return re.sub(r"[ ]{2,}", " ", out)
+
+
 def _clean_value(cell: str, col: int, ctx: _Context, rec: Record) -> str:
-    """Line breaks to ``\\n``, SLiMS literal ``\\n``, mojibake, NFC, trim."""
+    """Line breaks to ``\\n``, SLiMS literal ``\\n``, mojibake, NFC,
+    control characters, trim."""
     value = cell.replace("\r\n", "\n").replace("\r", "\n")
     if ctx.literal_newlines and ctx.field_of.get(col) not in NON_PROSE_FIELDS:
         value = value.replace("\\r\\n", "\n").replace("\\n", "\n").replace("\\r", "\n")
@@ -197,6 +221,13 @@ def _clean_value(cell: str, col: int, ctx: _Context, rec: Record) -> str:
                 ctx, rec, ctx.headers[col], "mojibake",
                 f"repaired garbled characters (mojibake): '{_short(value)}' -> '{_short(fixed)}'"))
             value = fixed
+    if _CONTROLS.search(value):
+        fixed = _strip_controls(value)
+        rec.warnings.append(_warning(
+            ctx, rec, ctx.headers[col], "control-characters",
+            f"removed control characters that cannot be printed (from Word, a MARC record or a "
+            f"terminal): {_short(value)!r} -> '{_short(fixed)}'"))
+        value = fixed
     return value.strip()
 
 
