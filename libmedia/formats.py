@@ -19,10 +19,15 @@ class Format:
 
     ``name``        stable identifier used on the command line and in file names;
     ``width``/``height`` pixels;
-    ``kind``        ``image`` (``video`` formats come with the video pipeline);
+    ``kind``        ``image`` or ``video``;
     ``safe``        (top, right, bottom, left) inset in px kept free of text;
     ``platform``    who publishes it;
-    ``source``      where the numbers come from.
+    ``source``      where the numbers come from;
+    ``fps``         frames per second, constant (video formats; 0 for images);
+    ``min_seconds``/``max_seconds``  the clip lengths the platform accepts
+                    (video formats; 0 for images);
+    ``file_type``   what the platform takes for this format: ``png`` (images
+                    default), ``jpeg`` or ``mp4``.
     """
 
     name: str
@@ -33,6 +38,14 @@ class Format:
     label: str
     source: str
     safe: tuple[int, int, int, int] = (0, 0, 0, 0)
+    fps: int = 0
+    min_seconds: float = 0.0
+    max_seconds: float = 0.0
+    file_type: str = "png"
+
+    @property
+    def is_video(self) -> bool:
+        return self.kind == "video"
 
     @property
     def size(self) -> tuple[int, int]:
@@ -62,6 +75,7 @@ class Format:
             "orientation": self.orientation,
             "aspect": self.aspect,
             "safe": {"top": top, "right": right, "bottom": bottom, "left": left},
+            "fps": self.fps,
         }
 
 

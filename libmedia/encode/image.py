@@ -66,7 +66,7 @@ def encode_image(image: Image.Image, fmt: str = "png", background: tuple = (255,
             out = image.convert("RGB")
         out.save(buf, "PNG", compress_level=PNG_COMPRESS_LEVEL)
     elif fmt in ("jpeg", "jpg"):
-        from .raster import flatten
+        from ..raster import flatten
 
         translucent = image.mode in ("RGBA", "LA", "PA") and image.getchannel("A").getextrema()[0] < 255
         rgb = flatten(image, background[:3]) if translucent else image.convert("RGB")
