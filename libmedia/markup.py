@@ -97,6 +97,74 @@ def _tracks(value: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
+def _seconds(value: str) -> float:
+    """A time: ``0.6``, ``0.6s`` or ``600ms`` -> seconds."""
+    v = value.strip().lower()
+    try:
+        if v.endswith("ms"):
+            out = float(v[:-2]) / 1000
+        else:
+            out = float(v[:-1] if v.endswith("s") else v)
+    except ValueError:
+        raise ValueError(f"expected seconds like 0.6, 0.6s or 600ms, got {value!r}") from None
+    if out < 0 or out != out or out == float("inf"):
+        raise ValueError(f"expected a time of 0 seconds or more, got {value!r}")
+    return out
+
+
+def _zoom_pair(value: str) -> tuple[float, float]:
+    parts = value.replace(",", " ").split()
+    try:
+        nums = [float(p) for p in parts]
+    except ValueError:
+        nums = []
+    if len(nums) == 1:
+        nums = [1.0, nums[0]]
+    if len(nums) != 2 or not all(0.5 <= n <= 3.0 for n in nums):
+        raise ValueError(f"expected a start and end zoom like '1 1.15' (each 0.5 to 3), got {value!r}")
+    return (nums[0], nums[1])
+
+
+def _volume(value: str) -> float:
+    v = value.strip()
+    try:
+        out = float(v[:-1]) / 100 if v.endswith("%") else float(v)
+    except ValueError:
+        raise ValueError(f"expected a volume like 0.8 or 80%, got {value!r}") from None
+    if not 0.0 <= out <= 2.0:
+        raise ValueError(f"expected a volume from 0 to 2 (200%), got {value!r}")
+    return out
+
+
+def _effect(value: str) -> str:
+    from .motion.effects import EFFECTS
+
+    return _enum("none", *EFFECTS)(value)
+
+
+def _easing(value: str) -> str:
+    from .motion.easing import EASINGS
+
+    return _enum(*EASINGS)(value)
+
+
+def _transition(value: str) -> str:
+    from .motion.effects import TRANSITION_NAMES
+
+    return _enum(*TRANSITION_NAMES)(value)
+
+
+#: Animation of any element inside a video scene (seconds from the scene's start).
+MOTION: dict[str, Callable[[str], Any]] = {
+    "enter": _effect,
+    "enter-delay": _seconds,
+    "enter-duration": _seconds,
+    "exit": _effect,
+    "exit-at": _seconds,
+    "exit-duration": _seconds,
+    "easing": _easing,
+}
+
 LAYOUT: dict[str, Callable[[str], Any]] = {
     "id": _text,
     "width": S.parse_length, "height": S.parse_length,
@@ -110,6 +178,7 @@ LAYOUT: dict[str, Callable[[str], Any]] = {
     "aspect-ratio": _positive,
     "opacity": S.parse_fraction,
     "column": _text, "row": _text,  # grid placement: "1", "1 / 3", "span 2"
+    **MOTION,
 }
 
 BOX: dict[str, Callable[[str], Any]] = {
@@ -143,6 +212,21 @@ TYPE: dict[str, Callable[[str], Any]] = {
 
 SCHEMA: dict[str, dict[str, Callable[[str], Any]]] = {
     "canvas": {**BOX, "id": _text},
+    "video": {
+        "id": _text,
+        "music": _text,
+        "volume": _volume,
+        "music-start": _seconds,
+        "fade-in": _seconds,
+        "fade-out": _seconds,
+        "cover-time": _seconds,
+    },
+    "scene": {
+        **BOX, "id": _text,
+        "duration": _seconds,
+        "transition": _transition,
+        "transition-duration": _seconds,
+    },
     "column": {**LAYOUT, **BOX},
     "row": {**LAYOUT, **BOX},
     "stack": {**LAYOUT, **BOX},
@@ -171,6 +255,9 @@ SCHEMA: dict[str, dict[str, Callable[[str], Any]]] = {
         "placeholder-label": _text,
         "alt": _text,
         "upscale-warning": S.parse_bool,
+        "motion": _enum("none", "ken-burns"),
+        "zoom": _zoom_pair,
+        "pan": _enum("none", "left", "right", "up", "down"),
     },
     "shape": {
         **LAYOUT,
@@ -199,8 +286,10 @@ INLINE: dict[str, dict[str, Callable[[str], Any]]] = {
     "br": {},
 }
 
-CONTAINERS = {"canvas", "column", "row", "stack", "grid"}
-REQUIRED = {"image": ("src",), "qr": ("data",)}
+CONTAINERS = {"canvas", "column", "row", "stack", "grid", "scene", "video"}
+REQUIRED = {"image": ("src",), "qr": ("data",), "scene": ("duration",)}
+#: The elements a layout may start with: an image's page, or a video's scenes.
+ROOTS = ("canvas", "video")
 
 
 # ---------------------------------------------------------------------------
@@ -308,14 +397,15 @@ class _Forbidden(Exception):
     pass
 
 
-def parse_markup(markup: str, filename: str = "layout.xml.j2") -> Element:
+def parse_markup(markup: str, filename: str = "layout.xml.j2", expect: str = "canvas") -> Element:
     """Parse and validate rendered layout markup.
 
     ``filename`` names the template file in errors, with the source line
     each tag carries (the template loader marks every start tag with it, see
     :func:`libmedia.templating.instrument_lines`); a tag without the mark
     (markup written by hand) is named by its line in ``markup``.  Returns the
-    root ``canvas`` element.
+    root element, which must be ``expect``: ``canvas`` for an image, ``video``
+    (holding ``scene`` elements, each laid out like a canvas) for a clip.
 
     Raises :class:`ProblemList` of :class:`TemplateError` listing every
     problem, each with ``file:line``.
@@ -341,14 +431,41 @@ def parse_markup(markup: str, filename: str = "layout.xml.j2") -> Element:
     problems: list[TemplateError] = []
     counts: dict[str, int] = {}
     root = _convert(b.root, "", problems, filename, counts)
-    if root is not None and root.tag != "canvas":
-        problems.insert(0, TemplateError(f"the layout starts with <{root.tag}>, not <canvas>",
-                                         Location(file=filename, line=root.line),
-                                         hint="wrap the layout in <canvas>...</canvas>"))
+    if root is not None and root.tag != expect:
+        hint = ("a video template's layout is <video> holding <scene duration=\"3\"> elements"
+                if expect == "video" else "wrap the layout in <canvas>...</canvas>")
+        if root.tag == "video":
+            hint = 'a <video> layout needs kind = "video" in template.toml'
+        problems.insert(0, TemplateError(f"the layout starts with <{root.tag}>, not <{expect}>",
+                                         Location(file=filename, line=root.line), hint=hint))
+    if root is not None:
+        problems += _nesting(root, filename)
     if problems:
         raise ProblemList(problems, f"{len(problems)} problem(s) in {filename}")
     assert root is not None
     return root
+
+
+def _nesting(root: Element, filename: str) -> list[TemplateError]:
+    """Where ``video`` and ``scene`` may stand: a video holds scenes only;
+    a scene stands only in a video; a video is only a root."""
+    out: list[TemplateError] = []
+    for el in root.walk():
+        for c in el.children:
+            if c.tag == "video":
+                out.append(TemplateError("<video> inside another element", Location(file=filename, line=c.line),
+                                         hint="<video> is the whole layout of a video template"))
+            elif c.tag == "scene" and el.tag != "video":
+                out.append(TemplateError(f"<scene> inside <{el.tag}>", Location(file=filename, line=c.line),
+                                         hint="scenes stand directly inside <video>"))
+            elif el.tag == "video" and c.tag != "scene":
+                out.append(TemplateError(f"<{c.tag}> directly inside <video>",
+                                         Location(file=filename, line=c.line),
+                                         hint="put it inside a <scene duration=\"3\">...</scene>"))
+    if root.tag == "video" and not root.children:
+        out.append(TemplateError("the video has no scenes", Location(file=filename, line=root.line),
+                                 hint='add <scene duration="3">...</scene> elements'))
+    return out
 
 
 def _problem(filename: str, raw: _Raw, msg: str, hint: str | None = None) -> TemplateError:
@@ -414,7 +531,7 @@ def _convert(raw: _Raw, parent_path: str, problems: list, filename: str,
         if raw.tag not in CONTAINERS:
             problems.append(_problem(filename, raw,
                                      f"<{raw.tag}> cannot contain <{child.tag}>",
-                                     hint="only canvas, column, row, stack and grid hold elements"))
+                                     hint="only canvas, scene, column, row, stack and grid hold elements"))
             continue
         el = _convert(child, path, problems, filename, counts)
         if el is not None:

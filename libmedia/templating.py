@@ -64,8 +64,8 @@ class FieldSpec:
 
 
 #: Template kinds: ``image`` (one page per post), ``carousel`` (one page per
-#: record of the post); ``video`` is reserved for the video version.
-TEMPLATE_KINDS = ("image", "carousel")
+#: record of the post), ``video`` (one clip per post, its records in scenes).
+TEMPLATE_KINDS = ("image", "carousel", "video")
 
 
 @dataclass(frozen=True)
@@ -203,13 +203,9 @@ def load_template(folder: str | Path) -> Template:
             problems.append(TemplateError(f"unknown key '{key}'", Location(file=where, field=key),
                                           hint="known keys: " + ", ".join(sorted(_TOML_KEYS))))
     kind = meta.get("kind", "image")
-    if kind == "video":
-        problems.append(TemplateError("video templates come in a later version of libmedia",
-                                      Location(file=where, field="kind"),
-                                      hint='this version renders kind = "image" or "carousel"'))
-    elif kind not in TEMPLATE_KINDS:
+    if kind not in TEMPLATE_KINDS:
         problems.append(TemplateError(f"unknown kind {kind!r}", Location(file=where, field="kind"),
-                                      hint='kind is "image" or "carousel" ("video" comes later)'))
+                                      hint='kind is "image", "carousel" or "video"'))
     records = RecordsSpec(1, 1)
     try:
         records = parse_records_spec(meta.get("records", "1"), where)
@@ -223,6 +219,13 @@ def load_template(folder: str | Path) -> Template:
         if f not in FORMATS:
             problems.append(TemplateError(f"unknown format {f!r}", Location(file=where, field="formats"),
                                           hint="known formats: " + ", ".join(FORMATS)))
+        elif (FORMATS[f].kind == "video") != (kind == "video"):
+            wanted = "video" if kind == "video" else "image"
+            same = [n for n, x in FORMATS.items() if (x.kind == "video") == (kind == "video")]
+            problems.append(TemplateError(
+                f"format {f!r} is for {FORMATS[f].kind}s, but this template is kind = {kind!r}",
+                Location(file=where, field="formats"),
+                hint=f"a {wanted} template lists {wanted} formats: " + ", ".join(same)))
     fields: dict[str, FieldSpec] = {}
     for name, spec in meta.get("fields", {}).items():
         if isinstance(spec, str):

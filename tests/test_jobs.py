@@ -64,10 +64,10 @@ def test_a_bad_records_spec_in_template_toml(tmp_path):
     assert "template.toml" in text and "records" in text
 
 
-def test_video_templates_come_later(tmp_path):
+def test_a_template_kind_must_match_its_formats(tmp_path):
     with pytest.raises(LibmediaError) as exc:
-        load_template(copy_template(tmp_path, kind="video"))
-    assert "video templates come in a later version" in str(exc.value)
+        load_template(copy_template(tmp_path, kind="video"))  # new-book lists image formats
+    assert "is for images, but this template is kind = 'video'" in str(exc.value)
     with pytest.raises(LibmediaError) as exc:
         load_template(copy_template(tmp_path, kind="poster"))
     assert "unknown kind 'poster'" in str(exc.value)
