@@ -232,9 +232,33 @@ def fonts() -> None:
 def _check_image_path(ctx, param, value):
     from .run.names import IMAGE_SUFFIXES
 
-    if value is not None and Path(value).suffix.lower() not in IMAGE_SUFFIXES:
-        raise click.BadParameter("the image file must end in .png or .jpg")
+    if value is not None and Path(value).suffix.lower() not in (*IMAGE_SUFFIXES, ".mp4"):
+        raise click.BadParameter("the file must end in .png or .jpg (an image) or .mp4 (a clip)")
     return value
+
+
+def _video_options(f):
+    """--draft, --music, --no-music, --burn-subtitles (video templates)."""
+    f = click.option("--burn-subtitles", is_flag=True,
+                     help="Video: draw the words on screen as captions onto the frames too "
+                          "(the .vtt and .srt files are written either way).")(f)
+    f = click.option("--no-music", is_flag=True,
+                     help="Video: no music (a silent stereo AAC track is still written).")(f)
+    f = click.option("--music", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+                     metavar="FILE", help="Video: play this music (mp3, wav, m4a, ogg, flac) "
+                                          "instead of the template's.")(f)
+    f = click.option("--draft", is_flag=True,
+                     help="Video: half size and a fast encoder, for a quick look.")(f)
+    return f
+
+
+def _clip_options(draft: bool, music: Path | None, no_music: bool, burn_subtitles: bool):
+    if music is not None and no_music:
+        raise click.UsageError("--music and --no-music cannot go together")
+    from .motion.clip import ClipOptions
+
+    return ClipOptions(draft=draft, music=str(music.resolve()) if music else None, silent=no_music,
+                       burn_subtitles=burn_subtitles)
 
 
 _DATA = click.Path(dir_okay=False, path_type=Path)
@@ -253,26 +277,33 @@ _BRAND = click.option("--brand", type=click.Path(dir_okay=False, path_type=Path)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               callback=_check_image_path, metavar="FILE",
               help="Image file (.png or .jpg); caption and alt text go beside it as "
-                   "FILE.caption.txt and FILE.alt.txt. Default: out/<row>-<title>.<format>.png")
+                   "FILE.caption.txt and FILE.alt.txt. Default: out/<row>-<title>.<format>.png. "
+                   "For a video template: FILE.mp4, with its cover, subtitles, caption and alt "
+                   "text beside it.")
 @_BRAND
+@_video_options
 @click.option("--dump", type=click.Choice(["markup", "document", "layout"]),
               help="Print a pipeline stage to stdout: the markup text, the document tree, or "
                    "the layout (boxes in px, text lines with baselines). Writes no image "
                    "unless -o is given too.")
 def render(template: str, data: Path | None, row: int | None, format_name: str | None,
-           output: Path | None, brand: Path | None, dump: str | None) -> None:
+           output: Path | None, brand: Path | None, dump: str | None, draft: bool,
+           music: Path | None, no_music: bool, burn_subtitles: bool) -> None:
     """Render one post from TEMPLATE: a record of DATA, or the template's own sample.
 
     Cover files named in the data are looked for beside the data file, then
-    in its covers/ folder.
+    in its covers/ folder.  A video template renders one clip: the records of
+    the post that holds --row (the first post by default).
     """
     from .run.single import render_single
 
     if row is not None and data is None:
         raise click.UsageError("--row needs a DATA file")
     _check_raqm()
-    with user_errors():
-        rep = render_single(template, data, row, format_name, output, brand, dump)
+    clip = _clip_options(draft, music, no_music, burn_subtitles)
+    with user_errors(), frame_progress("encoding") as progress:
+        rep = render_single(template, data, row, format_name, output, brand, dump,
+                            clip=clip, progress=progress)
     print_brand_note(rep.brand, rep.brand_name)
     for w in rep.warnings:
         print_warning(w)
@@ -281,7 +312,12 @@ def render(template: str, data: Path | None, row: int | None, format_name: str |
     if rep.error is not None:
         print_error(rep.error)
         sys.exit(EXIT_PROBLEMS)
-    if rep.outputs is not None:
+    files = getattr(rep, "files", None)
+    if files:
+        rows = ", ".join(map(str, rep.rows)) if any(rep.rows) else "the template's samples"
+        _err(f"wrote {display_path(files[0])} ({rep.duration:.1f} s, rows {rows}) "
+             f"(+ .cover.jpg, .vtt, .srt, .caption.txt, .alt.txt)")
+    elif rep.outputs is not None:
         _err(f"wrote {display_path(rep.outputs.image)} (+ .caption.txt, .alt.txt)")
 
 
@@ -326,6 +362,16 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int, int], None] | None]
         yield update
 
 
+@contextmanager
+def frame_progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar of frames encoded, on stderr when it is a terminal."""
+    with progress_bar(label) as update:
+        if update is None:
+            yield None
+        else:
+            yield lambda done, total: update(done, total, 0)
+
+
 def _summarise_warnings(results) -> list[str]:
     """One line per warning code: how many records, their rows, and the
     first example (:func:`libmedia.check.group_problems` by code)."""
@@ -358,8 +404,10 @@ def _summarise_warnings(results) -> list[str]:
               help="Render on Dask workers: 'local' starts a cluster on this machine, "
                    "tcp://HOST:PORT uses a running 'dask scheduler'. Needs "
                    "pip install 'libmedia[dask]'.")
+@_video_options
 def batch(template: str, data: Path, formats: tuple[str, ...], out_dir: Path, jobs: int | None,
-          brand: Path | None, jpeg: bool, resume: bool, scheduler: str | None) -> None:
+          brand: Path | None, jpeg: bool, resume: bool, scheduler: str | None, draft: bool,
+          music: Path | None, no_music: bool, burn_subtitles: bool) -> None:
     """Render one post per record of DATA with TEMPLATE, into --out.
 
     Each image gets NAME.caption.txt and NAME.alt.txt beside it, named
@@ -381,9 +429,10 @@ def batch(template: str, data: Path, formats: tuple[str, ...], out_dir: Path, jo
     from .run.coordinator import run_batch
 
     _check_raqm()
+    clip = _clip_options(draft, music, no_music, burn_subtitles)
     with user_errors(), terminate_as_interrupt(), progress_bar("rendering") as progress:
         rep = run_batch(template, data, formats, out_dir, jobs, brand, jpeg, progress,
-                        resume=resume, scheduler=scheduler)
+                        resume=resume, scheduler=scheduler, clip=clip)
     print_brand_note(rep.brand, rep.brand_name)
     for w in rep.warnings:
         print_warning(w)

@@ -33,6 +33,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .brand import Brand, find_brand, load_brand
@@ -234,7 +235,13 @@ def preflight(template: Template, formats: Sequence[Format], brand: Brand) -> No
         inp = RenderInput(template, samples[: template.records.high], fmt, brand,
                           search_dirs=[template.path], source=source)
         try:
-            render(inp)
+            if template.kind == "video":  # laid out and drawn, not encoded
+                from .motion.clip import ClipOptions, make_clip
+                from .render import fonts_for
+
+                make_clip(inp, fonts_for(inp), ClipOptions(silent=True))
+            else:
+                render(inp)
         except LibmediaError as exc:
             problems = exc.problems if isinstance(exc, ProblemList) else [exc]
             fatal = [p for p in problems if isinstance(p, PREFLIGHT_FATAL)]
@@ -334,6 +341,8 @@ class Job:
     search_dirs: list[Path] = field(default_factory=list)
     source: str | None = None
     image_ext: str = "png"
+    #: For a video template: :class:`libmedia.motion.clip.ClipOptions` (None: the defaults).
+    clip: Any = None
 
     @property
     def records(self) -> list[Record]:
@@ -355,7 +364,7 @@ class Job:
 
 def open_job(template_name: str | Path, data_path: str | Path | None,
              formats: Sequence[str] = (), brand_path: str | Path | None = None,
-             jpeg: bool = False, run_preflight: bool = True) -> Job:
+             jpeg: bool = False, run_preflight: bool = True, clip: Any = None) -> Job:
     """Open a template, its formats, the brand kit and the data once.
 
     ``data_path`` None: the template's own sample.  The data is fitted to
@@ -363,7 +372,8 @@ def open_job(template_name: str | Path, data_path: str | Path | None,
     pre-flight runs (:func:`preflight`).  Raises :class:`LibmediaError` when the job cannot
     start: unknown template or format, invalid brand kit, unreadable or
     empty data, a required field without a column, a template or brand kit
-    that cannot render its own sample.
+    that cannot render its own sample.  ``clip`` (a
+    :class:`libmedia.motion.clip.ClipOptions`) is for video templates.
     """
     template = open_template(template_name)
     fmts = resolve_formats(template, formats)
@@ -372,14 +382,14 @@ def open_job(template_name: str | Path, data_path: str | Path | None,
     check_brand_fonts(template, brand)
     if data is None:
         return Job(template, fmts, brand, brand_file, None, [], [template.path],
-                   display_path(template.path / "template.toml"), "jpg" if jpeg else "png")
+                   display_path(template.path / "template.toml"), "jpg" if jpeg else "png", clip)
     dataset = read_data(data)
     warnings = [*dataset.warnings, *fit_data(template, dataset)]
     if run_preflight:
         preflight(template, fmts, brand)
     return Job(template, fmts, brand, brand_file, dataset, warnings,
                cover_search_dirs(dataset.path, cwd=True), display_path(dataset.path),
-               "jpg" if jpeg else "png")
+               "jpg" if jpeg else "png", clip)
 
 
 def group_records(records: Sequence[Record], low: int, high: int,
@@ -428,7 +438,7 @@ def plan(job: Job, out_dir: Path | None = None, bundle=None) -> list:
             columns=tuple(job.columns),
             stem=output_stem(first.row, first.fields.get("title", "")),
             digest=task_digest(shared, group, job.search_dirs),
-            files=record_files(job, group) if remote else ()))
+            files=record_files(job, group) if remote else (), clip=job.clip))
     return tasks
 
 
@@ -484,6 +494,15 @@ def job_digest(job: Job) -> str:
 
     h = hashlib.sha256()
     h.update(f"{__version__}\0{job.image_ext}\0{','.join(f.name for f in job.formats)}\0".encode())
+    if job.template.kind == "video":
+        from .motion.clip import BUNDLED_MUSIC
+
+        h.update(folder_digest(BUNDLED_MUSIC).encode())
+    if job.clip is not None:
+        h.update(repr(job.clip).encode())
+        music = getattr(job.clip, "music", None)
+        if music and Path(music).is_file():
+            h.update(Path(music).read_bytes())
     h.update(folder_digest(job.template.path).encode())
     if job.brand_file is not None:
         h.update(Path(job.brand_file).read_bytes())

@@ -136,6 +136,14 @@ def _volume(value: str) -> float:
     return out
 
 
+def _subtitle(value: str) -> bool | str:
+    """``true``/``false``, or the text the subtitles show instead."""
+    try:
+        return S.parse_bool(value)
+    except ValueError:
+        return value.strip()
+
+
 def _effect(value: str) -> str:
     from .motion.effects import EFFECTS
 
@@ -241,6 +249,7 @@ SCHEMA: dict[str, dict[str, Callable[[str], Any]]] = {
         "direction": _enum("auto", "ltr", "rtl"),
         "balance": S.parse_bool,
         "background": S.parse_background, "padding": S.parse_edges, "radius": _non_negative,
+        "subtitle": _subtitle,  # in a video: in the subtitles (true), left out (false), or this text
     },
     "image": {
         **LAYOUT,

@@ -243,6 +243,9 @@ class Timeline:
     size: tuple[int, int]
     fps: int
     scenes: Sequence[Scene]
+    #: Layers over every scene for a time span: (start, end seconds, layer),
+    #: e.g. burnt-in subtitles.
+    overlays: list[tuple[float, float, Layer]] = field(default_factory=list)
 
     @cached_property
     def starts(self) -> tuple[float, ...]:
@@ -288,12 +291,14 @@ class Timeline:
     def frame(self, t: float) -> Image.Image:
         """The clip's picture at ``t`` seconds (RGB, :attr:`size`)."""
         i, j, p = self._at(t)
-        a = self.scenes[i].frame(max(0.0, t - self.starts[i]))
-        if j is None:
-            return a
-        b = self.scenes[j].frame(max(0.0, t - self.starts[j]))
-        nxt = self.scenes[j]
-        return TRANSITIONS[nxt.transition](easing("ease-in-out")(p), a, b)
+        out = self.scenes[i].frame(max(0.0, t - self.starts[i]))
+        if j is not None:
+            b = self.scenes[j].frame(max(0.0, t - self.starts[j]))
+            out = TRANSITIONS[self.scenes[j].transition](easing("ease-in-out")(p), out, b)
+        for start, end, layer in self.overlays:
+            if start <= t < end:
+                paste_layer(out, layer, REST, 0.0)
+        return out
 
     def key(self, t: float) -> tuple | None:
         """Equal keys mean equal frames; None when the frame must be drawn."""
@@ -304,7 +309,8 @@ class Timeline:
         local = t - self.starts[i]
         if any(layer.ken_burns is not None for layer in scene.layers):
             return None
-        return (i, scene.state(local))
+        shown = tuple(n for n, (a, b, _) in enumerate(self.overlays) if a <= t < b)
+        return (i, scene.state(local), shown)
 
     def frame_times(self) -> Iterator[float]:
         for n in range(self.frame_count):

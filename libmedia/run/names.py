@@ -30,7 +30,8 @@ SLUG_MAX = 50
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 #: Media types of the artifacts, by extension.
 MEDIA_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
-               "txt": "text/plain; charset=utf-8", "mp4": "video/mp4"}
+               "txt": "text/plain; charset=utf-8", "mp4": "video/mp4",
+               "vtt": "text/vtt; charset=utf-8", "srt": "application/x-subrip; charset=utf-8"}
 
 
 def title_slug(title: str, limit: int = SLUG_MAX) -> str:
@@ -66,6 +67,15 @@ def image_name(stem: str, format_name: str, ext: str, page: int | None = None) -
     """``STEM.FORMAT.EXT``, or ``STEM.FORMAT.NN.EXT`` for page ``NN`` (1-based)
     of a carousel."""
     return f"{stem}.{format_name}.{page:02d}.{ext}" if page else f"{stem}.{format_name}.{ext}"
+
+
+def clip_names(stem: str, format_name: str) -> dict[str, str]:
+    """The files of one clip in one format: ``video`` ``STEM.FORMAT.mp4``,
+    ``cover`` ``STEM.FORMAT.cover.jpg`` (the frame shown in the grid),
+    ``vtt``/``srt`` the subtitles, ``caption``/``alt`` the texts."""
+    base = f"{stem}.{format_name}"
+    return {"video": f"{base}.mp4", "cover": f"{base}.cover.jpg", "vtt": f"{base}.vtt",
+            "srt": f"{base}.srt", "caption": f"{base}.caption.txt", "alt": f"{base}.alt.txt"}
 
 
 def sidecar_name(image: str, kind: str) -> str:

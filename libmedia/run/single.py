@@ -66,12 +66,13 @@ class SingleReport:
 def render_single(template_name: str, data_path: str | Path | None = None, row: int | None = None,
                   format_name: str | None = None, output: str | Path | None = None,
                   brand_path: str | Path | None = None, dump: str | None = None,
-                  out_dir: str | Path = DEFAULT_OUT) -> SingleReport:
+                  out_dir: str | Path = DEFAULT_OUT, clip=None, progress=None) -> SingleReport:
     """Render one post: the record at ``row`` of ``data_path``, or the
     template's own sample when ``data_path`` is None.
 
     ``output`` is the image path (``.png`` or ``.jpg``), caption and alt go
-    beside it; default ``out_dir/<stable name>``.  With ``dump`` (one of
+    beside it; default ``out_dir/<stable name>``.  A video template renders
+    one clip (:func:`render_single_clip`: ``clip`` options, ``progress``).  With ``dump`` (one of
     :data:`DUMP_STAGES`) the pipeline runs only as far as that stage and
     nothing is written unless ``output`` is also given.
 
@@ -82,7 +83,16 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
     ``output`` that does not end in ``.png``/``.jpg`` or an unknown ``dump``.
     """
     from ..jobs import located, open_job, pick_record
+    from ..templating import find_template, load_template
 
+    if not dump:
+        try:
+            kind = load_template(find_template(str(template_name))).kind
+        except LibmediaError:
+            kind = "image"  # open_job below reports it
+        if kind == "video":
+            return render_single_clip(template_name, data_path, row, format_name, output,
+                                      brand_path, out_dir, clip, progress)
     if output is not None:
         codec(Path(output).suffix)  # a wrong extension fails before any work
     if dump is not None and dump not in DUMP_STAGES:
@@ -163,3 +173,100 @@ def _dump_rendered(result: Rendered, stage: str) -> str:
     if stage == "document":
         return dump_document(result.document)
     return dump_layout(result.page)
+
+
+@dataclass
+class ClipReport:
+    """What :func:`render_single_clip` did: ``files`` the paths written
+    (video first), ``rows`` the records in the clip, ``duration`` seconds;
+    ``warnings``, ``error`` (returned, not raised) and the brand kit as
+    :class:`SingleReport`."""
+
+    rows: list[int]
+    format: str
+    files: list[Path] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    error: LibmediaError | None = None
+    brand: Path | None = None
+    brand_name: str = ""
+    duration: float = 0.0
+    dump: str | None = None
+
+    @property
+    def outputs(self):
+        return self.files or None
+
+
+def render_single_clip(template_name: str, data_path: str | Path | None = None,
+                       row: int | None = None, format_name: str | None = None,
+                       output: str | Path | None = None, brand_path: str | Path | None = None,
+                       out_dir: str | Path = DEFAULT_OUT, clip=None, progress=None) -> ClipReport:
+    """Render one clip of a video template: the records of the post that
+    holds data row ``row`` (the first post by default), or the template's
+    own samples.  ``output`` is the ``.mp4`` path (its cover, subtitles,
+    caption and alt text go beside it); default ``out_dir/<stable name>``.
+    ``progress(done, total)`` is called per encoded frame.
+
+    Raises :class:`LibmediaError` when the render cannot start; the clip's
+    own failure is returned in :attr:`ClipReport.error`.  ``ValueError``
+    for an ``output`` that does not end in ``.mp4``.
+    """
+    from ..jobs import group_records, located, open_job
+    from ..motion.clip import ClipOptions, render_clip
+    from ..render import fonts_for
+    from .names import clip_names
+
+    if output is not None and Path(output).suffix.lower() != ".mp4":
+        raise ValueError(f"{output}: a clip is written as .mp4")
+    job = open_job(template_name, data_path, [format_name] if format_name else [], brand_path,
+                   run_preflight=False, clip=clip)
+    if len(job.formats) > 1:
+        raise FormatError(f"render makes one clip, in one format; '{format_name}' names "
+                          f"{len(job.formats)}", hint="name one format, or use 'libmedia batch'")
+    fmt = job.formats[0]
+    spec = job.template.records
+    groups = group_records(job.records, spec.low, spec.high, job.source)
+    group = groups[0]
+    if row is not None:
+        group = next((g for g in groups if any(r.row == row for r in g)), None)
+        if group is None:
+            from ..errors import DataError, Location
+
+            raise DataError(f"there is no row {row}", Location(file=job.source),
+                            hint=f"rows run from 1 to {len(job.records)}")
+    report = ClipReport([r.row for r in group], fmt.name, warnings=list(job.warnings),
+                        brand=job.brand_file, brand_name=job.brand.name)
+    inp = job.render_input(group, fmt)
+    try:
+        problems = [p for r in group for p in check_required(job.template, r, inp.source)]
+        if problems:
+            raise ProblemList.of(problems)
+        done = render_clip(inp, fonts_for(inp), clip or ClipOptions(), progress)
+    except LibmediaError as exc:
+        report.error = located(exc, inp.source, group[0].row)
+        return report
+    report.warnings = [*job.warnings, *done.warnings]
+    report.duration = done.duration
+    if output is not None:
+        video = Path(output)
+        base = video.with_suffix("")
+        paths = {"video": video, "cover": Path(f"{base}.cover.jpg"), "vtt": base.with_suffix(".vtt"),
+                 "srt": base.with_suffix(".srt"), "caption": Path(f"{base}.caption.txt"),
+                 "alt": Path(f"{base}.alt.txt")}
+    else:
+        stem = output_stem(group[0].row, group[0].fields.get("title", ""))
+        paths = {k: Path(out_dir) / v for k, v in clip_names(stem, fmt.name).items()}
+    data = {"video": done.mp4, "cover": done.cover, "vtt": done.vtt.encode("utf-8"),
+            "srt": done.srt.encode("utf-8"), "caption": done.caption.encode("utf-8"),
+            "alt": done.alt.encode("utf-8")}
+    written: list[Path] = []
+    try:
+        for key, path in paths.items():
+            atomic_write_bytes(path, data[key])
+            written.append(path)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    report.files = written
+    return report

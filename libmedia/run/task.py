@@ -27,8 +27,10 @@ from .names import codec, image_name, media_type, sidecar_name
 
 OK, WARNING, FAILED = "ok", "warning", "failed"
 
-#: Artifact kinds: the post's images, its caption and alt text (later: mp4, cover frames).
+#: Artifact kinds: the post's images, its caption and alt text; a clip's
+#: video, cover frame and subtitles.
 IMAGE, CAPTION, ALT = "image", "caption", "alt"
+VIDEO, COVER, SUBTITLES = "video", "cover", "subtitles"
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,8 @@ class Artifact:
 
     ``name`` the path relative to the output folder (posix, no ``..``);
     ``media_type`` e.g. ``image/png``; ``kind`` :data:`IMAGE`,
-    :data:`CAPTION` or :data:`ALT`; ``data`` the bytes, or ``path`` a file
+    :data:`CAPTION`, :data:`ALT`, :data:`VIDEO`, :data:`COVER` or
+    :data:`SUBTITLES`; ``data`` the bytes, or ``path`` a file
     already made on this machine (large media, later); ``format`` the output
     format's name; ``page`` 1-based for a carousel page, 0 otherwise.
     """
@@ -65,7 +68,8 @@ class RenderTask:
     input (:func:`libmedia.jobs.task_digest`) for ``--resume``; ``files``
     the covers the records name, as bytes, for a worker on another machine
     (:func:`libmedia.jobs.record_files`; empty for local workers, which read
-    them through ``search_dirs``).
+    them through ``search_dirs``); ``clip`` a video template's
+    :class:`libmedia.motion.clip.ClipOptions`.
     """
 
     index: int
@@ -82,6 +86,7 @@ class RenderTask:
     digest: str = ""
     bundle: Any = None
     files: tuple[tuple[str, bytes], ...] = ()
+    clip: Any = None
 
     @property
     def row(self) -> int:
@@ -188,6 +193,9 @@ def _render_all(task: RenderTask) -> tuple[list[Artifact], list[Diagnostic]]:
         inp = RenderInput(template, list(task.records), fmt, brand,
                           search_dirs=search_dirs, source=task.source,
                           columns=list(task.columns))
+        if task.kind == "video":
+            found.append((fmt.name, _render_clip(task, inp, artifacts)))
+            continue
         pages, caption, alt, warnings = render_pages(inp, task.kind)
         numbered = task.kind == "carousel"
         for i, page in enumerate(pages, 1):
@@ -202,6 +210,24 @@ def _render_all(task: RenderTask) -> tuple[list[Artifact], list[Diagnostic]]:
                                       format=fmt.name))
         found.append((fmt.name, warnings))
     return artifacts, merge_formats(found)
+
+
+def _render_clip(task: RenderTask, inp, artifacts: list[Artifact]) -> list[Diagnostic]:
+    """One clip of ``task`` in ``inp``'s format: its MP4, cover frame,
+    subtitles, caption and alt text appended to ``artifacts``; returns the
+    warnings."""
+    from ..motion.clip import render_clip
+    from ..render import fonts_for
+    from .names import clip_names
+
+    done = render_clip(inp, fonts_for(inp), task.clip)
+    names = clip_names(task.stem, inp.format.name)
+    files = [("video", VIDEO, done.mp4), ("cover", COVER, done.cover),
+             ("vtt", SUBTITLES, done.vtt.encode("utf-8")), ("srt", SUBTITLES, done.srt.encode("utf-8")),
+             ("caption", CAPTION, done.caption.encode("utf-8")), ("alt", ALT, done.alt.encode("utf-8"))]
+    for key, kind, data in files:
+        artifacts.append(Artifact(names[key], media_type(names[key]), kind, data, format=inp.format.name))
+    return done.warnings
 
 
 def materialize_files(files: tuple[tuple[str, bytes], ...]) -> Path:
