@@ -428,6 +428,7 @@ _IMAGE_FIXES = {
     "gzip": "unpack it and use the picture inside",
     "heic": "convert it to JPEG (e.g. set the iPhone camera to 'Most Compatible', or export "
             "as JPEG)",
+    "video": "use a still picture: a photo, or a frame saved from the video as JPEG",
 }
 
 

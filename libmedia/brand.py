@@ -26,7 +26,7 @@ DEFAULT_KIT = Path(__file__).resolve().parents[1] / "assets" / "brand" / "libmed
 _TYPE_KEYS = {"family", "weight", "size", "italic", "line_height", "tracking", "transform", "color",
               "features"}
 _LIBRARY_KEYS = {"name", "short_name", "logo", "website", "instagram", "language",
-                 "catalog_url", "hashtags"}
+                 "catalog_url", "hashtags", "music"}
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,8 @@ class Brand:
     types: dict[str, dict]
     path: Path | None = None
     hex_colors: dict[str, str] = field(default_factory=dict)
+    #: The library's own music for clips (``brand:music`` in a template), or None.
+    music: Path | None = None
 
     def to_context(self) -> dict:
         """What templates see as ``brand``."""
@@ -66,6 +68,7 @@ class Brand:
             "hashtags": list(self.hashtags),
             "colors": dict(self.hex_colors),
             "catalog_url": list(self.catalog_url),
+            "music": "brand:music" if self.music else "",
         }
 
     def catalog_link(self, fields: dict[str, str]) -> str:
@@ -186,6 +189,14 @@ def load_brand(path: str | Path | None = None) -> Brand:
                                        hint="give the logo's path relative to the brand kit file"))
         else:
             problems += _check_logo(logo, where)
+    music = None
+    if lib.get("music"):
+        music = (base / str(lib["music"])).resolve()
+        if not music.is_file():
+            problems.append(BrandError(f"music file {music} not found",
+                                       Location(file=where, field="library.music"),
+                                       hint="give the music file's path relative to the brand kit "
+                                            "file (mp3, wav, m4a, ogg or flac)"))
     hashtags = tuple(
         h if h.startswith("#") else "#" + h for h in (str(x).strip() for x in lib.get("hashtags", [])) if h
     )
@@ -198,7 +209,7 @@ def load_brand(path: str | Path | None = None) -> Brand:
         name=str(lib.get("name", "")), short_name=str(lib.get("short_name", "")), logo=logo,
         website=str(lib.get("website", "")), instagram=str(lib.get("instagram", "")).lstrip("@"),
         language=language, catalog_url=patterns, hashtags=hashtags,
-        colors=colors, types=types, path=kit_path, hex_colors=hexes,
+        colors=colors, types=types, path=kit_path, hex_colors=hexes, music=music,
     )
 
 

@@ -41,6 +41,7 @@ PNG = FileType("png", "a PNG image", True)
 GIF = FileType("gif", "a GIF image", True)
 WEBP = FileType("webp", "a WebP image", True)
 HEIC = FileType("heic", "a HEIC photo (iPhone format)")
+VIDEO = FileType("video", "a video (MP4/MOV)")
 PDF = FileType("pdf", "a PDF document")
 ZIP = FileType("zip", "a ZIP archive")
 XLSX = FileType("xlsx", "an Excel workbook (.xlsx)")
@@ -97,6 +98,8 @@ def identify(head: bytes) -> FileType | None:
         return WEBP
     if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
         return HEIC
+    if head[4:8] == b"ftyp" and head[8:12] not in (b"avif", b"avis"):
+        return VIDEO  # any other ISO BMFF brand: isom, mp42, qt, M4V...
     for magic, kind in SIGNATURES:
         if head.startswith(magic):
             return kind

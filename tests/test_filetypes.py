@@ -29,6 +29,10 @@ def _zip(member: str) -> bytes:
     (_zip("word/document.xml"), "docx"),
     (_zip("data.csv"), "zip"),
     (b"01234nam a2200289 a 4500", "marc"),
+    (b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00", "video"),  # an MP4 named as a cover
+    (b"\x00\x00\x00\x1cftypqt  \x00\x00\x02\x00", "video"),  # a phone's MOV
+    (b"\x00\x00\x00\x1cftypheic\x00\x00\x00\x00", "heic"),
+    (b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00", None),  # AVIF: Pillow reads it
     (b"Judul;Pengarang\r\n", None),
 ])
 def test_identify(head: bytes, name: str | None):
