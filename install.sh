@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Set libmedia up in .venv/ and render the bundled sample week into out/.
+# Set libmedia up in .venv/ and render the bundled sample week into out/:
+# every post in every Instagram format, and one vertical clip of the first books.
 #
 #   bash install.sh            # install, then render samples/koleksi-baru.csv
 #   bash install.sh --no-render
@@ -39,6 +40,8 @@ fi
 
 if [ "${1:-}" != "--no-render" ]; then
   .venv/bin/libmedia batch new-book samples/koleksi-baru.csv --format all --out out
+  .venv/bin/libmedia render new-books-reel samples/koleksi-baru.csv -o out/reel/new-books.tiktok.mp4
   echo
-  echo "Done: the posts are in out/ (open out/manifest.json for the report)."
+  echo "Done: the posts are in out/ (open out/manifest.json for the report),"
+  echo "and a TikTok/Reels clip of the first books is out/reel/new-books.tiktok.mp4."
 fi

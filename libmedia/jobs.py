@@ -393,11 +393,23 @@ def open_job(template_name: str | Path, data_path: str | Path | None,
 
 
 def group_records(records: Sequence[Record], low: int, high: int,
-                  source: str | None = None) -> list[list[Record]]:
+                  source: str | None = None, balanced: bool = False) -> list[list[Record]]:
     """``records`` in order, in groups of ``high``; the last group takes the
-    rest, which must be at least ``low``.  Raises :class:`DataError` naming
-    the leftover rows when it is not."""
-    groups = [list(records[i:i + high]) for i in range(0, len(records), high)]
+    rest, which must be at least ``low``.  With ``balanced`` (clips: a week
+    of 22 books makes clips of 8, 7 and 7, not 10, 10 and 2) the fewest
+    groups of at most ``high`` are made, their sizes differing by one at
+    most.  Raises :class:`DataError` naming the leftover rows when a group
+    would be smaller than ``low``."""
+    if balanced and records:
+        count = -(-len(records) // high)
+        size, extra = divmod(len(records), count)
+        groups, at = [], 0
+        for i in range(count):
+            n = size + (1 if i < extra else 0)
+            groups.append(list(records[at:at + n]))
+            at += n
+    else:
+        groups = [list(records[i:i + high]) for i in range(0, len(records), high)]
     if groups and len(groups[-1]) < low:
         rows = [r.row for r in groups[-1]]
         raise DataError(
@@ -423,7 +435,8 @@ def plan(job: Job, out_dir: Path | None = None, bundle=None) -> list:
     from .run.task import RenderTask
 
     spec = job.template.records
-    groups = group_records(job.records, spec.low, spec.high, job.source)
+    groups = group_records(job.records, spec.low, spec.high, job.source,
+                           balanced=job.template.kind == "video")
     shared = job_digest(job)
     remote = bundle is not None
     tasks = []

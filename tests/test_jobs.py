@@ -84,6 +84,16 @@ def test_grouping_keeps_data_order_and_the_last_group_takes_the_rest():
     assert len(group_records(recs(3), 1, 1)) == 3
 
 
+def test_clips_share_the_records_out_evenly():
+    sizes = [len(g) for g in group_records(recs(22), 3, 10, balanced=True)]
+    assert sizes == [8, 7, 7]
+    assert [r.row for g in group_records(recs(22), 3, 10, balanced=True) for r in g] == list(range(1, 23))
+    assert [len(g) for g in group_records(recs(10), 3, 10, balanced=True)] == [10]
+    assert [len(g) for g in group_records(recs(11), 3, 10, balanced=True)] == [6, 5]
+    with pytest.raises(DataError):
+        group_records(recs(2), 3, 10, balanced=True)
+
+
 def test_a_leftover_smaller_than_the_minimum_is_named():
     with pytest.raises(DataError) as exc:
         group_records(recs(13), 2, 6, "data.csv")

@@ -225,7 +225,7 @@ def render_single_clip(template_name: str, data_path: str | Path | None = None,
                           f"{len(job.formats)}", hint="name one format, or use 'libmedia batch'")
     fmt = job.formats[0]
     spec = job.template.records
-    groups = group_records(job.records, spec.low, spec.high, job.source)
+    groups = group_records(job.records, spec.low, spec.high, job.source, balanced=True)
     group = groups[0]
     if row is not None:
         group = next((g for g in groups if any(r.row == row for r in g)), None)
