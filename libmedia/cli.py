@@ -185,15 +185,21 @@ def templates() -> None:
 @main.command()
 def formats() -> None:
     """List the output formats: size in pixels, aspect ratio, and the source of the numbers."""
+    from .formats import FORMATS
     from .info import format_infos
 
     infos = format_infos()
-    table = _table("name", "size (px)", "aspect", "platform", "label", wrap=("label",))
+    table = _table("name", "kind", "size (px)", "aspect", "platform", "label", wrap=("label",))
     for f in infos:
+        fmt = FORMATS[f.name]
         label = f.label
+        if fmt.is_video:
+            label += f"; {fmt.fps} fps, {fmt.min_seconds:g} s to {fmt.max_seconds:g} s"
         if any(f.safe):
-            label += f"; keep text {f.safe[0]} px from the top and {f.safe[2]} px from the bottom"
-        _row(table, f.name, f"{f.width}x{f.height}", f.aspect, f.platform, label)
+            top, right, bottom, left = f.safe
+            label += (f"; keep text and logos {top} px from the top, {bottom} px from the bottom, "
+                      f"{left} px from the left and {right} px from the right")
+        _row(table, f.name, fmt.kind, f"{f.width}x{f.height}", f.aspect, f.platform, label)
     _print(table)
     click.echo("\nsources of the numbers:")
     sources = _table("name", "source", wrap=("source",))

@@ -3,7 +3,16 @@
 A template lists the formats it serves; ``libmedia formats`` prints this
 table.  Sizes are in pixels.  The *safe zone* is the inset (top, right,
 bottom, left) that a platform's own interface covers (profile name, reply
-bar): templates keep text and logos inside it.
+bar, buttons, caption, progress bar): templates keep text, logos and QR
+codes inside it, and the ``safe-zone`` lint rule (:mod:`libmedia.lint`)
+warns when they are not.
+
+Every number is cited in its format's ``source``: page title, publisher
+and, where we have it, the address.  Where a platform gives percentages
+they are converted to pixels of the format's own size, rounded up (so the
+band never shrinks), and the source says so.  Video formats also carry the
+clip lengths the platform accepts (``min_seconds`` .. ``max_seconds``) and
+a constant frame rate.
 """
 
 from __future__ import annotations
@@ -20,7 +29,8 @@ class Format:
     ``name``        stable identifier used on the command line and in file names;
     ``width``/``height`` pixels;
     ``kind``        ``image`` or ``video``;
-    ``safe``        (top, right, bottom, left) inset in px kept free of text;
+    ``safe``        (top, right, bottom, left) inset in px that the platform's
+                    interface covers, kept free of text, logos and QR codes;
     ``platform``    who publishes it;
     ``source``      where the numbers come from;
     ``fps``         frames per second, constant (video formats; 0 for images);
@@ -76,7 +86,27 @@ class Format:
             "aspect": self.aspect,
             "safe": {"top": top, "right": right, "bottom": bottom, "left": left},
             "fps": self.fps,
+            "min_seconds": self.min_seconds,
+            "max_seconds": self.max_seconds,
         }
+
+
+def safe_rect(fmt: Format) -> tuple[int, int, int, int]:
+    """The part of ``fmt``'s canvas no platform interface covers, as
+    ``(left, top, right, bottom)`` pixel edges, right and bottom exclusive
+    (Pillow's box order): for ``tiktok`` ``(65, 150, 930, 1480)``.
+
+    A format without a safe inset gives the whole canvas.  Raises
+    :class:`FormatError` when the insets leave nothing (a mistyped format).
+    """
+    top, right, bottom, left = fmt.safe
+    box = (left, top, fmt.width - right, fmt.height - bottom)
+    if box[2] <= box[0] or box[3] <= box[1]:
+        raise FormatError(
+            f"format '{fmt.name}': its safe insets {fmt.safe} leave no area on a "
+            f"{fmt.width}x{fmt.height} canvas",
+            hint="safe is (top, right, bottom, left) in px; their sums must stay below the size")
+    return box
 
 
 def readable_aspect(width: int, height: int) -> str:
@@ -97,6 +127,61 @@ def readable_aspect(width: int, height: int) -> str:
 _IG = (
     "Instagram Help Centre, 'Sharing photos and videos': photos are shown at 1080 px wide, "
     "aspect ratios from 1.91:1 to 4:5"
+)
+
+# --- vertical video (issue 6) ---------------------------------------------
+# Clip length: the issue's rule, and case C09 in the project's problem cases,
+# is a 3 s minimum for all three (Instagram publishes it; clips under 3 s are
+# refused).  The maximum is what each platform publishes as accepted from
+# every account, checked 2026-11-30.
+
+_TIKTOK = (
+    "Safe zone: TikTok publishes no numbers, only overlay files, because 'the safe zone size is "
+    "determined by the dimension, ad caption length and any additional formats used' (TikTok "
+    "Business Help Centre, 'TikTok Auction In-Feed Ads', last updated October 2024, "
+    "ads.tiktok.com/help/article?aid=10002742). The bands here are the pixel figures that "
+    "third-party guides give for 1080x1920 (not TikTok's own numbers): keep the top 150 px "
+    "(Following / For You tabs, search), the right 150 px (profile, like, comment, share buttons) "
+    "and the bottom 440 px (user name, caption, sound) clear (AdFuse, 'TikTok ad sizes & "
+    "specifications guide', adfuseai.com/blog/tiktok-ad-sizes-specs-guide); left 65 px = 6% of "
+    "1080 rounded up, Meta's side margin, "
+    "because TikTok asks to keep key elements 'in the middle of the screen' so they are not "
+    "'slightly cropped on the sides' on other displays (TikTok Business Help Centre, 'Image Ads "
+    "Specification') without giving a number. "
+    "Length: 3 s (the project's minimum for every platform, Instagram's published one) to 180 s, "
+    "since 'All TikTok creators can post 3-minute videos, while some have "
+    "access to post 5-minute or 10-minute videos' (TikTok for Developers, Content Posting API, "
+    "'Media Transfer Guide', developers.tiktok.com/doc/content-posting-api-media-transfer-guide), "
+    "which also asks 23 to 60 fps, MP4 and H.264 (recommended)."
+)
+_REELS = (
+    "Safe zone: Meta's guidance for Reels keeps roughly 14% of the top, 35% of the bottom and 6% "
+    "of each side free of text and logos (Meta Ads Guide, Instagram Reels video ads, "
+    "facebook.com/business/ads-guide/update/video/instagram-reels); converted for "
+    "1080x1920 and rounded up: top 269 px (14% of 1920 = 268.8), bottom 672 px (35%), left and "
+    "right 65 px (6% of 1080 = 64.8). "
+    "Length: 3 s minimum and 15 minutes maximum (Meta for Developers, Instagram Platform, 'IG "
+    "User Media' reference, reel specifications, developers.facebook.com/docs/instagram-platform/"
+    "instagram-graph-api/reference/ig-user/media), which also asks 23 to 60 fps, H.264 or HEVC "
+    "4:2:0, AAC at 48 kHz at most with 1 or 2 channels, moov atom at the front, no edit lists. "
+    "Instagram's Reels feature page allows up to 20 minutes in the app but says reels over 3 "
+    "minutes are not recommended to people who do not follow the account."
+)
+_SHORTS = (
+    "Safe zone: Google's safe zone for vertical (9:16) YouTube video ads, which play in the Shorts "
+    "feed (Google Ads Help, 'About video ad specs', "
+    "support.google.com/google-ads/answer/13547298; we found none published for ordinary Shorts), "
+    "read in pixels for 1080x1920 as top 288 px (15%), right 192 px (17.8%, the button column), "
+    "bottom 672 px (35%, channel name, title and progress bar), left 48 px (4.4%), as given by "
+    "Shotstack, 'Vertical video safe zones for TikTok, Reels, Stories, Shorts' "
+    "(shotstack.io/learn/vertical-video-safe-zones). "
+    "Length: up to 3 minutes: 'Any videos uploaded on or after this date [15 October 2024] with "
+    "a square or vertical aspect ratio up to three minutes in length will be categorised as "
+    "Shorts' (YouTube "
+    "Help, 'Understand three-minute YouTube Shorts', support.google.com/youtube/answer/15424877); "
+    "a longer one becomes an ordinary video. The same page blocks a Short over one minute with an "
+    "active Content ID claim, so reels use music the library may publish. YouTube publishes no "
+    "minimum; 3 s is the project's rule for every platform."
 )
 
 FORMATS: dict[str, Format] = {
@@ -121,6 +206,15 @@ FORMATS: dict[str, Format] = {
         Format("x-post", 1600, 900, "image", "X (Twitter)", "Post image, 16:9",
                "X Help Centre, 'How to post photos or GIFs': 16:9 images are shown uncropped in "
                "the timeline; 1600x900 px is the recommended size."),
+        Format("tiktok", 1080, 1920, "video", "TikTok", "Video, 9:16",
+               _TIKTOK, safe=(150, 150, 440, 65), fps=30, min_seconds=3.0, max_seconds=180.0,
+               file_type="mp4"),
+        Format("instagram-reel", 1080, 1920, "video", "Instagram", "Reel, 9:16",
+               _REELS, safe=(269, 65, 672, 65), fps=30, min_seconds=3.0, max_seconds=900.0,
+               file_type="mp4"),
+        Format("youtube-short", 1080, 1920, "video", "YouTube", "Short, 9:16",
+               _SHORTS, safe=(288, 192, 672, 48), fps=30, min_seconds=3.0, max_seconds=180.0,
+               file_type="mp4"),
     ]
 }
 

@@ -325,7 +325,8 @@ def render_until(inp: RenderInput, stage: str = "image", library: FontLibrary | 
     out.page = layout_document(styled, inp.format.width, inp.format.height, assets=out.assets,
                                library=library)
     out.warnings += lint_page(out.page, Location(file=inp.source, row=record.row or None
-                                                 if record is not None else None))
+                                                 if record is not None else None),
+                              fmt=inp.format)
     if stage == "layout":
         return out
     out.image = draw_page(out.page, library)

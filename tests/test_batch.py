@@ -389,7 +389,7 @@ def test_unknown_template_is_exit_2(run, tiny, tmp_path):
 
 
 @pytest.mark.parametrize("fmt, message", [
-    ("tiktok", "unknown format 'tiktok'"),
+    ("pinterest-pin", "unknown format 'pinterest-pin'"),
     ("x-post", "does not make format 'x-post'"),
 ])
 def test_unknown_or_unserved_format_is_exit_2(run, tiny, tmp_path, fmt, message):

@@ -205,9 +205,9 @@ def test_render_notes_the_default_brand_once(run, tmp_path):
 
 
 def test_render_unknown_format_is_exit_2(run):
-    res = run("render", "new-book", "--format", "tiktok")
+    res = run("render", "new-book", "--format", "pinterest-pin")
     assert res.exit_code == 2
-    assert "unknown format 'tiktok'" in res.stderr and "instagram-portrait" in res.stderr
+    assert "unknown format 'pinterest-pin'" in res.stderr and "instagram-portrait" in res.stderr
 
 
 def test_row_without_data_is_a_usage_error(run):
