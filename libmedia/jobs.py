@@ -507,15 +507,14 @@ def job_digest(job: Job) -> str:
 
     h = hashlib.sha256()
     h.update(f"{__version__}\0{job.image_ext}\0{','.join(f.name for f in job.formats)}\0".encode())
-    if job.template.kind == "video":
-        from .motion.clip import BUNDLED_MUSIC
+    if job.template.kind == "video":  # clip options and music matter to clips only
+        from .motion.clip import BUNDLED_MUSIC, ClipOptions
 
+        clip = job.clip or ClipOptions()
         h.update(folder_digest(BUNDLED_MUSIC).encode())
-    if job.clip is not None:
-        h.update(repr(job.clip).encode())
-        music = getattr(job.clip, "music", None)
-        if music and Path(music).is_file():
-            h.update(Path(music).read_bytes())
+        h.update(repr(clip).encode())
+        if clip.music and Path(clip.music).is_file():
+            h.update(Path(clip.music).read_bytes())
     h.update(folder_digest(job.template.path).encode())
     if job.brand_file is not None:
         h.update(Path(job.brand_file).read_bytes())

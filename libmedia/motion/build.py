@@ -132,7 +132,7 @@ def lay_out_video(inp: RenderInput, library: FontLibrary) -> VideoLayout:
         page = layout_document(styled, inp.format.width, inp.format.height, assets=assets,
                                library=library)
         row = record.row or None if record is not None else None
-        warnings += lint_page(page, Location(file=inp.source, row=row))
+        warnings += lint_page(page, Location(file=inp.source, row=row), fmt=inp.format)
         duration = scene.get("duration")
         if duration <= 0:
             problems.append(TemplateError("a scene lasts 0 seconds", Location(file=filename, line=scene.line),
