@@ -3,7 +3,7 @@
 An :class:`AudioTrack` names a music file and how to use it (volume, fades,
 where to start in it).  :func:`audio_input_args` and :func:`audio_filter`
 give the ffmpeg input and filter that turn it into exactly ``n`` samples of
-48 kHz stereo: the music is looped (``-stream_loop -1``) when it is shorter
+48 kHz stereo: the music is looped (``aloop``, sample-exact) when it is shorter
 than the clip and cut when it is longer, faded in and out, its volume
 applied (case C07: the audio is exactly as long as the video).  Without a
 track the same functions give silence (``anullsrc``): every clip carries a
@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Location, OutputError, VideoError
@@ -58,6 +58,8 @@ class AudioTrack:
     fade_in: float = 0.0
     fade_out: float = 0.0
     start: float = 0.0
+    #: channels in the file (read when the track is made)
+    channels: int = field(default=0, init=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "path", Path(self.path))
@@ -79,6 +81,9 @@ class AudioTrack:
         try:
             with av.open(str(self.path)) as container:
                 has_audio = bool(container.streams.audio)
+                if has_audio:
+                    object.__setattr__(self, "channels",
+                                       container.streams.audio[0].codec_context.channels)
         except (av.FFmpegError, OSError, UnicodeDecodeError) as exc:
             raise VideoError(f"cannot read music file {self.path.name}: {exc}", where,
                              hint=hint, code="music") from None
@@ -98,12 +103,12 @@ def _fades(track: AudioTrack, n: int) -> tuple[int, int]:
 
 
 def audio_input_args(track: AudioTrack | None) -> list[str]:
-    """The ffmpeg input arguments for ``track``: the music file looped
-    endlessly, or (``None``) a silent 48 kHz stereo source.  The filter of
-    :func:`audio_filter` cuts either to length."""
+    """The ffmpeg input arguments for ``track``: the music file, or
+    (``None``) an endless silent 48 kHz stereo source.  The filter of
+    :func:`audio_filter` loops and cuts either to length."""
     if track is None:
         return ["-f", "lavfi", "-i", f"anullsrc=r={SAMPLE_RATE}:cl=stereo"]
-    return ["-stream_loop", "-1", "-i", str(track.path)]
+    return ["-i", str(track.path)]
 
 
 def audio_filter(track: AudioTrack | None, n_samples: int) -> str:
@@ -114,11 +119,22 @@ def audio_filter(track: AudioTrack | None, n_samples: int) -> str:
     faded in and out."""
     if n_samples < 1:
         raise ValueError(f"n_samples must be >= 1, not {n_samples}")
-    parts = [f"aresample={SAMPLE_RATE}",
-             "aformat=sample_fmts=fltp:channel_layouts=stereo"]
+    parts = [f"aresample={SAMPLE_RATE}"]
+    if track is not None and track.channels == 1:
+        # mono music in both channels at its own level (ffmpeg's default
+        # upmix lowers it by 3 dB)
+        parts.append("pan=stereo|c0=c0|c1=c0")
+    parts.append("aformat=sample_fmts=fltp:channel_layouts=stereo")
     skip = 0
     if track is not None:
         skip = round(track.start * SAMPLE_RATE)
+        # Loop in the filter, not with -stream_loop: a demuxer loop decodes
+        # the encoder's priming samples again at every restart (448 zero
+        # samples and a shifted start for an AAC file here: a click).  aloop
+        # keeps the first `size` decoded samples (no more than the clip
+        # needs: 4 bytes x 2 channels each) and, when the file ends sooner,
+        # loops exactly what the file holds.
+        parts.append(f"aloop=loop=-1:size={skip + n_samples}")
     parts.append(f"atrim=start_sample={skip}:end_sample={skip + n_samples}")
     parts.append("asetpts=PTS-STARTPTS")
     parts.append(f"apad=whole_len={n_samples}")
