@@ -104,16 +104,25 @@ def _record_for(scene: Element, records, record_name: str) -> Record | None:
     return None
 
 
-def lay_out_video(inp: RenderInput, library: FontLibrary) -> VideoLayout:
+#: Height in px (at 1080 wide) that burnt-in subtitles take above the bottom
+#: safe band: two lines of 38 px captions in their box, and a margin.
+SUBTITLE_BAND = 170
+
+
+def lay_out_video(inp: RenderInput, library: FontLibrary, burn_subtitles: bool = False) -> VideoLayout:
     """Run the video pipeline for ``inp`` up to the laid-out scenes.
 
-    Raises a :class:`~libmedia.errors.LibmediaError` subclass for anything
-    the user can fix (template line, data row)."""
+    Templates see ``subtitles`` in their context: the height in px they
+    leave free above the bottom safe band for burnt-in subtitles
+    (:data:`SUBTITLE_BAND` when ``burn_subtitles``, else 0).  Raises a
+    :class:`~libmedia.errors.LibmediaError` subclass for anything the user
+    can fix (template line, data row)."""
     t = inp.template
     filename = str(t.path / "layout.xml.j2")
     warnings = [*inp.warnings, *(w for r in inp.records for w in r.warnings)]
     context = build_context(t, inp.records, inp.brand, inp.format, source=inp.source,
                             columns=inp.columns)
+    context["subtitles"] = SUBTITLE_BAND if burn_subtitles else 0
     markup = templating.render_markup(t, context)
     document = parse_markup(markup, filename, expect="video")
     places = AssetPlaces(t.path, inp.brand.logo, inp.search_dirs)

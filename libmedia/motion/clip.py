@@ -99,7 +99,7 @@ def make_clip(inp: RenderInput, library: FontLibrary, options: ClipOptions | Non
 
     options = options or ClipOptions()
     fmt = inp.format
-    video = lay_out_video(inp, library)
+    video = lay_out_video(inp, library, options.burn_subtitles)
     filename = str(inp.template.path / "layout.xml.j2")
     warnings = list(video.warnings)
     _check_duration(video, fmt, filename)
@@ -258,12 +258,18 @@ def burned_subtitles(cues: list[Cue], inp: RenderInput, library: FontLibrary,
     top, right, bottom, left = fmt.safe
     out = []
     for cue in cues:
-        lines = "".join(f"{_xml(line)}<br/>" for line in cue.text.split("\n"))[: -len("<br/>")]
+        # one flowing caption: the cue's lines joined, rewrapped, smaller when long
+        lines = wrap_cue_text(" · ".join(cue.text.split("\n"))).split("\n")
+        size = 36 if len(lines) <= 2 else 30
+        if len(lines) > 3:
+            lines = lines[:3]
+            lines[2] = lines[2].rstrip(" ·") + "…"
+        body = "<br/>".join(_xml(line) for line in lines)
         markup = (f'<canvas><column position="absolute" left="{left + 32}" right="{right + 32}" '
-                  f'bottom="{bottom + 24}" align="center">'
-                  f'<text role="body" size="38" color="#FFFFFF" background="#000000B8" '
-                  f'padding="14 24" radius="14" align="center" max-lines="4">{lines}</text>'
-                  f'</column></canvas>')
+                  f'bottom="{bottom + 16}" align="center">'
+                  f'<text role="body" size="{size}" line-height="1.3" color="#FFFFFF" '
+                  f'background="#000000C8" padding="12 22" radius="12" align="center" '
+                  f'max-lines="3">{body}</text></column></canvas>')
         doc = parse_markup(markup, "subtitles")
         styled = style_document(doc, inp.brand.types, inp.brand.colors, "subtitles")
         page = layout_document(styled, fmt.width, fmt.height, library=library)
