@@ -66,6 +66,9 @@ class CheckReport:
     file_warnings: list[Diagnostic] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     brand: Path | None = None
+    #: records per post, in order, for a template that puts several in one (a clip, a carousel)
+    posts: list[int] = field(default_factory=list)
+    kind: str = "image"
 
     @property
     def unmapped(self) -> list[str]:
@@ -185,7 +188,10 @@ def check_data(template_name: str, data_path: str | Path,
         file_warnings=list(dataset.warnings), brand=job.brand_file,
     )
     try:
-        plan(job)  # a leftover group too small for the template
+        tasks = plan(job)  # a leftover group too small for the template
+        report.kind = template.kind
+        if template.records.high > 1:
+            report.posts = [len(t.records) for t in tasks]
     except LibmediaError as exc:
         report.problems += list(exc.diagnostics)
     dirs = job.search_dirs

@@ -588,6 +588,11 @@ def check(template: str, data: Path, brand: Path | None, formats: tuple[str, ...
         sys.exit(EXIT_PROBLEMS)
     click.echo(f"all {rep.records} records will be rendered; {len(warned)} with warnings "
                f"({_rows(warned)})")
+    if rep.posts:
+        what = "clip" if rep.kind == "video" else "post"
+        sizes = ", ".join(map(str, rep.posts[:-1])) + (" and " if len(rep.posts) > 1 else "") \
+            + str(rep.posts[-1])
+        click.echo(f"as {_n(len(rep.posts), what)} of {sizes} records")
     sys.exit(EXIT_OK)
 
 

@@ -180,3 +180,9 @@ def test_a_clip_needs_an_mp4_name(tmp_path):
     res = run("render", "new-books-reel", "-o", tmp_path / "x.png")
     assert res.exit_code != 0
     assert ".mp4" in res.output
+
+
+def test_check_says_how_the_books_are_shared_out_into_clips():
+    res = run("check", "new-books-reel", SAMPLES)
+    assert res.exit_code == 0, res.output
+    assert "as 3 clips of 8, 7 and 7 records" in res.output
