@@ -85,14 +85,13 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
     from ..jobs import located, open_job, pick_record
     from ..templating import find_template, load_template
 
-    if not dump:
-        try:
-            kind = load_template(find_template(str(template_name))).kind
-        except LibmediaError:
-            kind = "image"  # open_job below reports it
-        if kind == "video":
-            return render_single_clip(template_name, data_path, row, format_name, output,
-                                      brand_path, out_dir, clip, progress)
+    try:
+        kind = load_template(find_template(str(template_name))).kind
+    except LibmediaError:
+        kind = "image"  # open_job below reports it
+    if kind == "video":
+        return render_single_clip(template_name, data_path, row, format_name, output,
+                                  brand_path, out_dir, clip, progress, dump)
     if output is not None:
         codec(Path(output).suffix)  # a wrong extension fails before any work
     if dump is not None and dump not in DUMP_STAGES:
@@ -200,12 +199,15 @@ class ClipReport:
 def render_single_clip(template_name: str, data_path: str | Path | None = None,
                        row: int | None = None, format_name: str | None = None,
                        output: str | Path | None = None, brand_path: str | Path | None = None,
-                       out_dir: str | Path = DEFAULT_OUT, clip=None, progress=None) -> ClipReport:
+                       out_dir: str | Path = DEFAULT_OUT, clip=None, progress=None,
+                       dump: str | None = None) -> ClipReport:
     """Render one clip of a video template: the records of the post that
     holds data row ``row`` (the first post by default), or the template's
     own samples.  ``output`` is the ``.mp4`` path (its cover, subtitles,
     caption and alt text go beside it); default ``out_dir/<stable name>``.
-    ``progress(done, total)`` is called per encoded frame.
+    ``progress(done, total)`` is called per encoded frame.  ``dump`` (one
+    of :data:`DUMP_STAGES`) stops there and encodes nothing: the layout is
+    every scene's page in turn.
 
     Raises :class:`LibmediaError` when the render cannot start; the clip's
     own failure is returned in :attr:`ClipReport.error`.  ``ValueError``
@@ -241,6 +243,9 @@ def render_single_clip(template_name: str, data_path: str | Path | None = None,
         problems = [p for r in group for p in check_required(job.template, r, inp.source)]
         if problems:
             raise ProblemList.of(problems)
+        if dump is not None:
+            report.dump = _dump_video(inp, dump, clip or ClipOptions())
+            return report
         done = render_clip(inp, fonts_for(inp), clip or ClipOptions(), progress)
     except LibmediaError as exc:
         report.error = located(exc, inp.source, group[0].row)
@@ -270,3 +275,32 @@ def render_single_clip(template_name: str, data_path: str | Path | None = None,
         raise
     report.files = written
     return report
+
+
+def _dump_video(inp: RenderInput, stage: str, clip) -> str:
+    """A video template's markup, document, or every scene's layout (with
+    its start, duration and transition), as text."""
+    from ..dump import dump_document, dump_layout
+    from ..markup import parse_markup
+    from ..motion.build import lay_out_video
+    from ..render import build_context, fonts_for
+    from ..templating import render_markup
+
+    if stage in ("markup", "document"):
+        context = build_context(inp.template, inp.records, inp.brand, inp.format,
+                                source=inp.source, columns=inp.columns)
+        context["subtitles"] = 0
+        markup = render_markup(inp.template, context)
+        if stage == "markup":
+            return markup
+        return dump_document(parse_markup(markup, str(inp.template.path / "layout.xml.j2"),
+                                          expect="video"))
+    video = lay_out_video(inp, fonts_for(inp), clip.burn_subtitles)
+    parts, start = [], 0.0
+    for i, scene in enumerate(video.scenes):
+        if i and scene.transition != "cut":
+            start -= scene.transition_duration
+        parts.append(f"scene {i + 1} at {start:.2f} s, {scene.duration:g} s, "
+                     f"{scene.transition} {scene.transition_duration:g} s\n" + dump_layout(scene.page))
+        start += scene.duration
+    return "\n".join(parts)
