@@ -272,11 +272,14 @@ def test_duration_in_seconds_and_progress(tmp_path):
     assert probe(tmp_path / "clip.mp4").video.frame_count == 93
 
 
-def test_draft_settings_are_faster_and_lower_quality():
+def test_draft_is_lower_quality_and_still_a_high_profile_file(tmp_path):
     s = VideoSettings()
     d = s.draft()
-    assert d.crf > s.crf and d.preset != s.preset
+    assert d.crf > s.crf
     assert (d.fps, d.profile, d.level) == (s.fps, s.profile, s.level)
+    rep = probe(write_clip(tmp_path / "draft.mp4", settings=d))
+    assert rep.diagnostics == () and rep.video.profile == "High"
+    assert rep.size_bytes < probe(write_clip(tmp_path / "final.mp4")).size_bytes
 
 
 def test_cover_jpeg_is_deterministic():

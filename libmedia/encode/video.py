@@ -103,9 +103,12 @@ class VideoSettings:
             raise ValueError("libmedia writes 48 kHz stereo audio only")
 
     def draft(self) -> VideoSettings:
-        """Settings for a quick check: a faster preset, a higher CRF (the
-        caller halves the size)."""
-        return replace(self, preset="ultrafast", crf=26, rc_lookahead=None)
+        """Settings for a quick check: a higher CRF (26) and no look-ahead;
+        the caller halves the size, which makes it about 4x faster.  Not
+        ``ultrafast``: it drops CABAC and 8x8 transforms, so x264 marks the
+        file Constrained Baseline and it is no longer the High-profile file
+        the final render will be."""
+        return replace(self, preset="superfast", crf=26, rc_lookahead=None)
 
     @property
     def gop(self) -> int:
