@@ -272,11 +272,14 @@ def test_duration_in_seconds_and_progress(tmp_path):
     assert probe(tmp_path / "clip.mp4").video.frame_count == 93
 
 
-def test_draft_settings_are_faster_and_lower_quality():
+def test_draft_is_lower_quality_and_still_a_high_profile_file(tmp_path):
     s = VideoSettings()
     d = s.draft()
-    assert d.crf > s.crf and d.preset != s.preset
+    assert d.crf > s.crf
     assert (d.fps, d.profile, d.level) == (s.fps, s.profile, s.level)
+    rep = probe(write_clip(tmp_path / "draft.mp4", settings=d))
+    assert rep.diagnostics == () and rep.video.profile == "High"
+    assert rep.size_bytes < probe(write_clip(tmp_path / "final.mp4")).size_bytes
 
 
 def test_cover_jpeg_is_deterministic():
@@ -292,3 +295,41 @@ def test_unwritable_destination_is_an_output_error(tmp_path):
         write_clip(blocker / "clip.mp4", frames=10)
     assert "clip.mp4" in str(exc.value)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-folder"]
+
+
+CTRL_C_SCRIPT = """
+import sys, time
+from PIL import Image
+from libmedia.encode.video import VideoWriter
+with VideoWriter(sys.argv[1], (216, 384), frames=900) as out:
+    for i in range(900):
+        out.write(Image.new("RGB", (216, 384), (i % 256, 0, 0)))
+        if i == 5:
+            print(out._proc.pid, flush=True)
+        time.sleep(0.01)
+"""
+
+
+def test_ctrl_c_in_a_terminal_leaves_nothing(tmp_path):
+    """SIGINT to the whole foreground process group, as a terminal sends it."""
+    import signal
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", CTRL_C_SCRIPT, str(tmp_path / "clip.mp4")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True, cwd=Path(__file__).resolve().parents[1])
+    ffmpeg_pid = int(proc.stdout.readline())
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=20)
+    assert proc.returncode != 0 and "KeyboardInterrupt" in err
+    assert not list(tmp_path.iterdir())
+    assert not psutil.pid_exists(ffmpeg_pid)
+
+
+def test_names_with_colons_and_spaces(tmp_path):
+    """ffmpeg reads "a:b" as protocol a; libmedia passes file: paths."""
+    music = AudioTrack(tone_wav(tmp_path / "side a: track 1.wav", 0.5))
+    path = write_clip(tmp_path / "reel: week 1.mp4", frames=30, audio=music)
+    assert probe(path).video.frame_count == 30
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reel: week 1.mp4",
+                                                          "side a: track 1.wav"]

@@ -108,7 +108,8 @@ def audio_input_args(track: AudioTrack | None) -> list[str]:
     :func:`audio_filter` loops and cuts either to length."""
     if track is None:
         return ["-f", "lavfi", "-i", f"anullsrc=r={SAMPLE_RATE}:cl=stereo"]
-    return ["-i", str(track.path)]
+    # file: so that a name with a colon is never read as a protocol
+    return ["-i", "file:" + str(track.path.absolute())]
 
 
 def audio_filter(track: AudioTrack | None, n_samples: int) -> str:
@@ -180,7 +181,7 @@ def render_audio(track: AudioTrack | None, seconds: float, path: str | Path) -> 
            *audio_input_args(track), "-map", "0:a:0", "-af", audio_filter(track, n),
            "-c:a", "pcm_s16le", "-ar", str(SAMPLE_RATE), "-ac", "2",
            "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact",
-           "-f", "wav", tmp]
+           "-f", "wav", "file:" + str(Path(tmp).absolute())]
     try:
         proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True)
         if proc.returncode != 0:

@@ -194,6 +194,42 @@ class ProbeReport:
     def codes(self) -> set[str]:
         return {d.code for d in self.diagnostics}
 
+    def text_lines(self, name: str | None = None) -> list[str]:
+        """The report as the lines ``libmedia probe`` prints: the figures,
+        then each problem (``error [code]: message``) with its hint.
+        ``name`` is how to show the file (default: its path)."""
+        out = [f"{name or self.path}: {self.container}, {self.size_bytes:,} bytes, "
+               f"{self.duration or 0:.2f} s; boxes {' '.join(self.boxes[:8])}"]
+        v, a = self.video, self.audio
+        if v is not None:
+            durs = (f"{v.frame_duration_min * 1000:.1f}-{v.frame_duration_max * 1000:.1f} ms"
+                    if v.frame_duration_min is not None else "?")
+            out += [
+                f"  video: {v.codec} {v.profile or ''} level {v.level or '?'}, {v.pixel_format} "
+                f"({v.bit_depth}-bit {v.chroma or ''}), {v.width}x{v.height} (shown "
+                f"{v.display_width}x{v.display_height}, rotation {v.rotation}, pixel aspect "
+                f"{v.sample_aspect_ratio or 1})",
+                f"         {v.frame_count} frames, {v.average_fps or 0:.3f} fps average "
+                f"({v.nominal_fps or 0:.3f} nominal), frame durations {durs}, starts "
+                f"{v.start or 0:.3f} s, {v.duration or 0:.3f} s long",
+                f"         colour: range {v.color_range}, matrix {v.color_matrix}, primaries "
+                f"{v.color_primaries}, transfer {v.color_transfer}; first frame brightness "
+                f"{v.first_frame_luma or 0:.0f}/255"]
+        else:
+            out.append("  video: none")
+        if a is not None:
+            out.append(f"  audio: {a.codec} {a.profile or ''}, {a.sample_rate} Hz, {a.channels} "
+                       f"channel{'s' if a.channels != 1 else ''}, starts {a.start or 0:.3f} s, "
+                       f"{a.duration or 0:.3f} s long")
+        else:
+            out.append("  audio: none")
+        out.append(f"  faststart (index before media): {'yes' if self.faststart else 'no'}")
+        for d in self.diagnostics:
+            out.append(f"{d.severity} [{d.code}]: {d.message}")
+            if d.hint:
+                out.append(f"  hint: {d.hint}")
+        return out
+
     def to_dict(self) -> dict:
         """JSON-ready: figures (fractions as strings) and diagnostics."""
         from dataclasses import asdict
