@@ -31,7 +31,7 @@ BAD = {
     "video/C43b_bad_nonsquare_sar4to3_82x192.mp4": ({"non-square-pixels"}, set()),
     "video/C45a_bad_video_empty_edit_starts_0.5s.mp4": ({"late-start"}, set()),
     "video/C45b_bad_audio_starts_0.8s_late.mp4": ({"late-start"}, set()),
-    "video/C45c_bad_no_audio_track.mp4": (set(), {"no-audio"}),
+    "video/C45c_bad_no_audio_track.mp4": ({"no-audio"}, set()),
     "video/C45d_bad_black_first_frame_fade_in.mp4": (set(), {"black-first-frame"}),
     "video/C45e_warn_mono_22050hz_audio.mp4": (set(), {"audio-rate", "audio-channels"}),
 }

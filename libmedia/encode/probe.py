@@ -445,8 +445,9 @@ def _check(r: ProbeReport, rules: PlatformRules, is_mp4: bool, where: Location):
         yield from _check_video(v, r, rules, err, warn, remake)
     a = r.audio
     if a is None:
-        yield warn("no-audio", "the clip has no audio track; platforms take it, but some players "
-                   "and editors misbehave without one",
+        yield err("no-audio", "the clip has no audio track: Instagram fails the upload when a "
+                  "sound from its library is added to it (Meta error 2207082), and some players "
+                  "and editors misbehave (see README, 'Why every clip has a sound track')",
                    "add a silent stereo AAC track (libmedia always writes one): ffmpeg -i IN "
                    "-f lavfi -i anullsrc=r=48000:cl=stereo -c:v copy -c:a aac -shortest OUT.mp4")
     else:
