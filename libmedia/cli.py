@@ -453,6 +453,10 @@ def batch(template: str, data: Path, formats: tuple[str, ...], out_dir: Path, jo
         click.echo(f"stopped after {len(rep.results)} of the {rep.planned - rep.reused} posts to "
                    f"make ({fmts}): {rendered} made, {n_warn} with warnings, "
                    f"{len(failed)} failed")
+    elif rep.kind == "video":
+        records = sum(len(r.rows) for r in rep.results)
+        click.echo(f"{rendered} of {_n(len(rep.results), 'clip')} rendered ({_n(records, 'record')}; "
+                   f"{fmts}), {n_warn} with warnings, {len(failed)} failed")
     else:
         click.echo(f"{rendered} of {len(rep.results)} records rendered ({fmts}), "
                    f"{n_warn} with warnings, {len(failed)} failed")
@@ -472,7 +476,8 @@ def batch(template: str, data: Path, formats: tuple[str, ...], out_dir: Path, jo
         posts = sum(not p.name.endswith(".txt") for p in rep.removed)
         click.echo(f"removed {_n(len(rep.removed), 'file')} ({_n(posts, 'post')}) of the previous "
                    "run that this run did not make again (listed in the old manifest)")
-    click.echo(f"images and manifest in {display_path(rep.out_dir)}/ "
+    click.echo(f"{'clips' if rep.kind == 'video' else 'images'} and manifest in "
+               f"{display_path(rep.out_dir)}/ "
                f"(manifest: {display_path(rep.manifest)})")
     if rep.stopped:
         if rep.error is not None:

@@ -272,3 +272,28 @@ def test_a_batch_on_a_local_cluster_equals_the_local_run(tmp_path, worker_cache)
     a, b = files(tmp_path / "local"), files(tmp_path / "dask")
     assert len(a) == 22 * 3 + 1  # image, caption and alt text per book, and the manifest
     assert a == b
+
+
+def test_clips_on_a_local_cluster_equal_the_local_run(tmp_path, worker_cache):
+    """A video template's clips go through the same seam: the same bytes of
+    MP4, cover and subtitles from Dask workers as from this process."""
+    from libmedia.motion.clip import ClipOptions
+    from libmedia.run.coordinator import run_batch
+
+    root = Path(__file__).resolve().parents[1]
+    data = tmp_path / "d" / "books.csv"
+    data.parent.mkdir()
+    lines = (root / "samples" / "koleksi-baru.csv").read_text(encoding="utf-8-sig").splitlines()
+    data.write_text("\n".join(lines[:4]) + "\n", encoding="utf-8")  # three books: one clip
+    shutil.copytree(root / "samples" / "covers", data.parent / "covers")
+    clip = ClipOptions(draft=True, silent=True)
+    local = run_batch("new-books-reel", data, out_dir=tmp_path / "local", jobs=1, clip=clip)
+    dask = run_batch("new-books-reel", data, out_dir=tmp_path / "dask", scheduler="local", clip=clip)
+    assert len(local.results) == len(dask.results) == 1 and not dask.failed
+
+    def files(folder: Path) -> dict[str, str]:
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(folder.iterdir()) if p.suffix in (".mp4", ".jpg", ".vtt", ".srt")}
+
+    a = files(tmp_path / "local")
+    assert len(a) == 4 and a == files(tmp_path / "dask")

@@ -76,6 +76,8 @@ class BatchReport:
     delimiter: str = ""
     brand_name: str = ""
     removed: list[Path] = field(default_factory=list)
+    #: the template's kind: ``image``, ``carousel`` or ``video`` (a post is then a clip)
+    kind: str = "image"
     reused: int = 0
     planned: int = 0
     stopped: str | None = None
@@ -161,7 +163,8 @@ def _run(job, tasks, out_dir: Path, n_jobs: int, progress, resume: bool, executo
         report = BatchReport(job.template.name, display_path(dataset.path), out,
                              [f.name for f in job.formats], [], list(job.warnings),
                              out / MANIFEST, n_jobs, job.brand_file, dataset.encoding,
-                             dataset.delimiter, job.brand.name, planned=len(tasks))
+                             dataset.delimiter, job.brand.name, planned=len(tasks),
+                             kind=job.template.kind)
         header = {"libmedia": __version__, "template": job.template.name,
                   "kind": job.template.kind, "records_per_post": str(job.template.records),
                   "data": report.data, "encoding": dataset.encoding,
