@@ -591,6 +591,68 @@ def check(template: str, data: Path, brand: Path | None, formats: tuple[str, ...
     sys.exit(EXIT_OK)
 
 
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "format_name", metavar="FORMAT",
+              help="Check against this format's size, frame rate and length limits.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def probe(file: Path, format_name: str | None, as_json: bool) -> None:
+    """Check a video file against what TikTok, Reels and Shorts accept.
+
+    Exit status 1 when something would make a platform refuse the file or play it wrong."""
+    from .encode.probe import PlatformRules
+    from .encode.probe import probe as probe_file
+
+    with user_errors():
+        rules = None
+        if format_name:
+            from .formats import get_format
+
+            rules = PlatformRules.for_format(get_format(format_name))
+        rep = probe_file(file, rules)
+    if as_json:
+        import json
+
+        click.echo(json.dumps(rep.to_dict(), indent=2, ensure_ascii=False))
+        sys.exit(EXIT_OK if rep.ok else EXIT_PROBLEMS)
+    click.echo(f"{display_path(rep.path)}: {rep.container}, {rep.size_bytes:,} bytes, "
+               f"{rep.duration or 0:.2f} s; boxes {' '.join(rep.boxes[:8])}")
+    v, a = rep.video, rep.audio
+    if v is not None:
+        click.echo(f"  video: {v.codec} {v.profile or ''} level {v.level or '?'}, "
+                   f"{v.pixel_format} ({v.bit_depth}-bit {v.chroma or ''}), {v.width}x{v.height}"
+                   f" (shown {v.display_width}x{v.display_height}, rotation {v.rotation}, "
+                   f"pixel aspect {v.sample_aspect_ratio or 1})")
+        dur = (f"{v.frame_duration_min * 1000:.1f}-{v.frame_duration_max * 1000:.1f} ms"
+               if v.frame_duration_min is not None else "?")
+        click.echo(f"         {v.frame_count} frames, {v.average_fps or 0:.3f} fps average "
+                   f"({v.nominal_fps or 0:.3f} nominal), frame durations {dur}, "
+                   f"starts {v.start or 0:.3f} s, {v.duration or 0:.3f} s long")
+        click.echo(f"         colour: range {v.color_range}, matrix {v.color_matrix}, "
+                   f"primaries {v.color_primaries}, transfer {v.color_transfer}; first frame "
+                   f"brightness {v.first_frame_luma or 0:.0f}/255")
+    else:
+        click.echo("  video: none")
+    if a is not None:
+        click.echo(f"  audio: {a.codec} {a.profile or ''}, {a.sample_rate} Hz, {a.channels} "
+                   f"channel{'s' if a.channels != 1 else ''}, starts {a.start or 0:.3f} s, "
+                   f"{a.duration or 0:.3f} s long")
+    else:
+        click.echo("  audio: none")
+    click.echo(f"  faststart (index before media): {'yes' if rep.faststart else 'no'}")
+    for d in rep.diagnostics:
+        click.echo(f"{d.severity} [{d.code}]: {d.message}")
+        if d.hint:
+            click.echo(f"  hint: {d.hint}")
+    n_err, n_warn = len(rep.errors), len(rep.warnings)
+    if n_err:
+        click.echo(f"{_n(n_err, 'problem')} a platform would refuse or play wrongly"
+                   + (f", {_n(n_warn, 'warning')}" if n_warn else ""))
+        sys.exit(EXIT_PROBLEMS)
+    click.echo("platforms accept this file" + (f" ({_n(n_warn, 'warning')})" if n_warn else ""))
+    sys.exit(EXIT_OK)
+
+
 def _n(count: int, noun: str) -> str:
     """``1 record``, ``2 records``."""
     return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -24,7 +24,7 @@ from dataclasses import replace
 from .diagnostics import ERROR, Diagnostic, Location, display_path
 
 __all__ = ["LibmediaError", "DataError", "TemplateError", "FontError", "ImageError",
-           "FormatError", "BrandError", "OutputError", "InternalError", "ProblemList",
+           "FormatError", "BrandError", "OutputError", "VideoError", "InternalError", "ProblemList",
            "Diagnostic", "Location", "display_path"]
 
 
@@ -140,6 +140,13 @@ class OutputError(LibmediaError):
     """An output file cannot be written (the folder is read-only, the disk is full)."""
 
     kind = "output"
+
+
+class VideoError(LibmediaError):
+    """A video could not be encoded or read (ffmpeg failed; the message ends
+    with the tail of ffmpeg's own error output), or a music file is unusable."""
+
+    kind = "video"
 
 
 class InternalError(LibmediaError):

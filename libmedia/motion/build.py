@@ -272,13 +272,28 @@ def _picture(frag: Fragment, kb: KenBurns, origin: tuple[int, int]):
     pw, ph = shown.size
     px, py = x0 + (bw - pw) // 2 - origin[0], y0 + (bh - ph) // 2 - origin[1]
     m = kb.max_zoom
-    source = im.fit_image(frag.asset.image, (round(pw * m), round(ph * m)), "cover",
-                          a.get("focal", (0.5, 0.5))).convert("RGB")
+    focal = a.get("focal", (0.5, 0.5))
+    image = frag.asset.image
+    want = (round(pw * m), round(ph * m))
+    if image.width * image.height < want[0] * want[1]:
+        # a small picture (an enlarged cover): moved from its own pixels, cropped to the shape
+        source = im.fit_image(image, _crop_size(image.size, (pw, ph)), "cover", focal).convert("RGB")
+        resample = Image.Resampling.BICUBIC
+    else:
+        source = im.fit_image(image, want, "cover", focal).convert("RGB")
+        resample = Image.Resampling.BILINEAR
     mask = None
     if a.get("radius"):
         mask = im.apply_radius(Image.new("RGBA", (pw, ph), (255, 255, 255, 255)),
                                a["radius"]).getchannel("A")
-    return source, (px, py, pw, ph), mask
+    return source, (px, py, pw, ph), mask, resample
+
+
+def _crop_size(size: tuple[int, int], shape: tuple[int, int]) -> tuple[int, int]:
+    """The largest size within ``size`` with the aspect ratio of ``shape``."""
+    w, h = size
+    s = min(w / shape[0], h / shape[1])
+    return max(1, round(shape[0] * s)), max(1, round(shape[1] * s))
 
 
 def _typewriter_stops(frag: Fragment, origin: tuple[int, int], size: tuple[int, int],
@@ -345,11 +360,11 @@ def _scaled(scene: Scene, k: float) -> Scene:
         new = replace(ly, rgb=ly.rgb.resize((lw, lh), rs), alpha=ly.alpha.resize((lw, lh), rs),
                       x=round(ly.x * k), y=round(ly.y * k))
         if ly.picture is not None:
-            src, (px, py, pw, ph), mask = ly.picture
+            src, (px, py, pw, ph), mask, resample = ly.picture
             spw, sph = max(1, round(pw * k)), max(1, round(ph * k))
             new.picture = (src.resize((max(1, round(src.width * k)), max(1, round(src.height * k))), rs),
                            (round(px * k), round(py * k), spw, sph),
-                           mask.resize((spw, sph), rs) if mask is not None else None)
+                           mask.resize((spw, sph), rs) if mask is not None else None, resample)
         if ly.stops:
             new.stops = tuple((f, tuple(tuple(round(v * k) for v in r) for r in rects))
                               for f, rects in ly.stops)

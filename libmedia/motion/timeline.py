@@ -93,9 +93,10 @@ class Layer:
     its top-left sits on the canvas when at rest (px); ``enter``/``exit``
     its animations (or None); ``parents`` the animations of moving
     ancestors, outermost first (their motion carries this layer).
-    ``picture``: for a Ken Burns move, the picture pre-scaled by the move's
-    largest zoom, the rectangle (x, y, w, h) px inside the layer it fills,
-    and its mask (corner radius) or None.  ``stops``: for a typewriter, the
+    ``picture``: for a Ken Burns move, the picture's source (pre-scaled by
+    the move's largest zoom, or the image at its own resolution when that
+    is smaller), the rectangle (x, y, w, h) px inside the layer it fills,
+    its mask (corner radius) or None, and the resampling filter.  ``stops``: for a typewriter, the
     reveal steps as (fraction of characters, clip rectangles), see
     :func:`typewriter_clip`.
     """
@@ -108,7 +109,7 @@ class Layer:
     exit: Animation | None = None
     parents: tuple[tuple[Animation | None, Animation | None], ...] = ()
     ken_burns: KenBurns | None = None
-    picture: tuple[Image.Image, tuple[int, int, int, int], Image.Image | None] | None = None
+    picture: tuple[Image.Image, tuple[int, int, int, int], Image.Image | None, int] | None = None
     stops: tuple[tuple[float, tuple[tuple[int, int, int, int], ...]], ...] = ()
     label: str = ""
 
@@ -160,13 +161,44 @@ class Scene:
     transition: str = "cut"
     transition_duration: float = 0.0
     label: str = ""
+    #: composites of the base with the layers at rest, by which are hidden (a cache)
+    _still: dict = field(default_factory=dict, repr=False, compare=False)
 
     def frame(self, t: float) -> Image.Image:
-        """This scene at scene time ``t`` seconds: a new RGB image."""
+        """This scene at scene time ``t`` seconds: a new RGB image.
+
+        The base with the longest run of layers (in paint order) that are at
+        rest or hidden at ``t`` is composed once and kept; only the layers
+        after that run are pasted per frame, and a Ken Burns picture at rest
+        is the only thing resampled (the layers above it that overlap it are
+        pasted again, so paint order holds)."""
         canvas = self.base.size
-        out = self.base.copy()
-        for layer in self.layers:
-            paste_layer(out, layer, layer.placement(t, canvas), t / self.duration if self.duration else 0)
+        progress = t / self.duration if self.duration else 0.0
+        placements = [layer.placement(t, canvas) for layer in self.layers]
+        run = 0
+        while run < len(self.layers) and (placements[run].hidden or placements[run] == REST):
+            run += 1
+        key = tuple(placements[i].hidden for i in range(run))
+        cached = self._still.get(key)
+        if cached is None:
+            cached = self.base.copy()
+            for i in range(run):
+                if not placements[i].hidden:
+                    paste_layer(cached, self.layers[i], REST, 0.0, picture=False)
+            if len(self._still) > 16:
+                self._still.clear()
+            self._still[key] = cached
+        out = cached.copy()
+        for i in range(run):
+            layer = self.layers[i]
+            if placements[i].hidden or layer.ken_burns is None or layer.picture is None:
+                continue
+            rect = _paste_picture(out, layer, progress)
+            for j in range(i + 1, run):  # keep paint order where a later layer overlaps
+                if not placements[j].hidden and _overlaps(self.layers[j], rect):
+                    paste_layer(out, self.layers[j], REST, progress)
+        for i in range(run, len(self.layers)):
+            paste_layer(out, self.layers[i], placements[i], progress)
         return out
 
     def state(self, t: float) -> tuple:
@@ -177,13 +209,15 @@ class Scene:
         return not any(layer.moving(t, self.duration) for layer in self.layers)
 
 
-def paste_layer(out: Image.Image, layer: Layer, pl: Placement, scene_progress: float) -> None:
+def paste_layer(out: Image.Image, layer: Layer, pl: Placement, scene_progress: float,
+                picture: bool = True) -> None:
     """Paste ``layer`` onto ``out`` (RGB) with placement ``pl``;
-    ``scene_progress`` (0..1) drives a Ken Burns move."""
+    ``scene_progress`` (0..1) drives a Ken Burns move (``picture`` False:
+    the layer as drawn, without the move)."""
     if pl.hidden:
         return
     rgb, alpha = layer.rgb, layer.alpha
-    if layer.picture is not None and layer.ken_burns is not None:
+    if picture and layer.picture is not None and layer.ken_burns is not None:
         rgb, alpha = _ken_burns_frame(layer, scene_progress)
     if pl.reveal < 1.0 and layer.stops:
         alpha = typewriter_clip(alpha, layer.stops, pl.reveal)
@@ -209,14 +243,60 @@ def paste_layer(out: Image.Image, layer: Layer, pl: Placement, scene_progress: f
     out.paste(rgb, (round(x), round(y)), alpha)
 
 
-def _ken_burns_frame(layer: Layer, p: float) -> tuple[Image.Image, Image.Image]:
+def _moved_picture(layer: Layer, p: float) -> Image.Image:
+    """The Ken Burns picture at progress ``p``.  A pre-scaled source is
+    resampled bilinearly: the view is within a few percent of its own size,
+    where bilinear is as sharp as bicubic at half the cost; a small source
+    (an enlarged cover) bicubically."""
     assert layer.picture is not None and layer.ken_burns is not None
-    source, (px, py, pw, ph), mask = layer.picture
+    source, (_, _, pw, ph), _, resample = layer.picture
     view = layer.ken_burns.view(p, source.size)
-    moved = source.resize((pw, ph), Image.Resampling.BICUBIC, box=view)
+    return source.resize((pw, ph), resample, box=view)
+
+
+def _ken_burns_frame(layer: Layer, p: float) -> tuple[Image.Image, Image.Image]:
+    assert layer.picture is not None
+    _, (px, py, _, _), mask, _ = layer.picture
     rgb = layer.rgb.copy()
-    rgb.paste(moved, (px, py), mask)
+    rgb.paste(_moved_picture(layer, p), (px, py), mask)
     return rgb, layer.alpha
+
+
+def _paste_picture(out: Image.Image, layer: Layer, p: float) -> tuple[int, int, int, int]:
+    """Paste a resting layer's moving picture straight onto ``out``; returns
+    the rectangle it covers (canvas px).  The picture is opaque: only its
+    rounded corners go through the mask (a full-size masked paste costs ten
+    times as much)."""
+    assert layer.picture is not None
+    _, (px, py, pw, ph), mask, _ = layer.picture
+    x, y = layer.x + px, layer.y + py
+    moved = _moved_picture(layer, p)
+    if mask is None:
+        out.paste(moved, (x, y))
+        return (x, y, x + pw, y + ph)
+    r = min(pw, ph, _corner(mask))
+    corners = [(cx, cy) for cx in (0, pw - r) for cy in (0, ph - r)] if r else []
+    under = [out.crop((x + cx, y + cy, x + cx + r, y + cy + r)) for cx, cy in corners]
+    out.paste(moved, (x, y))
+    for (cx, cy), tile in zip(corners, under, strict=True):
+        box = (cx, cy, cx + r, cy + r)
+        out.paste(tile, (x + cx, y + cy))
+        out.paste(moved.crop(box), (x + cx, y + cy), mask.crop(box))
+    return (x, y, x + pw, y + ph)
+
+
+def _corner(mask: Image.Image) -> int:
+    """How far in from each corner a rounded mask is not fully opaque (px)."""
+    w, h = mask.size
+    n = 0
+    while n < min(w, h) // 2 and mask.getpixel((n, n)) < 255:
+        n += 1
+    return n + 1 if n else 0
+
+
+def _overlaps(layer: Layer, rect: tuple[int, int, int, int]) -> bool:
+    return not (layer.x >= rect[2] or layer.y >= rect[3] or layer.x + layer.rgb.width <= rect[0]
+                or layer.y + layer.rgb.height <= rect[1])
 
 
 def typewriter_clip(alpha: Image.Image, stops, reveal: float) -> Image.Image:
