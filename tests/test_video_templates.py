@@ -315,12 +315,13 @@ def test_a_long_text_and_a_kit_full_of_hashtags_stay_within_instagrams_limits(te
     tags = ", ".join(f'"#tag{i}"' for i in range(40))
     kit.write_text(f'[library]\nname = "Perpustakaan Daerah"\nhashtags = [{tags}]\n', encoding="utf-8")
     long = "Kalimat panjang tentang buku dan acara ini. " * 120
-    rec = record(title="Bedah Buku Bumi Manusia", summary=long, description=long, url="https://x.example/e",
-                 date="2026-12-12", call_number="899.221 3 TOE b")
+    rec = record(title="Information Architecture for the World Wide Web", summary=long, description=long,
+                 url="https://x.example/e", date="2026-12-12", call_number="006.7-22 Mor i")
     inp, _, video = lay_out(template, "instagram-reel", [rec], brand=kit)
     caption, _ = caption_and_alt(inp, video)
     assert len(caption) <= CAPTION_LIMIT
     assert len(hashtags(caption)) <= HASHTAG_LIMIT
+    assert all(len(tag) <= 25 for tag in hashtags(caption))  # no #InformationArchitectureForTheWorldWideWeb
 
 
 # ---------------------------------------------------------------------------
