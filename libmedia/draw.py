@@ -208,7 +208,7 @@ def paint_shape(surface: Surface, node: Fragment) -> None:
     layer = Image.new("RGBA", (w, h), (0, 0, 0, 0))
     if fill is not None:
         body = _fill_layer((w, h), fill)
-        layer.paste(body, (0, 0), _mul_mask(mask, body))
+        layer.paste(body, (0, 0), mask)  # body's own alpha is pasted as is, not applied twice
     if stroke is not None and sw > 0:
         s_px = max(1, round(sw))
         inner = Image.new("L", (w, h), 0)
@@ -224,12 +224,6 @@ def paint_shape(surface: Surface, node: Fragment) -> None:
         ring = ImageChops.subtract(mask, inner)
         layer.paste(Image.new("RGBA", (w, h), stroke), (0, 0), _mul_alpha(ring, stroke[3]))
     _paste(surface, layer, x0, y0, opacity)
-
-
-def _mul_mask(mask: Image.Image, body: Image.Image) -> Image.Image:
-    from PIL import ImageChops
-
-    return ImageChops.multiply(mask, body.getchannel("A"))
 
 
 def _mul_alpha(mask: Image.Image, alpha: int) -> Image.Image:

@@ -585,7 +585,7 @@ def _merge_spans(spans: list[InlineSpan]) -> list[InlineSpan]:
     environment writes data newlines so) and ``<br/>``, and are kept."""
     out: list[InlineSpan] = []
     for s in spans:
-        if out and out[-1].overrides == s.overrides:
+        if out and out[-1].overrides == s.overrides and "\n" not in (s.text, out[-1].text):
             out[-1] = InlineSpan(out[-1].text + s.text, out[-1].overrides)
         else:
             out.append(s)
