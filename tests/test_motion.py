@@ -246,3 +246,25 @@ def test_a_clip_shorter_than_the_platform_takes_is_refused(tmp_path):
     with pytest.raises(LibmediaError) as exc:
         make_clip(inp, fonts_for(inp), ClipOptions(silent=True))
     assert "3 s or more" in str(exc.value)
+
+
+def test_still_text_written_above_a_moving_picture_stays_above_it(tmp_path):
+    from libmedia.brand import load_brand
+    from libmedia.layout import layout_document
+    from libmedia.motion.build import SceneLayout, draw_scene
+    from libmedia.style import style_document
+    from libmedia.typography import default_library
+
+    markup = ('<canvas background="#FFFFFF"><shape kind="rect" fill="#0000FF" position="absolute" '
+              'left="0" top="0" width="100%" height="100%" enter="fade"/>'
+              '<text position="absolute" left="20" top="20" size="60" color="#FF0000">Still</text>'
+              '</canvas>')
+    doc = parse_markup(markup)
+    brand = load_brand()
+    styled = style_document(doc, brand.types, brand.colors)
+    page = layout_document(styled, 400, 300, library=default_library())
+    scene = draw_scene(SceneLayout(doc, page, 2.0, "cut", 0.0), default_library())
+    settled = scene.frame(1.5)
+    reds = sum(1 for x in range(20, 200) for y in range(20, 100)
+               if settled.getpixel((x, y))[0] > 200 and settled.getpixel((x, y))[2] < 80)
+    assert reds > 100  # the red text is drawn over the blue shape that faded in under it

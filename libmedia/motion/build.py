@@ -215,6 +215,52 @@ def _without_moving(frag: Fragment) -> Fragment:
     return frag if kids == frag.children else replace(frag, children=kids)
 
 
+def _without(frag: Fragment, lifted: set[int]) -> Fragment:
+    """``frag`` without the lifted fragments below it (they are layers)."""
+    kids = tuple(_without(c, lifted) for c in frag.children if id(c) not in lifted)
+    return frag if kids == frag.children else replace(frag, children=kids)
+
+
+_CONTAINERS = {"canvas", "column", "row", "stack", "grid"}
+_OWN_PAINT = ("background", "background-image", "border", "shadow")
+
+
+def _paints(frag: Fragment) -> bool:
+    el = frag.element
+    return el.tag not in _CONTAINERS or any(k in el.attrs for k in _OWN_PAINT)
+
+
+def _lifted(root: Fragment, canvas: tuple[int, int]) -> list[Fragment]:
+    """The fragments drawn as layers, in paint order: every moving one, and
+    every still one painted after a moving one and within its reach (its
+    box grown by the longest slide and a shadow), so paint order holds when
+    the moving one is pasted over the still base."""
+    from .effects import SLIDE_DISTANCE
+
+    reach = SLIDE_DISTANCE * min(canvas) + 64
+    out: list[Fragment] = []
+    moving: list[Rect] = []
+
+    def near(box: Rect) -> bool:
+        return any(box.x < m.right + reach and m.x - reach < box.right and box.y < m.bottom + reach
+                   and m.y - reach < box.bottom for m in moving)
+
+    def visit(frag: Fragment, inside: bool) -> None:
+        if _moves(frag.element):
+            out.append(frag)
+            moving.append(frag.box)
+            inside = True
+        elif not inside and _paints(frag) and near(frag.box):
+            out.append(frag)
+            inside = True
+        for c in frag.children:
+            visit(c, inside)
+
+    for c in root.children:
+        visit(c, False)
+    return out
+
+
 def _draw_alone(page: Page, frag: Fragment, library: FontLibrary) -> Image.Image:
     root = Fragment(_BARE, Rect(0, 0, page.width, page.height), Rect(0, 0, page.width, page.height),
                     (frag,))
@@ -223,18 +269,20 @@ def _draw_alone(page: Page, frag: Fragment, library: FontLibrary) -> Image.Image
 
 def draw_scene(scene: SceneLayout, library: FontLibrary) -> Scene:
     """Draw one laid-out scene: its still base and a :class:`Layer` per
-    moving element (ancestors' motion carried by their descendants)."""
+    moving element (ancestors' motion carried by their descendants), and
+    per still element painted above a moving one (so it stays above it)."""
     page = scene.page
-    base_page = Page(page.width, page.height, _without_moving(page.root), page.paper, page.ink)
+    lifted = _lifted(page.root, (page.width, page.height))
+    ids = {id(f) for f in lifted}
+    base_page = Page(page.width, page.height, _without(page.root, ids), page.paper, page.ink)
     base = draw_page(base_page, library).convert("RGB")
     layers: list[Layer] = []
+    parents_of: dict[int, tuple] = {}
 
     def visit(frag: Fragment, parents: tuple) -> None:
         el = frag.element
+        parents_of[id(frag)] = parents
         if _moves(el):
-            layer = _layer(page, frag, parents, scene.duration, library)
-            if layer is not None:
-                layers.append(layer)
             parents = (*parents, (_animation(el, "enter", scene.duration),
                                   _animation(el, "exit", scene.duration)))
         for c in frag.children:
@@ -242,14 +290,18 @@ def draw_scene(scene: SceneLayout, library: FontLibrary) -> Scene:
 
     for c in page.root.children:
         visit(c, ())
+    for frag in lifted:
+        layer = _layer(page, frag, parents_of[id(frag)], scene.duration, library, ids)
+        if layer is not None:
+            layers.append(layer)
     label = scene.element.get("id", "") or scene.element.path
     return Scene(scene.duration, base, layers, scene.transition, scene.transition_duration, label)
 
 
 def _layer(page: Page, frag: Fragment, parents: tuple, duration: float,
-           library: FontLibrary) -> Layer | None:
+           library: FontLibrary, lifted: set[int] | None = None) -> Layer | None:
     el = frag.element
-    alone = _without_moving(frag)
+    alone = _without(frag, lifted) if lifted is not None else _without_moving(frag)
     rgba = _draw_alone(page, alone, library)
     box = rgba.getchannel("A").getbbox()
     if box is None:
