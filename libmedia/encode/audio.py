@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Location, OutputError, VideoError
+from .image import file_mode
 
 #: Audio sample rate of every clip libmedia writes (Hz).
 SAMPLE_RATE = 48000
@@ -187,7 +188,7 @@ def render_audio(track: AudioTrack | None, seconds: float, path: str | Path) -> 
         if proc.returncode != 0:
             tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-8:]
             raise ffmpeg_error(f"could not make the audio for {path.name}", tail, path)
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, file_mode())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -213,8 +214,3 @@ def ffmpeg_error(message: str, tail: list[str], path: Path) -> VideoError | Outp
     return VideoError(f"{message}: ffmpeg failed" + (f"\nffmpeg: {text}" if text else ""), where,
                       hint="the lines from ffmpeg above say what went wrong")
 
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -41,7 +41,7 @@ from PIL import Image
 
 from ..errors import Location, OutputError, VideoError
 from .audio import SAMPLE_RATE, AudioTrack, audio_filter, audio_input_args, ffmpeg_error
-from .image import encode_image
+from .image import encode_image, file_mode
 
 __all__ = ["VideoSettings", "VideoWriter", "encode_cover_jpeg", "ffmpeg_command"]
 
@@ -356,7 +356,7 @@ class VideoWriter:
         if rc != 0 or self._feed_error is not None:
             self._fail(f"ffmpeg exited with status {rc}")
         try:
-            os.chmod(self._part, 0o666 & ~_umask())
+            os.chmod(self._part, file_mode())
             os.replace(self._part, self.path)
         except OSError as exc:
             self.abort()
@@ -427,8 +427,3 @@ class VideoWriter:
             self._part = None
         self._close_stderr()
 
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -134,9 +134,19 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
         paths = output_paths(Path(out_dir), stem, fmt.name, "png")
     from ..encode import encode_image
 
-    files = [(paths.image, encode_image(result.image, codec(paths.image.suffix))),
-             (paths.caption, result.caption.encode("utf-8")),
-             (paths.alt, result.alt.encode("utf-8"))]
+    write_all([(paths.image, encode_image(result.image, codec(paths.image.suffix))),
+               (paths.caption, result.caption.encode("utf-8")),
+               (paths.alt, result.alt.encode("utf-8"))])
+    report.outputs = paths
+    if dump is not None:
+        report.dump = _dump_rendered(result, dump)
+    return report
+
+
+def write_all(files: list[tuple[Path, bytes]]) -> list[Path]:
+    """Write each (path, bytes) atomically, all or none: when one fails, the
+    ones already written are removed and the error raised.  Returns the
+    paths."""
     written: list[Path] = []
     try:
         for path, data in files:
@@ -146,10 +156,7 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
         for path in written:
             path.unlink(missing_ok=True)
         raise
-    report.outputs = paths
-    if dump is not None:
-        report.dump = _dump_rendered(result, dump)
-    return report
+    return written
 
 
 def _dump_stage(inp: RenderInput, stage: str) -> tuple[str, list[Diagnostic]]:
@@ -264,16 +271,7 @@ def render_single_clip(template_name: str, data_path: str | Path | None = None,
     data = {"video": done.mp4, "cover": done.cover, "vtt": done.vtt.encode("utf-8"),
             "srt": done.srt.encode("utf-8"), "caption": done.caption.encode("utf-8"),
             "alt": done.alt.encode("utf-8")}
-    written: list[Path] = []
-    try:
-        for key, path in paths.items():
-            atomic_write_bytes(path, data[key])
-            written.append(path)
-    except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
-    report.files = written
+    report.files = write_all([(path, data[key]) for key, path in paths.items()])
     return report
 
 
