@@ -189,14 +189,8 @@ def load_brand(path: str | Path | None = None) -> Brand:
                                        hint="give the logo's path relative to the brand kit file"))
         else:
             problems += _check_logo(logo, where)
-    music = None
-    if lib.get("music"):
-        music = (base / str(lib["music"])).resolve()
-        if not music.is_file():
-            problems.append(BrandError(f"music file {music} not found",
-                                       Location(file=where, field="library.music"),
-                                       hint="give the music file's path relative to the brand kit "
-                                            "file (mp3, wav, m4a, ogg or flac)"))
+    # checked when a clip plays it (a missing jingle must not stop the week's image posts)
+    music = (base / str(lib["music"])).resolve() if lib.get("music") else None
     hashtags = tuple(
         h if h.startswith("#") else "#" + h for h in (str(x).strip() for x in lib.get("hashtags", [])) if h
     )

@@ -380,6 +380,10 @@ def open_job(template_name: str | Path, data_path: str | Path | None,
     data = Path(data_path) if data_path is not None else None
     brand, brand_file = resolve_brand(brand_path, data)
     check_brand_fonts(template, brand)
+    if template.kind == "video" and clip is not None and clip.music:
+        from .encode.audio import AudioTrack
+
+        AudioTrack(Path(clip.music))  # a file that is not music stops the run before it starts
     if data is None:
         return Job(template, fmts, brand, brand_file, None, [], [template.path],
                    display_path(template.path / "template.toml"), "jpg" if jpeg else "png", clip)
@@ -393,13 +397,15 @@ def open_job(template_name: str | Path, data_path: str | Path | None,
 
 
 def group_records(records: Sequence[Record], low: int, high: int,
-                  source: str | None = None, balanced: bool = False) -> list[list[Record]]:
+                  source: str | None = None, balanced: bool = False,
+                  noun: str = "post") -> list[list[Record]]:
     """``records`` in order, in groups of ``high``; the last group takes the
     rest, which must be at least ``low``.  With ``balanced`` (clips: a week
     of 22 books makes clips of 8, 7 and 7, not 10, 10 and 2) the fewest
     groups of at most ``high`` are made, their sizes differing by one at
-    most.  Raises :class:`DataError` naming the leftover rows when a group
-    would be smaller than ``low``."""
+    most.  Raises a :class:`DataError` for each leftover row (several in a
+    :class:`ProblemList`) when a group would be smaller than ``low`` (``noun``
+    names a post: ``post`` or ``clip``)."""
     if balanced and records:
         count = -(-len(records) // high)
         size, extra = divmod(len(records), count)
@@ -412,12 +418,19 @@ def group_records(records: Sequence[Record], low: int, high: int,
         groups = [list(records[i:i + high]) for i in range(0, len(records), high)]
     if groups and len(groups[-1]) < low:
         rows = [r.row for r in groups[-1]]
-        raise DataError(
-            f"the last {len(rows)} record{'s' if len(rows) != 1 else ''} (row"
-            f"{'s' if len(rows) != 1 else ''} {', '.join(map(str, rows))}) cannot make a post: "
-            f"this template takes {low} to {high} records per post",
-            Location(file=source, row=rows[0]),
-            hint=f"add records so the last post has at least {low}, or leave these rows out")
+        n = len(rows)
+        some = f"{n} record{'s' if n != 1 else ''} (row{'s' if n != 1 else ''} {', '.join(map(str, rows))})"
+        if len(groups) == 1:
+            message = (f"only {some}: this template takes {low} to {high} records per "
+                       f"{noun}, so nothing can be made")
+            hint = f"add records so there are at least {low}, or use a template for one record"
+        else:
+            message = (f"the last {some} cannot make a {noun}: this template takes {low} to "
+                       f"{high} records per {noun}")
+            hint = f"add records so the last {noun} has at least {low}, or leave these rows out"
+        # one problem per row, so check and batch name every row that is not made
+        problems = [DataError(message, Location(file=source, row=r), hint=hint) for r in rows]
+        raise problems[0] if n == 1 else ProblemList(problems, message)
     return groups
 
 
@@ -435,8 +448,9 @@ def plan(job: Job, out_dir: Path | None = None, bundle=None) -> list:
     from .run.task import RenderTask
 
     spec = job.template.records
-    groups = group_records(job.records, spec.low, spec.high, job.source,
-                           balanced=job.template.kind == "video")
+    video = job.template.kind == "video"
+    groups = group_records(job.records, spec.low, spec.high, job.source, balanced=video,
+                           noun="clip" if video else "post")
     shared = job_digest(job)
     remote = bundle is not None
     tasks = []

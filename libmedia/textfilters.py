@@ -113,10 +113,14 @@ def title_parts(title: str) -> dict[str, str]:
 
 def format_date(value: str, fmt: str = "long", language: str = "id") -> str:
     """An ISO date (``2024-08-17``) formatted with Babel's CLDR data in the
-    brand's language, e.g. ``17 Agustus 2024``."""
+    brand's language, e.g. ``17 Agustus 2024``; ``full`` adds the weekday
+    (``Senin, 3 Maret 2025``: the day of the month without CLDR's leading
+    zero, as Indonesian and English prose write it).  A value that is not an
+    ISO date is returned as it is."""
     from datetime import date
 
     from babel.dates import format_date as babel_format_date
+    from babel.dates import get_date_format
 
     if not value:
         return ""
@@ -124,6 +128,8 @@ def format_date(value: str, fmt: str = "long", language: str = "id") -> str:
         d = date.fromisoformat(str(value)[:10])
     except ValueError:
         return str(value)
+    if fmt == "full":
+        fmt = get_date_format("full", locale=language).pattern.replace("dd", "d")
     return babel_format_date(d, format=fmt, locale=language)
 
 

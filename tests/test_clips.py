@@ -196,3 +196,21 @@ def test_dump_shows_a_clip_scene_by_scene_without_encoding(tmp_path):
     assert res.output.count("scene ") >= 5 and "scene 2 at 1.80 s, 2.5 s, slide-up 0.4 s" in res.output
     res = run("render", "new-books-reel", "--dump", "markup")
     assert res.exit_code == 0 and "<video" in res.output and "<scene" in res.output
+
+
+def test_check_and_batch_agree_when_there_are_too_few_books(tmp_path):
+    data = tmp_path / "two.csv"
+    lines = SAMPLES.read_text(encoding="utf-8-sig").splitlines()
+    data.write_text("\n".join(lines[:3]) + "\n", encoding="utf-8")
+    checked = run("check", "new-books-reel", data)
+    assert checked.exit_code == 1
+    assert "2 of 2 records will not be rendered" in checked.output
+    assert "only 2 records (rows 1, 2): this template takes 3 to 10 records per clip" in checked.output
+    made = run("batch", "new-books-reel", data, "--out", tmp_path / "o")
+    assert made.exit_code == 2 and "only 2 records" in made.output + (made.stderr or "")
+
+
+def test_a_draft_never_takes_the_name_of_the_clip_to_post(tmp_path):
+    res = run("render", "new-books-reel", "--draft", "--no-music")
+    assert res.exit_code == 0, res.output
+    assert "sample-bumi-manusia.tiktok.draft.mp4" in res.output

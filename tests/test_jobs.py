@@ -90,8 +90,10 @@ def test_clips_share_the_records_out_evenly():
     assert [r.row for g in group_records(recs(22), 3, 10, balanced=True) for r in g] == list(range(1, 23))
     assert [len(g) for g in group_records(recs(10), 3, 10, balanced=True)] == [10]
     assert [len(g) for g in group_records(recs(11), 3, 10, balanced=True)] == [6, 5]
-    with pytest.raises(DataError):
-        group_records(recs(2), 3, 10, balanced=True)
+    with pytest.raises(LibmediaError) as exc:
+        group_records(recs(2), 3, 10, balanced=True, noun="clip")
+    assert [p.location.row for p in exc.value.problems] == [1, 2]
+    assert "only 2 records (rows 1, 2)" in str(exc.value) and "per clip" in str(exc.value)
 
 
 def test_a_leftover_smaller_than_the_minimum_is_named():

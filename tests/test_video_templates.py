@@ -376,7 +376,7 @@ def test_a_real_library_event_lays_out(realdata, fmt):
     assert "Create-N-Play / Crear-Y-Jugar" in " ".join(
         f.element.get("subtitle", "") for f in video.scenes[1].page.root.walk() if f.element.tag == "text")
     board = " ".join(texts(video, 2))
-    assert ("Senin, 03 Maret 2025" if inp.brand.language == "id" else "Monday, March 3, 2025") in board
+    assert ("Senin, 3 Maret 2025" if inp.brand.language == "id" else "Monday, March 3, 2025") in board
     codes = [f.element.get("data") for s in video.scenes for f in s.page.root.walk() if f.element.tag == "qr"]
     assert codes == [rec.fields["url"]]
     caption, alt = caption_and_alt(inp, video)

@@ -178,10 +178,18 @@ def resolve_music(src: str, inp: RenderInput, filename: str) -> Path:
     if src.startswith("music:"):
         path = BUNDLED_MUSIC / src[len("music:"):]
     elif src == "brand:music":
+        from ..errors import BrandError
+
         path = getattr(inp.brand, "music", None)
+        kit = str(inp.brand.path) if inp.brand.path else "libmedia.toml"
         if path is None:
             raise TemplateError("the template plays the brand kit's music but the kit has none",
-                                Location(file=filename), hint="set [video] music in libmedia.toml")
+                                Location(file=filename),
+                                hint="set music under [library] in libmedia.toml")
+        if not Path(path).is_file():
+            raise BrandError(f"music file {path} not found", Location(file=kit, field="library.music"),
+                             hint="give the music file's path relative to the brand kit file "
+                                  "(mp3, wav, m4a, ogg or flac), or leave music empty")
     elif src.startswith("assets/"):
         path = inp.template.path / src
     else:

@@ -69,11 +69,13 @@ def image_name(stem: str, format_name: str, ext: str, page: int | None = None) -
     return f"{stem}.{format_name}.{page:02d}.{ext}" if page else f"{stem}.{format_name}.{ext}"
 
 
-def clip_names(stem: str, format_name: str) -> dict[str, str]:
+def clip_names(stem: str, format_name: str, draft: bool = False) -> dict[str, str]:
     """The files of one clip in one format: ``video`` ``STEM.FORMAT.mp4``,
     ``cover`` ``STEM.FORMAT.cover.jpg`` (the frame shown in the grid),
-    ``vtt``/``srt`` the subtitles, ``caption``/``alt`` the texts."""
-    base = f"{stem}.{format_name}"
+    ``vtt``/``srt`` the subtitles, ``caption``/``alt`` the texts.  A draft
+    is ``STEM.FORMAT.draft.mp4`` (and so on), so it never takes the place
+    of the clip to post."""
+    base = f"{stem}.{format_name}" + (".draft" if draft else "")
     return {"video": f"{base}.mp4", "cover": f"{base}.cover.jpg", "vtt": f"{base}.vtt",
             "srt": f"{base}.srt", "caption": f"{base}.caption.txt", "alt": f"{base}.alt.txt"}
 

@@ -79,8 +79,9 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
     Raises :class:`LibmediaError` when the render cannot start (unknown
     template or format, invalid brand kit, unreadable data, no such row, a
     required field without a column).  A failure of the record itself is
-    returned in :attr:`SingleReport.error`.  ``ValueError`` for an
-    ``output`` that does not end in ``.png``/``.jpg`` or an unknown ``dump``.
+    returned in :attr:`SingleReport.error`; :class:`OutputError` for an
+    ``output`` that does not end in ``.png``/``.jpg``; ``ValueError`` for
+    an unknown ``dump``.
     """
     from ..jobs import located, open_job, pick_record
     from ..templating import find_template, load_template
@@ -92,8 +93,13 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
     if kind == "video":
         return render_single_clip(template_name, data_path, row, format_name, output,
                                   brand_path, out_dir, clip, progress, dump)
-    if output is not None:
-        codec(Path(output).suffix)  # a wrong extension fails before any work
+    if output is not None and Path(output).suffix.lower() not in (".png", ".jpg", ".jpeg"):
+        from ..errors import Location, OutputError
+
+        raise OutputError(f"{output}: template '{template_name}' makes images, written as .png "
+                          "or .jpg", Location(file=str(output)),
+                          hint="name the file .png or .jpg (clips, .mp4, come from video "
+                               "templates such as new-books-reel)")
     if dump is not None and dump not in DUMP_STAGES:
         raise ValueError(f"unknown stage {dump!r}: use one of {', '.join(DUMP_STAGES)}")
     job = open_job(template_name, data_path, [format_name] if format_name else [], brand_path,
@@ -217,7 +223,7 @@ def render_single_clip(template_name: str, data_path: str | Path | None = None,
     every scene's page in turn.
 
     Raises :class:`LibmediaError` when the render cannot start; the clip's
-    own failure is returned in :attr:`ClipReport.error`.  ``ValueError``
+    own failure is returned in :attr:`ClipReport.error`; :class:`OutputError`
     for an ``output`` that does not end in ``.mp4``.
     """
     from ..jobs import group_records, located, open_job
@@ -226,7 +232,10 @@ def render_single_clip(template_name: str, data_path: str | Path | None = None,
     from .names import clip_names
 
     if output is not None and Path(output).suffix.lower() != ".mp4":
-        raise ValueError(f"{output}: a clip is written as .mp4")
+        from ..errors import Location, OutputError
+
+        raise OutputError(f"{output}: template '{template_name}' makes video clips, written as .mp4",
+                          Location(file=str(output)), hint="name the file .mp4, e.g. -o reel.mp4")
     job = open_job(template_name, data_path, [format_name] if format_name else [], brand_path,
                    run_preflight=False, clip=clip)
     if len(job.formats) > 1:
@@ -234,7 +243,8 @@ def render_single_clip(template_name: str, data_path: str | Path | None = None,
                           f"{len(job.formats)}", hint="name one format, or use 'libmedia batch'")
     fmt = job.formats[0]
     spec = job.template.records
-    groups = group_records(job.records, spec.low, spec.high, job.source, balanced=True)
+    groups = group_records(job.records, spec.low, spec.high, job.source, balanced=True,
+                           noun="clip")
     group = groups[0]
     if row is not None:
         group = next((g for g in groups if any(r.row == row for r in g)), None)
@@ -262,12 +272,13 @@ def render_single_clip(template_name: str, data_path: str | Path | None = None,
     if output is not None:
         video = Path(output)
         base = video.with_suffix("")
-        paths = {"video": video, "cover": Path(f"{base}.cover.jpg"), "vtt": base.with_suffix(".vtt"),
-                 "srt": base.with_suffix(".srt"), "caption": Path(f"{base}.caption.txt"),
+        paths = {"video": video, "cover": Path(f"{base}.cover.jpg"), "vtt": Path(f"{base}.vtt"),
+                 "srt": Path(f"{base}.srt"), "caption": Path(f"{base}.caption.txt"),
                  "alt": Path(f"{base}.alt.txt")}
     else:
         stem = output_stem(group[0].row, group[0].fields.get("title", ""))
-        paths = {k: Path(out_dir) / v for k, v in clip_names(stem, fmt.name).items()}
+        draft = bool(clip and clip.draft)
+        paths = {k: Path(out_dir) / v for k, v in clip_names(stem, fmt.name, draft).items()}
     data = {"video": done.mp4, "cover": done.cover, "vtt": done.vtt.encode("utf-8"),
             "srt": done.srt.encode("utf-8"), "caption": done.caption.encode("utf-8"),
             "alt": done.alt.encode("utf-8")}

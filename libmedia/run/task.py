@@ -221,7 +221,7 @@ def _render_clip(task: RenderTask, inp, artifacts: list[Artifact]) -> list[Diagn
     from .names import clip_names
 
     done = render_clip(inp, fonts_for(inp), task.clip)
-    names = clip_names(task.stem, inp.format.name)
+    names = clip_names(task.stem, inp.format.name, bool(task.clip and task.clip.draft))
     files = [("video", VIDEO, done.mp4), ("cover", COVER, done.cover),
              ("vtt", SUBTITLES, done.vtt.encode("utf-8")), ("srt", SUBTITLES, done.srt.encode("utf-8")),
              ("caption", CAPTION, done.caption.encode("utf-8")), ("alt", ALT, done.alt.encode("utf-8"))]
