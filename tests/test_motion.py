@@ -237,7 +237,7 @@ def test_a_clip_shorter_than_the_platform_takes_is_refused(tmp_path):
     shutil.copytree(ROOT / "templates" / "new-books-reel", folder)
     layout = folder / "layout.xml.j2"
     text = layout.read_text().replace('duration="2.2"', 'duration="0.5"').replace(
-        'duration="2.8"', 'duration="0.5"').replace("{% set per = 2.5 if n <= 6 else 2.2 %}",
+        'duration="2.8"', 'duration="0.5"').replace("{% set per = 3.0 if n <= 6 else 2.6 %}",
                                                       "{% set per = 0.6 %}").replace(
         'transition-duration="0.4"', 'transition-duration="0.1"')
     layout.write_text(text)

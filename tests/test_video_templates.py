@@ -237,7 +237,7 @@ def test_the_cover_drifts_and_a_short_title_is_typed():
     assert "Buku pilihan minggu ini" in texts(video, 0)
     tl = build_timeline(video, 30, library)
     cover = next(ly for ly in tl.scenes[0].layers if ly.ken_burns is not None)
-    assert cover.ken_burns.zoom == (1.0, 1.06)
+    assert cover.ken_burns.zoom == (1.0, 1.035)  # gentle: a cover's own text stays whole
     title = next(f for f in video.scenes[0].page.root.walk()
                  if f.element.tag == "text" and f.element.get("role") == "title")
     assert title.element.get("enter") == "typewriter"
