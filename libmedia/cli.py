@@ -15,7 +15,7 @@ Exit codes
        family that does not exist), another run writing into the same
        folder.  Nothing is written.  After a batch started: the disk filled
        up or the folder stopped taking files (what was made is kept);
-  130  Ctrl-C stopped a batch (what was made is kept; ``--resume``).
+  130  Ctrl-C stopped a batch (what was made is kept; ``--resume``) or a render.
 
 Messages go to stderr as ``error: ...`` / ``warning: ...`` with the
 location (file, row, field or template line) and a hint on the next lines.
@@ -307,9 +307,13 @@ def render(template: str, data: Path | None, row: int | None, format_name: str |
         raise click.UsageError("--row needs a DATA file")
     _check_raqm()
     clip = _clip_options(draft, music, no_music, burn_subtitles)
-    with user_errors(), frame_progress("encoding") as progress:
-        rep = render_single(template, data, row, format_name, output, brand, dump,
-                            clip=clip, progress=progress)
+    try:
+        with user_errors(), terminate_as_interrupt(), frame_progress("encoding") as progress:
+            rep = render_single(template, data, row, format_name, output, brand, dump,
+                                clip=clip, progress=progress)
+    except KeyboardInterrupt:
+        _err("stopped: nothing was written (a clip being encoded is removed, never left half-made)")
+        sys.exit(EXIT_INTERRUPTED)
     print_brand_note(rep.brand, rep.brand_name)
     for w in rep.warnings:
         print_warning(w)
@@ -455,8 +459,9 @@ def batch(template: str, data: Path, formats: tuple[str, ...], out_dir: Path, jo
                    f"{len(failed)} failed")
     elif rep.kind == "video":
         records = sum(len(r.rows) for r in rep.results)
+        made = rendered * len(rep.formats)
         click.echo(f"{rendered} of {_n(len(rep.results), 'clip')} rendered ({_n(records, 'record')}; "
-                   f"{fmts}), {n_warn} with warnings, {len(failed)} failed")
+                   f"{fmts}: {_n(made, 'MP4 file')}), {n_warn} with warnings, {len(failed)} failed")
     else:
         click.echo(f"{rendered} of {len(rep.results)} records rendered ({fmts}), "
                    f"{n_warn} with warnings, {len(failed)} failed")

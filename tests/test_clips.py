@@ -151,7 +151,7 @@ def test_a_batch_makes_one_clip_per_group_and_lists_every_file(tmp_path):
     res = run("batch", "new-books-reel", SAMPLES, "--draft", "--no-music", "--out", out,
               "--jobs", "1")
     assert res.exit_code == 0, res.output
-    assert "3 of 3 clips rendered (22 records; 1 format: tiktok)" in res.output
+    assert "3 of 3 clips rendered (22 records; 1 format: tiktok: 3 MP4 files)" in res.output
     assert "clips and manifest in" in res.output
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     posts = manifest["posts"] if "posts" in manifest else manifest["records"]
