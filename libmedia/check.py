@@ -160,6 +160,15 @@ def row_ranges(rows: Sequence[int], limit: int = 8) -> str:
     return ", ".join(runs)
 
 
+def _own_field(column: str, template) -> str | None:
+    """A column no canonical field takes that a field the template declares
+    reads under its slug (``time`` for a column ``Time``), or None."""
+    from .sources.fields import slugify
+
+    slug = slugify(column)
+    return slug if slug in template.fields else None
+
+
 def check_data(template_name: str, data_path: str | Path,
                brand_path: str | Path | None = None,
                formats: Sequence[str] = ()) -> CheckReport:
@@ -182,7 +191,7 @@ def check_data(template_name: str, data_path: str | Path,
     report = CheckReport(
         template=template.name, data=display_path(dataset.path), encoding=dataset.encoding,
         delimiter=dataset.delimiter, records=len(dataset.records),
-        mapping={c: dataset.mapping.get(c) for c in dataset.columns},
+        mapping={c: dataset.mapping.get(c) or _own_field(c, template) for c in dataset.columns},
         required=template.required_fields,
         missing_optional=missing_optional(template, dataset),
         file_warnings=list(dataset.warnings), brand=job.brand_file,

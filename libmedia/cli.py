@@ -567,7 +567,8 @@ def check(template: str, data: Path, brand: Path | None, formats: tuple[str, ...
     for w in rep.file_warnings:
         print_warning(w)
     if not rep.problems:
-        click.echo(f"no problems: all {rep.records} records are ready for template '{rep.template}'")
+        every = "the one record is" if rep.records == 1 else f"all {rep.records} records are"
+        click.echo(f"no problems: {every} ready for template '{rep.template}'")
         sys.exit(EXIT_OK)
     headings = {ERROR: "{} (these records will not be rendered):",
                 WARNING: "{} (the posts will still be made):"}
@@ -596,7 +597,8 @@ def check(template: str, data: Path, brand: Path | None, formats: tuple[str, ...
                    f"({_rows(failing)}); fix them or leave them out. "
                    f"The other {rep.records - len(failing)} will be rendered.")
         sys.exit(EXIT_PROBLEMS)
-    click.echo(f"all {rep.records} records will be rendered; {len(warned)} with warnings "
+    every = "the one record" if rep.records == 1 else f"all {rep.records} records"
+    click.echo(f"{every} will be rendered; {len(warned)} with warnings "
                f"({_rows(warned)})")
     if rep.posts:
         what = "clip" if rep.kind == "video" else "post"

@@ -124,8 +124,11 @@ def resolve_formats(template: Template, names: Sequence[str] = ()) -> list[Forma
 
 
 def available_fields(dataset: DataSet) -> list[str]:
-    """The canonical field names the data file has a column for."""
-    return list(dict.fromkeys(dataset.mapping.values()))
+    """The field names the data file has a column for: the canonical ones
+    its headers map to, and every other column under its slug (a template
+    may declare a field of its own, such as an event's ``time``)."""
+    extra = list(dataset.records[0].fields) if dataset.records else []
+    return list(dict.fromkeys([*dataset.mapping.values(), *extra]))
 
 
 def missing_optional(template: Template, dataset: DataSet) -> list[str]:

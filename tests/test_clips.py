@@ -214,3 +214,15 @@ def test_a_draft_never_takes_the_name_of_the_clip_to_post(tmp_path):
     res = run("render", "new-books-reel", "--draft", "--no-music")
     assert res.exit_code == 0, res.output
     assert "sample-bumi-manusia.tiktok.draft.mp4" in res.output
+
+
+def test_columns_named_as_a_templates_own_fields_are_used_and_said_to_be(tmp_path):
+    data = tmp_path / "events.csv"
+    data.write_text("title,date,time,end_time,place,url\n"
+                    "Mendongeng,2026-12-12,09:00,10:30,Ruang Anak,https://x.example/e\n",
+                    encoding="utf-8")
+    res = run("check", "event-reel", data)
+    assert res.exit_code == 0, res.output
+    assert "time      -> time" in res.output and "end_time  -> end_time" in res.output
+    assert "no column for optional field 'time'" not in res.output
+    assert "the one record is ready" in res.output
