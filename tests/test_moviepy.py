@@ -5,7 +5,8 @@ is never installed in the project's own venv.  ``.ci/run`` makes a second
 one, ``.venv-moviepy/``, with libmedia, MoviePy 2.2.1 installed with
 ``--no-deps`` and MoviePy's other requirements (``libmedia[moviepy]``), beside
 the same current Pillow; the checks that need MoviePy run there, in a
-subprocess.  Without that venv they skip, saying how to make it.
+subprocess.  Without that venv they skip, saying how to make it (and fail
+under CI, where .ci/run always makes it).
 """
 
 from __future__ import annotations
@@ -114,6 +115,8 @@ print(json.dumps({
 @pytest.fixture(scope="module")
 def moviepy_run(tmp_path_factory):
     if not MOVIEPY_PYTHON.exists():
+        if os.environ.get("CI"):
+            pytest.fail(".venv-moviepy/ is absent: .ci/run makes it before the tests")
         pytest.skip(".venv-moviepy/ is absent (.ci/run makes it: libmedia[moviepy] plus "
                     "pip install --no-deps moviepy==2.2.1 beside current Pillow)")
     folder = tmp_path_factory.mktemp("moviepy")
