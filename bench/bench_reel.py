@@ -56,6 +56,14 @@ takes 8.4 s, of which the 73 transition frames 3.6 s (46-56 ms each:
 both scenes drawn in full, the entering cover scaled and Ken-Burns
 resampled) and the 254 Ken Burns frames 4.5 s (16-20 ms each).
 
+The same day on main as merged at c79bcbd (superfast preset, 3 s book
+scenes, a cache of still composites per scene), machine quiet (load 0.1):
+17.600 s (528 frames); (a) 12.55 s wall / 20.8 s CPU, (c) 7.70 s / 13.7 s:
+1.63x (CPU 1.52x), FAIL; peak (a) 782 MiB PSS (820 MB), FAIL, though the
+floor's ffmpeg fell to 383 MiB: the Python process's own peak went from
+239 to 475 MiB during encoding (the still-composite cache keeps full-size
+frames).  Drawing 528 frames: 7.3 s, the 73 transition frames 3.2 s of it.
+
     python bench/bench_reel.py [--clips 20] [--repeat 1] [--skip-moviepy]
                                [--moviepy-preset medium] [--breakdown] [--keep DIR]
 """
