@@ -20,7 +20,10 @@ folder) and the same music (assets/music/soft-shelves.m4a):
                the same settings and music filter as (a)).
 
 Each runs as a subprocess; wall seconds are from start to exit (start-up
-included for all three).  Memory: every 0.05 s the whole process tree (the
+included for all three); CPU seconds (user + system, the process and the
+ffmpeg it ran, from wait4) are printed too: on a shared machine the wall
+time of one run swings with the other load, the CPU time much less, so
+``--repeat`` runs (a) and (c) alternately and keeps the fastest of each.  Memory: every 0.05 s the whole process tree (the
 process and its children: ffmpeg) is sampled with psutil; the peak of the
 summed PSS (proportional set size: a page shared by n processes counts 1/n)
 is the figure the target applies to; the RSS sum is printed too.
@@ -38,8 +41,31 @@ files.  Prints PASS or FAIL for each; exit status 1 when one fails.
 
 Needs psutil (``pip install -e '.[bench]'``) and the real data.
 
+Measured on 30 November 2026, on the 2-core development machine shared
+with other work (load average 2 to 7 during the runs): the clip lasts
+15.100 s (453 frames).  (b) MoviePy took 210-220 s and a peak of 2.0 GiB
+PSS, 8.5x and 10.7x libmedia's time in the two runs with it, and its file
+fails ``libmedia probe`` (no colour tags, index at the end; 452 frames,
+44.1 kHz audio).  (a)/(c) in five runs: 1.36x, 2.06x, 2.19x, 1.16x,
+1.54x, the floor taking 8.0 to 15.1 s; in CPU time (a) 25.9 s against
+(c) 14.8 s (1.75x).  Peak (a) 649-664 MiB PSS (ffmpeg ~500 of it: the
+floor alone peaks at 492-518).  20 clips in one process: RSS 193 MiB
+after the first, 215 after the second, 214 after the twentieth; 4 open
+fds throughout; no child left.  ``--breakdown``: drawing the 453 frames
+takes 8.4 s, of which the 73 transition frames 3.6 s (46-56 ms each:
+both scenes drawn in full, the entering cover scaled and Ken-Burns
+resampled) and the 254 Ken Burns frames 4.5 s (16-20 ms each).
+
+The same day on main as merged at c79bcbd (superfast preset, 3 s book
+scenes, a cache of still composites per scene), machine quiet (load 0.1):
+17.600 s (528 frames); (a) 12.55 s wall / 20.8 s CPU, (c) 7.70 s / 13.7 s:
+1.63x (CPU 1.52x), FAIL; peak (a) 782 MiB PSS (820 MB), FAIL, though the
+floor's ffmpeg fell to 383 MiB: the Python process's own peak went from
+239 to 475 MiB during encoding (the still-composite cache keeps full-size
+frames).  Drawing 528 frames: 7.3 s, the 73 transition frames 3.2 s of it.
+
     python bench/bench_reel.py [--clips 20] [--repeat 1] [--skip-moviepy]
-                               [--moviepy-preset medium] [--keep DIR]
+                               [--moviepy-preset medium] [--breakdown] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -158,15 +184,18 @@ def run_measured(cmd: list[str], env: dict | None = None, cwd: Path = ROOT) -> d
                             cwd=cwd)
     sampler = TreeSampler(proc.pid)
     sampler.start()
-    rc = proc.wait()
+    # wait4: the CPU time of the process and of the children it waited for (ffmpeg)
+    _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
+    rc = proc.returncode = os.waitstatus_to_exitcode(status)
     sampler.stop()
     out.seek(0)
     err.seek(0)
     stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
     if rc != 0:
         raise SystemExit(f"{' '.join(map(str, cmd))} failed ({rc}):\n{stderr[-3000:]}")
-    return {"wall": wall, **{f"peak_{k}": v for k, v in sampler.peak.items()},
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
+            **{f"peak_{k}": v for k, v in sampler.peak.items()},
             "samples": sampler.samples, "stdout": stdout}
 
 
@@ -233,6 +262,41 @@ def prepare_frames(data: Path, raw: Path) -> dict:
                       "fade_out": a.fade_out, "start": a.start} if a else None}
 
 
+def frame_breakdown(data: Path) -> None:
+    """Where a frame's time goes: drawing time (frame(t) and tobytes, no
+    encoding) per kind of frame of libmedia's clip of ``data``."""
+    from libmedia.jobs import open_job
+    from libmedia.motion.clip import ClipOptions, make_clip
+    from libmedia.render import fonts_for
+
+    job = open_job("new-books-reel", data, ["tiktok"], run_preflight=False)
+    inp = job.render_input(job.records, job.formats[0])
+    tl = make_clip(inp, fonts_for(inp), ClipOptions(silent=True)).timeline
+    cost: dict[str, list[float]] = {}
+    last_key: object = object()
+    for n in range(tl.frame_count):
+        t = n / tl.fps
+        key = tl.key(t)
+        i, j, _ = tl._at(t)
+        if j is not None:
+            kind = f"transition into scene {j}"
+        elif key is not None and key == last_key:
+            kind = "repeated (not drawn)"
+        else:
+            kind = f"scene {i}" + (" (Ken Burns)" if any(
+                ly.ken_burns for ly in tl.scenes[i].layers) else "")
+        t0 = time.perf_counter()
+        if not kind.startswith("repeated"):
+            tl.frame(t).tobytes()
+        cost.setdefault(kind, []).append(time.perf_counter() - t0)
+        last_key = key
+    total = sum(sum(v) for v in cost.values())
+    print(f"\ndrawing {tl.frame_count} frames without encoding: {total:.2f} s")
+    for kind, v in sorted(cost.items(), key=lambda kv: -sum(kv[1])):
+        print(f"  {kind:28} {len(v):4} frames {sum(v):6.2f} s ({100 * sum(v) / total:4.1f} %) "
+              f"{1000 * sum(v) / len(v):6.1f} ms a frame")
+
+
 def probe_line(path: Path) -> str:
     from libmedia.encode.probe import probe
 
@@ -261,6 +325,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-moviepy", action="store_true", help="leave out (b)")
     ap.add_argument("--moviepy-preset", default="medium",
                     help="x264 preset of (b) (MoviePy's default: medium)")
+    ap.add_argument("--breakdown", action="store_true",
+                    help="also print the drawing time per kind of frame (no encoding)")
     ap.add_argument("--keep", type=Path, help="keep the data and the three MP4s in this folder")
     args = ap.parse_args(argv)
 
@@ -323,12 +389,13 @@ def _bench(args, tmp: Path) -> int:
         b_info = json.loads(b["stdout"].strip().splitlines()[-1])
 
     print()
-    print(f"{'':34} {'wall s':>8} {'peak PSS MiB':>13} {'peak RSS MiB':>13} {'procs':>6}")
+    print(f"{'':34} {'wall s':>8} {'CPU s':>7} {'peak PSS MiB':>13} {'peak RSS MiB':>13} "
+          f"{'procs':>6}")
     rows = [("(a) libmedia render", a), ("(c) encoder floor (same frames)", c)]
     if b is not None:
         rows.insert(1, (f"(b) MoviePy 2.2.1 script ({args.moviepy_preset})", b))
     for name, r in rows:
-        print(f"{name:34} {r['wall']:8.2f} {mib(r['peak_pss']):>13} {mib(r['peak_rss']):>13} "
+        print(f"{name:34} {r['wall']:8.2f} {r['cpu']:7.1f} {mib(r['peak_pss']):>13} {mib(r['peak_rss']):>13} "
               f"{r['peak_procs']:>6}")
     if args.repeat > 1:
         walls_a = ", ".join(f"{r['wall']:.2f}" for r in runs_a)
@@ -342,7 +409,7 @@ def _bench(args, tmp: Path) -> int:
 
     checks = []
     ratio_floor = a["wall"] / c["wall"]
-    print(f"\nlibmedia / floor = {ratio_floor:.2f}x", end="")
+    print(f"\nlibmedia / floor = {ratio_floor:.2f}x (CPU time {a['cpu'] / c['cpu']:.2f}x)", end="")
     checks.append((f"libmedia at most 1.5x the encoder floor ({ratio_floor:.2f}x)",
                    ratio_floor <= 1.5))
     if b is not None:
@@ -354,6 +421,9 @@ def _bench(args, tmp: Path) -> int:
     print()
     checks.append((f"libmedia peak memory under 800 MB (PSS sum {a['peak_pss'] / 1e6:,.0f} MB, "
                    f"RSS sum {a['peak_rss'] / 1e6:,.0f} MB)", a["peak_pss"] < 800e6))
+
+    if args.breakdown:
+        frame_breakdown(data)
 
     if args.clips > 0:
         print(f"\n{args.clips} clips in a row, one process (render_clip, full size):")
