@@ -109,6 +109,8 @@ class Layer:
     exit: Animation | None = None
     parents: tuple[tuple[Animation | None, Animation | None], ...] = ()
     ken_burns: KenBurns | None = None
+    #: the layer with its picture at the move's first view (made when first needed)
+    _first_view: Image.Image | None = field(default=None, repr=False, compare=False)
     picture: tuple[Image.Image, tuple[int, int, int, int], Image.Image | None, int] | None = None
     stops: tuple[tuple[float, tuple[tuple[int, int, int, int], ...]], ...] = ()
     label: str = ""
@@ -122,6 +124,20 @@ class Layer:
             if out.hidden:
                 return HIDDEN
         return out
+
+    def drift(self, t: float, duration: float) -> float | None:
+        """Ken Burns progress 0..1 at scene time ``t``: the move runs from
+        the moment the layer (and every moving ancestor) has entered to the
+        scene's end; None before that (the picture holds its first view,
+        so an entrance never pays for the move and the move never jumps)."""
+        start = 0.0
+        for enter, _ in (*self.parents, (self.enter, self.exit)):
+            if enter is not None:
+                start = max(start, enter.end)
+        if t < start:
+            return None
+        span = duration - start
+        return min(1.0, (t - start) / span) if span > 0 else 1.0
 
     def moving(self, t: float, duration: float) -> bool:
         """Whether the layer changes around time ``t`` (used to reuse frames)."""
@@ -173,8 +189,9 @@ class Scene:
         is the only thing resampled (the layers above it that overlap it are
         pasted again, so paint order holds)."""
         canvas = self.base.size
-        progress = t / self.duration if self.duration else 0.0
         placements = [layer.placement(t, canvas) for layer in self.layers]
+        drifts = [layer.drift(t, self.duration) if layer.ken_burns is not None else None
+                  for layer in self.layers]
         run = 0
         while run < len(self.layers) and (placements[run].hidden or placements[run] == REST):
             run += 1
@@ -184,21 +201,23 @@ class Scene:
             cached = self.base.copy()
             for i in range(run):
                 if not placements[i].hidden:
-                    paste_layer(cached, self.layers[i], REST, 0.0, picture=False)
-            if len(self._still) > 16:
-                self._still.clear()
+                    paste_layer(cached, self.layers[i], REST, None)
+            # a scene's layers settle one after another: only the latest still
+            # composites are worth keeping (each is a whole frame, 8 MB at 1080x1920)
+            while len(self._still) >= 2:
+                self._still.pop(next(iter(self._still)))
             self._still[key] = cached
         out = cached.copy()
         for i in range(run):
             layer = self.layers[i]
             if placements[i].hidden or layer.ken_burns is None or layer.picture is None:
                 continue
-            rect = _paste_picture(out, layer, progress)
+            rect = _paste_picture(out, layer, drifts[i] or 0.0)
             for j in range(i + 1, run):  # keep paint order where a later layer overlaps
                 if not placements[j].hidden and _overlaps(self.layers[j], rect):
-                    paste_layer(out, self.layers[j], REST, progress)
+                    paste_layer(out, self.layers[j], REST, drifts[j])
         for i in range(run, len(self.layers)):
-            paste_layer(out, self.layers[i], placements[i], progress)
+            paste_layer(out, self.layers[i], placements[i], drifts[i])
         return out
 
     def state(self, t: float) -> tuple:
@@ -209,16 +228,15 @@ class Scene:
         return not any(layer.moving(t, self.duration) for layer in self.layers)
 
 
-def paste_layer(out: Image.Image, layer: Layer, pl: Placement, scene_progress: float,
-                picture: bool = True) -> None:
-    """Paste ``layer`` onto ``out`` (RGB) with placement ``pl``;
-    ``scene_progress`` (0..1) drives a Ken Burns move (``picture`` False:
-    the layer as drawn, without the move)."""
+def paste_layer(out: Image.Image, layer: Layer, pl: Placement, drift: float | None) -> None:
+    """Paste ``layer`` onto ``out`` (RGB) with placement ``pl``; ``drift``
+    is its Ken Burns progress 0..1 (None: the move's first view, or no
+    move)."""
     if pl.hidden:
         return
     rgb, alpha = layer.rgb, layer.alpha
-    if picture and layer.picture is not None and layer.ken_burns is not None:
-        rgb, alpha = _ken_burns_frame(layer, scene_progress)
+    if layer.picture is not None and layer.ken_burns is not None:
+        rgb = _ken_burns_frame(layer, drift) if drift is not None else _first_view(layer)
     if pl.reveal < 1.0 and layer.stops:
         alpha = typewriter_clip(alpha, layer.stops, pl.reveal)
     w, h = rgb.size
@@ -254,12 +272,18 @@ def _moved_picture(layer: Layer, p: float) -> Image.Image:
     return source.resize((pw, ph), resample, box=view)
 
 
-def _ken_burns_frame(layer: Layer, p: float) -> tuple[Image.Image, Image.Image]:
+def _ken_burns_frame(layer: Layer, p: float) -> Image.Image:
     assert layer.picture is not None
     _, (px, py, _, _), mask, _ = layer.picture
     rgb = layer.rgb.copy()
     rgb.paste(_moved_picture(layer, p), (px, py), mask)
-    return rgb, layer.alpha
+    return rgb
+
+
+def _first_view(layer: Layer) -> Image.Image:
+    if layer._first_view is None:
+        layer._first_view = _ken_burns_frame(layer, 0.0)
+    return layer._first_view
 
 
 def _paste_picture(out: Image.Image, layer: Layer, p: float) -> tuple[int, int, int, int]:
@@ -377,7 +401,7 @@ class Timeline:
             out = TRANSITIONS[self.scenes[j].transition](easing("ease-in-out")(p), out, b)
         for start, end, layer in self.overlays:
             if start <= t < end:
-                paste_layer(out, layer, REST, 0.0)
+                paste_layer(out, layer, REST, None)
         return out
 
     def key(self, t: float) -> tuple | None:
@@ -402,7 +426,12 @@ class Timeline:
         yielded."""
         last_key: object = object()
         last: bytes | None = None
+        done = 0
         for t in self.frame_times():
+            i = self._at(t)[0]
+            while done < i:  # scenes behind us are not drawn again: drop their composites
+                self.scenes[done]._still.clear()
+                done += 1
             k = self.key(t)
             if k is not None and k == last_key and last is not None:
                 yield last
