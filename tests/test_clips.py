@@ -193,7 +193,7 @@ def test_check_says_how_the_books_are_shared_out_into_clips():
 def test_dump_shows_a_clip_scene_by_scene_without_encoding(tmp_path):
     res = run("render", "new-books-reel", "--dump", "layout")
     assert res.exit_code == 0, res.output
-    assert res.output.count("scene ") >= 5 and "scene 2 at 1.80 s, 3 s, slide-up 0.4 s" in res.output
+    assert res.output.count("scene ") >= 5 and "scene 2 at 1.80 s, 3.2 s, slide-up 0.4 s" in res.output
     res = run("render", "new-books-reel", "--dump", "markup")
     assert res.exit_code == 0 and "<video" in res.output and "<scene" in res.output
 

@@ -206,7 +206,7 @@ def test_typewriter_only_types_text(tmp_path):
     folder = tmp_path / "t"
     shutil.copytree(ROOT / "templates" / "new-books-reel", folder)
     layout = folder / "layout.xml.j2"
-    layout.write_text(layout.read_text().replace('enter="pop" enter-duration="0.5"',
+    layout.write_text(layout.read_text().replace('enter="pop" enter-delay="0.35" enter-duration="0.5"',
                                                  'enter="typewriter"', 1))
     job = open_job(folder, None, ["tiktok"])
     inp = job.render_input(sample_records(job.template), job.formats[0])
@@ -237,7 +237,7 @@ def test_a_clip_shorter_than_the_platform_takes_is_refused(tmp_path):
     shutil.copytree(ROOT / "templates" / "new-books-reel", folder)
     layout = folder / "layout.xml.j2"
     text = layout.read_text().replace('duration="2.2"', 'duration="0.5"').replace(
-        'duration="2.8"', 'duration="0.5"').replace("{% set per = 3.0 if n <= 6 else 2.6 %}",
+        'duration="2.8"', 'duration="0.5"').replace("{% set per = 3.2 if n <= 6 else 2.8 %}",
                                                       "{% set per = 0.6 %}").replace(
         'transition-duration="0.4"', 'transition-duration="0.1"')
     layout.write_text(text)
