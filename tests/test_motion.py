@@ -268,3 +268,15 @@ def test_still_text_written_above_a_moving_picture_stays_above_it(tmp_path):
     reds = sum(1 for x in range(20, 200) for y in range(20, 100)
                if settled.getpixel((x, y))[0] > 200 and settled.getpixel((x, y))[2] < 80)
     assert reds > 100  # the red text is drawn over the blue shape that faded in under it
+
+
+def test_the_streamed_frames_are_the_frames_at_their_times(reel):
+    """frames() draws over one working image while layers rest: every frame
+    it hands out must still be exactly frame(t)."""
+    from libmedia.motion.build import build_timeline, lay_out_video
+
+    inp, library = reel
+    tl = build_timeline(lay_out_video(inp, library), 30, library, 0.5)
+    streamed = list(tl.frames())
+    for n in (0, 40, 70, 71, 72, 100, 150, len(streamed) - 1):
+        assert streamed[n] == tl.frame(n / 30).tobytes(), n

@@ -179,9 +179,18 @@ class Scene:
     label: str = ""
     #: composites of the base with the layers at rest, by which are hidden (a cache)
     _still: dict = field(default_factory=dict, repr=False, compare=False)
+    #: (key, image) drawn over frame after frame while every layer rests
+    _work: tuple | None = field(default=None, repr=False, compare=False)
 
-    def frame(self, t: float) -> Image.Image:
-        """This scene at scene time ``t`` seconds: a new RGB image.
+    def forget(self) -> None:
+        """Drop the composites kept for speed (the scene is behind the clip)."""
+        self._still.clear()
+        self._work = None
+
+    def frame(self, t: float, _reuse: bool = False) -> Image.Image:
+        """This scene at scene time ``t`` seconds: a new RGB image (with
+        ``_reuse``, :meth:`Timeline.frames`' own path, an image the next
+        call draws over: read it before asking for another).
 
         The base with the longest run of layers (in paint order) that are at
         rest or hidden at ``t`` is composed once and kept; only the layers
@@ -207,12 +216,19 @@ class Scene:
             while len(self._still) >= 2:
                 self._still.pop(next(iter(self._still)))
             self._still[key] = cached
-        out = cached.copy()
+        if _reuse and run == len(self.layers):
+            # every layer at rest: only Ken Burns pictures change, each over its
+            # own rectangle, so one working copy is drawn over frame after frame
+            if self._work is None or self._work[0] != key:
+                self._work = (key, cached.copy())
+            out = self._work[1]
+        else:
+            out = cached.copy()
         for i in range(run):
             layer = self.layers[i]
             if placements[i].hidden or layer.ken_burns is None or layer.picture is None:
                 continue
-            rect = _paste_picture(out, layer, drifts[i] or 0.0)
+            rect = _paste_picture(out, layer, drifts[i] or 0.0, cached)
             for j in range(i + 1, run):  # keep paint order where a later layer overlaps
                 if not placements[j].hidden and _overlaps(self.layers[j], rect):
                     paste_layer(out, self.layers[j], REST, drifts[j])
@@ -262,10 +278,8 @@ def paste_layer(out: Image.Image, layer: Layer, pl: Placement, drift: float | No
 
 
 def _moved_picture(layer: Layer, p: float) -> Image.Image:
-    """The Ken Burns picture at progress ``p``.  A pre-scaled source is
-    resampled bilinearly: the view is within a few percent of its own size,
-    where bilinear is as sharp as bicubic at half the cost; a small source
-    (an enlarged cover) bicubically."""
+    """The Ken Burns picture at progress ``p``, resampled with the layer's
+    filter (see :func:`libmedia.motion.build`'s ``_picture``)."""
     assert layer.picture is not None and layer.ken_burns is not None
     source, (_, _, pw, ph), _, resample = layer.picture
     view = layer.ken_burns.view(p, source.size)
@@ -286,11 +300,12 @@ def _first_view(layer: Layer) -> Image.Image:
     return layer._first_view
 
 
-def _paste_picture(out: Image.Image, layer: Layer, p: float) -> tuple[int, int, int, int]:
+def _paste_picture(out: Image.Image, layer: Layer, p: float,
+                   under: Image.Image) -> tuple[int, int, int, int]:
     """Paste a resting layer's moving picture straight onto ``out``; returns
     the rectangle it covers (canvas px).  The picture is opaque: only its
     rounded corners go through the mask (a full-size masked paste costs ten
-    times as much)."""
+    times as much), over the corners of ``under`` (the still composite)."""
     assert layer.picture is not None
     _, (px, py, pw, ph), mask, _ = layer.picture
     x, y = layer.x + px, layer.y + py
@@ -300,9 +315,9 @@ def _paste_picture(out: Image.Image, layer: Layer, p: float) -> tuple[int, int, 
         return (x, y, x + pw, y + ph)
     r = min(pw, ph, _corner(mask))
     corners = [(cx, cy) for cx in (0, pw - r) for cy in (0, ph - r)] if r else []
-    under = [out.crop((x + cx, y + cy, x + cx + r, y + cy + r)) for cx, cy in corners]
+    tiles = [under.crop((x + cx, y + cy, x + cx + r, y + cy + r)) for cx, cy in corners]
     out.paste(moved, (x, y))
-    for (cx, cy), tile in zip(corners, under, strict=True):
+    for (cx, cy), tile in zip(corners, tiles, strict=True):
         box = (cx, cy, cx + r, cy + r)
         out.paste(tile, (x + cx, y + cy))
         out.paste(moved.crop(box), (x + cx, y + cy), mask.crop(box))
@@ -392,10 +407,11 @@ class Timeline:
             return i - 1, i, p
         return i, None, 0.0
 
-    def frame(self, t: float) -> Image.Image:
+    def frame(self, t: float, _reuse: bool = False) -> Image.Image:
         """The clip's picture at ``t`` seconds (RGB, :attr:`size`)."""
         i, j, p = self._at(t)
-        out = self.scenes[i].frame(max(0.0, t - self.starts[i]))
+        reuse = _reuse and j is None and not self.overlays
+        out = self.scenes[i].frame(max(0.0, t - self.starts[i]), reuse)
         if j is not None:
             b = self.scenes[j].frame(max(0.0, t - self.starts[j]))
             out = TRANSITIONS[self.scenes[j].transition](easing("ease-in-out")(p), out, b)
@@ -430,13 +446,13 @@ class Timeline:
         for t in self.frame_times():
             i = self._at(t)[0]
             while done < i:  # scenes behind us are not drawn again: drop their composites
-                self.scenes[done]._still.clear()
+                self.scenes[done].forget()
                 done += 1
             k = self.key(t)
             if k is not None and k == last_key and last is not None:
                 yield last
                 continue
-            last = self.frame(t).tobytes()
+            last = self.frame(t, _reuse=True).tobytes()
             last_key = k
             yield last
 
