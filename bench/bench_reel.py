@@ -41,28 +41,18 @@ files.  Prints PASS or FAIL for each; exit status 1 when one fails.
 
 Needs psutil (``pip install -e '.[bench]'``) and the real data.
 
-Measured on 30 November 2026, on the 2-core development machine shared
-with other work (load average 2 to 7 during the runs): the clip lasts
-15.100 s (453 frames).  (b) MoviePy took 210-220 s and a peak of 2.0 GiB
-PSS, 8.5x and 10.7x libmedia's time in the two runs with it, and its file
-fails ``libmedia probe`` (no colour tags, index at the end; 452 frames,
-44.1 kHz audio).  (a)/(c) in five runs: 1.36x, 2.06x, 2.19x, 1.16x,
-1.54x, the floor taking 8.0 to 15.1 s; in CPU time (a) 25.9 s against
-(c) 14.8 s (1.75x).  Peak (a) 649-664 MiB PSS (ffmpeg ~500 of it: the
-floor alone peaks at 492-518).  20 clips in one process: RSS 193 MiB
-after the first, 215 after the second, 214 after the twentieth; 4 open
-fds throughout; no child left.  ``--breakdown``: drawing the 453 frames
-takes 8.4 s, of which the 73 transition frames 3.6 s (46-56 ms each:
-both scenes drawn in full, the entering cover scaled and Ken-Burns
-resampled) and the 254 Ken Burns frames 4.5 s (16-20 ms each).
-
-The same day on main as merged at c79bcbd (superfast preset, 3 s book
-scenes, a cache of still composites per scene), machine quiet (load 0.1):
-17.600 s (528 frames); (a) 12.55 s wall / 20.8 s CPU, (c) 7.70 s / 13.7 s:
-1.63x (CPU 1.52x), FAIL; peak (a) 782 MiB PSS (820 MB), FAIL, though the
-floor's ffmpeg fell to 383 MiB: the Python process's own peak went from
-239 to 475 MiB during encoding (the still-composite cache keeps full-size
-frames).  Drawing 528 frames: 7.3 s, the 73 transition frames 3.2 s of it.
+Measured on 30 November 2026 on the 2-core development machine (load
+average about 3 from the runs themselves), 5 SLiMS covers, the template's
+own pacing: 18.6 s, 558 frames.  (a) libmedia 11.74 s wall, 20.0 s CPU,
+peak 611 MiB PSS for Python and ffmpeg together; (c) the encoder floor
+8.03 s, 14.2 s CPU, 395 MiB: 1.46x (CPU 1.42x), fastest of three runs each.
+(b) MoviePy 2.2.1 (on 17.6 s of the same clip, before the last pacing
+change) took 167.4 s and 2.0 GiB PSS: 14.3x libmedia, and its file fails
+``libmedia probe`` (no colour tags, index at the end, 44.1 kHz audio).  20
+clips in one process: RSS 238 MiB after the first, 233 after the second,
+184 after the twentieth; 4 open files throughout; no child left.
+``--breakdown``: drawing the 558 frames alone takes 5.9 s, a Ken Burns
+frame about 12 ms, a transition frame 16-26 ms.
 
     python bench/bench_reel.py [--clips 20] [--repeat 1] [--skip-moviepy]
                                [--moviepy-preset medium] [--breakdown] [--keep DIR]
