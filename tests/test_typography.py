@@ -319,14 +319,32 @@ def test_font_library_reads_coverage():
     ("Charlotte's Web", "Charlotte\u2019s Web"),
     ("the '90s", "the \u201990s"),
     ("5'10\"", "5'10\""),
+    ('"1984"', "\u201c1984\u201d"),
     ("('kutipan')", "(\u2018kutipan\u2019)"),
+    # Arabic-script text takes guillemets, which bidi mirrors: never “…“ when read right to left
+    ('"\u0643\u062a\u0627\u0628 \u0627\u0644\u0623\u063a\u0627\u0646\u064a"',
+     "\u00ab\u0643\u062a\u0627\u0628 \u0627\u0644\u0623\u063a\u0627\u0646\u064a\u00bb"),
+    ('\u0642\u0635\u0629 "\u0627\u0644\u0634\u0645\u0633" \u0644\u0644\u0623\u0637\u0641\u0627\u0644',
+     "\u0642\u0635\u0629 \u00ab\u0627\u0644\u0634\u0645\u0633\u00bb \u0644\u0644\u0623\u0637\u0641\u0627\u0644"),
+    # a space before the closing quote of a catalogue title never makes a second opening one
+    ('"Laskar Pelangi " edisi baru', "\u201cLaskar Pelangi \u201d edisi baru"),
 ])
 def test_smart_quotes(raw, expected):
     from libmedia.typography.text import smart_quotes
 
     assert smart_quotes(raw) == expected
+    assert smart_quotes(raw).count("\u201c") <= 1 and smart_quotes(raw).count("\u00ab") <= 1
     block = layout_text([Span(raw, TextStyle(family="Inter", size=30))], None)
     assert block.lines[0].text == expected
+
+
+def test_an_arabic_title_in_an_indonesian_post_keeps_arabic_quotes():
+    from libmedia.typography.text import smart_quotes
+
+    # the brand's language is Indonesian; the title's own script decides
+    assert smart_quotes('"\u0642\u0635\u0629"', "id") == "\u00ab\u0642\u0635\u0629\u00bb"
+    assert smart_quotes('"x"', "ar") == "\u201cx\u201d"  # a Latin quotation stays Latin
+    assert smart_quotes('"123"', "ar") == "\u00ab123\u00bb"  # no strong letter: the language
 
 
 def test_balance_evens_lines_and_keeps_their_count():

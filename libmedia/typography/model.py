@@ -140,30 +140,68 @@ class TextBlock:
 _OPENING_CONTEXT = set(" \t\n([{\u2014\u2013-/\u00a0")
 
 
-def smart_quotes(text: str) -> str:
-    """Straight quotes to typographic ones: ``"buku"`` -> “buku”, ``You're`` -> You’re.
+#: Quotation marks (double open, double close, single open, single close) by
+#: the typography of a script: English and Indonesian “…” ‘…’; Arabic-script
+#: text «…» ‹…›, which the bidi algorithm mirrors, so they read correctly
+#: right to left (the Unicode Standard, 6.2 "Quotation marks"; Arabic, Persian
+#: and Urdu typesetting use guillemets).
+QUOTES = {"default": ("\u201c", "\u201d", "\u2018", "\u2019"),
+          "arabic": ("\u00ab", "\u00bb", "\u2039", "\u203a")}
+_ARABIC_LANGUAGES = {"ar", "fa", "ur", "ps", "ug", "ckb", "ku", "sd"}
 
-    A quote at the start or after a space or opening bracket opens (“ ‘),
-    anything else closes (” ’); an apostrophe between letters, or before the
-    digits of an elided year (’90s), is ’.  Quotes
-    right after a digit are left alone (feet and inches, ``5'10"``).
+
+def _arabic_script(ch: str) -> bool:
+    o = ord(ch)
+    return (0x0600 <= o <= 0x06FF or 0x0750 <= o <= 0x077F or 0x08A0 <= o <= 0x08FF
+            or 0xFB50 <= o <= 0xFDFF or 0xFE70 <= o <= 0xFEFF)
+
+
+def quote_style(text: str, language: str | None = None) -> str:
+    """``arabic`` or ``default``: from the script of the text's first strong
+    character (an Arabic title in an Indonesian library's post keeps Arabic
+    quotes), else from the language (``ar``, ``fa``, ``ur``...)."""
+    for ch in text:
+        bidi = unicodedata.bidirectional(ch)
+        if bidi in ("L", "R", "AL"):
+            return "arabic" if _arabic_script(ch) else "default"
+    if language and language.split("-")[0].lower() in _ARABIC_LANGUAGES:
+        return "arabic"
+    return "default"
+
+
+def smart_quotes(text: str, language: str | None = None) -> str:
+    """Straight quotes to typographic ones: ``"buku"`` -> “buku”, ``You're`` -> You’re,
+    and in Arabic-script text ``"كتاب"`` -> «كتاب» (see :data:`QUOTES`,
+    :func:`quote_style`).
+
+    A double quote opens at the start or after a space or opening bracket and
+    closes otherwise; once one is open, the next closes it, so a stray space
+    before a closing quote never makes two opening quotes.  A single quote
+    follows the same context rule; an apostrophe between letters, or before
+    the digits of an elided year (’90s), is ’.  Quotes right after a digit
+    are left alone (feet and inches, ``5'10"``).
     """
     if "'" not in text and '"' not in text:
         return text
+    d_open, d_close, s_open, s_close = QUOTES[quote_style(text, language)]
     out = []
+    double_open = False
     for i, ch in enumerate(text):
         prev = text[i - 1] if i else " "
-        if ch not in "'\"" or prev.isdigit():
-            out.append(ch)
+        if ch not in "'\"" or (prev.isdigit() and not (ch == '"' and double_open)):
+            out.append(ch)  # feet and inches: 5'10" (but "1984" closes its quote)
             continue
-        opening = prev in _OPENING_CONTEXT or prev in "\u201c\u2018"
+        opening = prev in _OPENING_CONTEXT or prev in (d_open, s_open)
         nxt = text[i + 1] if i + 1 < len(text) else " "
         if ch == "'" and opening and nxt.isdigit():  # elided century: ’90s
             opening = False
         if ch == '"':
-            out.append("\u201c" if opening else "\u201d")
+            opening = opening and not double_open
+            double_open = opening
+            out.append(d_open if opening else d_close)
         else:
-            out.append("\u2018" if opening else "\u2019")
+            out.append(s_open if opening else "\u2019" if not opening and prev.isalpha()
+                       and nxt.isalpha() else s_close)
     return "".join(out)
 
 
@@ -208,7 +246,7 @@ def prepare(spans: list[Span], library: FontLibrary, direction: str | None) -> P
     for span in spans:
         t = unicodedata.normalize("NFC", apply_transform(span.text, span.style.transform))
         if span.style.smart_quotes:
-            t = smart_quotes(t)
+            t = smart_quotes(t, span.style.language)
         t = t.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
         if span.style not in styles:
             styles.append(span.style)
