@@ -191,3 +191,29 @@ def test_break_opportunities_are_cached_per_string():
     after = _opportunities.cache_info()
     assert first == second
     assert after.hits >= before.hits + 1 and after.misses == before.misses + 1
+
+
+# -- punctuation glued to the next word (catalogue data) -------------------------
+
+
+def test_a_comma_or_slash_without_a_space_is_a_break_opportunity():
+    assert _pieces("INSTITUTIONS,INSTITUTIONAL,CHANGE") == ["INSTITUTIONS,", "INSTITUTIONAL,", "CHANGE"]
+    assert _pieces("Pendidikan/Pengembangan") == ["Pendidikan/", "Pengembangan"]
+    assert _pieces("Ekonomi.Politik") == ["Ekonomi.", "Politik"]
+    # numbers and initials stay whole
+    assert "899.221 " in _pieces("899.221 3 HIR l") and "1,5 " in _pieces("1,5 juta")
+    assert _pieces("J.K.Rowling")[0] == "J.K.Rowling"
+
+
+def test_a_real_glued_title_breaks_at_its_commas_not_inside_words(realdata):
+    """The Indonesian inventory's 'INSTITUTIONS,INSTITUTIONAL,CHANGE AND ECONOMIC
+    PERFORMANCE' broke as 'INSTITUTIONS,INST / ITUTIONAL,CHANG / E'."""
+    import csv
+
+    path = realdata / "indonesia" / "perpus_inventory_buku.csv"
+    with path.open(encoding="utf-8", errors="replace", newline="") as fh:
+        title = next(c for row in csv.reader(fh) for c in row if c.startswith("INSTITUTIONS,"))
+    style = TextStyle(family="Plus Jakarta Sans", size=76, weight=800)
+    block = layout_text([Span(title, style)], 700)
+    assert not block.broken_words
+    assert [ln.text.strip() for ln in block.lines][:2] == ["INSTITUTIONS,", "INSTITUTIONAL,"]

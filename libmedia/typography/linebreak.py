@@ -5,7 +5,9 @@ line breaking algorithm (UAX #14) as ICU implements it (the ``icu4py``
 bindings): after spaces, around em dashes, after hyphens, between CJK
 characters but never before closing punctuation or small kana, after a soft
 hyphen, and between the words of Thai, Lao, Khmer and Burmese, which ICU
-finds with its dictionaries (those scripts write no spaces).  Inside a URL a
+finds with its dictionaries (those scripts write no spaces); and after a
+comma, slash, semicolon or full stop glued to the next word, as catalogue
+data often has them (:func:`_glued_breaks`).  Inside a URL a
 few more are added (:func:`url_breaks`), so a long web address wraps at its
 slashes instead of overflowing.
 
@@ -53,6 +55,7 @@ def _opportunities(text: str) -> tuple[int, ...]:
     if n < 2:
         return ()
     ops = {i for i in _uax14(text) if 0 < i < n}
+    ops.update(_glued_breaks(text))
     if "/" in text or "." in text:
         for m in _URL.finditer(text):
             # punctuation that starts a query or a parameter begins the next line
@@ -60,6 +63,24 @@ def _opportunities(text: str) -> tuple[int, ...]:
                                   if text[i - 1] in "?#&")
             ops.update(url_breaks(text, m.start(), m.end()))
     return tuple(sorted(ops))
+
+
+#: A comma, slash, semicolon or full stop with a letter straight after it, as
+#: catalogue data often has (``INSTITUTIONS,INSTITUTIONAL``, ``Sejarah/Budaya``):
+#: the line may end after it.  Not before a digit (``899.221``, ``1,5``), not
+#: where a letter follows a full stop that follows a single letter (initials:
+#: ``J.K.Rowling`` stays whole up to the surname).
+_GLUED = re.compile(r"(?<=\w{2})[,;/.](?=[^\W\d_])")
+
+
+def _glued_breaks(text: str) -> list[int]:
+    """Break opportunities after punctuation that has no space after it
+    (see :data:`_GLUED`); none inside a web address."""
+    if not any(c in text for c in ",;/."):
+        return []
+    urls = [(m.start(), m.end()) for m in _URL.finditer(text)]
+    return [m.end() for m in _GLUED.finditer(text)
+            if not any(a <= m.start() < b for a, b in urls)]
 
 
 def _uax14(text: str) -> list[int]:
