@@ -387,3 +387,22 @@ def test_korean_falls_back_to_a_hangul_font():
     assert block.missing == ()
     faces = {seg.face.family for seg in block.lines[0].segments}
     assert "NanumSquare" in faces
+
+
+@pytest.mark.parametrize("text", ["Haruki Murakami, \u6751\u4e0a\u6625\u6a39",  # tallest font last
+                                  "\u6751\u4e0a\u6625\u6a39, Haruki Murakami"])  # tallest first
+def test_a_box_that_holds_the_lines_keeps_them_all(text):
+    """The fit check and the block use the same metrics: a box exactly as
+    tall as the block's own two lines never shortens it (a CJK fallback on
+    one line is taller than Inter on the other)."""
+    style = TextStyle(family="Inter", size=40, line_height=1.3)
+    width = _line_width_for_two(text, style)
+    natural = layout_text([Span(text, style)], width)
+    assert len(natural.lines) == 2
+    fitted = layout_text([Span(text, style)], width, max_height=natural.height, max_lines=2)
+    assert not fitted.truncated and [ln.text for ln in fitted.lines] == [ln.text for ln in natural.lines]
+
+
+def _line_width_for_two(text: str, style) -> float:
+    a, b = text.split(", ")
+    return max(layout_text([Span(p, style)], None).content_width for p in (a + ",", b)) + 8

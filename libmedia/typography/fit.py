@@ -126,8 +126,10 @@ def _set(para: Paragraph, st: _Settings, m: Measurer) -> TextBlock:
     if st.max_lines is not None:
         limit = min(limit, st.max_lines)
     if st.max_height is not None:
-        a0, d0 = _line_segments(para, *breaks[0], m)[2:]
-        while limit > 1 and not fits_height(limit, a0, d0):
+        # the same metrics the block's height is made of: the first line's
+        # ascent and the last line's descent, fallback fonts included
+        a0 = _line_segments(para, *breaks[0], m)[2]
+        while limit > 1 and not fits_height(limit, a0, _line_segments(para, *breaks[limit - 1], m)[3]):
             limit -= 1
     if limit < len(breaks):
         truncated = True
