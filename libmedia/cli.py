@@ -593,9 +593,10 @@ def check(template: str, data: Path, brand: Path | None, formats: tuple[str, ...
     failing = rep.rows_with(ERROR)
     warned = [r for r in rep.rows_with(WARNING) if r not in set(failing)]
     if failing:
+        rest = rep.records - len(failing)
         click.echo(f"{len(failing)} of {rep.records} records will not be rendered "
                    f"({_rows(failing)}); fix them or leave them out. "
-                   f"The other {rep.records - len(failing)} will be rendered.")
+                   + (f"The other {rest} will be rendered." if rest else "Nothing will be rendered."))
         sys.exit(EXIT_PROBLEMS)
     every = "the one record" if rep.records == 1 else f"all {rep.records} records"
     click.echo(f"{every} will be rendered; {len(warned)} with warnings "
