@@ -19,14 +19,12 @@ are the ones users are told about.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Location, OutputError, VideoError
-from .image import file_mode
+from .image import part_file
 
 #: Audio sample rate of every clip libmedia writes (Hz).
 SAMPLE_RATE = 48000
@@ -171,31 +169,20 @@ def render_audio(track: AudioTrack | None, seconds: float, path: str | Path) -> 
 
     path = Path(path)
     n = samples_for(seconds)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-        os.close(fd)
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}", Location(file=str(path)),
-                          hint="choose a folder you can write to, with free space") from None
     cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
            *audio_input_args(track), "-map", "0:a:0", "-af", audio_filter(track, n),
            "-c:a", "pcm_s16le", "-ar", str(SAMPLE_RATE), "-ac", "2",
-           "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact",
-           "-f", "wav", "file:" + str(Path(tmp).absolute())]
+           "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact", "-f", "wav"]
     try:
-        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True)
-        if proc.returncode != 0:
-            tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-8:]
-            raise ffmpeg_error(f"could not make the audio for {path.name}", tail, path)
-        os.chmod(tmp, file_mode())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+        with part_file(path) as tmp:
+            proc = subprocess.run([*cmd, "file:" + str(tmp.absolute())], stdin=subprocess.DEVNULL,
+                                  capture_output=True)
+            if proc.returncode != 0:
+                tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-8:]
+                raise ffmpeg_error(f"could not make the audio for {path.name}", tail, path)
+    except OSError as exc:  # making or renaming the temporary file
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}", Location(file=str(path)),
+                          hint="choose a folder you can write to, with free space") from None
     return path
 
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from PIL import Image
@@ -25,22 +27,30 @@ PNG_COMPRESS_LEVEL = 1
 JPEG_QUALITY = 90
 
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (temporary file + rename)."""
+@contextmanager
+def part_file(path: str | Path) -> Iterator[Path]:
+    """A temporary file beside ``path`` (``.NAME.XXXXXXXX.part``, so a run
+    that is killed leaves only names libmedia knows to clean up) to write
+    into: renamed onto ``path`` with the mode ``open()`` would give when the
+    block ends, removed when it raises.  ``OSError`` from making it
+    propagates."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, file_mode())  # mkstemp makes 0600; give what open() would
+        yield Path(tmp)
+        os.chmod(tmp, file_mode())  # mkstemp makes 0600
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (temporary file + rename)."""
+    with part_file(path) as tmp:
+        tmp.write_bytes(data)
 
 
 _MODE: list[int] = []

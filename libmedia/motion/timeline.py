@@ -111,6 +111,8 @@ class Layer:
     ken_burns: KenBurns | None = None
     #: the layer with its picture at the move's first view (made when first needed)
     _first_view: Image.Image | None = field(default=None, repr=False, compare=False)
+    #: how far in from each corner the picture's rounded mask is not opaque (px; found once)
+    _corner: int | None = field(default=None, repr=False, compare=False)
     picture: tuple[Image.Image, tuple[int, int, int, int], Image.Image | None, int] | None = None
     stops: tuple[tuple[float, tuple[tuple[int, int, int, int], ...]], ...] = ()
     label: str = ""
@@ -313,7 +315,9 @@ def _paste_picture(out: Image.Image, layer: Layer, p: float,
     if mask is None:
         out.paste(moved, (x, y))
         return (x, y, x + pw, y + ph)
-    r = min(pw, ph, _corner(mask))
+    if layer._corner is None:
+        layer._corner = _corner(mask)
+    r = min(pw, ph, layer._corner)
     corners = [(cx, cy) for cx in (0, pw - r) for cy in (0, ph - r)] if r else []
     tiles = [under.crop((x + cx, y + cy, x + cx + r, y + cy + r)) for cx, cy in corners]
     out.paste(moved, (x, y))

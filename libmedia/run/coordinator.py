@@ -23,6 +23,7 @@ Nothing here prints or exits.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -154,6 +155,32 @@ def _open_and_run(template_name, data_path, formats, out_dir, jobs, brand_path, 
     return _run(job, tasks, Path(out_dir), n_jobs, progress, resume, executor)
 
 
+@contextmanager
+def interrupts_deferred():
+    """Run the block with Ctrl-C (SIGINT) and SIGTERM held: a signal that
+    arrives meanwhile is delivered again, to the handler that was in place,
+    when the block ends.  Only in the main thread (where Python runs signal
+    handlers); elsewhere the block runs as it is."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    before = {s: h for s in (signal.SIGINT, signal.SIGTERM)
+              if (h := signal.getsignal(s)) is not None}  # None: set outside Python, left alone
+    for s in before:
+        signal.signal(s, lambda signum, frame: held.append(signum))
+    try:
+        yield
+    finally:
+        for s, handler in before.items():
+            signal.signal(s, handler)
+        if held:
+            signal.raise_signal(held[0])
+
+
 def _run(job, tasks, out_dir: Path, n_jobs: int, progress, resume: bool, executor) -> BatchReport:
     from .schedule import run_tasks
 
@@ -194,16 +221,19 @@ def _run(job, tasks, out_dir: Path, n_jobs: int, progress, resume: bool, executo
                 if old is not None:
                     res.kept = [a for a in old.get("artifacts") or [] if isinstance(a, dict)] or \
                         [{"name": n} for n in sorted(entry_names(old))]
-            folder.write(res)  # OutputError: the folder cannot take more
-            entry = result_entry(res)
-            # Written: keep what the report needs, not the bytes (10,000 posts
-            # of three files each would otherwise stay in this process).
-            res.artifacts = [replace(a, data=None) for a in res.artifacts]
-            results.append(res)
-            try:
-                writer.add(res.index, entry)
-            except OSError as exc:
-                raise disk_error(exc, out) from exc
+            # a post's files and its manifest entry go in together: a Ctrl-C or
+            # SIGTERM in between would leave files no manifest lists
+            with interrupts_deferred():
+                folder.write(res)  # OutputError: the folder cannot take more
+                entry = result_entry(res)
+                # Written: keep what the report needs, not the bytes (10,000 posts
+                # of three files each would otherwise stay in this process).
+                res.artifacts = [replace(a, data=None) for a in res.artifacts]
+                results.append(res)
+                try:
+                    writer.add(res.index, entry)
+                except OSError as exc:
+                    raise disk_error(exc, out) from exc
             done += 1
             failures += res.status == FAILED
             if progress:
