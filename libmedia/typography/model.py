@@ -85,7 +85,9 @@ class Line:
     ``baseline`` is measured from the block's top; ``ascent``/``descent`` are
     the largest font metrics on the line; ``x`` is the line's left offset
     inside the block's width after alignment; ``width`` its advance width
-    (trailing spaces excluded).
+    (trailing spaces excluded); ``ink_ascent``/``ink_descent`` how far the
+    line's drawn glyphs reach above and below its baseline, in px (None when
+    not measured).
     """
 
     segments: tuple[Segment, ...]
@@ -95,6 +97,8 @@ class Line:
     x: float
     width: float
     text: str
+    ink_ascent: float | None = None
+    ink_descent: float | None = None
 
     @property
     def top(self) -> float:
@@ -114,7 +118,9 @@ class TextBlock:
     line's descent; ``size`` is the size actually used (after shrinking);
     ``truncated`` is True when the text was clamped with an ellipsis;
     ``broken_words`` when a word wider than the box had to be broken;
-    ``missing`` lists the characters no bundled or installed font covers.
+    ``missing`` lists the characters no bundled or installed font covers;
+    ``hyphenated`` counts the lines that end inside a word with a hyphen
+    shown, ``bare_breaks`` those that end inside a word without one.
     """
 
     lines: tuple[Line, ...]
@@ -127,6 +133,8 @@ class TextBlock:
     overflow: bool = False
     missing: tuple[Missing, ...] = field(default_factory=tuple)
     broken_words: bool = False
+    hyphenated: int = 0
+    bare_breaks: int = 0
 
     @property
     def content_width(self) -> float:
