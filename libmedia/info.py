@@ -93,6 +93,7 @@ def fonts_report(folder: Path = BUNDLED_FONTS) -> FontsReport:
     families = []
     for name, spec in cat.get("families", {}).items():
         files = [spec[k] for k in ("upright", "italic", "bold") if k in spec]
+        files += list(spec.get("extra_weights", {}).values())
         families.append(FontInfo(name, str(spec.get("role", "")), str(spec.get("licence", "")),
                                  str(spec.get("source", "")), files,
                                  all((folder / f).is_file() for f in files)))

@@ -8,10 +8,16 @@ seven-weight static family "Kota Sans", two ``.ttc`` collections).
 
 from __future__ import annotations
 
+import csv
 import shutil
+import tomllib
 from pathlib import Path
 
+import numpy as np
 import pytest
+import regex
+import uharfbuzz as hb
+from PIL import Image
 
 from libmedia.brand import load_brand
 from libmedia.errors import FontError
@@ -19,7 +25,7 @@ from libmedia.formats import get_format
 from libmedia.render import RenderInput, render
 from libmedia.sources import Record, read_records
 from libmedia.templating import load_template
-from libmedia.typography import Span, TextStyle, layout_text
+from libmedia.typography import Span, TextStyle, default_library, draw_text_block, layout_text
 from libmedia.typography import fonts as fontlib
 from libmedia.typography.fonts import (
     BUNDLED_FONTS,
@@ -30,6 +36,7 @@ from libmedia.typography.fonts import (
     read_faces,
     system_font_dirs,
 )
+from libmedia.typography.measure import measurer
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "templates" / "new-book"
@@ -318,3 +325,235 @@ def test_unknown_family_never_falls_back_to_a_bitmap_font():
     with pytest.raises(FontError) as err:
         lib.font(lib.face("Kota Sans Nowhere"), 40)
     assert "'Kota Sans Nowhere'" in str(err.value)
+
+
+# -- fallbacks that match the weight (issue 7, item 4) ---------------------------
+
+NONLATIN = "books/goodbooks-10k_books_nonlatin_script.csv"
+
+#: Script -> the letters of a title in it (a run of these, spaces inside).
+SCRIPT_LETTERS = {
+    "Japanese": r"[\p{Han}\p{Hiragana}\p{Katakana}ー]",
+    "Chinese": r"\p{Han}",
+    "Korean": r"\p{Hangul}",
+    "Arabic": r"[\p{Arabic}]",
+    "Hebrew": r"\p{Hebrew}",
+    "Devanagari": r"[\p{Devanagari}]",
+}
+#: No Thai title is in the real data: a published Thai novel's title
+#: (Ngarmpun Vejjajiva, "The Happiness of Kati").
+THAI_TITLE = "ความสุขของกะทิ"
+
+
+def _title_in(realdata: Path, script: str) -> str:
+    """The first title (original_title, then title, then authors) of the
+    non-Latin goodbooks file with a run of ``script`` letters at least three
+    long: that run.  Japanese needs kana in the cell, Chinese none."""
+    letters = SCRIPT_LETTERS[script]
+    run = regex.compile(rf"{letters}+(?:[ \u3000]+{letters}+)*")
+    kana = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
+    with open(realdata / NONLATIN, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for column in ("original_title", "title", "authors"):
+        for row in rows:
+            cell = row[column]
+            if script == "Japanese" and not kana.search(cell):
+                continue
+            if script == "Chinese" and kana.search(cell):
+                continue
+            found = max(run.findall(cell), key=len, default="")
+            if len(found.replace(" ", "")) >= 3:
+                return found
+    raise AssertionError(f"no {script} title in {NONLATIN}")
+
+
+def _ink(text: str, weight: int, size: float = 72) -> tuple[float, set[str], tuple]:
+    """Ink (sum of darkness, in full pixels) of ``text`` set in Plus Jakarta
+    Sans at ``weight``, black on white, the families its segments use, and
+    the block with its origin and the ink's bounding box."""
+    lib = default_library()
+    block = layout_text([Span(text, TextStyle(family="Plus Jakarta Sans", size=size,
+                                              weight=weight))], None, library=lib)
+    img = Image.new("RGBA", (int(block.width) + 200, int(block.height) + 200), (255,) * 4)
+    draw_text_block(img, block, (100, 100), lib)
+    dark = 255 - np.asarray(img.convert("L"), dtype=np.int64)
+    families = {s.face.family for line in block.lines for s in line.segments if s.text.strip()}
+    return dark.sum() / 255, families, (block, Image.fromarray(dark.astype(np.uint8)).getbbox())
+
+
+@pytest.mark.parametrize("script,family", [
+    ("Japanese", "Noto Sans CJK JP"), ("Chinese", "Noto Sans CJK JP"), ("Korean", "NanumSquare"),
+    ("Arabic", "Noto Sans Arabic"), ("Hebrew", "Noto Sans Hebrew"),
+    ("Devanagari", "Noto Sans Devanagari"), ("Thai", "Noto Sans Thai"),
+])
+def test_a_heavy_title_is_heavy_in_every_script(realdata, script, family):
+    """An 800 title in a fallback script has at least 1.4 times the ink of the
+    same title at 400 (Plus Jakarta Sans itself: 1.7 on "Laskar Pelangi").
+    Before the CJK fallbacks had a Bold, Japanese, Chinese and Korean fell to
+    Droid Sans Fallback's one weight: 1.0."""
+    title = THAI_TITLE if script == "Thai" else _title_in(realdata, script)
+    regular, fam_regular, _ = _ink(title, 400)
+    heavy, fam_heavy, _ = _ink(title, 800)
+    assert fam_regular == fam_heavy == {family}, (title, fam_regular, fam_heavy)
+    assert heavy / regular >= 1.4, (script, title, heavy / regular)
+
+
+def test_cjk_fallbacks_have_a_bold_file():
+    lib = default_library()
+    cjk, korean = lib.face("Noto Sans CJK JP"), lib.face("NanumSquare")
+    assert cjk.member_for(800).path.name == "NotoSansCJKjp-Bold-subset.otf"
+    assert cjk.member_for(500).path.name == "NotoSansCJKjp-Regular-subset.otf"
+    assert korean.member_for(800).path.name == "NanumSquareEB.ttf"
+    assert korean.member_for(700).path.name == "NanumSquareB.ttf"
+    assert cjk.emboldening(800) == korean.emboldening(800) == 0.0
+
+
+def test_hangul_goes_to_nanumsquare_and_kana_to_noto_cjk():
+    """Droid Sans Fallback has Hangul and kana too, in one weight: it comes
+    after the fallbacks that have a Bold."""
+    _, families, _ = _ink("엄마를 부탁해", 800)
+    assert families == {"NanumSquare"}
+    _, families, _ = _ink("美少女戦士セーラームーン", 800)
+    assert families == {"Noto Sans CJK JP"}
+    chain = default_library().fallback_chain
+    assert chain.index("Noto Sans CJK JP") < chain.index("NanumSquare") < \
+        chain.index("Droid Sans Fallback")
+
+
+def test_the_cjk_subset_covers_every_han_character_of_the_real_data(realdata):
+    """Every CJK character of the real catalogues' and events' text is in the
+    Noto Sans CJK subset (a rarer one would fall to Droid Sans Fallback,
+    emboldened)."""
+    lib = default_library()
+    cjk = lib.coverage(lib.face("Noto Sans CJK JP"))
+    han = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
+    seen: set[str] = set()
+    for path in sorted(realdata.rglob("*.csv")):
+        seen |= set(han.findall(path.read_text(encoding="utf-8", errors="ignore")))
+    assert len(seen) > 400
+    assert sorted(c for c in seen if ord(c) not in cjk) == []
+
+
+# -- synthetic bold ----------------------------------------------------------------
+
+
+def test_emboldening_only_where_the_weight_is_missing():
+    lib = default_library()
+    droid, bugi = lib.face("Droid Sans Fallback"), lib.face("Noto Sans Buginese")
+    assert droid.emboldening(400) == droid.emboldening(500) == 0.0
+    assert droid.emboldening(600) == pytest.approx(0.014)
+    assert droid.emboldening(800) == pytest.approx(0.028)
+    assert bugi.emboldening(700) == pytest.approx(0.021)
+    assert lib.face("Noto Sans Thai").emboldening(800) == 0.0  # its Bold, 700, is near enough
+    assert lib.face("Noto Sans Arabic").emboldening(900) == 0.0  # variable, up to 900
+    assert lib.face("Noto Color Emoji").emboldening(900) == 0.0
+
+
+def test_synthetic_bold_is_measured_as_drawn():
+    """Two CJK Extension A ideographs only Droid Sans Fallback has, at 800:
+    drawn heavier (stroked), measured wider by one stroke per character and
+    taller by a stroke each side, and the ink stays inside the measured box."""
+    text = "㐂㐃"
+    lib = default_library()
+    m = measurer(lib)
+    droid = lib.face("Droid Sans Fallback")
+    assert not lib.covers(lib.face("Noto Sans CJK JP"), text) and lib.covers(droid, text)
+    regular, fam, _ = _ink(text, 400)
+    heavy, fam_heavy, (block, box) = _ink(text, 800)
+    assert fam == fam_heavy == {"Droid Sans Fallback"}
+    assert heavy / regular >= 1.4
+    st4 = TextStyle(family="Plus Jakarta Sans", size=72, weight=400)
+    st8 = TextStyle(family="Plus Jakarta Sans", size=72, weight=800)
+    stroke = 0.028 * 72
+    assert m.embolden(droid, st8) == pytest.approx(stroke)
+    assert m.length(text, droid, st8, "ltr") == pytest.approx(
+        m.length(text, droid, st4, "ltr") + 2 * stroke)
+    a4, d4 = m.metrics(droid, st4)
+    a8, d8 = m.metrics(droid, st8)
+    assert (a8 - a4, d8 - d4) == (pytest.approx(stroke), pytest.approx(stroke))
+    left, top, right, bottom = box
+    assert 100 <= left and right <= 100 + block.width + 1
+    assert 100 <= top and bottom <= 100 + block.height + 1
+
+
+def test_synthetic_bold_draws_the_same_bytes_twice():
+    _, _, (block, _) = _ink("㐂㐃 ᨅᨔ ᨕᨘᨁᨗ", 800)
+    images = []
+    for _ in range(2):
+        img = Image.new("RGBA", (int(block.width) + 40, int(block.height) + 40), (255,) * 4)
+        draw_text_block(img, block, (20, 20), default_library())
+        images.append(img.tobytes())
+    assert images[0] == images[1]
+
+
+# -- Indonesia's regional scripts and Tamil ----------------------------------------
+
+#: Script -> (family, a phrase in it): "basa Jawa", "aksara" (with a pasangan)
+#: and "pustaka" in Javanese; "bhasa Bali" and "aksara" in Balinese; "basa
+#: Sunda" in Sundanese; "basa Ugi" in Buginese; "Tamil library" in Tamil.
+REGIONAL = {
+    "Javanese": ("Noto Sans Javanese", "ꦧꦱꦗꦮ ꦲꦏ꧀ꦱꦫ ꦥꦸꦱ꧀ꦠꦏ"),
+    "Balinese": ("Noto Sans Balinese", "ᬪᬵᬱᬩᬮᬶ ᬅᬓ᭄ᬱᬭ"),
+    "Sundanese": ("Noto Sans Sundanese", "ᮘᮞ ᮞᮥᮔ᮪ᮓ"),
+    "Buginese": ("Noto Sans Buginese", "ᨅᨔ ᨕᨘᨁᨗ"),
+    "Tamil": ("Noto Sans Tamil", "தமிழ் நூலகம்"),
+}
+
+
+@pytest.mark.parametrize("script", sorted(REGIONAL))
+def test_regional_script_is_covered_and_shaped(script):
+    """Each regional script falls back to its Noto face, with no character
+    missing; HarfBuzz (uharfbuzz, the shaper inside Raqm) gives no .notdef
+    and no dotted circle (a cluster it judged broken) and substitutes or
+    positions glyphs (pasangan, ligatures, marks): complex shaping happened.
+    Pillow's Raqm lays the phrase out at HarfBuzz's advance."""
+    family, text = REGIONAL[script]
+    lib = default_library()
+    block = layout_text([Span(text, TextStyle(family="Plus Jakarta Sans", size=80))], None,
+                        library=lib)
+    assert block.missing == ()
+    assert {s.face.family for line in block.lines for s in line.segments if s.text.strip()} \
+        == {family}
+    face = lib.face(family)
+    for weight in (400, 800):
+        member = face.member_for(weight)
+        hb_font = hb.Font(hb.Face(hb.Blob.from_file_path(str(member.path)), member.index))
+        if member.weights:
+            hb_font.set_variations({"wght": weight})
+        buf = hb.Buffer()
+        buf.add_str(text)
+        buf.guess_segment_properties()
+        hb.shape(hb_font, buf, {})
+        glyphs = [g.codepoint for g in buf.glyph_infos]
+        assert 0 not in glyphs, (script, weight, glyphs)
+        assert hb_font.get_nominal_glyph(0x25CC) not in glyphs, (script, weight)
+        nominal = [hb_font.get_nominal_glyph(ord(text[g.cluster])) for g in buf.glyph_infos]
+        offsets = [(p.x_offset, p.y_offset) for p in buf.glyph_positions]
+        assert glyphs != nominal or any(o != (0, 0) for o in offsets), (script, weight)
+        upm = hb_font.face.upem
+        hb_width = sum(p.x_advance for p in buf.glyph_positions)
+        font = lib.font(face, upm, weight)
+        if fontlib.raqm_available():
+            assert font.getlength(text, direction="ltr") == pytest.approx(hb_width, rel=0.01)
+
+
+def test_every_bundled_font_is_catalogued_with_its_licence_and_source():
+    """fonts.toml names every font file in fonts/, and for each family a
+    licence file that ships beside it (SIL OFL 1.1, Apache 2.0 for Droid Sans
+    Fallback) and where the file came from."""
+    with open(BUNDLED_FONTS / "fonts.toml", "rb") as fh:
+        cat = tomllib.load(fh)
+    named: set[str] = set()
+    for family, spec in cat["families"].items():
+        files = [spec["upright"], *(spec[k] for k in ("italic", "bold") if k in spec),
+                 *spec.get("extra_weights", {}).values()]
+        for f in files:
+            assert (BUNDLED_FONTS / f).is_file(), (family, f)
+        named |= set(files)
+        licence = (BUNDLED_FONTS / spec["licence"]).read_text(encoding="utf-8")
+        assert "SIL Open Font License" in licence or "Apache License" in licence, family
+        assert spec["source"].strip(), family
+    on_disk = {p.name for p in BUNDLED_FONTS.iterdir() if p.suffix.lower() in fontlib.FONT_SUFFIXES}
+    assert on_disk == named
+    for family in cat["fallback"]["chain"]:
+        assert family in cat["families"], family

@@ -3,6 +3,9 @@
 Widths come from Pillow's ``getlength`` with Raqm (HarfBuzz) shaping, so
 kerning, ligatures and joining count; letter spacing (``tracking``) is added
 per grapheme cluster except in right-to-left (cursive) text and colour emoji.
+A face emboldened for a weight it lacks (:meth:`Face.emboldening`) is
+measured as drawn: each cluster's advance grows by the stroke width and the
+line metrics by the stroke on each side.
 """
 
 from __future__ import annotations
@@ -37,16 +40,23 @@ class Measurer:
         for bitmap colour fonts)."""
         return style.size / face.bitmap_size if face.bitmap_size else 1.0
 
+    def embolden(self, face: Face, style: TextStyle) -> float:
+        """Synthetic bold stroke in px on each side of every glyph of ``face``
+        at the style's size and weight (0.0 when the face has the weight;
+        see :meth:`Face.emboldening`)."""
+        return face.emboldening(style.weight) * style.size
+
     def metrics(self, face: Face, style: TextStyle) -> tuple[float, float]:
         """(ascent, descent) in px at the style's size (see
-        :meth:`FontLibrary.vertical_metrics`); bitmap colour fonts use their
-        strike's metrics, scaled."""
+        :meth:`FontLibrary.vertical_metrics`), synthetic bold's stroke added
+        to both; bitmap colour fonts use their strike's metrics, scaled."""
         if face.bitmap_size:
             ascent, descent = self.font(face, style).getmetrics()
             s = self.scale(face, style)
             return ascent * s, descent * s
         a, d = self.library.vertical_metrics(face)
-        return a * style.size, d * style.size
+        bold = self.embolden(face, style)
+        return a * style.size + bold, d * style.size + bold
 
     def length(self, text: str, face: Face, style: TextStyle, direction: str) -> float:
         """Advance width in px of ``text`` shaped with ``face`` and ``style`` in
@@ -63,8 +73,9 @@ class Measurer:
         font = self.font(face, style)
         kw = shape_kwargs(style, direction)
         width = font.getlength(text, **kw) * self.scale(face, style)
-        if tracked(style, face, text):
-            width += style.tracking / 1000 * style.size * len(graphemes(text))
+        extra = cluster_spacing(style, face, text, direction)
+        if extra:
+            width += extra * len(graphemes(text))
         with self._lock:
             self._cache[key] = width
             if len(self._cache) > 20000:
@@ -93,6 +104,19 @@ def tracked(style: TextStyle, face: Face, text: str) -> bool:
     if not style.tracking or face.is_color:
         return False
     return strong_direction(text) != "rtl"
+
+
+def cluster_spacing(style: TextStyle, face: Face, text: str, direction: str) -> float:
+    """Space in px added after every grapheme cluster of ``text``: the
+    style's tracking (see :func:`tracked`) plus, for a synthetic bold face
+    in left-to-right text, the stroke width (each glyph's ink grows by the
+    stroke on both sides, so its advance grows by one stroke width, as
+    FreeType's ``FT_GlyphSlot_Embolden`` does; cursive right-to-left text
+    keeps its advances, so its joins still meet)."""
+    extra = style.tracking / 1000 * style.size if tracked(style, face, text) else 0.0
+    if direction != "rtl":
+        extra += face.emboldening(style.weight) * style.size
+    return extra
 
 
 def measurer(library: FontLibrary) -> Measurer:

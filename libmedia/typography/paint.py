@@ -3,6 +3,8 @@
 Each segment is drawn at its baseline from a cached coverage mask (kerning
 kept, tracking added per cluster), blended in its colour; colour emoji are
 drawn at the bitmap font's 109 px strike and scaled (cases C10, C12, C13).
+A face emboldened for a weight it lacks is stroked in the text's own colour
+(Pillow's FreeType stroker), cluster by cluster at its measured advances.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections import OrderedDict
 from PIL import Image, ImageDraw, ImageFont
 
 from .fonts import FontLibrary, default_library
-from .measure import Measurer, measurer, shape_kwargs, tracked
+from .measure import Measurer, cluster_spacing, measurer, shape_kwargs
 from .model import Segment, TextBlock
 from .shaping import graphemes
 
@@ -84,13 +86,17 @@ def _segment_mask(seg: Segment, font: ImageFont.FreeTypeFont, fx: float, fy: flo
             _TILE_CACHE.move_to_end(key)
             return hit
     kw = shape_kwargs(st, seg.direction)
+    bold = seg.face.emboldening(st.weight) * st.size
+    if bold:
+        kw.update(stroke_width=bold, stroke_fill=255)
     ascent, descent = font.getmetrics()
     pad = math.ceil(st.size)
     mask = Image.new("L", (math.ceil(seg.width + 2 * pad), math.ceil(ascent + descent + 2 * pad)), 0)
     d = ImageDraw.Draw(mask)
-    if tracked(st, seg.face, seg.text):
-        track = st.tracking / 1000 * st.size
-        for i, (offset, g) in enumerate(_cluster_offsets(seg.text, font, kw)):
+    track = cluster_spacing(st, seg.face, seg.text, seg.direction)
+    if track:
+        shape = shape_kwargs(st, seg.direction)
+        for i, (offset, g) in enumerate(_cluster_offsets(seg.text, font, shape)):
             d.text((pad + fx + offset + i * track, pad + ascent + fy), g, font=font, fill=255,
                    anchor="ls", **kw)
     else:
