@@ -557,3 +557,15 @@ def test_every_bundled_font_is_catalogued_with_its_licence_and_source():
     assert on_disk == named
     for family in cat["fallback"]["chain"]:
         assert family in cat["families"], family
+
+
+@pytest.mark.parametrize("script", sorted(REGIONAL))
+def test_a_heavy_title_is_heavy_in_the_regional_scripts(script):
+    """As in the other scripts: 800 has 1.4 times the ink of 400 or more, from
+    a Bold file (Javanese, Balinese, Sundanese), the variable weight axis
+    (Tamil) or synthetic bold (Buginese, Regular only)."""
+    family, text = REGIONAL[script]
+    regular, fam_regular, _ = _ink(text, 400)
+    heavy, fam_heavy, _ = _ink(text, 800)
+    assert fam_regular == fam_heavy == {family}
+    assert heavy / regular >= 1.4, (script, heavy / regular)
