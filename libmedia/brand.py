@@ -145,6 +145,9 @@ def load_brand(path: str | Path | None = None) -> Brand:
     colors: dict[str, tuple[int, int, int, int]] = {}
     hexes: dict[str, str] = {}
     for name, value in data.get("colors", {}).items():
+        if name == "cover_palette":  # the stand-in cover's tones, listed (libmedia.cover)
+            problems += _cover_palette(value, where, colors, hexes)
+            continue
         try:
             colors[name] = parse_color(str(value))
         except ValueError as exc:
@@ -205,6 +208,27 @@ def load_brand(path: str | Path | None = None) -> Brand:
         language=language, catalog_url=patterns, hashtags=hashtags,
         colors=colors, types=types, path=kit_path, hex_colors=hexes, music=music,
     )
+
+
+def _cover_palette(value, where: str, colors: dict, hexes: dict) -> list[BrandError]:
+    """``[colors] cover_palette``: a list of colours for the stand-in covers,
+    stored as ``cover_palette_1``, ``cover_palette_2``... (read by
+    :func:`libmedia.cover.cover_palette`).  A problem for a value that is no
+    list of colours."""
+    loc = Location(file=where, field="colors.cover_palette")
+    if not isinstance(value, list) or not value:
+        return [BrandError(f"cover_palette = {value!r}: expected a list of colours",
+                           loc, hint='write cover_palette = ["#1F4E79", "#E0A526", "#7A2E5C"]')]
+    problems = []
+    for i, item in enumerate(value, 1):
+        try:
+            c = parse_color(str(item))
+        except ValueError as exc:
+            problems.append(BrandError(f"cover_palette colour {i} = {item!r}: {exc}", loc, hint=_COLOR_HINT))
+            continue
+        colors[f"cover_palette_{i}"] = (*c[:3], 255)
+        hexes[f"cover_palette_{i}"] = "#{:02X}{:02X}{:02X}".format(*c[:3])
+    return problems
 
 
 _COLOR_HINT = ("use a hex colour such as \"#1F4E79\", rgb(31, 78, 121), hsl(208, 59%, 30%) "

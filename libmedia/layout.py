@@ -146,7 +146,8 @@ class StandIn:
 
     ``rect``     where it is drawn, absolute px (whole pixels; a book's
                  proportions centred in the image's box);
-    ``style``    its colours and type (from the style stage);
+    ``style``    its type (from the style stage) in the colours of its
+                 book's palette tone (:meth:`CoverStyle.for_book`);
     ``parts``    title, author (when given) and label (when given);
     ``rule``     the short rule under the title, (left, top, right, bottom)
                  px relative to ``rect``, inclusive as Pillow draws it;
@@ -500,15 +501,33 @@ def _collect(node: Node, el: Element, ctx: _Ctx, offset: tuple[float, float]) ->
     return Fragment(el, box, content, children, block, asset, stand_in)
 
 
+#: The smallest type the stand-in sets its author and label in, px on the
+#: post: the size the typography lint calls legible (issue 7, item 8).  A
+#: cover too small to hold it scales its author down and leaves out its label.
+STAND_IN_LEGIBLE_PX = 24.0
+
+
 def lay_out_stand_in(el: Element, box: Rect, aspect: float, style: CoverStyle,
                      library: FontLibrary) -> StandIn | None:
     """Lay out the typographic stand-in for a missing cover in an image's
     border ``box``: a cover of ``aspect`` (width / height) as large as fits,
-    centred; the title (``placeholder-title``, up to 6 lines, shrunk to fit
-    down to 6 % of the width), a rule, the author (``placeholder-author``, 2
-    lines) and the label (``placeholder-label``, 1 line, at the foot), with
-    margins of 10 % of the width.  Sizes of the ``cover-*`` roles are px on a
-    stand-in 1000 px wide.  None when the box is under a pixel.
+    centred, in the colour its book chooses from the palette
+    (:meth:`CoverStyle.for_book` on ``placeholder-title`` and
+    ``placeholder-author``).
+
+    Composition, with margins of 9 % of the width: the title
+    (``placeholder-title``) set large and balanced, shrunk to fit the space
+    the other texts leave (up to 8 lines, down to 6 % of the width); a rule;
+    the author (``placeholder-author``, up to 3 lines) and the label
+    (``placeholder-label``, up to 2 lines).  The title hangs from the top
+    margin; the rule, the author and the label stand on the foot margin, so
+    a short title leaves its space between the two groups, as on a printed
+    cover, never an empty lower half.  Sizes of the ``cover-*`` roles are px on a stand-in 1000 px wide;
+    the author and label are never set under :data:`STAND_IN_LEGIBLE_PX`
+    unless the cover is too narrow for it: under 282 px the author scales
+    down (8.5 % of the width); under 320 px the label is left out, as it is
+    when it does not fit two lines at that size.  None when the box is under
+    a pixel.
     """
     from .raster import scaled_size
 
@@ -521,29 +540,44 @@ def lay_out_stand_in(el: Element, box: Rect, aspect: float, style: CoverStyle,
     a = el.attrs
     title, author, label = a.get("placeholder-title", ""), a.get("placeholder-author", ""), \
         a.get("placeholder-label", "")
-    m = max(8, round(w * 0.1))
+    style = style.for_book(title, author)
+    m = max(8, round(w * 0.09))
     inner_w = w - 2 * m
+    legible = min(STAND_IN_LEGIBLE_PX, w * 0.085)
 
     def sized(st: TextStyle, floor: float) -> TextStyle:
         return replace(st, size=max(floor, w * (st.size / 1000)))
 
-    parts: list[StandInPart] = []
-    title_block = layout_text([Span(title or "", sized(style.title, 12.0))], inner_w, max_lines=6,
-                              fit="shrink", min_size=max(10.0, w * 0.06), library=library)
-    y = m + h * 0.12
-    parts.append(StandInPart("cover-title", title_block, (m, y)))
-    y += title_block.height + max(6, h * 0.035)
-    rule_w = max(12, round(w * 0.16))
-    rule = (m, round(y), m + rule_w, round(y) + max(2, round(w / 110)))
-    y += max(8, h * 0.03)
+    foot = h - m
+    label_part = None
+    if label and w * 0.075 >= STAND_IN_LEGIBLE_PX:
+        lab = layout_text([Span(label, sized(style.label, STAND_IN_LEGIBLE_PX))], inner_w, max_lines=2,
+                          balance=True, ellipsis=False, library=library)
+        if not (lab.truncated or lab.overflow or lab.broken_words):
+            foot -= lab.height
+            label_part = StandInPart("cover-label", lab, (m, foot))
+            foot -= max(12, h * 0.05)
+    author_block = None
     if author:
-        author_block = layout_text([Span(author, sized(style.author, 9.0))], inner_w, max_lines=2,
-                                   library=library)
+        author_block = layout_text([Span(author, sized(style.author, legible))], inner_w, max_lines=3,
+                                   balance=True, library=library)
+    gap_rule, gap_author = max(6, h * 0.04), max(8, h * 0.035)
+    rule_h = max(2, round(w / 110))
+    below_title = gap_rule + rule_h + (gap_author + author_block.height if author_block else 0)
+    top = m + h * 0.02
+    title_room = max(1.0, foot - top - below_title)
+    title_block = layout_text([Span(title or "", sized(style.title, 12.0))], inner_w, max_lines=8,
+                              max_height=title_room, fit="shrink", min_size=max(10.0, w * 0.06),
+                              balance=True, library=library)
+    spare = max(0.0, title_room - title_block.height)
+    parts = [StandInPart("cover-title", title_block, (m, top))]
+    y = top + title_block.height + spare + gap_rule
+    rule = (m, round(y), m + max(12, round(w * 0.16)) - 1, round(y) + rule_h - 1)
+    y += rule_h + gap_author
+    if author_block is not None:
         parts.append(StandInPart("cover-author", author_block, (m, y)))
-    if label:
-        lab = layout_text([Span(label, sized(style.label, 8.0))], inner_w, max_lines=1,
-                          library=library)
-        parts.append(StandInPart("cover-label", lab, (m, h - m - lab.height)))
+    if label_part is not None:
+        parts.append(label_part)
     binding = (max(4, round(w * 0.045)), max(1, round(w / 260)))
     return StandIn(Rect(x0 + dx, y0 + dy, w, h), style, tuple(parts), rule, binding)
 

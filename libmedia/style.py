@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from PIL import ImageColor
 
+from .cover import MIN_CONTRAST, CoverTone, cover_palette, tone_index
 from .typography import TextStyle
 
 if TYPE_CHECKING:
@@ -273,13 +274,14 @@ COVER_ROLES = ("cover-title", "cover-author", "cover-label")
 class CoverStyle:
     """How the typographic stand-in for a missing cover looks.
 
-    ``base`` the cover colour (the brand's ``cover``, else ``accent``);
-    ``on`` the ink on it (``ink`` or white, whichever contrasts more: WCAG 2);
-    ``rule`` the short rule under the title (``primary``, or ``on`` when
-    ``primary`` contrasts less than 1.5:1 with ``base``); ``title``,
-    ``author``, ``label`` text styles whose ``size`` is in px on a stand-in
-    1000 px wide (brand roles ``cover-title``, ``cover-author``,
-    ``cover-label``).  All colours RGBA 0-255.
+    ``base`` the cover colour; ``on`` the ink on it (title, author, label;
+    WCAG 2 contrast >= 4.5:1); ``rule`` the short rule under the title
+    (>= 3:1); ``title``, ``author``, ``label`` text styles whose ``size`` is
+    in px on a stand-in 1000 px wide (brand roles ``cover-title``,
+    ``cover-author``, ``cover-label``); ``palette`` the tones books choose
+    from (:func:`libmedia.cover.cover_palette`).  The style stage's value
+    carries the first tone; :meth:`for_book` gives a book's own.  All colours
+    RGBA 0-255.
     """
 
     base: Color
@@ -288,6 +290,30 @@ class CoverStyle:
     title: TextStyle
     author: TextStyle
     label: TextStyle
+    palette: tuple[CoverTone, ...] = ()
+    #: The ``cover-*`` roles whose colour the brand kit sets itself.
+    own_colors: frozenset[str] = frozenset()
+
+    def with_tone(self, tone: CoverTone) -> CoverStyle:
+        """This style in ``tone``: its colours, and the texts' ink unless a
+        kit's role sets a colour that still reads at 4.5:1 on the tone."""
+        def ink(st: TextStyle, own: bool) -> TextStyle:
+            keep = own and contrast(st.color, tone.base) >= MIN_CONTRAST and st.color[3] == 255
+            return st if keep else replace(st, color=tone.on)
+
+        own = self.own_colors
+        return replace(self, base=tone.base, on=tone.on, rule=tone.rule,
+                       title=ink(self.title, "cover-title" in own),
+                       author=ink(self.author, "cover-author" in own),
+                       label=ink(self.label, "cover-label" in own))
+
+    def for_book(self, title: str, author: str) -> CoverStyle:
+        """The style of one book's stand-in: the palette tone its title and
+        author choose (:func:`libmedia.cover.tone_index`); this style when
+        the palette is empty."""
+        if not self.palette:
+            return self
+        return self.with_tone(self.palette[tone_index(title, author, len(self.palette))])
 
 
 @dataclass(frozen=True)
@@ -370,29 +396,17 @@ def contrast(a: Color, b: Color) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
-#: Alpha of the stand-in's author and label ink when their role sets no colour
-#: (the title takes ``on`` as it is).
-_COVER_ALPHA = {"cover-author": 220, "cover-label": 170}
-
-
 def cover_style(types: Mapping[str, Mapping], colors: Mapping[str, Color]) -> CoverStyle:
     """The stand-in cover's :class:`CoverStyle` from the brand kit's colours
-    and its ``cover-*`` type roles."""
-    ink = colors.get("ink", (27, 31, 59, 255))
-    base = colors.get("cover") or colors.get("accent", (224, 165, 38, 255))
-    white = (255, 255, 255, 255)
-    on = ink if contrast(base, ink) >= contrast(base, white) else white
-    rule = colors.get("primary", (31, 78, 121, 255))
-    if contrast(base, rule) < 1.5:
-        rule = on
-    styles = []
-    for role in COVER_ROLES:  # the default kit has all three
-        spec = types.get(role, {})
-        st = role_style(spec, colors)
-        if "color" not in spec:
-            st = replace(st, color=on if role == "cover-title" else (*on[:3], _COVER_ALPHA[role]))
-        styles.append(st)
-    return CoverStyle(base, on, rule, *styles)
+    (its palette: :func:`libmedia.cover.cover_palette`) and its ``cover-*``
+    type roles; colours are the palette's first tone until
+    :meth:`CoverStyle.for_book` picks a book's."""
+    palette = cover_palette(colors)
+    styles = [role_style(types.get(role, {}), colors) for role in COVER_ROLES]
+    own = frozenset(role for role in COVER_ROLES if "color" in types.get(role, {}))
+    first = palette[0]
+    style = CoverStyle(first.base, first.on, first.rule, *styles, palette=palette, own_colors=own)
+    return style.with_tone(first)
 
 
 def style_document(doc: Element, types: Mapping[str, Mapping], colors: Mapping[str, Color],

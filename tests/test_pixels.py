@@ -197,6 +197,8 @@ def test_stand_in_picture_base_binding_and_rule():
     style = cover_style(BRAND.types, BRAND.colors)
     s = lay_out_stand_in(el, Rect(0, 0, 200, 300), 2 / 3, style, default_library())
     pic = stand_in_picture(s, default_library())
+    style = s.style  # the book's tone of the palette
+    assert style.base in [t.base for t in style.palette]
     assert pic.size == (200, 300)
     assert pic.getpixel((100, 295)) == style.base  # between the edge and the binding
     inset, line = s.binding

@@ -18,6 +18,7 @@ import pytest
 from PIL import Image, ImageChops
 
 from libmedia.brand import load_brand
+from libmedia.cover import cover_palette
 from libmedia.formats import get_format
 from libmedia.layout import Page
 from libmedia.render import RenderInput, render, sample_records
@@ -120,12 +121,17 @@ def test_missing_cover_becomes_designed_placeholder(template):
     warning = next(w for w in r.warnings if w.code == "placeholder")
     assert "does-not-exist.jpg" in warning.message
     cover = next(n for n in r.page.find("image") if n.element.get("placeholder-title"))
-    crop = r.image.crop((int(cover.box.x), int(cover.box.y), int(cover.box.right), int(cover.box.bottom)))
-    accent = load_brand().colors["accent"][:3]
-    assert crop.convert("RGB").getpixel((crop.width // 2, crop.height - 20)) == accent
-    # the title is set on it in ink: dark pixels inside the cover area
-    dark = sum(1 for p in crop.convert("L").get_flattened_data() if p < 80)
-    assert dark > 500
+    s = cover.stand_in
+    # the cover in its book's colour, one of the brand kit's palette (just inside its foot edge)
+    tone = s.style.base
+    assert tone in [t.base for t in cover_palette(load_brand().colors)]
+    assert r.image.getpixel((round(s.rect.x + s.rect.w / 2), round(s.rect.bottom) - 5))[:3] == tone[:3]
+    # the title is set on it in its ink: pixels of that ink inside the cover area
+    crop = r.image.crop((round(s.rect.x), round(s.rect.y), round(s.rect.right), round(s.rect.bottom)))
+    ink = s.style.on[:3]
+    inked = sum(1 for p in crop.convert("RGB").get_flattened_data()
+                if sum(abs(a - b) for a, b in zip(p, ink, strict=True)) < 40)
+    assert inked > 500
 
 
 def test_render_is_deterministic(template):

@@ -188,6 +188,32 @@ def test_a_stale_lock_is_taken_over(tmp_path):
     assert rep.count("warning") == 1 and not (out / LOCK).exists()
 
 
+def test_a_manifest_the_full_disk_cannot_take_drops_the_newest_posts_it_does_not_list(tmp_path, monkeypatch):
+    """The disk fills after the posts, before the manifest that lists them:
+    the newest unlisted posts are removed until the manifest fits, so the
+    folder holds only what the manifest lists."""
+    import errno
+
+    from libmedia.run import outputs
+
+    data = write_csv(tmp_path / "d" / "books.csv", 5)
+    out = tmp_path / "out"
+    real = outputs.ManifestWriter.write
+
+    def write(self):
+        if len(self.entries) > 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(self)
+
+    monkeypatch.setattr(outputs, "FLUSH_SECONDS", 1e12)  # only the final write
+    monkeypatch.setattr(outputs.ManifestWriter, "write", write)
+    rep = run_batch("new-book", data, out_dir=out, jobs=1)
+    assert rep.stopped == "error" and "the disk is full" in rep.error.message
+    assert [r.row for r in rep.results] == [1, 2]
+    assert manifest_outputs(read_manifest(out)) == on_disk(out)
+    assert len(on_disk(out)) == 6  # two posts of three files
+
+
 @pytest.fixture
 def small_disk(tmp_path):
     """A 600 KiB tmpfs (needs root and mount); skipped where it cannot be made."""

@@ -88,7 +88,7 @@ def test_stand_in_is_laid_out_in_the_layout_stage_and_dumped(template):
 
 def test_brand_kit_restyles_the_stand_in(template, tmp_path):
     kit = tmp_path / "libmedia.toml"
-    kit.write_text('[colors]\ncover = "#101010"\n\n'
+    kit.write_text('[colors]\ncover_palette = ["#101010"]\n\n'
                    '[type.cover-title]\nfamily = "Inter"\nweight = 800\nsize = 90\n'
                    'color = "accent"\n', encoding="utf-8")
     fmt = get_format("instagram-portrait")
@@ -101,7 +101,7 @@ def test_brand_kit_restyles_the_stand_in(template, tmp_path):
 
     a, b = stand_in(default), stand_in(restyled)
     assert b.style.base == (16, 16, 16, 255)
-    assert b.style.on == (255, 255, 255, 255)  # white reads better than ink on near-black
+    assert b.style.on == load_brand().colors["paper"]  # the kit's paper reads on near-black
     assert (b.style.title.family, b.style.title.weight) == ("Inter", 800)
     assert b.style.title.color == load_brand().colors["accent"]
     assert a.style.title.family == "Literata"

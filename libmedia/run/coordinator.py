@@ -258,6 +258,21 @@ def _run(job, tasks, out_dir: Path, n_jobs: int, progress, resume: bool, executo
         try:
             writer.write()
         except OSError as exc:
+            # A disk too full for the manifest: remove the newest posts it does
+            # not list yet, one at a time, until it fits, so the folder holds
+            # only what the manifest lists (--resume makes them again).
+            unlisted = sorted((r for r in results if r.index not in writer.written), key=lambda r: r.index)
+            while unlisted:
+                r = unlisted.pop()
+                folder.remove({a.name for a in r.artifacts})
+                writer.entries.pop(r.index, None)
+                results.remove(r)
+                try:
+                    writer.write()
+                    break
+                except OSError:
+                    continue
+            report.results = sorted(results, key=lambda r: r.index)
             if report.error is None:
                 report.stopped, report.error = "error", disk_error(exc, out)
             return report

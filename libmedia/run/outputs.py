@@ -328,6 +328,8 @@ class ManifestWriter:
     warnings: list[Diagnostic] = field(default_factory=list)
     planned: int = 0
     complete: bool = False
+    #: Task indices of the entries the last successful write listed.
+    written: set[int] = field(default_factory=set)
     _last: float = 0.0
     _took: float = 0.0
 
@@ -358,5 +360,6 @@ class ManifestWriter:
         t0 = time.monotonic()
         text = json.dumps(self.content(), ensure_ascii=False, indent=2) + "\n"
         atomic_write_bytes(self.path, text.encode("utf-8"))
+        self.written = set(self.entries)
         self._last = time.monotonic()
         self._took = self._last - t0
