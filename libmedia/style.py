@@ -375,9 +375,11 @@ def contrast(a: Color, b: Color) -> float:
 _COVER_ALPHA = {"cover-author": 220, "cover-label": 170}
 
 
-def cover_style(types: Mapping[str, Mapping], colors: Mapping[str, Color]) -> CoverStyle:
+def cover_style(types: Mapping[str, Mapping], colors: Mapping[str, Color],
+                language: str | None = None) -> CoverStyle:
     """The stand-in cover's :class:`CoverStyle` from the brand kit's colours
-    and its ``cover-*`` type roles."""
+    and its ``cover-*`` type roles, its text in ``language`` (the brand's;
+    None: unset)."""
     ink = colors.get("ink", (27, 31, 59, 255))
     base = colors.get("cover") or colors.get("accent", (224, 165, 38, 255))
     white = (255, 255, 255, 255)
@@ -391,16 +393,18 @@ def cover_style(types: Mapping[str, Mapping], colors: Mapping[str, Color]) -> Co
         st = role_style(spec, colors)
         if "color" not in spec:
             st = replace(st, color=on if role == "cover-title" else (*on[:3], _COVER_ALPHA[role]))
-        styles.append(st)
+        styles.append(replace(st, language=language) if language and not st.language else st)
     return CoverStyle(base, on, rule, *styles)
 
 
 def style_document(doc: Element, types: Mapping[str, Mapping], colors: Mapping[str, Color],
-                   filename: str = "layout.xml.j2") -> StyledDocument:
+                   filename: str = "layout.xml.j2", language: str | None = None) -> StyledDocument:
     """The style stage: resolve every text element's style (role, own
     attributes, inline spans: a span keeps the element's size) and the page's
     colours from the brand kit's ``types`` (role -> style table) and
-    ``colors`` (name -> RGBA).
+    ``colors`` (name -> RGBA).  A text element (or span) with no ``lang=``
+    gets ``language``, the brand's ([library] language): the shaper and the
+    hyphenation dictionary (:mod:`libmedia.typography.hyphenate`) use it.
 
     Raises :class:`~libmedia.errors.TemplateError` for an unknown role,
     naming ``filename`` and the line.
@@ -410,12 +414,16 @@ def style_document(doc: Element, types: Mapping[str, Mapping], colors: Mapping[s
         if el.tag != "text":
             continue
         base = text_style(el, types, colors, filename)
+        if language and not base.language:
+            base = replace(base, language=language)
         spans = []
         for s in el.spans:
             st = text_style(el, types, colors, filename, dict(s.overrides)) if s.overrides else base
             if st.size != base.size:
                 st = replace(st, size=base.size)
+            if language and not st.language:
+                st = replace(st, language=language)
             spans.append(st)
         text[el.path] = (base, tuple(spans))
     return StyledDocument(doc, text, colors.get("paper", (255, 255, 255, 255)),
-                          colors.get("ink", (0, 0, 0, 255)), cover_style(types, colors))
+                          colors.get("ink", (0, 0, 0, 255)), cover_style(types, colors, language))
