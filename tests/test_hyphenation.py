@@ -258,3 +258,31 @@ def test_names_are_split_rather_than_an_author_cut(realdata):
     block = layout_text([Span(names(authors, 3, "en"), BYLINE)], SQUARE_W, max_lines=2)
     assert not block.truncated and len(block.lines) == 2
     assert block.lines[-1].text.endswith("Rufus Beck")
+
+
+@pytest.mark.parametrize("balance", [False, True])
+def test_the_counts_match_the_lines_as_set(balance):
+    """hyphenated and bare_breaks count the line ends of the block as drawn,
+    balanced or not (en_US has no point inside 'trepreneur', so one break
+    there is bare at this fixed size)."""
+    title = "INTRODUCTION TO ENTREPRENEURSHIP"
+    block = layout_text([Span(title, TITLE)], 420, balance=balance)
+    texts = [ln.text for ln in block.lines]
+    hyph = bare = 0
+    pos = 0
+    for t in texts[:-1]:
+        shown = t[:-1] if t.endswith("-") else t
+        pos = title.index(shown, pos) + len(shown)
+        if t.endswith("-"):
+            hyph += 1
+        elif title[pos].isalpha():
+            bare += 1
+    assert (block.hyphenated, block.bare_breaks) == (hyph, bare)
+    assert hyph >= 1 and bare == 1
+
+
+def test_no_break_spaces_never_reach_a_hashtag():
+    from libmedia.textfilters import hashtag
+
+    assert hashtag(names("Andrea Hirata")) == "#AndreaHirata"
+    assert "\u00a0" not in hashtag(names("STAN DAVIS & DAVID McINTOSH"))

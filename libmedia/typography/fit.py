@@ -159,7 +159,8 @@ def _set(para: Paragraph, st: _Settings, m: Measurer) -> TextBlock:
             breaks = breaks[:limit]
 
     if st.balance and not truncated and st.max_width is not None and len(breaks) >= 2:
-        breaks = _balance(para, breaks, st.max_width, len(broken), m)
+        breaks, broken = _balance(para, breaks, st.max_width, broken, m)
+        bare_ends = {at for at, kind in broken if kind == BARE_BREAK}
 
     lines: list[Line] = []
     baseline = 0.0
@@ -200,26 +201,30 @@ def _set(para: Paragraph, st: _Settings, m: Measurer) -> TextBlock:
                      truncated, overflow, tuple(para.missing), bool(broken), hyphenated, bare)
 
 
-
-def _balance(para: Paragraph, breaks: list[tuple[int, int]], max_width: float, broken: int,
-             m: Measurer) -> list[tuple[int, int]]:
+def _balance(para: Paragraph, breaks: list[tuple[int, int]], max_width: float,
+             broken: list[tuple[int, str]], m: Measurer
+             ) -> tuple[list[tuple[int, int]], list[tuple[int, str]]]:
     """Breaks for the narrowest width that keeps the same number of lines (and
-    breaks no more words inside than the full width did, ``broken``): lines
-    of even length, no lone word on the last line (CSS ``text-wrap: balance``)."""
+    breaks no more words inside, nor more without a hyphen, than the full
+    width did: ``broken`` as :func:`break_lines` reports them): lines of even
+    length, no lone word on the last line (CSS ``text-wrap: balance``); with
+    the in-word breaks of the breaks chosen."""
+    bare = sum(kind == BARE_BREAK for _, kind in broken)
     n = len(breaks)
     lo, hi = max_width / n * 0.9, max_width
-    best = breaks
+    best, best_flag = breaks, broken
     for _ in range(12):
         mid = (lo + hi) / 2
         flag: list[tuple[int, str]] = []
         trial = break_lines(para, mid, m, flag)
-        if len(trial) <= n and len(flag) <= broken:
-            hi, best = mid, trial
+        if (len(trial) <= n and len(flag) <= len(broken)
+                and sum(kind == BARE_BREAK for _, kind in flag) <= bare):
+            hi, best, best_flag = mid, trial, flag
         else:
             lo = mid
         if hi - lo < 1:
             break
-    return best
+    return best, best_flag
 
 
 def _scaled(spans: list[Span], factor: float) -> list[Span]:
