@@ -15,7 +15,7 @@ Counting reads only the laid-out lines, so the script runs on any version
 of libmedia (``PYTHONPATH=/path/to/other/checkout python bench/...``) to
 compare before and after.
 
-    python bench/bench_hyphenation.py [REALDATA] [--show N] [--no-titles]
+    python bench/bench_hyphenation.py [REALDATA] [--show N] [--no-titles] [--only FORMAT]
 
 Bylines (the authors as libmedia reads them, through the ``names`` filter,
 Inter 500 36 px, 2 lines, no shrink) are counted too: ``split`` is bylines
@@ -30,6 +30,10 @@ in; after = dictionary hyphenation and names kept together):
                 net for narrower boxes and fixed sizes); shrunk and cut
                 unchanged (inventory square 213 shrunk / 6 cut, goodbooks
                 square 251 / 2)
+    fixed       76 px, no shrinking, 463.2 px: titles with a bare break,
+                before -> after: inventory 172 -> 2 (171 hyphenated),
+                goodbooks 75 -> 0 (120 hyphenated); the two left are words
+                with no dictionary point that fits (EN-TREPRENEUR-SHIP)
     bylines     split names, before -> after: inventory square 45 -> 33,
                 portrait 32 -> 15; goodbooks square 300 -> 51, portrait
                 148 -> 19 (what remains: one name wider than the line, or
@@ -63,7 +67,10 @@ COVER = TextStyle(family="Literata", size=374 * 0.105, weight=600, line_height=1
 FORMATS = {"square": (TITLE, 463.2, 5, 40.0, True),
            "portrait": (TITLE, 936.0, 3, 40.0, True),
            "story": (replace(TITLE, size=92.0), 936.0, 3, 48.0, True),
-           "stand-in": (COVER, 300.0, 6, 374 * 0.06, False)}
+           "stand-in": (COVER, 300.0, 6, 374 * 0.06, False),
+           # no shrinking at all (min-size = size): what the line breaker
+           # alone does with a word wider than the column
+           "fixed": (TITLE, 463.2, None, 76.0, False)}
 
 
 BYLINE = TextStyle(family="Inter", size=36, weight=500, line_height=1.3, language="id")
@@ -145,7 +152,9 @@ def word_breaks(text: str, lines: list[str]) -> tuple[int, int]:
 
 
 def main() -> None:
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    argv = sys.argv[1:]
+    args = [a for i, a in enumerate(argv)
+            if not a.startswith("--") and (i == 0 or argv[i - 1] not in ("--show", "--only"))]
     show = int(sys.argv[sys.argv.index("--show") + 1]) if "--show" in sys.argv else 0
     realdata = Path(args[0]) if args else Path(__file__).resolve().parents[2] / "shared" / "realdata"
     layout_text([Span("warm up", TITLE)], 400)
@@ -153,6 +162,8 @@ def main() -> None:
           f"{'cut':>4} {'ms/title':>8}")
     for name, rows in (titles(realdata) if "--no-titles" not in sys.argv else {}).items():
         for fmt, (style, width, max_lines, floor, balance) in FORMATS.items():
+            if "--only" in sys.argv and fmt != sys.argv[sys.argv.index("--only") + 1]:
+                continue
             hyph_t = bare_t = shrunk = cut = 0
             shown = 0
             t0 = time.perf_counter()
