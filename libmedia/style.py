@@ -396,13 +396,18 @@ def contrast(a: Color, b: Color) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
-def cover_style(types: Mapping[str, Mapping], colors: Mapping[str, Color]) -> CoverStyle:
+def cover_style(types: Mapping[str, Mapping], colors: Mapping[str, Color],
+                language: str | None = None) -> CoverStyle:
     """The stand-in cover's :class:`CoverStyle` from the brand kit's colours
     (its palette: :func:`libmedia.cover.cover_palette`) and its ``cover-*``
-    type roles; colours are the palette's first tone until
-    :meth:`CoverStyle.for_book` picks a book's."""
+    type roles, its text in ``language`` (the brand's; None: unset); colours
+    are the palette's first tone until :meth:`CoverStyle.for_book` picks a
+    book's."""
     palette = cover_palette(colors)
-    styles = [role_style(types.get(role, {}), colors) for role in COVER_ROLES]
+    styles = []
+    for role in COVER_ROLES:
+        st = role_style(types.get(role, {}), colors)
+        styles.append(replace(st, language=language) if language and not st.language else st)
     own = frozenset(role for role in COVER_ROLES if "color" in types.get(role, {}))
     first = palette[0]
     style = CoverStyle(first.base, first.on, first.rule, *styles, palette=palette, own_colors=own)
@@ -410,11 +415,13 @@ def cover_style(types: Mapping[str, Mapping], colors: Mapping[str, Color]) -> Co
 
 
 def style_document(doc: Element, types: Mapping[str, Mapping], colors: Mapping[str, Color],
-                   filename: str = "layout.xml.j2") -> StyledDocument:
+                   filename: str = "layout.xml.j2", language: str | None = None) -> StyledDocument:
     """The style stage: resolve every text element's style (role, own
     attributes, inline spans: a span keeps the element's size) and the page's
     colours from the brand kit's ``types`` (role -> style table) and
-    ``colors`` (name -> RGBA).
+    ``colors`` (name -> RGBA).  A text element (or span) with no ``lang=``
+    gets ``language``, the brand's ([library] language): the shaper and the
+    hyphenation dictionary (:mod:`libmedia.typography.hyphenate`) use it.
 
     Raises :class:`~libmedia.errors.TemplateError` for an unknown role,
     naming ``filename`` and the line.
@@ -424,12 +431,16 @@ def style_document(doc: Element, types: Mapping[str, Mapping], colors: Mapping[s
         if el.tag != "text":
             continue
         base = text_style(el, types, colors, filename)
+        if language and not base.language:
+            base = replace(base, language=language)
         spans = []
         for s in el.spans:
             st = text_style(el, types, colors, filename, dict(s.overrides)) if s.overrides else base
             if st.size != base.size:
                 st = replace(st, size=base.size)
+            if language and not st.language:
+                st = replace(st, language=language)
             spans.append(st)
         text[el.path] = (base, tuple(spans))
     return StyledDocument(doc, text, colors.get("paper", (255, 255, 255, 255)),
-                          colors.get("ink", (0, 0, 0, 255)), cover_style(types, colors))
+                          colors.get("ink", (0, 0, 0, 255)), cover_style(types, colors, language))

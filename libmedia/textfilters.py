@@ -58,15 +58,36 @@ def display_title(title: str) -> str:
     return parts["main"] + (": " + parts["subtitle"] if parts["subtitle"] else "")
 
 
+#: Between two people's names inside one author entry: ``&``, ``and``,
+#: ``dan`` (Indonesian), a comma.
+_NAME_SEPARATOR = re.compile(r"(\s*&\s*|\s+(?:and|dan)\s+|,\s*)", re.IGNORECASE)
+
+
+def keep_name_together(name: str) -> str:
+    """One author entry with the words of each person's name joined by
+    no-break spaces (U+00A0), so the line breaker keeps a name on one line
+    where it can (no surname alone on the next line; it breaks a name only
+    when it alone is wider than the box: see
+    :func:`libmedia.typography.linebreak.break_lines`).  The entry is split
+    into people at ``&``, `` and ``, `` dan `` and commas, which keep their
+    ordinary spaces: ``Stan Davis & David McIntosh`` -> ``Stan\u00a0Davis &
+    David\u00a0McIntosh``.  Works the same for Arabic and CJK names (the
+    space between family and given name of ``村上 春樹``)."""
+    parts = _NAME_SEPARATOR.split(name.strip())
+    return "".join(p if i % 2 else "\u00a0".join(p.split()) for i, p in enumerate(parts))
+
+
 def names(value: Any, limit: int = 3, language: str = "id") -> str:
     """Join names: "A", "A & B", "A, B & C", "A dkk." / "A et al." past ``limit``
-    (the interface text ``et_al``)."""
+    (the interface text ``et_al``).  Each person's name is kept together
+    with no-break spaces (:func:`keep_name_together`)."""
     if isinstance(value, str):
         items = [v.strip() for v in value.split(";") if v.strip()]
     else:
         items = [str(v) for v in value if str(v).strip()]
     if not items:
         return ""
+    items = [keep_name_together(v) for v in items]
     if len(items) > limit:
         return items[0] + " " + translate("et_al", language)
     if len(items) == 1:

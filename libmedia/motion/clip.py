@@ -279,7 +279,8 @@ def burned_subtitles(cues: list[Cue], inp: RenderInput, library: FontLibrary,
                   f'background="#000000C8" padding="12 22" radius="12" align="center" '
                   f'max-lines="3">{body}</text></column></canvas>')
         doc = parse_markup(markup, "subtitles")
-        styled = style_document(doc, inp.brand.types, inp.brand.colors, "subtitles")
+        styled = style_document(doc, inp.brand.types, inp.brand.colors, "subtitles",
+                                inp.brand.language)
         page = layout_document(styled, fmt.width, fmt.height, library=library)
         page.paper = (0, 0, 0, 0)
         rgba = draw_page(page, library)

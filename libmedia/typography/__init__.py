@@ -8,7 +8,9 @@ measures and looks the same everywhere:
 * :mod:`.shaping`   grapheme clusters, bidi levels, runs with a fallback face;
 * :mod:`.model`     styles, spans, lines, blocks; paragraph preparation;
 * :mod:`.measure`   shaped advance widths (cached) and vertical metrics;
-* :mod:`.linebreak` UAX #14 break opportunities (ICU), greedy breaking;
+* :mod:`.hyphenate` dictionary hyphenation points (pyphen) by language;
+* :mod:`.linebreak` UAX #14 break opportunities (ICU), greedy breaking,
+                    last-resort breaks (names, hyphenation, graphemes);
 * :mod:`.fit`       shrink, clamp, ellipsis, balance, alignment: ``layout_text``;
 * :mod:`.paint`     drawing a laid-out block: ``draw_text_block``;
 * :mod:`.text`      the public names of the four above, in one place.

@@ -4,8 +4,15 @@
 
 * ``fit="shrink"`` finds the largest size, in quarter pixels between
   ``min_size`` and the given size, at which the text fits its line count and
-  height without breaking a word inside; if none does, the text is set at
-  ``min_size`` and clamped;
+  height without breaking a word inside.  A display title is shrunk rather
+  than hyphenated: ``min_size`` is the designer's word on how small it may
+  get, and a hyphen in a title of two or three lines reads as a flaw where a
+  slightly smaller size does not.  Only when a word alone is wider than the
+  box even at ``min_size`` is it hyphenated (:mod:`.hyphenate`); the size is
+  then the largest that needs no more hyphens than ``min_size`` does (the
+  break is there anyway, so the title keeps what size it can).  If nothing
+  fits, the text is set at ``min_size`` and clamped (hyphenated where a word
+  is too wide, broken with no mark only where no hyphenation point fits);
 * clamping keeps the lines that fit ``max_lines``/``max_height`` and ends the
   last with an ellipsis, cut at a word when that keeps half the line;
 * ``balance`` narrows the measure to the smallest width that keeps the line
@@ -19,10 +26,11 @@ import math
 from dataclasses import dataclass, replace
 
 from .fonts import FontLibrary, default_library
-from .linebreak import break_lines
+from .linebreak import BARE_BREAK, NBSP, break_lines
 from .measure import Measurer, measurer, span_width
 from .model import (
     ELLIPSIS,
+    SOFT_HYPHEN,
     Line,
     Paragraph,
     Segment,
@@ -108,12 +116,22 @@ def _with_text(para: Paragraph, text: str, m: Measurer) -> Paragraph:
         span_style = span_style + [span_style[-1] if span_style else 0] * (len(text) - len(span_style))
     faces = [m.library.face(s.family, s.italic) for s in para.styles]
     runs, missing = itemize_cached(text, span_style, faces, m.library, para.direction)
-    return Paragraph(text, span_style, para.styles, runs, missing, para.direction)
+    hyphens = frozenset(i for i in para.hyphens if i < len(text))
+    return Paragraph(text, span_style, para.styles, runs, missing, para.direction, hyphens)
 
 
 def _set(para: Paragraph, st: _Settings, m: Measurer) -> TextBlock:
-    broken: list[bool] = []
+    broken: list[tuple[int, str]] = []
     breaks = break_lines(para, st.max_width, m, broken)
+    if st.max_lines is not None and len(breaks) > st.max_lines and NBSP in para.text:
+        # names are kept together where possible: not at the cost of a line
+        # the box does not have (a byline of three authors is not cut to two)
+        loose = replace(para, text=para.text.replace(NBSP, " "))
+        loose_broken: list[tuple[int, str]] = []
+        loose_breaks = break_lines(loose, st.max_width, m, loose_broken)
+        if len(loose_breaks) < len(breaks):
+            para, breaks, broken = loose, loose_breaks, loose_broken
+    bare_ends = {at for at, kind in broken if kind == BARE_BREAK}
     truncated = False
     leading = st.size * para.styles[0].line_height
 
@@ -141,14 +159,19 @@ def _set(para: Paragraph, st: _Settings, m: Measurer) -> TextBlock:
             breaks = breaks[:limit]
 
     if st.balance and not truncated and st.max_width is not None and len(breaks) >= 2:
-        breaks = _balance(para, breaks, st.max_width, bool(broken), m)
+        breaks, broken = _balance(para, breaks, st.max_width, broken, m)
+        bare_ends = {at for at, kind in broken if kind == BARE_BREAK}
 
     lines: list[Line] = []
     baseline = 0.0
+    hyphenated = bare = 0
     for i, (s, e) in enumerate(breaks):
         e_trim = e
-        while e_trim > s and para.text[e_trim - 1] in " \n":
+        while e_trim > s and para.text[e_trim - 1] in " \n\u00a0":
             e_trim -= 1
+        if i < len(breaks) - 1:
+            hyphenated += para.text[s:e_trim].endswith(SOFT_HYPHEN)
+            bare += e in bare_ends
         segs, w, asc, desc = _line_segments(para, s, e_trim, m)
         if i == 0:
             baseline = asc
@@ -175,28 +198,33 @@ def _set(para: Paragraph, st: _Settings, m: Measurer) -> TextBlock:
         placed.append(replace(ln, x=x))
     overflow = natural > box_w + 0.5 or (st.max_height is not None and height > st.max_height + 0.01)
     return TextBlock(tuple(placed), box_w, height, st.size, para.direction, align,
-                     truncated, overflow, tuple(para.missing), bool(broken))
+                     truncated, overflow, tuple(para.missing), bool(broken), hyphenated, bare)
 
 
-def _balance(para: Paragraph, breaks: list[tuple[int, int]], max_width: float, broken: bool,
-             m: Measurer) -> list[tuple[int, int]]:
+def _balance(para: Paragraph, breaks: list[tuple[int, int]], max_width: float,
+             broken: list[tuple[int, str]], m: Measurer
+             ) -> tuple[list[tuple[int, int]], list[tuple[int, str]]]:
     """Breaks for the narrowest width that keeps the same number of lines (and
-    breaks no word the full width did not): lines of even length, no lone word
-    on the last line (CSS ``text-wrap: balance``)."""
+    breaks no more words inside, nor more without a hyphen, than the full
+    width did: ``broken`` as :func:`break_lines` reports them): lines of even
+    length, no lone word on the last line (CSS ``text-wrap: balance``); with
+    the in-word breaks of the breaks chosen."""
+    bare = sum(kind == BARE_BREAK for _, kind in broken)
     n = len(breaks)
     lo, hi = max_width / n * 0.9, max_width
-    best = breaks
+    best, best_flag = breaks, broken
     for _ in range(12):
         mid = (lo + hi) / 2
-        flag: list[bool] = []
+        flag: list[tuple[int, str]] = []
         trial = break_lines(para, mid, m, flag)
-        if len(trial) <= n and (broken or not flag):
-            hi, best = mid, trial
+        if (len(trial) <= n and len(flag) <= len(broken)
+                and sum(kind == BARE_BREAK for _, kind in flag) <= bare):
+            hi, best, best_flag = mid, trial, flag
         else:
             lo = mid
         if hi - lo < 1:
             break
-    return best
+    return best, best_flag
 
 
 def _scaled(spans: list[Span], factor: float) -> list[Span]:
@@ -227,7 +255,8 @@ def layout_text(
                     ``left``, ``center``, ``right``;
     ``fit``         ``shrink``: reduce the size (down to ``min_size`` px)
                     until the text fits without clamping or breaking a word
-                    inside; ``none``: keep it;
+                    inside, hyphenating only a word too wide at
+                    ``min_size`` (see the module); ``none``: keep it;
     ``ellipsis``    end a clamped text with "…";
     ``direction``   ``ltr``/``rtl`` to force; None takes it from the text;
     ``balance``     make the lines of even length (for titles), keeping
@@ -250,17 +279,28 @@ def layout_text(
     if fit != "shrink" or not spans:
         return attempt(base_size, True)
     floor = min(min_size or base_size * 0.5, base_size)
-    def fits(b: TextBlock) -> bool:
+
+    def whole(b: TextBlock) -> bool:  # fits, every word on one line
         return not (b.truncated or b.overflow or b.broken_words)
 
     block = attempt(base_size, False)
-    if fits(block):
+    if whole(block):
         return block
     best = attempt(floor, False)
-    if not fits(best):
+    if whole(best):
+        fits = whole
+    elif not (best.truncated or best.overflow or best.bare_breaks):
+        # a word is wider than the box even at the floor: it is hyphenated
+        # there anyway, so take the largest size that needs no more hyphens
+        most = best.hyphenated
+
+        def fits(b: TextBlock) -> bool:
+            return not (b.truncated or b.overflow or b.bare_breaks) and b.hyphenated <= most
+    else:
         return attempt(floor, True)
-    # Largest size in quarter pixels that fits: fitting is monotonic in size
-    # for a fixed box, so bisect between the floor (fits) and the base (does not).
+    # Largest size in quarter pixels that fits: fitting is (nearly) monotonic
+    # in size for a fixed box, so bisect between the floor (fits) and the base
+    # (does not).
     lo, hi = math.ceil(floor * 4), math.floor(base_size * 4)
     while hi - lo > 1:
         mid = (lo + hi) // 2
@@ -270,4 +310,3 @@ def layout_text(
         else:
             lo, best = mid, trial
     return best
-

@@ -12,9 +12,11 @@ few more are added (:func:`url_breaks`), so a long web address wraps at its
 slashes instead of overflowing.
 
 :func:`break_lines` fills each line with as many opportunities as fit the
-width, measured as shaped; a word is broken inside (at a grapheme boundary)
-only when it alone is wider than the box (case C02).  Newlines are
-mandatory breaks.
+width, measured as shaped.  Only when a word alone is wider than the box
+(case C02) does the line end elsewhere: at a no-break space of a name, then
+at a dictionary hyphenation point with a hyphen (:mod:`.hyphenate`), and
+only when no such point fits at a grapheme boundary with no mark (a "bare"
+break, which the fit counts).  Newlines are mandatory breaks.
 
 A soft hyphen (U+00AD) is a break opportunity that is invisible unless a
 line ends there, where it shows as a hyphen
@@ -30,6 +32,7 @@ from functools import lru_cache
 from icu4py.breakers import LineBreaker
 
 from .measure import Measurer, span_width
+from .model import SOFT_HYPHEN as SOFT_HYPHEN_CHAR
 from .model import Paragraph
 from .shaping import graphemes
 
@@ -134,14 +137,111 @@ def break_word(para: Paragraph, start: int, end: int, max_width: float, m: Measu
     return best
 
 
+#: The no-break space: words joined by it (a person's name, see
+#: :func:`libmedia.textfilters.names`) are kept on one line unless they
+#: alone are wider than the box.
+NBSP = "\u00a0"
+
+#: How a line ended inside what the normal opportunities treat as one unit,
+#: as :func:`break_lines` reports it in ``broken``.
+HYPHEN_BREAK, BARE_BREAK = "hyphen", "bare"
+
+
+def _furthest_fitting(para: Paragraph, start: int, candidates: list[int], max_width: float,
+                      m: Measurer) -> int | None:
+    """The last of ``candidates`` (ascending, all > start) with
+    text[start:c] no wider than ``max_width`` (widths grow with ``c``)."""
+    best = None
+    for c in candidates:
+        if span_width(para, start, c, m) <= max_width + 0.01:
+            best = c
+        else:
+            break
+    return best
+
+
+def _group_end(text: str, at: int) -> int:
+    """End of the run of words joined by no-break spaces around ``at``."""
+    ends = [i for i in (text.find(" ", at), text.find("\n", at)) if i != -1]
+    return min(ends, default=len(text))
+
+
+def _name_break(para: Paragraph, start: int, spaces: list[int], group_end: int,
+                max_width: float, m: Measurer) -> int | None:
+    """The no-break space (``spaces``: the positions after them) a line that
+    must end inside a name ends at: the furthest that fits and leaves at
+    least two words of the name, which fit a line, for the next line (no
+    surname alone), else the furthest that fits; None when none fits."""
+    text = para.text
+    fitting = []
+    for c in spaces:
+        if span_width(para, start, c, m) <= max_width + 0.01:
+            fitting.append(c)
+        else:
+            break
+    rest_end = group_end
+    while rest_end > start and text[rest_end - 1] in ",;&":
+        rest_end -= 1
+    for c in reversed(fitting):
+        if NBSP not in text[c:rest_end]:
+            continue
+        if span_width(para, c, rest_end, m) <= max_width + 0.01:
+            return c
+        break  # the rest of the name does not fit on a line of its own either
+    return fitting[-1] if fitting else None
+
+
+def _inside_name(para: Paragraph, start: int, best: int, seg_end: int, max_width: float,
+                 m: Measurer) -> int:
+    """A line that ends at ``best``, inside a run of words joined by no-break
+    spaces (a name with glued punctuation: ``RD.BUDI YUNIARSA``, or a
+    hyphen: ``ADAM KHOO-CONRAD``), is split inside the name anyway: there
+    a no-break space further on that fits is as good an end, and a fuller
+    line (:func:`_name_break`)."""
+    text = para.text
+    end = min(_group_end(text, best), seg_end)
+    # between the words of a name, not beside a separator (``KOMPAS · 2008``)
+    spaces = [i + 1 for i in range(best, end - 1) if text[i] == NBSP
+              and (text[i - 1].isalnum() or text[i - 1] in ".)") and text[i + 1].isalnum()]
+    if not spaces:
+        return best
+    at = _name_break(para, start, spaces, end, max_width, m)
+    return at if at is not None else best
+
+
+def _ideographic(ch: str) -> bool:
+    """CJK ideographs, kana, Hangul and their punctuation: scripts where a
+    line may end between any two characters with no mark."""
+    o = ord(ch)
+    return (0x2E80 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF
+            or 0xFF00 <= o <= 0xFFEF or 0x20000 <= o <= 0x3FFFF)
+
+
 def break_lines(para: Paragraph, max_width: float | None, m: Measurer,
-                 broken: list[bool] | None = None) -> list[tuple[int, int]]:
+                broken: list[tuple[int, str]] | None = None) -> list[tuple[int, int]]:
     """Greedy line breaking of ``para`` to ``max_width`` px (None: only at
     newlines): (start, end) index pairs into ``para.text``, trailing spaces
-    included.  Each line takes as many :func:`break_opportunities` as fit;
-    a word is broken at a grapheme boundary only when it alone is wider
-    than the box, and then True is appended to ``broken``."""
+    included.  Each line takes as many :func:`break_opportunities` as fit
+    (a soft hyphen typed in the text is one).  When not even the first of
+    them fits (a word, or words joined by no-break spaces, wider than the
+    box), the line ends, in this order of preference, at
+
+    1. the furthest no-break space that fits and leaves two words of the
+       name for the next line, else the furthest that fits (a long name
+       breaks between its words, never inside one, and no surname is left
+       alone); the same when a line would end inside a name at a glued
+       full stop or hyphen (``RD.BUDI YUNIARSA``), where a no-break space
+       that fits is a better end;
+    2. the furthest dictionary hyphenation point that fits
+       (``Paragraph.hyphens``, from :mod:`.hyphenate`), shown with a
+       hyphen; ``(end, "hyphen")`` is appended to ``broken``;
+    3. the furthest grapheme boundary that fits, with no mark;
+       ``(end, "bare")`` is appended to ``broken``, unless the break falls between
+       two CJK characters (where lines end with no mark anyway).
+
+    Newlines are mandatory breaks."""
     text = para.text
+    hyph = sorted(para.hyphens)
     lines: list[tuple[int, int]] = []
     para_start = 0
     for hard in [*[i for i, c in enumerate(text) if c == "\n"], len(text)]:
@@ -150,7 +250,8 @@ def break_lines(para: Paragraph, max_width: float | None, m: Measurer,
         if max_width is None:
             lines.append((seg_start, seg_end))
             continue
-        ops = [seg_start + o for o in break_opportunities(text[seg_start:seg_end])] + [seg_end]
+        ops = [seg_start + o for o in break_opportunities(text[seg_start:seg_end])
+               if seg_start + o not in para.hyphens] + [seg_end]
         start = seg_start
         while start < seg_end:
             best = None
@@ -163,12 +264,37 @@ def break_lines(para: Paragraph, max_width: float | None, m: Measurer,
                     break
             if best is None:
                 first = next(op for op in ops if op > start)
-                best = break_word(para, start, first, max_width, m)
-                if broken is not None and best < first:
-                    broken.append(True)
+                best = _last_resort(para, start, first, max_width, m, hyph, broken)
+            elif NBSP in text and text[best - 1] != " ":
+                best = _inside_name(para, start, best, seg_end, max_width, m)
             lines.append((start, best))
             start = best
         if seg_start == seg_end:
             lines.append((seg_start, seg_end))
     return lines
 
+
+def _last_resort(para: Paragraph, start: int, first: int, max_width: float, m: Measurer,
+                 hyph: list[int], broken: list[tuple[int, str]] | None) -> int:
+    """Where a line starting at ``start`` ends when the first opportunity
+    ``first`` does not fit: see :func:`break_lines`."""
+    text = para.text
+    if NBSP in text[start:first]:
+        spaces = [i + 1 for i in range(start + 1, first - 1) if text[i] == NBSP]
+        at = _name_break(para, start, spaces, _group_end(text, first), max_width, m)
+        if at is not None:
+            return at
+    points = [p for p in hyph if start + 1 < p < first]
+    if points:
+        at = _furthest_fitting(para, start, points, max_width, m)
+        if at is not None:
+            if broken is not None:
+                broken.append((at, HYPHEN_BREAK))
+            return at
+    at = break_word(para, start, first, max_width, m)
+    if at < first and broken is not None:
+        if at < len(text) and text[at - 1] == SOFT_HYPHEN_CHAR:
+            broken.append((at, HYPHEN_BREAK))
+        elif not (_ideographic(text[at - 1]) and _ideographic(text[at])):
+            broken.append((at, BARE_BREAK))
+    return at

@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .fonts import Face, FontLibrary
+from .hyphenate import mark as hyphen_marks
+from .hyphenate import text_language
 from .shaping import Missing, Run, itemize_cached, strong_direction
 
 Color = tuple[int, int, int, int]
@@ -230,7 +232,10 @@ def apply_transform(text: str, transform: str) -> str:
 class Paragraph:
     """A paragraph ready to break: its text (logical order, NFC), the style
     index of each character, the styles, the runs (style + face + direction),
-    the characters no font covers, and the base direction (``ltr``/``rtl``)."""
+    the characters no font covers, the base direction (``ltr``/``rtl``), and
+    ``hyphens``: the break positions ``i`` where ``text[i - 1]`` is a soft
+    hyphen inserted by dictionary hyphenation (:mod:`.hyphenate`), which the
+    line breaker uses only as a last resort."""
 
     text: str
     span_style: list[int]
@@ -238,36 +243,47 @@ class Paragraph:
     runs: list[Run]
     missing: list[Missing]
     direction: str
+    hyphens: frozenset[int] = frozenset()
 
 
 def prepare(spans: list[Span], library: FontLibrary, direction: str | None) -> Paragraph:
     """One :class:`Paragraph` of ``spans``: each span's text transformed, NFC,
     typographic quotes (if its style asks), CR/CRLF as newlines, tabs as
-    spaces; the base direction forced (``ltr``/``rtl``) or taken from the
+    spaces, soft hyphens inserted at the dictionary hyphenation points of
+    its style's language, as :func:`libmedia.typography.hyphenate.text_language`
+    settles it over the whole text; the base direction forced (``ltr``/``rtl``) or taken from the
     first strong character; runs itemised with fallback faces.
 
     Raises :class:`libmedia.errors.FontError` for an unknown family.
     """
     styles: list[TextStyle] = []
-    text_parts: list[str] = []
-    span_style: list[int] = []
+    pieces: list[tuple[str, TextStyle]] = []
     for span in spans:
         t = unicodedata.normalize("NFC", apply_transform(span.text, span.style.transform))
         if span.style.smart_quotes:
             t = smart_quotes(t, span.style.language)
-        t = t.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-        if span.style not in styles:
-            styles.append(span.style)
-        idx = styles.index(span.style)
+        pieces.append((t.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "), span.style))
+    whole = "".join(p for p, _ in pieces)
+    text_parts: list[str] = []
+    span_style: list[int] = []
+    hyphens: list[int] = []
+    offset = 0
+    for t, style in pieces:
+        t, marks = hyphen_marks(t, text_language(style.language, whole))
+        hyphens.extend(offset + k + 1 for k in marks)
+        if style not in styles:
+            styles.append(style)
+        idx = styles.index(style)
         text_parts.append(t)
         span_style.extend([idx] * len(t))
+        offset += len(t)
     text = "".join(text_parts)
     if not styles:
         styles = [TextStyle()]
     base = direction if direction in ("ltr", "rtl") else (strong_direction(text) or "ltr")
     faces = [library.face(s.family, s.italic) for s in styles]
     runs, missing = itemize_cached(text, span_style, faces, library, base)
-    return Paragraph(text, span_style, styles, runs, missing, base)
+    return Paragraph(text, span_style, styles, runs, missing, base, frozenset(hyphens))
 
 
 def visible_text(text: str, line_end: bool) -> str:
