@@ -13,6 +13,7 @@ Deterministic; about a minute per 1,000 records and format on one core.
 
     python bench/title_habits.py [--data FILE ...] [--formats F,...] [--jobs N]
                                  [--worst N]  (print the N titles set smallest)
+                                 [--brand FILE]  (e.g. a kit with title_case = false)
 """
 
 from __future__ import annotations
@@ -33,9 +34,9 @@ DEFAULT_DATA = [
 FORMATS = ("instagram-square", "instagram-portrait", "instagram-story")
 
 
-def _measure(job: tuple[str, str, int, int]) -> list[dict]:
+def _measure(job: tuple[str, str, int, int, str | None]) -> list[dict]:
     """Lay out records ``start::step`` of ``path`` in ``fmt``; one dict per record."""
-    path, fmt_name, start, step = job
+    path, fmt_name, start, step, brand_path = job
     from libmedia import render as pipeline
     from libmedia.brand import load_brand
     from libmedia.formats import get_format
@@ -44,7 +45,7 @@ def _measure(job: tuple[str, str, int, int]) -> list[dict]:
 
     data = read_records(path)
     template = open_template("new-book")
-    brand = load_brand(None)
+    brand = load_brand(brand_path)
     fmt = get_format(fmt_name)
     nominal_default = float(brand.types["title"].get("size", 0))
     out = []
@@ -59,8 +60,6 @@ def _measure(job: tuple[str, str, int, int]) -> list[dict]:
             continue
         titles = [f for f in st.page.root.walk() if f.text is not None
                   and f.element.attrs.get("role") == "title"]
-        series = [f for f in st.page.root.walk() if f.text is not None
-                  and f.element.attrs.get("role") == "series"]
         stand = [f.stand_in for f in st.page.root.walk() if f.stand_in is not None]
         if not titles:
             continue
@@ -72,9 +71,10 @@ def _measure(job: tuple[str, str, int, int]) -> list[dict]:
             cover_cut = parts[0].text.truncated if parts else None
         out.append({
             "row": record.row, "title": record.fields.get("title", ""),
-            "text": "".join(ln.text for ln in t.text.lines) if hasattr(t.text.lines[0], "text") else "",
             "lines": len(t.text.lines), "size": t.text.size, "nominal": nominal,
-            "cut": t.text.truncated, "cover_cut": cover_cut, "series": bool(series),
+            "cut": t.text.truncated, "cover_cut": cover_cut,
+            # a series note set on its own line (the title no longer carries "#n")
+            "series": "\u00b7 #" in st.markup or "\u00b7 Level" in st.markup,
         })
     return out
 
@@ -85,6 +85,7 @@ def main() -> None:
     ap.add_argument("--formats", default=",".join(FORMATS))
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--worst", type=int, default=0)
+    ap.add_argument("--brand", default=None, help="brand kit (default: libmedia's own)")
     args = ap.parse_args()
     print(f"{'data':38} {'format':20} {'n':>5} {'shrunk%':>8} {'4+lines%':>9} {'cut':>4} "
           f"{'cut,cover whole':>15} {'series':>7} {'lines':>6}")
@@ -94,7 +95,7 @@ def main() -> None:
                 print(f"{path.name:38} (absent)")
                 continue
             for fmt in args.formats.split(","):
-                jobs = [(str(path), fmt, i, args.jobs * 2) for i in range(args.jobs * 2)]
+                jobs = [(str(path), fmt, i, args.jobs * 2, args.brand) for i in range(args.jobs * 2)]
                 rows = [r for part in pool.map(_measure, jobs) for r in part]
                 ok = [r for r in rows if "error" not in r]
                 n = len(ok) or 1

@@ -205,6 +205,8 @@ def title_parts(title: str, case: bool = False, language: str = "") -> dict[str,
     if case:
         lang = language or _guess_language(" ".join((main, sub, series_name)), "")
         new = [title_case(p, lang) for p in (main, sub, series_name)]
+        if new[0] != main and new[0][:1].islower():
+            new[0] = new[0][:1].upper() + new[0][1:]  # "the PORTABLE MBA" -> "The Portable MBA"
         cased = new != [main, sub, series_name]
         main, sub, series_name = new
     if sub:
@@ -245,7 +247,8 @@ ACRONYMS = frozenset(
 _DEGREES = {"PHD": "PhD", "MSC": "MSc", "BSC": "BSc", "MCOM": "MCom", "SPD": "SPd", "MPD": "MPd",
             "SKOM": "SKom", "MKOM": "MKom", "MSI": "MSi", "SSI": "SSi", "AK": "Ak", "IR": "Ir",
             "DR": "Dr", "DRS": "Drs", "DRA": "Dra", "PROF": "Prof", "HJ": "Hj", "H": "H",
-            "UST": "Ust", "JR": "Jr", "SR": "Sr", "MR": "Mr", "MRS": "Mrs", "ST": "St", "MC": "Mc"}
+            "UST": "Ust", "JR": "Jr", "SR": "Sr", "MR": "Mr", "MRS": "Mrs", "ST": "St", "MC": "Mc",
+            "PH": "Ph"}
 _ROMAN = re.compile(r"^(?=[IVXLC])(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 _ORDINAL = re.compile(r"^(\d+)(ST|ND|RD|TH|E|ER)$")
 _VOWELS = set("AEIOUYÀÁÂÃÄÅÈÉÊËÌÍÎÏÒÓÔÕÖÙÚÛÜ")

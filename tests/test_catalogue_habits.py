@@ -121,6 +121,7 @@ def test_title_case_on_real_inventory_titles(caps, cased):
     ("WAWAN MAS'UDI AND CORNELIS LAY", "Wawan Mas'udi and Cornelis Lay"),
     ("BOYE LAFAYETTE DE MENTE", "Boye Lafayette de Mente"),  # a family name's particle
     ("SUAHASIL NAZARA PHD", "Suahasil Nazara PhD"),
+    ("ROBERT HIERONIMUS,PH.D", "Robert Hieronimus,Ph.D"),
     ("JOHN O'CONNOR", "John O'Connor"),
     # the names filter's no-break spaces (a name kept on one line) are spaces, and kept
     ("BARRY\u00a0LIBERT & RICK\u00a0FAULK", "Barry\u00a0Libert & Rick\u00a0Faulk"),
@@ -160,6 +161,11 @@ def test_capitals_split_from_their_subtitle_and_cased():
         ("Pendekar-Pendekar Besi Nusantara", "Kajian antropologi", True)
     parts = title_parts("INTELIJEN Profesi Unik Orang-Orang Aneh", case=True)
     assert (parts["main"], parts["subtitle"]) == ("Intelijen", "Profesi Unik Orang-Orang Aneh")
+    # a small word in lower case inside capitals is part of the title, which starts with a capital
+    parts = title_parts("the PORTABLE MBA PEMASARAN cakupan lengkap mengenai pemasaran", case=True)
+    assert (parts["main"], parts["subtitle"]) == ("The Portable MBA Pemasaran", "Cakupan lengkap mengenai pemasaran")
+    parts = title_parts("PEMERINTAH BAYANGAN dan BIG BROTHER", case=True)
+    assert (parts["main"], parts["subtitle"]) == ("Pemerintah Bayangan dan Big Brother", "")
     # an open bracket is never split
     parts = title_parts("UU OTONOMI DAERAH (32/2004 dan 33/2004)", case=True)
     assert (parts["main"], parts["subtitle"]) == ("UU Otonomi Daerah (32/2004 dan 33/2004)", "")
