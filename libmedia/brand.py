@@ -26,7 +26,7 @@ DEFAULT_KIT = Path(__file__).resolve().parents[1] / "assets" / "brand" / "libmed
 _TYPE_KEYS = {"family", "weight", "size", "italic", "line_height", "tracking", "transform", "color",
               "features"}
 _LIBRARY_KEYS = {"name", "short_name", "logo", "website", "instagram", "language",
-                 "catalog_url", "hashtags", "music"}
+                 "catalog_url", "hashtags", "music", "title_case"}
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,11 @@ class Brand:
                 italic, line_height, tracking in 1/1000 em, transform, color);
     ``logo``    absolute path of the logo image, or None;
     ``catalog_url`` patterns with ``{isbn}``, ``{id}``... placeholders; the
-                first one whose placeholders a record fills is used.
+                first one whose placeholders a record fills is used;
+    ``title_case`` True (the default): titles and names a catalogue stores
+                in capitals are set in title case on posts and in captions
+                (templates pass it to ``title_parts``; see
+                :func:`libmedia.textfilters.title_case`).
     """
 
     name: str
@@ -55,6 +59,7 @@ class Brand:
     hex_colors: dict[str, str] = field(default_factory=dict)
     #: The library's own music for clips (``brand:music`` in a template), or None.
     music: Path | None = None
+    title_case: bool = True
 
     def to_context(self) -> dict:
         """What templates see as ``brand``."""
@@ -69,6 +74,7 @@ class Brand:
             "colors": dict(self.hex_colors),
             "catalog_url": list(self.catalog_url),
             "music": "brand:music" if self.music else "",
+            "title_case": self.title_case,
         }
 
     def catalog_link(self, fields: dict[str, str]) -> str:
@@ -199,6 +205,12 @@ def load_brand(path: str | Path | None = None) -> Brand:
     )
     patterns, bad = _patterns(lib.get("catalog_url", ""), where)
     problems += bad
+    title_case = lib.get("title_case", True)
+    if not isinstance(title_case, bool):
+        problems.append(BrandError(f"title_case = {title_case!r}: not true or false",
+                                   Location(file=where, field="library.title_case"),
+                                   hint="write title_case = true (titles in capitals set in title case) "
+                                        "or title_case = false (titles as the catalogue gives them)"))
     if problems:
         raise ProblemList.of(problems, None if len(problems) == 1 else
                              f"{len(problems)} problems in the brand kit {where}")
@@ -207,6 +219,7 @@ def load_brand(path: str | Path | None = None) -> Brand:
         website=str(lib.get("website", "")), instagram=str(lib.get("instagram", "")).lstrip("@"),
         language=language, catalog_url=patterns, hashtags=hashtags,
         colors=colors, types=types, path=kit_path, hex_colors=hexes, music=music,
+        title_case=bool(title_case) if isinstance(title_case, bool) else True,
     )
 
 

@@ -368,10 +368,7 @@ def _text_measure(el: Element, ctx: _Ctx):
                 width = _min_content_width(spans, ctx, floor)
             else:
                 width = _avail(av)
-        block = layout_text(spans, width, max_lines=a.get("max-lines"), align=a.get("align", "start"),
-                            fit=a.get("fit", "none"), min_size=a.get("min-size"),
-                            ellipsis=a.get("ellipsis", True), direction=_dir(a),
-                            balance=a.get("balance", False), library=ctx.library)
+        block = _set_text(spans, width, a, ctx)
         w = width if width is not None and not math.isnan(kw) else block.content_width
         if width is not None and math.isnan(kw) and available.width.scale == AvailableSpace.DEFINITE:
             w = min(width, math.ceil(block.content_width))
@@ -586,11 +583,31 @@ def _final_text(el: Element, ctx: _Ctx, content: Rect) -> TextBlock:
     """Set the text again in its final box: shrink to fit its height and lines."""
     a = el.attrs
     spans = _spans(el, ctx)
-    height_bound = content.h + 0.01
-    return layout_text(spans, content.w + 0.01, max_lines=a.get("max-lines"), max_height=height_bound,
-                       align=a.get("align", "start"), fit=a.get("fit", "none"),
-                       min_size=a.get("min-size"), ellipsis=a.get("ellipsis", True),
-                       direction=_dir(a), balance=a.get("balance", False), library=ctx.library)
+    return _set_text(spans, content.w + 0.01, a, ctx, max_height=content.h + 0.01)
+
+
+def _set_text(spans: list[Span], width: float | None, a: Mapping[str, Any], ctx: _Ctx,
+              max_height: float | None = None) -> TextBlock:
+    """Set a text element's spans ``width`` px wide (None: unbounded) by its
+    attributes.  A text that shrinks to fit (``fit="shrink"``) and is still cut
+    at its ``min-size`` in ``max-lines`` is set again in up to ``floor-lines``
+    lines when it has them: a long title whole on more lines rather than
+    shortened (and never shortened more than the stand-in cover that prints
+    it whole); the box's ``max_height`` still bounds it."""
+    def run(max_lines):
+        return layout_text(spans, width, max_lines=max_lines, max_height=max_height,
+                           align=a.get("align", "start"), fit=a.get("fit", "none"),
+                           min_size=a.get("min-size"), ellipsis=a.get("ellipsis", True),
+                           direction=_dir(a), balance=a.get("balance", False), library=ctx.library)
+
+    block = run(a.get("max-lines"))
+    floor_lines = a.get("floor-lines")
+    if (block.truncated and a.get("fit") == "shrink" and floor_lines
+            and floor_lines > (a.get("max-lines") or 0)):
+        more = run(floor_lines)
+        if not more.truncated or len(more.lines) > len(block.lines):
+            return more
+    return block
 
 
 def layout_document(

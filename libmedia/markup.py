@@ -243,6 +243,9 @@ SCHEMA: dict[str, dict[str, Callable[[str], Any]]] = {
         **LAYOUT, **TYPE,
         "align": _enum("start", "end", "left", "center", "right"),
         "max-lines": _max_lines,
+        # with fit="shrink": the lines a text cut at its min-size may take instead
+        # (a long catalogue title set whole rather than shortened)
+        "floor-lines": _max_lines,
         "fit": _enum("none", "shrink"),
         "min-size": _positive,
         "ellipsis": S.parse_bool,

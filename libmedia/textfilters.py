@@ -51,11 +51,18 @@ def year_label(value: str, language: str = "id") -> str:
     return v
 
 
-def display_title(title: str) -> str:
+def display_title(title: str, case: bool = False, language: str = "") -> str:
     """A title as it reads in a caption: ``PostgreSQL : a comprehensive guide``
-    -> ``PostgreSQL: A comprehensive guide`` (see :func:`title_parts`)."""
-    parts = title_parts(title)
-    return parts["main"] + (": " + parts["subtitle"] if parts["subtitle"] else "")
+    -> ``PostgreSQL: A comprehensive guide``; a series note stays in
+    brackets (``The Hunger Games (The Hunger Games, #1)``); ``case`` and
+    ``language`` as for :func:`title_parts` (``DUNIA USAHA DAN ETIKA
+    BISNIS`` -> ``Dunia Usaha dan Etika Bisnis``)."""
+    parts = title_parts(title, case, language)
+    text = parts["main"] + (": " + parts["subtitle"] if parts["subtitle"] else "")
+    if parts["series_name"]:
+        number = parts["series_number"]
+        text += f" ({parts['series_name']}" + (", " + number if number else "") + ")"
+    return text
 
 
 #: Between two people's names inside one author entry: ``&``, ``and``,
@@ -97,39 +104,347 @@ def names(value: Any, limit: int = 3, language: str = "id") -> str:
 
 _TITLE_COLON = re.compile(r"\s*:\s+|\s+:\s*")
 
+# A series note closing a title: goodreads' "(The Hunger Games, #1)",
+# "(Watch #1)", "(A Song of Ice and Fire, #3: Part 2 of 2)"; a publisher's
+# "(Penguin Readers, Level 5)"; Indonesian "(Seri Lima Sekawan)".  A
+# parenthesis without a number or a series word ("(And So Can You!)",
+# "(Middle-Earth Universe)") stays part of the title: it may be one.
+_SERIES_NOTE = re.compile(r"\s*\((?P<note>[^()]+)\)\s*$")
+_SERIES_HASH = re.compile(r"^(?P<name>.*?)[,;]?\s*#\s*(?P<num>\S.*)$")
+_SERIES_WORD = re.compile(
+    r"^(?P<name>.*?),\s*(?P<num>(?:level|vol\.?|volume|book|part|no\.?|jilid|buku|bagian|seri(?:es)?)"
+    r"\s*[\dIVXLC]+[\w.\-]*)$", re.IGNORECASE)
+_SERIES_LEAD = re.compile(r"^(?:seri|series|serial|serie)\b", re.IGNORECASE)
 
-def title_parts(title: str) -> dict[str, str]:
-    """Split a title into ``main`` title and ``subtitle``.
+
+def _series_note(title: str) -> tuple[str, str, str, str]:
+    """``title`` without a closing series note, and the note's name, number
+    (``#1``, ``Level 5``) and original text; empty strings when there is none."""
+    m = _SERIES_NOTE.search(title)
+    if not m or m.start() == 0:
+        return title, "", "", ""
+    note = m.group("note").strip()
+    h = _SERIES_HASH.match(note) if "#" in note else None
+    if h and h.group("name").strip():
+        return title[: m.start()], h.group("name").strip(), "#" + h.group("num").strip(), note
+    w = _SERIES_WORD.match(note)
+    if w and w.group("name").strip():
+        return title[: m.start()], w.group("name").strip(), w.group("num").strip(), note
+    if _SERIES_LEAD.match(note):
+        n = re.match(r"^(?P<name>.*?)[,;]?\s+(?:no\.?\s*|jilid\s+|buku\s+)?(?P<num>\d[\w.\-]*)$",
+                     note, re.IGNORECASE)
+        if n and n.group("name").strip():
+            return title[: m.start()], n.group("name").strip(), "#" + n.group("num"), note
+        return title[: m.start()], note, "", note
+    return title, "", "", ""
+
+
+def _caps_run_split(t: str) -> tuple[str, str]:
+    """The spreadsheet habit of a title in capitals followed by a subtitle in
+    lower or mixed case: ``("PENDEKAR-PENDEKAR BESI NUSANTARA", "kajian
+    antropologi ...")``; ``(t, "")`` when ``t`` is not written so."""
+    words = t.split(" ")
+    caps = 0
+    long_words: list[int] = []
+
+    def upper(w: str) -> bool:
+        letters = [ch for ch in w if ch.isalpha()]
+        return bool(letters) and all(ch.isupper() for ch in letters)
+
+    small = SMALL_WORDS["id"] | SMALL_WORDS["en"]
+    for k, w in enumerate(words):
+        letters = [ch for ch in w if ch.isalpha()]
+        if not letters:  # numbers and marks go with the words around them
+            caps += 1
+        elif all(ch.isupper() for ch in letters):
+            caps += 1
+            long_words.append(len(letters))
+        elif w.lower() in small and any(upper(v) for v in _next_worded(words, k)):
+            caps += 1  # "PEMERINTAH BAYANGAN dan BIG BROTHER": one title in capitals
+        else:
+            break
+    rest = words[caps:]
+    head = " ".join(words[:caps])
+    if not rest or not long_words or head.count("(") > head.count(")"):
+        return t, ""
+    if rest[0][:1].islower():
+        # "DUNIA USAHA dan ...", "MIKROEKONOMI teori pengantar"
+        ok = len(long_words) >= 2 or long_words[0] >= 5
+    else:
+        # "INTELIJEN Profesi Unik ...", "SIMON & SCHUSTER Handbook for Writers";
+        # never "P.S. I Love You"
+        ok = sum(n >= 3 for n in long_words) >= 2 or max(long_words) >= 5
+        ok = ok and len(rest) >= 2 and any(ch.islower() for ch in " ".join(rest))
+    if not ok or not head.strip():
+        return t, ""
+    return head.strip(), " ".join(rest).strip()
+
+
+def _next_worded(words: list[str], k: int) -> list[str]:
+    """The first word after ``words[k]`` that has letters, as a list of at most one."""
+    return [w for w in words[k + 1:] if any(ch.isalpha() for ch in w)][:1]
+
+
+def title_parts(title: str, case: bool = False, language: str = "") -> dict[str, Any]:
+    """Split a catalogue title into the parts a post sets differently.
+
+    Returns ``main`` and ``subtitle``; ``series`` (the series note as one
+    line, ``"The Hunger Games \u00b7 #1"``, or ""), ``series_name``,
+    ``series_number`` (``#1``, ``Level 5``); ``original`` (the title as the
+    catalogue gives it, stripped) and ``cased`` (True when ``case`` changed
+    a part).
 
     Catalogue conventions handled: ISBD/MARC 245 ``Title : subtitle`` and
-    ``Title: Subtitle``; the spreadsheet habit of an ALL-CAPS title followed by
-    a lower-case subtitle (``PENDEKAR-PENDEKAR BESI NUSANTARA kajian
-    antropologi ...``).  A trailing `` /`` (the ISBD mark before the statement
-    of responsibility) is dropped.  The subtitle's first letter is capitalised.
+    ``Title: Subtitle``; the spreadsheet habit of an ALL-CAPS title followed
+    by a lower- or mixed-case subtitle (``PENDEKAR-PENDEKAR BESI NUSANTARA
+    kajian antropologi ...``, ``RELAWAN DUNIA seri rumah dunia``, the latter
+    a series); a closing series note (goodreads' ``(Series, #n)``,
+    Indonesian ``(Seri ...)``; see :func:`_series_note`).  A trailing `` /``
+    (the ISBD mark before the statement of responsibility) is dropped.  The
+    subtitle's first letter is capitalised.
+
+    ``case`` (a template's or the brand kit's ``[library] title_case``) sets
+    each part written in capitals in title case by :func:`title_case`, with
+    the rules of ``language`` (a record's language as a tag or name; empty:
+    guessed from the words).
     """
-    t = re.sub(r"\s*/\s*$", "", str(title or "").strip())
+    original = re.sub(r"\s+", " ", str(title or "")).strip()
+    t = re.sub(r"\s*/\s*$", "", original)
+    t, series_name, series_number, _note = _series_note(t)
+    t = t.strip()
     m = _TITLE_COLON.search(t)
     main, sub = t, ""
     if m and m.start() > 0:
         main, sub = t[: m.start()].strip(), t[m.end():].strip()
     else:
-        words = t.split(" ")
-        caps = upper_words = 0
-        for w in words:
-            letters = [ch for ch in w if ch.isalpha()]
-            if not letters:  # numbers and marks go with the words around them
-                caps += 1
-            elif all(ch.isupper() for ch in letters):
-                caps += 1
-                upper_words += 1
-            else:
-                break
-        rest = words[caps:]
-        if upper_words >= 2 and rest and rest[0][:1].islower():
-            main, sub = " ".join(words[:caps]), " ".join(rest)
+        main, sub = _caps_run_split(t)
+        if sub and not series_name and _SERIES_LEAD.match(sub):
+            series_name, sub = sub, ""
+            if series_name.islower():
+                series_name = title_case(series_name.upper(), language or "id")
+    cased = False
+    if case:
+        lang = language or _guess_language(" ".join((main, sub, series_name)), "")
+        new = [title_case(p, lang) for p in (main, sub, series_name)]
+        if new[0] != main and new[0][:1].islower():
+            new[0] = new[0][:1].upper() + new[0][1:]  # "the PORTABLE MBA" -> "The Portable MBA"
+        cased = new != [main, sub, series_name]
+        main, sub, series_name = new
     if sub:
         sub = sub[:1].upper() + sub[1:]
-    return {"main": main, "subtitle": sub}
+    series = series_name + (" \u00b7 " + series_number if series_number else "") if series_name else ""
+    return {"main": main, "subtitle": sub, "series": series, "series_name": series_name,
+            "series_number": series_number, "original": original, "cased": cased}
+
+
+# -- title case ---------------------------------------------------------------
+
+#: Words set in lower case inside a title (not first, not last, not after a
+#: colon).  Indonesian: the prepositions, conjunctions and particles the
+#: Pedoman Umum Ejaan Bahasa Indonesia (PUEBI, "Huruf Kapital" 8) keeps
+#: small in titles.  English: the articles, coordinating conjunctions and
+#: short prepositions the Chicago Manual of Style (8.159) keeps small.
+SMALL_WORDS: dict[str, frozenset[str]] = {
+    "id": frozenset(
+        "dan di ke dari yang untuk pada dengan atau dalam oleh sebagai tentang bagi kepada "
+        "daripada serta tetapi terhadap akan antara hingga sampai menuju tanpa melalui per "
+        "dkk pun lah kah tah nya".split()),
+    "en": frozenset(
+        "a an the and but or nor for so yet as at by in of off on per to up via vs v vs. v. "
+        "from into onto with".split()),
+}
+#: Small words of names: particles a family name keeps in lower case.
+NAME_PARTICLES = frozenset("bin binti van von der den de del della di da le la dan and".split())
+
+#: Acronyms with vowels (one without, "DPR", "PKN", is kept anyway) that
+#: catalogues of Indonesian libraries write in capitals.
+ACRONYMS = frozenset(
+    "SD SMP SMA SMK MI MTS MA MAN TK PAUD UUD UU NKRI RI DKI DIY ABRI TNI POLRI PKI PKS PAN PDI "
+    "PBB ASEAN UNESCO UNICEF WHO IMF OPEC NATO USA UK EU UI UGM ITB IPB UIN IAIN UNY UNS IKIP "
+    "IPA IPS PAI PPKN PKN TIK KUHP KUHAP HAM BUMN BUMD UMKM UKM APBN APBD OSIS PGRI PNS ASN NU "
+    "MUI KPK BPK OJK BI BEI LIPI BPS DPR MPR DPRD HUT ISBN ISSN AIDS HIV COVID SARS PR CEO HRD "
+    "MBA NLP SQL PHP HTML CSS PDF IBM PC TV CD DVD GPS AI IQ EQ SQ ESQ KH USAID UNDP ORBA "
+    "PHK UMR TKI TKW BBM PLN PDAM KTP SIM NPWP PPN PPH PT CV UD TBK".split())
+_DEGREES = {"PHD": "PhD", "MSC": "MSc", "BSC": "BSc", "MCOM": "MCom", "SPD": "SPd", "MPD": "MPd",
+            "SKOM": "SKom", "MKOM": "MKom", "MSI": "MSi", "SSI": "SSi", "AK": "Ak", "IR": "Ir",
+            "DR": "Dr", "DRS": "Drs", "DRA": "Dra", "PROF": "Prof", "HJ": "Hj", "H": "H",
+            "UST": "Ust", "JR": "Jr", "SR": "Sr", "MR": "Mr", "MRS": "Mrs", "ST": "St", "MC": "Mc",
+            "PH": "Ph"}
+_ROMAN = re.compile(r"^(?=[IVXLC])(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
+_ORDINAL = re.compile(r"^(\d+)(ST|ND|RD|TH|E|ER)$")
+_VOWELS = set("AEIOUYÀÁÂÃÄÅÈÉÊËÌÍÎÏÒÓÔÕÖÙÚÛÜ")
+
+
+def is_all_caps(text: str) -> bool:
+    """True when ``text`` is written in capitals: at least four cased
+    letters, 80 % or more of them upper case.  ``"DUNIA USAHA DAN ETIKA
+    BISNIS"`` and ``"UU OTONOMI DAERAH (32/2004 dan 33/2004)"`` are;
+    ``"Laskar Pelangi"``, ``"SMA"`` (too short to tell from an acronym) and
+    ``"PENDEKAR BESI kajian antropologi"`` are not."""
+    cased = [ch for ch in str(text) if ch.isupper() or ch.islower()]
+    if len(cased) < 4:
+        return False
+    return sum(ch.isupper() for ch in cased) >= 0.8 * len(cased)
+
+
+def _guess_language(text: str, default: str) -> str:
+    """``id`` or ``en`` for the title-case rules: the language whose small
+    words ``text`` uses more ("DUNIA USAHA DAN ETIKA" -> id, "THE ART OF
+    WAR" -> en); ``default`` (reduced to id/en) on a tie."""
+    words = [w.lower() for w in re.findall(r"[^\W\d_]+", text)]
+    scores = {k: sum(w in v for w in words) for k, v in SMALL_WORDS.items()}
+    if scores["id"] != scores["en"]:
+        return max(scores, key=scores.__getitem__)
+    return _rules_language(default)
+
+
+def _rules_language(language: str) -> str:
+    tag = language_tag(language, "")
+    base = tag.split("-")[0]
+    if base in ("id", "ms", "jv", "su", "ban", "min", "bug"):
+        return "id"
+    return "en" if base else ""
+
+
+def _case_piece(piece: str, small: frozenset[str] | None, names: bool, word: bool = True) -> str:
+    """One run of letters and digits between marks, cased: ``small`` the
+    words to set in lower case here (None: none); ``word`` False for the
+    part before an apostrophe ("MA" of "MA'MUN"), never an acronym."""
+    letters = [ch for ch in piece if ch.isalpha()]
+    if not letters:
+        return piece
+    if any(ch.islower() for ch in letters):
+        return piece  # already mixed case: "McINTOSH", "iPhone"; kept as given
+    if any(ch.isdigit() for ch in piece):
+        m = _ORDINAL.match(piece)
+        return m.group(1) + m.group(2).lower() if m else piece  # "50TH" -> "50th"; "1Q84" kept
+    up = piece.upper()
+    if names and up in _DEGREES:
+        return _DEGREES[up]
+    if small is not None and piece.lower() in small:
+        return piece.lower()
+    if word and (up in ACRONYMS or _ROMAN.match(up)):
+        return piece
+    if word and len(letters) >= 2 and not (set(up) & _VOWELS):
+        return piece  # no vowel: "DPR", "PKN", "FX"
+    return piece[:1].upper() + piece[1:].lower()
+
+
+_TOKEN = re.compile(r"\s+|[^\s]+")
+_PIECE = re.compile(r"[^\W_]+|[\W_]")
+
+
+def title_case(value: Any, language: str = "", names: bool = False, enabled: bool = True) -> str:
+    """``value`` in title case when it is written in capitals
+    (:func:`is_all_caps`); any other text is returned as it is.
+
+    ``DUNIA USAHA DAN ETIKA BISNIS`` -> ``Dunia Usaha dan Etika Bisnis``;
+    ``THE NEXT 100 YEARS`` -> ``The Next 100 Years``;
+    ``PENDEKAR-PENDEKAR BESI NUSANTARA`` -> ``Pendekar-Pendekar Besi Nusantara``;
+    ``SEJARAH SMA NEGERI 1 JILID II`` keeps ``SMA`` and ``II``.
+
+    Rules: the small words of ``language`` (:data:`SMALL_WORDS`; a tag or
+    name such as ``ind``, ``en-US``, ``Indonesia``; empty: the language whose
+    small words the text uses more, Indonesian on a tie) in lower case except
+    first, last and after a colon, dash or opening bracket; acronyms
+    (:data:`ACRONYMS`, and words without a vowel), Roman numerals and words
+    with digits kept (``KE-2`` -> ``ke-2`` inside a title, as PUEBI writes
+    ordinals; ``50TH`` -> ``50th``); each part of a hyphenated word
+    capitalised; after an apostrophe lower case (``DON'T``, ``MA'MUN``,
+    ``JUM'AT``) unless one letter precedes it (``O'CONNOR``); a word already
+    in mixed case (``McINTOSH``) kept.  Spaces, no-break spaces (U+00A0)
+    included, are kept as they are.
+
+    ``names=True`` for people (``book.authors | names | title_case(lang, true)``):
+    only name particles (``bin``, ``van``, ``de``...) stay small, degrees
+    and titles take their usual form (``PHD`` -> ``PhD``, ``DRS.`` -> ``Drs.``),
+    initials are kept (``S. ANN DUNHAM`` -> ``S. Ann Dunham``).
+    ``enabled=False`` returns ``value`` as it is (templates pass the brand
+    kit's ``[library] title_case``).
+    """
+    text = str(value if value is not None else "")
+    if not enabled or not is_all_caps(text):
+        return text
+    small: frozenset[str] | None = NAME_PARTICLES if names else \
+        SMALL_WORDS[_rules_language(language) or _guess_language(text, "id")]
+    tokens = _TOKEN.findall(text)
+    pieces = [_PIECE.findall(tok) if not tok.isspace() else [tok] for tok in tokens]
+    letter_at = [(i, j) for i, ps in enumerate(pieces) for j, p in enumerate(ps) if _is_word(p)]
+    last = letter_at[-1] if letter_at else None
+    out: list[str] = []
+    opens = True  # the first word, and the first after ":", a dash or an opening bracket
+    for i, ps in enumerate(pieces):
+        if tokens[i].isspace():
+            out.append(tokens[i])
+            continue
+        if tokens[i] in ("-", "\u2013", "\u2014"):
+            opens = True
+        cased: list[str] = []
+        for j, p in enumerate(ps):
+            if not _is_word(p):
+                cased.append(p)
+                opens = opens or p in ":\u2014\u2013([{"
+                continue
+            after_apostrophe = j >= 2 and ps[j - 1] in _APOSTROPHES and _is_word(ps[j - 2])
+            before_apostrophe = j + 2 < len(ps) and ps[j + 1] in _APOSTROPHES and _is_word(ps[j + 2])
+            if after_apostrophe:
+                # "DON'T", "MA'MUN", "JUM'AT" -> lower; "O'CONNOR", "D'ARC" -> capital
+                head = ps[j - 2]
+                if any(ch.islower() for ch in p):
+                    cased.append(p)
+                elif len(head) == 1 and head.isalpha():
+                    cased.append(p[:1].upper() + p[1:].lower())
+                else:
+                    cased.append(p.lower())
+            else:
+                small_ok = not opens and (i, j) != last
+                cased.append(_case_piece(p, small if small_ok else None, names=names,
+                                         word=not before_apostrophe))
+            opens = False
+        out.append("".join(cased))
+    return "".join(out)
+
+
+_APOSTROPHES = ("'", "\u2019", "\u02bc")
+
+
+def _is_word(piece: str) -> bool:
+    return bool(re.match(r"[^\W_]", piece))
+
+
+#: Language names as catalogues write them (SLiMS' language_name), to tags.
+_LANGUAGE_NAMES = {"bahasa indonesia": "id", "indonesia": "id", "indonesian": "id",
+                   "inggris": "en", "bahasa inggris": "en", "english": "en",
+                   "arab": "ar", "bahasa arab": "ar", "arabic": "ar", "jawa": "jv",
+                   "bahasa jawa": "jv", "javanese": "jv", "sunda": "su", "bahasa sunda": "su",
+                   "sundanese": "su", "melayu": "ms", "malay": "ms", "belanda": "nl",
+                   "dutch": "nl", "jepang": "ja", "japanese": "ja", "mandarin": "zh",
+                   "chinese": "zh", "cina": "zh", "tionghoa": "zh"}
+
+
+def language_tag(value: Any, default: str = "") -> str:
+    """A record's language as a BCP 47 tag for the text it is set in
+    (``<text lang="...">``, which the shaper and hyphenation read):
+    ISO 639-2 codes as goodreads writes them (``eng`` -> ``en``, ``ind`` ->
+    ``id``, ``fre`` -> ``fr``), tags (``en-US`` kept), or names as SLiMS
+    writes them (``Indonesia``, ``English``, ``Bahasa Inggris``).  Parsed by
+    Babel's CLDR data; ``default`` (the brand's language) when ``value`` is
+    empty or not a language."""
+    from babel import Locale, UnknownLocaleError
+
+    v = str(value or "").strip()
+    if not v:
+        return default
+    named = _LANGUAGE_NAMES.get(v.lower())
+    if named:
+        return named
+    parts = re.split(r"[-_]", v)
+    try:
+        loc = Locale.parse(parts[0].lower())
+    except (UnknownLocaleError, ValueError, TypeError):
+        return default
+    territory = parts[1].upper() if len(parts) > 1 and re.fullmatch(r"[A-Za-z]{2}|\d{3}", parts[1]) else ""
+    return loc.language + ("-" + territory if territory else "")
 
 
 def format_date(value: str, fmt: str = "long", language: str = "id") -> str:
@@ -161,6 +476,8 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "date": format_date,
     "title_parts": title_parts,
     "display_title": display_title,
+    "title_case": title_case,
+    "language_tag": language_tag,
     "quoted": quoted,
     "year": year_label,
 }

@@ -188,7 +188,8 @@ def test_sandbox_blocks_internals(tmp_path):
     ("Linux in a nutshell /", "Linux in a nutshell", ""),
 ])
 def test_title_parts(title, main, sub):
-    assert title_parts(title) == {"main": main, "subtitle": sub}
+    parts = title_parts(title)
+    assert (parts["main"], parts["subtitle"], parts["series"]) == (main, sub, "")
 
 
 @pytest.mark.parametrize("fmt", ["instagram-portrait", "instagram-square", "instagram-story"])
