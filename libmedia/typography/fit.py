@@ -52,6 +52,8 @@ class _Settings:
     align: str
     ellipsis: bool
     balance: bool = False
+    ink: bool = True
+    trial: bool = False
 
 
 #: The least clear space between the lowest ink of a line and the highest
@@ -79,7 +81,7 @@ class _Measured:
     factor: float
 
 
-def _line_segments(para: Paragraph, start: int, end: int, m: Measurer) -> _Measured:
+def _line_segments(para: Paragraph, start: int, end: int, m: Measurer, ink: bool = True) -> _Measured:
     """The line text[start:end] measured (soft hyphens dropped, a final one
     drawn as a hyphen).
 
@@ -92,7 +94,10 @@ def _line_segments(para: Paragraph, start: int, end: int, m: Measurer) -> _Measu
     drawn by a fallback font with deep metrics (Noto Sans Arabic's descent
     is 0.74 em) ends as far below its ink as a Latin line ends below its
     descenders, not at that font's descent; and no ink is ever outside the
-    box (C01; measured ink plus :data:`INK_SLACK_PX`)."""
+    box (C01; measured ink plus :data:`INK_SLACK_PX`).
+
+    ``ink=False`` skips the ink (its extents are then 0 and the box is the
+    primary metrics): for trial sizes whose fit does not depend on height."""
     pieces: list[tuple[Run, str]] = []
     for run in para.runs:
         if run.end <= start or run.start >= end:
@@ -110,9 +115,10 @@ def _line_segments(para: Paragraph, start: int, end: int, m: Measurer) -> _Measu
         w = m.length(t, run.face, style, run.direction)
         box = primaries.get(run.style)
         if box is None:
-            box = primaries[run.style] = m.family_box(style)
+            box = primaries[run.style] = m.family_box(style) if ink else \
+                m.metrics(m.library.face(style.family, style.italic), style) + (0.0, 0.0)
         a, d, room_a, room_d = box
-        ia, id_ = m.ink(t, run.face, style, run.direction)
+        ia, id_ = m.ink(t, run.face, style, run.direction) if ink else (0.0, 0.0)
         if ia or id_:
             a = max(a, ia + max(room_a, INK_SLACK_PX))
             d = max(d, id_ + max(room_d, INK_SLACK_PX))
@@ -187,24 +193,38 @@ def _with_text(para: Paragraph, text: str, m: Measurer) -> Paragraph:
     return Paragraph(text, span_style, para.styles, runs, missing, para.direction)
 
 
-def _measure_lines(para: Paragraph, breaks: list[tuple[int, int]], m: Measurer) -> list[_Measured]:
+def _measure_lines(para: Paragraph, breaks: list[tuple[int, int]], m: Measurer,
+                   ink: bool = True) -> list[_Measured]:
     out = []
     for s, e in breaks:
         e_trim = e
         while e_trim > s and para.text[e_trim - 1] in " \n":
             e_trim -= 1
-        out.append(_line_segments(para, s, e_trim, m))
+        out.append(_line_segments(para, s, e_trim, m, ink))
     return out
 
 
-def _set(para: Paragraph, st: _Settings, m: Measurer) -> TextBlock:
+@dataclass
+class _Set:
+    """What :func:`_set` decided, to place the same lines again with their ink."""
+
+    para: Paragraph
+    breaks: list[tuple[int, int]]
+    truncated: bool
+    broken: bool
+
+
+def _set(para: Paragraph, st: _Settings, m: Measurer, out: list[_Set] | None = None) -> TextBlock:
     """Break, clamp and place the paragraph.  The fit check and the block's
     height are one computation (:func:`_height` of :func:`_step`): what is
-    judged to fit is exactly what the box is sized to (issue 7 item 3)."""
+    judged to fit is exactly what the box is sized to (issue 7 item 3).
+    ``out`` (a list) receives the lines chosen, for :func:`_place`."""
     broken: list[bool] = []
     breaks = break_lines(para, st.max_width, m, broken)
     truncated = False
     leading = st.size * para.styles[0].line_height
+    if st.trial and st.ink and (broken or (st.max_lines is not None and len(breaks) > st.max_lines)):
+        st = replace(st, ink=False)  # a trial size that fails whatever its lines' ink
 
     def fits_height(ms: list[_Measured]) -> bool:
         if st.max_height is None:
@@ -214,7 +234,7 @@ def _set(para: Paragraph, st: _Settings, m: Measurer) -> TextBlock:
     limit = len(breaks)
     if st.max_lines is not None:
         limit = min(limit, st.max_lines)
-    measured = _measure_lines(para, breaks[:limit], m)
+    measured = _measure_lines(para, breaks[:limit], m, st.ink)
     if st.max_height is not None:
         while limit > 1 and not fits_height(measured[:limit]):
             limit -= 1
@@ -225,19 +245,31 @@ def _set(para: Paragraph, st: _Settings, m: Measurer) -> TextBlock:
             start, _ = breaks[limit - 1]
             para = _ellipsize(para, start, len(para.text), st.max_width, m)
             breaks = break_lines(para, st.max_width, m)[:limit]
-            measured = _measure_lines(para, breaks, m)
+            measured = _measure_lines(para, breaks, m, st.ink)
         else:
             breaks = breaks[:limit]
 
     if st.balance and not truncated and st.max_width is not None and len(breaks) >= 2:
         balanced = _balance(para, breaks, st.max_width, bool(broken), m)
-        if balanced != breaks:
-            trial = _measure_lines(para, balanced, m)
+        if balanced != breaks and st.max_height is None:
+            breaks, measured = balanced, _measure_lines(para, balanced, m, st.ink)
+        elif balanced != breaks:
+            trial = _measure_lines(para, balanced, m, st.ink)
             # even lines must not cost the fit: keep the greedy ones when
             # the balanced lines' ink would need more height than the box has
             if fits_height(trial) or not fits_height(measured):
                 breaks, measured = balanced, trial
 
+    if out is not None:
+        out.append(_Set(para, breaks, truncated, bool(broken)))
+    return _place(para, st, breaks, measured, truncated, bool(broken))
+
+
+def _place(para: Paragraph, st: _Settings, breaks: list[tuple[int, int]], measured: list[_Measured],
+           truncated: bool, broken: bool) -> TextBlock:
+    """The block of the measured lines: one baseline step (:func:`_step`),
+    the height (:func:`_height`), lines aligned in the box."""
+    leading = st.size * para.styles[0].line_height
     step = _step(measured, leading, st.size)
     lines: list[Line] = []
     baseline = 0.0
@@ -267,7 +299,7 @@ def _set(para: Paragraph, st: _Settings, m: Measurer) -> TextBlock:
         placed.append(replace(ln, x=x))
     overflow = natural > box_w + 0.5 or (st.max_height is not None and height > st.max_height + 0.01)
     return TextBlock(tuple(placed), box_w, height, st.size, para.direction, align,
-                     truncated, overflow, tuple(para.missing), bool(broken))
+                     truncated, overflow, tuple(para.missing), broken)
 
 
 def _balance(para: Paragraph, breaks: list[tuple[int, int]], max_width: float, broken: bool,
@@ -332,12 +364,19 @@ def layout_text(
     m = measurer(library)
     base_size = spans[0].style.size if spans else TextStyle().size
 
-    def attempt(size: float, allow_truncate: bool) -> TextBlock:
-        sp = _scaled(spans, size / base_size) if size != base_size else spans
-        para = prepare(sp, library, direction)
-        st = _Settings(size, max_width, max_lines, max_height, align, ellipsis and allow_truncate,
-                       balance)
-        return _set(para, st, m)
+    def attempt(size: float, allow_truncate: bool, ink: bool = True,
+                out: list[_Set] | None = None) -> TextBlock:
+        st = settings(size, allow_truncate, ink)
+        if out is not None:
+            st = replace(st, trial=True)
+        return _set(prepare(scaled(size), library, direction), st, m, out)
+
+    def scaled(size: float) -> list[Span]:
+        return _scaled(spans, size / base_size) if size != base_size else spans
+
+    def settings(size: float, allow_truncate: bool, ink: bool) -> _Settings:
+        return _Settings(size, max_width, max_lines, max_height, align,
+                         ellipsis and allow_truncate, balance, ink)
 
     if fit != "shrink" or not spans:
         return attempt(base_size, True)
@@ -345,21 +384,41 @@ def layout_text(
     def fits(b: TextBlock) -> bool:
         return not (b.truncated or b.overflow or b.broken_words)
 
-    block = attempt(base_size, False)
+    # Without a height to fit, whether a size fits does not depend on the
+    # lines' ink (line count, width and broken words only): trial sizes skip
+    # measuring it, and the lines chosen are measured with it once at the end.
+    trial_ink = max_height is not None
+    chosen: dict[float, _Set] = {}
+
+    def trial(size: float) -> TextBlock:
+        out: list[_Set] = []
+        b = attempt(size, False, trial_ink, out)
+        chosen[size] = out[0]
+        return b
+
+    def final(b: TextBlock, size: float) -> TextBlock:
+        if trial_ink:
+            return b
+        c = chosen[size]
+        return _place(c.para, settings(size, False, True), c.breaks,
+                      _measure_lines(c.para, c.breaks, m), c.truncated, c.broken)
+
+    block = trial(base_size)
     if fits(block):
-        return block
-    best = attempt(floor, False)
+        return final(block, base_size)
+    best = trial(floor)
     if not fits(best):
         return attempt(floor, True)
     # Largest size in quarter pixels that fits: fitting is monotonic in size
     # for a fixed box, so bisect between the floor (fits) and the base (does not).
     lo, hi = math.ceil(floor * 4), math.floor(base_size * 4)
+    best_size = floor
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        trial = attempt(mid / 4, False)
-        if not fits(trial):
+        b = trial(mid / 4)
+        if not fits(b):
             hi = mid
         else:
-            lo, best = mid, trial
-    return best
+            lo, best, best_size = mid, b, mid / 4
+    return final(best, best_size)
 
