@@ -106,6 +106,8 @@ def main() -> None:
               f"interleaving pairs {inter}, touching pairs {touch}, blocks with touching lines "
               f"{blocks_touching}; mean height per line {sum(heights) / max(1, len(heights)):.1f} px")
     timed = (texts * (args.timed // max(1, len(texts)) + 1))[: args.timed]
+    if not timed:
+        return
     for label, height in (("no height bound, as layout measures", None),
                           ("in a 240 px box, as layout sets the final text", 240.0)):
         best = cpu = float("inf")

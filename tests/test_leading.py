@@ -229,3 +229,20 @@ def test_shrinking_to_a_height_uses_the_same_metrics_as_the_box():
         assert block.height <= 190.01 and not block.overflow, title
         if len(block.lines) >= 2:
             _assert_clear_rows(block, title)
+
+
+@pytest.mark.parametrize("height", [None, 200.0])
+def test_a_shrunk_block_is_the_block_set_at_its_size(height):
+    """Trial sizes of a shrinking fit may skip measuring ink; the block
+    returned is exactly the text set at the size chosen, ink and all."""
+    title = "في ديسمبر تنتهي كل الأحلام: رواية"
+    block = layout_text([Span(title, TITLE)], 420, max_lines=2, max_height=height, fit="shrink",
+                        min_size=30, balance=True)
+    assert block.size < 76 and not block.truncated
+    again = layout_text([Span(title, replace(TITLE, size=block.size))], 420, max_lines=2,
+                        max_height=height, balance=True)
+    assert [ln.baseline for ln in block.lines] == [ln.baseline for ln in again.lines]
+    assert block.height == again.height
+    assert all(ln.ink_ascent and ln.ink_descent is not None for ln in block.lines)
+    assert [(ln.ink_ascent, ln.ink_descent) for ln in block.lines] == \
+        [(ln.ink_ascent, ln.ink_descent) for ln in again.lines]
