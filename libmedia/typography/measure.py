@@ -34,7 +34,7 @@ class Measurer:
         self.library = library
         self._cache: OrderedDict[tuple, float] = OrderedDict()
         self._ink: OrderedDict[tuple, tuple[float, float]] = OrderedDict()
-        self._boxes: dict[TextStyle, tuple[float, float, float, float]] = {}
+        self._boxes: dict[tuple, tuple[float, float]] = {}
         self._lock = threading.Lock()
 
     def font(self, face: Face, style: TextStyle) -> ImageFont.FreeTypeFont:
@@ -120,30 +120,36 @@ class Measurer:
         how far they reach beyond the ink of its own accented capitals
         (:data:`REFERENCE_ABOVE`) and descenders (:data:`REFERENCE_BELOW`):
         the clear space the family's designer keeps inside its line box.  A
-        room is 0 for a family without those letters.  Remembered per style
-        (a template uses a handful)."""
-        hit = self._boxes.get(style)
-        if hit is not None:
-            return hit
+        room is 0 for a family without those letters.  The room is measured
+        once per face and weight at :data:`REFERENCE_SIZE` and scaled (it is
+        a margin, not a bound: ink is never outside a box whatever it is)."""
         face = self.library.face(style.family, style.italic)
         a, d = self.metrics(face, style)
-        room_a = room_d = 0.0
-        if self.library.covers(face, REFERENCE_ABOVE):
-            room_a = max(0.0, a - self.ink(REFERENCE_ABOVE, face, style, "ltr")[0])
-        if self.library.covers(face, REFERENCE_BELOW):
-            room_d = max(0.0, d - self.ink(REFERENCE_BELOW, face, style, "ltr")[1])
-        box = (a, d, room_a, room_d)
-        with self._lock:
-            if len(self._boxes) > 1000:
-                self._boxes.clear()
-            self._boxes[style] = box
-        return box
+        key = (face.path, face.index, face.bitmap_size, style.weight)
+        room = self._boxes.get(key)
+        if room is None:
+            ref = TextStyle(family=style.family, size=REFERENCE_SIZE, weight=style.weight,
+                            italic=style.italic)
+            ra, rd = self.metrics(face, ref)
+            room_a = room_d = 0.0
+            if self.library.covers(face, REFERENCE_ABOVE):
+                room_a = max(0.0, ra - self.ink(REFERENCE_ABOVE, face, ref, "ltr")[0]) / REFERENCE_SIZE
+            if self.library.covers(face, REFERENCE_BELOW):
+                room_d = max(0.0, rd - self.ink(REFERENCE_BELOW, face, ref, "ltr")[1]) / REFERENCE_SIZE
+            room = (room_a, room_d)
+            with self._lock:
+                if len(self._boxes) > 1000:
+                    self._boxes.clear()
+                self._boxes[key] = room
+        return a, d, room[0] * style.size, room[1] * style.size
 
 
 #: Letters whose ink shows how much room a family keeps inside its own
 #: metrics above its tallest usual capitals (accented) and below its descenders.
 REFERENCE_ABOVE = "\u00c9\u00c5\u00ce"  # ÉÅÎ
 REFERENCE_BELOW = "gjpqy"
+#: The size in px the room of :meth:`Measurer.family_box` is measured at.
+REFERENCE_SIZE = 200.0
 
 
 def shape_kwargs(style: TextStyle, direction: str) -> dict:
