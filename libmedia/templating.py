@@ -369,7 +369,10 @@ def make_environment(folder: Path, autoescape: bool) -> jinja2.Environment:
     filters of :data:`libmedia.textfilters.FILTERS`.
 
     ``autoescape`` is on for the XML layout and off for the plain-text
-    caption and alt text.
+    caption and alt text.  In those, ``names`` joins a person's name with
+    plain spaces: the no-break spaces that keep a name on one line of a post
+    have no line to keep in a caption, where they only surprise a reader who
+    edits or searches the text.
     """
     env = ImmutableSandboxedEnvironment(
         loader=_LayoutLoader(str(folder)) if autoescape else jinja2.FileSystemLoader(str(folder)),
@@ -381,7 +384,14 @@ def make_environment(folder: Path, autoescape: bool) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(FILTERS)
+    if not autoescape:
+        env.filters["names"] = _plain_names
     return env
+
+
+def _plain_names(value: Any, *args: Any, **kwargs: Any) -> str:
+    """:func:`libmedia.textfilters.names` with plain spaces (captions, alt text)."""
+    return names(value, *args, **kwargs).replace("\u00a0", " ")
 
 
 def render_text(template: jinja2.Template, context: Mapping[str, Any], filename: str) -> str:

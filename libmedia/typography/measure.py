@@ -1,4 +1,5 @@
-"""Measuring shaped text: advance widths (cached) and vertical metrics.
+"""Measuring shaped text: advance widths and ink extents (cached), vertical
+metrics, and the leading a script needs.
 
 Widths come from Pillow's ``getlength`` with Raqm (HarfBuzz) shaping, so
 kerning, ligatures and joining count; letter spacing (``tracking``) is added
@@ -6,13 +7,19 @@ per grapheme cluster except in right-to-left (cursive) text and colour emoji.
 A face emboldened for a weight it lacks (:meth:`Face.emboldening`) is
 measured as drawn: each cluster's advance grows by the stroke width and the
 line metrics by the stroke on each side.
+Ink extents come from ``getbbox`` of the same shaped text (same direction,
+features and language as drawing), so the marks HarfBuzz stacks count.
 """
 
 from __future__ import annotations
 
+import math
 import threading
+import unicodedata
 from collections import OrderedDict
+from functools import lru_cache
 
+import regex
 from PIL import ImageFont
 
 from .fonts import Face, FontLibrary
@@ -24,11 +31,14 @@ from .shaping import graphemes, strong_direction
 
 
 class Measurer:
-    """Advance widths of shaped strings, cached (an LRU of 20,000 entries)."""
+    """Advance widths and ink extents of shaped strings, cached (an LRU of
+    20,000 entries each)."""
 
     def __init__(self, library: FontLibrary):
         self.library = library
         self._cache: OrderedDict[tuple, float] = OrderedDict()
+        self._ink: OrderedDict[tuple, tuple[float, float]] = OrderedDict()
+        self._boxes: dict[tuple, tuple[float, float]] = {}
         self._lock = threading.Lock()
 
     def font(self, face: Face, style: TextStyle) -> ImageFont.FreeTypeFont:
@@ -81,6 +91,80 @@ class Measurer:
             if len(self._cache) > 20000:
                 self._cache.popitem(last=False)
         return width
+
+
+    def ink(self, text: str, face: Face, style: TextStyle, direction: str) -> tuple[float, float]:
+        """(ink ascent, ink descent) in px: how far the glyphs of ``text``,
+        shaped with ``face`` and ``style`` in ``direction`` as
+        :mod:`.paint` draws them, reach above and below the baseline (each
+        >= 0; (0, 0) for blank text).  From Pillow's ``getbbox`` with the
+        baseline anchor, whole pixels rounded outwards; a colour emoji
+        reaches as far as the tile it is drawn from (its strike's metrics
+        plus the tile's 2 px margin, scaled); a synthetic bold face's ink
+        grows by its stroke (:meth:`embolden`) on each side.  Tracking moves
+        glyphs sideways only, so it does not count.  Cached like
+        :meth:`length`."""
+        if not text or text.isspace():
+            return 0.0, 0.0
+        key = (face.path, face.index, face.bitmap_size, style.size, style.weight, style.features,
+               style.language, direction, text)
+        with self._lock:
+            hit = self._ink.get(key)
+            if hit is not None:
+                self._ink.move_to_end(key)
+                return hit
+        font = self.font(face, style)
+        scale = self.scale(face, style)
+        if face.is_color:
+            ascent, descent = font.getmetrics()
+            ink = ((ascent + 2) * scale, (descent + 2) * scale)
+        else:
+            _, top, _, bottom = font.getbbox(text, anchor="ls", **shape_kwargs(style, direction))
+            bold = math.ceil(self.embolden(face, style))
+            ink = (max(0.0, -top * scale) + bold, max(0.0, bottom * scale) + bold)
+        with self._lock:
+            self._ink[key] = ink
+            if len(self._ink) > 20000:
+                self._ink.popitem(last=False)
+        return ink
+
+
+    def family_box(self, style: TextStyle) -> tuple[float, float, float, float]:
+        """(ascent, descent, room above, room below) in px of the family
+        ``style`` names (not a fallback): its metrics (:meth:`metrics`) and
+        how far they reach beyond the ink of its own accented capitals
+        (:data:`REFERENCE_ABOVE`) and descenders (:data:`REFERENCE_BELOW`):
+        the clear space the family's designer keeps inside its line box.  A
+        room is 0 for a family without those letters.  The room is measured
+        once per face and weight at :data:`REFERENCE_SIZE` and scaled (it is
+        a margin, not a bound: ink is never outside a box whatever it is)."""
+        face = self.library.face(style.family, style.italic)
+        a, d = self.metrics(face, style)
+        key = (face.path, face.index, face.bitmap_size, style.weight)
+        room = self._boxes.get(key)
+        if room is None:
+            ref = TextStyle(family=style.family, size=REFERENCE_SIZE, weight=style.weight,
+                            italic=style.italic)
+            ra, rd = self.metrics(face, ref)
+            room_a = room_d = 0.0
+            if self.library.covers(face, REFERENCE_ABOVE):
+                room_a = max(0.0, ra - self.ink(REFERENCE_ABOVE, face, ref, "ltr")[0]) / REFERENCE_SIZE
+            if self.library.covers(face, REFERENCE_BELOW):
+                room_d = max(0.0, rd - self.ink(REFERENCE_BELOW, face, ref, "ltr")[1]) / REFERENCE_SIZE
+            room = (room_a, room_d)
+            with self._lock:
+                if len(self._boxes) > 1000:
+                    self._boxes.clear()
+                self._boxes[key] = room
+        return a, d, room[0] * style.size, room[1] * style.size
+
+
+#: Letters whose ink shows how much room a family keeps inside its own
+#: metrics above its tallest usual capitals (accented) and below its descenders.
+REFERENCE_ABOVE = "\u00c9\u00c5\u00ce"  # ÉÅÎ
+REFERENCE_BELOW = "gjpqy"
+#: The size in px the room of :meth:`Measurer.family_box` is measured at.
+REFERENCE_SIZE = 200.0
 
 
 def shape_kwargs(style: TextStyle, direction: str) -> dict:
@@ -151,3 +235,76 @@ def span_width(para: Paragraph, start: int, end: int, m: Measurer) -> float:
                           para.styles[run.style], run.direction)
     return total
 
+
+
+# ---------------------------------------------------------------------------
+# leading by script
+
+#: Leading factor by Unicode script: a line whose letters are (mostly) in
+#: one of these scripts is set with ``line_height x factor``.  Two tiers:
+#:
+#: * 1.30, *very tall*: scripts whose Noto font draws marks or stacked
+#:   consonants far above and below the letters, so that its designers gave
+#:   it a line height at least 1.45 times Noto Sans (Latin)'s: hhea
+#:   ascender + descender of Noto Sans 1.362 em; Arabic 2.112 (x1.55),
+#:   Myanmar 2.184 (x1.60), Javanese 2.036 (x1.49), Balinese 2.201 (x1.62),
+#:   Noto Nastaliq Urdu 2.500 (x1.84), read from the fonts' ``hhea`` tables
+#:   (Debian fonts-noto-core 20201225).  Syriac and Thaana, written with the
+#:   same vowel marks above and below, join them.
+#: * 1.15, *tall*: the other scripts of South and Southeast Asia that carry
+#:   vowel signs above a headline or stacked tone marks (Devanagari and the
+#:   other Indic scripts, Sinhala, Thai, Lao, Khmer, Tibetan, Sundanese,
+#:   Buginese): Material Design's "tall" language category (scripts that
+#:   "require extra line height to accommodate larger glyphs", Flutter's
+#:   ``ScriptCategory.tall``), where Noto's own metrics are not larger than
+#:   Latin's because these fonts are drawn smaller on the em.
+#:
+#: The factor only widens the designer's leading; whatever the table says,
+#: lines are never set closer than their measured ink allows (see
+#: :func:`libmedia.typography.fit.layout_text`).
+SCRIPT_LEADING: dict[str, float] = {
+    "Arabic": 1.30, "Syriac": 1.30, "Thaana": 1.30, "Myanmar": 1.30, "Javanese": 1.30,
+    "Balinese": 1.30,
+    "Devanagari": 1.15, "Bengali": 1.15, "Gurmukhi": 1.15, "Gujarati": 1.15, "Oriya": 1.15,
+    "Tamil": 1.15, "Telugu": 1.15, "Kannada": 1.15, "Malayalam": 1.15, "Sinhala": 1.15,
+    "Thai": 1.15, "Lao": 1.15, "Khmer": 1.15, "Tibetan": 1.15, "Sundanese": 1.15,
+    "Buginese": 1.15,
+}
+#: Leading factor by language (BCP 47 primary subtag) for languages whose
+#: script is not tall but whose letters are: Vietnamese stacks two marks on
+#: a Latin vowel (ệ, ẩ), and is in Material's "tall" category.
+LANGUAGE_LEADING: dict[str, float] = {"vi": 1.15}
+#: The share of a line's letters a script needs to set the line's leading:
+#: a line of two scripts takes the taller one's once it is a third of it.
+SCRIPT_SHARE = 0.3
+
+_SCRIPT_RES = [(regex.compile(rf"\p{{Script={name}}}"), factor) for name, factor in SCRIPT_LEADING.items()]
+
+
+@lru_cache(maxsize=8192)
+def _char_leading(ch: str) -> float:
+    for pattern, factor in _SCRIPT_RES:
+        if pattern.match(ch):
+            return factor
+    return 1.0
+
+
+@lru_cache(maxsize=8192)
+def leading_factor(text: str, language: str | None = None) -> float:
+    """The leading factor (>= 1.0) a line of ``text`` needs for its script
+    (:data:`SCRIPT_LEADING`): the largest factor of a script that makes up
+    at least :data:`SCRIPT_SHARE` of its letters, or the language's
+    (:data:`LANGUAGE_LEADING`) when larger; 1.0 for Latin, Greek, Cyrillic,
+    Hebrew, CJK and text without letters."""
+    counts: dict[float, int] = {}
+    letters = 0
+    for ch in text:
+        if unicodedata.category(ch)[0] != "L":
+            continue
+        letters += 1
+        f = _char_leading(ch)
+        counts[f] = counts.get(f, 0) + 1
+    factor = max((f for f, n in counts.items() if n >= SCRIPT_SHARE * letters), default=1.0)
+    if language:
+        factor = max(factor, LANGUAGE_LEADING.get(language.split("-")[0].lower(), 1.0))
+    return factor

@@ -84,12 +84,16 @@ class Segment:
 class Line:
     """One laid-out line.
 
-    ``baseline`` is measured from the block's top; ``ascent``/``descent`` are
-    the largest font metrics on the line; ``x`` is the line's left offset
-    inside the block's width after alignment; ``width`` its advance width
-    (trailing spaces excluded); ``ink_ascent``/``ink_descent`` how far the
-    line's drawn glyphs reach above and below its baseline, in px (None when
-    not measured).
+    ``baseline`` is measured from the block's top; ``ascent``/``descent``
+    bound the line's box above and below the baseline: the metrics of the
+    families its styles name, widened where a fallback font's ink reaches
+    further (by the room the family keeps beyond its own ink), so every ink
+    pixel is inside (:func:`libmedia.typography.fit._line_segments`); ``x``
+    is the line's left offset inside the block's width after alignment;
+    ``width`` its advance width (trailing spaces excluded);
+    ``ink_ascent``/``ink_descent`` how far the line's drawn glyphs reach
+    above and below its baseline, in px, as Pillow's ``getbbox`` measures
+    the shaped segments (whole pixels; None when not measured).
     """
 
     segments: tuple[Segment, ...]

@@ -3,13 +3,18 @@
 This is libmedia's one text engine, shared by images and (later) video:
 
 * **Line boxes from font metrics.**  A line's box runs from its baseline minus
-  the largest ascent to the baseline plus the largest descent among the fonts
-  on it (the fonts' ``hhea`` metrics as FreeType reports them), never from the
-  ink of the glyphs (case C01).
-* **Even baselines.**  Baselines are ``leading`` apart, ``leading = line
-  height x size``, whatever the glyphs on each line (case C14).  The first
-  baseline sits one ascent below the block's top, and the block ends one
-  descent below the last baseline: the block height includes the last
+  the largest ascent to the baseline plus the largest descent of the
+  families its styles name (the larger of the fonts' ``hhea`` and ``OS/2``
+  win metrics), never from the ink of the glyphs alone (case C01); where a
+  fallback font's ink reaches further (Arabic, Devanagari, Thai marks), the
+  box reaches that ink plus the room the family keeps beyond its own, and no
+  further (not to a fallback's deep descent).
+* **Even baselines.**  One step for the whole paragraph (case C14):
+  ``line height x size``, widened for a tall script
+  (:data:`~.measure.SCRIPT_LEADING`) and never less than the measured ink of
+  two neighbouring lines plus a clear gap, so no line touches the next.  The
+  first baseline sits one ascent below the block's top, and the block ends
+  one descent below the last baseline: the block height includes the last
   line's descent.
 * **Wrapping at break opportunities** (spaces, after hyphens and slashes,
   between CJK ideographs), measuring whole candidate lines as shaped; a word
