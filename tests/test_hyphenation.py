@@ -286,3 +286,21 @@ def test_no_break_spaces_never_reach_a_hashtag():
 
     assert hashtag(names("Andrea Hirata")) == "#AndreaHirata"
     assert "\u00a0" not in hashtag(names("STAN DAVIS & DAVID McINTOSH"))
+
+
+def test_a_cjk_name_stays_on_one_line(realdata):
+    """'Haruki Murakami, 村上 春樹' in the square byline: the Japanese name
+    is never split between its characters (UAX #14 allows a break between
+    any two ideographs); the line ends after the comma instead."""
+    import csv as _csv
+
+    path = realdata / "books" / "goodbooks-10k_books_nonlatin_script.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        author = next(r["authors"] for r in _csv.DictReader(fh)
+                      if r["authors"].startswith("Haruki Murakami, \u6751\u4e0a"))
+    block = layout_text([Span(names(author, 3, "en"), BYLINE)], SQUARE_W, max_lines=2)
+    assert [ln.text for ln in block.lines] == ["Haruki\u00a0Murakami,", "\u6751\u4e0a\u00a0\u6625\u6a39"]
+    # a name wider than the box alone still breaks, at its space first
+    narrow = layout_text([Span(names("\u6751\u4e0a \u6625\u6a39", 3, "ja"), BYLINE)], 80)
+    assert [ln.text for ln in narrow.lines] == ["\u6751\u4e0a", "\u6625\u6a39"]
+    assert not narrow.overflow and not narrow.bare_breaks

@@ -412,3 +412,37 @@ def test_a_box_that_holds_the_lines_keeps_them_all(text):
 def _line_width_for_two(text: str, style) -> float:
     a, b = text.split(", ")
     return max(layout_text([Span(p, style)], None).content_width for p in (a + ",", b)) + 8
+
+
+# -- quotes in real catalogue titles ---------------------------------------------------
+
+
+def _title_with(path, needle: str, column: str) -> str:
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as fh:
+        return next(r[column] for r in csv.DictReader(fh) if needle in r[column])
+
+
+def test_an_arabic_title_whose_closing_quote_sits_after_its_space(realdata):
+    """goodbooks' '"حكايات فرغلي المستكاوي "حكايتى مع كفر السحلاوية': the last
+    quote closes the open one, so it closes the word before the space (the
+    post showed «…المستكاوي «حكايتى: two quotes pointing the same way)."""
+    from libmedia.typography.text import smart_quotes
+
+    raw = _title_with(realdata / "books" / "goodbooks-10k_books_nonlatin_script.csv",
+                      "\u062d\u0643\u0627\u064a\u0627\u062a \u0641\u0631\u063a\u0644\u064a", "title")
+    out = smart_quotes(raw)
+    assert out.count("\u00ab") == 1 and out.count("\u00bb") == 1
+    assert "\u0627\u0644\u0645\u0633\u062a\u0643\u0627\u0648\u064a\u00bb \u062d" in out
+
+
+def test_a_quoted_year_closes_its_quote(realdata):
+    """The inventory's "JAKARTA DALAM ANGKA '2015'": ‘2015’, not ’2015' (the
+    opening quote is not an elided year's apostrophe, and the closing one
+    after a digit closes it)."""
+    from libmedia.typography.text import smart_quotes
+
+    raw = _title_with(realdata / "indonesia" / "perpus_inventory_buku.csv", "'2015'", "judul_buku")
+    assert smart_quotes(raw).endswith("\u20182015\u2019")
+    assert smart_quotes("the '90s") == "the \u201990s"

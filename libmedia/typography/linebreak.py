@@ -217,6 +217,17 @@ def _ideographic(ch: str) -> bool:
             or 0xFF00 <= o <= 0xFFEF or 0x20000 <= o <= 0x3FFFF)
 
 
+def _inside_cjk_name(text: str, at: int) -> bool:
+    """Whether ``at`` lies between two CJK characters of words joined by
+    no-break spaces (a name: ``村上\u00a0春樹``), where UAX #14 would let a
+    line end but a name is kept whole unless it alone is wider than the box
+    (then :func:`_last_resort` breaks it)."""
+    if not (0 < at < len(text) and _ideographic(text[at - 1]) and _ideographic(text[at])):
+        return False
+    start = max(text.rfind(" ", 0, at), text.rfind("\n", 0, at)) + 1
+    return NBSP in text[start:_group_end(text, at)]
+
+
 def break_lines(para: Paragraph, max_width: float | None, m: Measurer,
                 broken: list[tuple[int, str]] | None = None) -> list[tuple[int, int]]:
     """Greedy line breaking of ``para`` to ``max_width`` px (None: only at
@@ -252,6 +263,8 @@ def break_lines(para: Paragraph, max_width: float | None, m: Measurer,
             continue
         ops = [seg_start + o for o in break_opportunities(text[seg_start:seg_end])
                if seg_start + o not in para.hyphens] + [seg_end]
+        if NBSP in text:
+            ops = [o for o in ops if not _inside_cjk_name(text, o)]
         start = seg_start
         while start < seg_end:
             best = None

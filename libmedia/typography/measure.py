@@ -221,10 +221,10 @@ _MEASURER_LOCK = threading.Lock()
 
 def span_width(para: Paragraph, start: int, end: int, m: Measurer) -> float:
     """Advance width in px of ``para.text[start:end]`` as drawn on a line
-    ending there: trailing spaces excluded, soft hyphens invisible except a
+    ending there: trailing spaces (and no-break spaces) excluded, soft hyphens invisible except a
     final one, which shows as a hyphen; summed run by run (each run shaped
     on its own)."""
-    while end > start and para.text[end - 1] == " ":
+    while end > start and para.text[end - 1] in " \u00a0":
         end -= 1
     total = 0.0
     for run in para.runs:

@@ -9,6 +9,7 @@ style, one face and one direction (:func:`libmedia.typography.shaping.itemize`).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -190,30 +191,45 @@ def smart_quotes(text: str, language: str | None = None) -> str:
 
     A double quote opens at the start or after a space or opening bracket and
     closes otherwise; once one is open, the next closes it, so a stray space
-    before a closing quote never makes two opening quotes.  A single quote
+    before a closing quote never makes two opening quotes; when that closing
+    quote is the text's last and stands between a space and a word, it
+    closes the word before the space (``"Judul "anak`` -> “Judul” anak).  A single quote
     follows the same context rule; an apostrophe between letters, or before
-    the digits of an elided year (’90s), is ’.  Quotes right after a digit
-    are left alone (feet and inches, ``5'10"``).
+    the two digits of an elided year (’90s), is ’.  Quotes right after a
+    digit are left alone (feet and inches, ``5'10"``) unless they close an
+    open quote (``'2015'`` -> ‘2015’).
     """
     if "'" not in text and '"' not in text:
         return text
     d_open, d_close, s_open, s_close = QUOTES[quote_style(text, language)]
     out = []
-    double_open = False
+    double_open = single_open = False
     for i, ch in enumerate(text):
         prev = text[i - 1] if i else " "
-        if ch not in "'\"" or (prev.isdigit() and not (ch == '"' and double_open)):
-            out.append(ch)  # feet and inches: 5'10" (but "1984" closes its quote)
+        if ch not in "'\"" or (prev.isdigit() and not (ch == '"' and double_open)
+                                and not (ch == "'" and single_open)):
+            out.append(ch)  # feet and inches: 5'10" (but "1984" and '2015' close their quotes)
             continue
         opening = prev in _OPENING_CONTEXT or prev in (d_open, s_open)
         nxt = text[i + 1] if i + 1 < len(text) else " "
-        if ch == "'" and opening and nxt.isdigit():  # elided century: ’90s
+        if ch == "'" and opening and re.match(r"\d\d(?!\d)", text[i + 1:]):  # elided: ’90s
             opening = False
         if ch == '"':
+            if (double_open and prev == " " and nxt.isalpha() and '"' not in text[i + 1:]
+                    and out and out[-1] == " "):
+                # the last quote closes an open one but sits on the wrong side
+                # of its space (catalogue data: '"Judul utama "anak judul'):
+                # it closes the word before it
+                out[-1] = d_close
+                out.append(" ")
+                double_open = False
+                continue
             opening = opening and not double_open
             double_open = opening
             out.append(d_open if opening else d_close)
         else:
+            opening = opening and not single_open
+            single_open = opening or (single_open and not (prev.isalnum() or prev in ".!?"))
             out.append(s_open if opening else "\u2019" if not opening and prev.isalpha()
                        and nxt.isalpha() else s_close)
     return "".join(out)
