@@ -492,22 +492,21 @@ def small_text(node: Fragment, ctx: LintContext) -> Iterator[Diagnostic]:
 # the drawn page
 
 
-def _linear_lut():
-    import numpy as np
-
-    v = np.arange(256, dtype=np.float64) / 255
-    return np.where(v <= 0.04045, v / 12.92, ((v + 0.055) / 1.055) ** 2.4)
-
-
 _LUT: list = []
 
 
 def _luminance(rgb):
-    """WCAG 2 relative luminance of an (..., 3) uint8 array."""
+    """WCAG 2 relative luminance of an (..., 3) integer array of sRGB 0-255:
+    one lookup per channel into tables of each channel's weighted linear
+    value (WCAG 2.1, "relative luminance")."""
+    import numpy as np
+
     if not _LUT:
-        _LUT.append(_linear_lut())
-    lin = _LUT[0][rgb]
-    return lin[..., 0] * 0.2126 + lin[..., 1] * 0.7152 + lin[..., 2] * 0.0722
+        v = np.arange(256, dtype=np.float64) / 255
+        lin = np.where(v <= 0.04045, v / 12.92, ((v + 0.055) / 1.055) ** 2.4)
+        _LUT.extend([lin * 0.2126, lin * 0.7152, lin * 0.0722])
+    r, g, b = _LUT
+    return r[rgb[..., 0]] + g[rgb[..., 1]] + b[rgb[..., 2]]
 
 
 def large_text(size: float, weight: int, width: int) -> bool:
@@ -528,7 +527,8 @@ def text_contrast(image: Image.Image, block: TextBlock, origin: tuple[float, flo
 
     The block is drawn alone on a transparent layer (its ink mask); the
     pixels of ``image`` (the drawn page) inside each line's band that are
-    more than 2 px from any ink are the background.  A translucent text
+    more than 2 px from any ink are the background (every other pixel of
+    every other row of them).  A translucent text
     colour (or ``opacity`` below 1, the element's) is blended over each
     background pixel first.  The colour is the one most of the block's text
     has (the first for a tie)."""
@@ -548,10 +548,12 @@ def text_contrast(image: Image.Image, block: TextBlock, origin: tuple[float, flo
         return None
     layer = Image.new("RGBA", (x1 - x0, y1 - y0), (0, 0, 0, 0))
     draw_text_block(layer, block, (ox - x0, oy - y0), library)
+    # within 2 px of any ink: a 5x5 box blur of the binary mask is non-zero
+    # exactly where a 5x5 max filter would be, at a fraction of its cost
     near_ink = layer.getchannel("A").point(lambda v: 255 if v > 0 else 0).filter(
-        ImageFilter.MaxFilter(5))
+        ImageFilter.BoxBlur(2))
     behind = np.asarray(near_ink) == 0
-    if not behind.any():
+    if not behind[::2, ::2].any():
         return None
     weight: dict[tuple, int] = {}
     for ln in block.lines:
@@ -561,12 +563,16 @@ def text_contrast(image: Image.Image, block: TextBlock, origin: tuple[float, flo
     if not weight:
         return None
     color = max(weight, key=lambda c: weight[c])
-    bg = np.asarray(image.crop((x0, y0, x1, y1)).convert("RGB"))[behind].astype(np.float64)
-    fg = np.array(color[:3], dtype=np.float64)
+    # every other pixel of every other row: the same distribution at a quarter of the cost
+    behind = behind[::2, ::2]
+    bg = np.asarray(image.crop((x0, y0, x1, y1)).convert("RGB"))[::2, ::2][behind]
     a = color[3] / 255 * max(0.0, min(1.0, opacity))
-    fg_px = np.rint(a * fg + (1 - a) * bg).astype(np.intp) if a < 1 else \
-        np.broadcast_to(fg.astype(np.intp), bg.shape)
-    lf, lb = _luminance(fg_px), _luminance(bg.astype(np.intp))
+    lb = _luminance(bg)
+    if a < 1:
+        fg = np.array(color[:3], dtype=np.float64)
+        lf = _luminance(np.rint(a * fg + (1 - a) * bg).astype(np.intp))
+    else:
+        lf = float(_luminance(np.array(color[:3], dtype=np.intp)))
     ratio = (np.maximum(lf, lb) + 0.05) / (np.minimum(lf, lb) + 0.05)
     return float(np.percentile(ratio, CONTRAST_PERCENTILE)), color
 
