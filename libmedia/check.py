@@ -269,3 +269,226 @@ def image_problem(src: str, search_dirs: list[Path]) -> Problem | None:
                        + INSTEAD,
                        hint="check that the file is not open elsewhere and that you may read it")
     return None
+
+
+# ---------------------------------------------------------------------------
+# check --render: every record laid out and drawn, its typography measured
+
+
+@dataclass
+class PostCheck:
+    """One post rendered by ``check --render`` (nothing encoded or written).
+
+    ``formats`` format name -> ``{"warnings": [Diagnostic], "typography":
+    {...} (:func:`libmedia.lint.typography`), "seconds": float}``;
+    ``error`` the failure's :meth:`LibmediaError.to_dict` (then
+    ``formats`` holds the formats done before it)."""
+
+    index: int
+    rows: list[int]
+    title: str
+    formats: dict[str, dict] = field(default_factory=dict)
+    error: dict | None = None
+
+    @property
+    def row(self) -> int:
+        return self.rows[0]
+
+
+def check_post(task) -> PostCheck:
+    """Render one :class:`~libmedia.run.task.RenderTask` in each of its
+    formats as a batch does (:func:`libmedia.render.render`, which the
+    batch's :func:`libmedia.run.task.render_pages` calls: layout, lint,
+    draw, the drawn page's lint) without encoding or writing, and keep
+    each format's warnings, typography figures and time.  Never raises for
+    a user error or a bug (``error`` names it).  Module-level, so a process
+    pool can run it."""
+    import time
+
+    from . import render as pipeline
+    from .jobs import internal_error, located
+    from .render import RenderInput
+    from .run.task import _loaded, materialize_files
+
+    out = PostCheck(task.index, task.rows, task.title)
+    try:
+        template, brand, formats = _loaded(task)
+        problems = [p for r in task.records for p in check_required(template, r, task.source)]
+        if problems:
+            from .errors import ProblemList
+
+            raise ProblemList.of(problems)
+        search_dirs = [materialize_files(task.files)] if task.files else list(task.search_dirs)
+        for fmt in formats:
+            inp = RenderInput(template, list(task.records), fmt, brand, search_dirs=search_dirs,
+                              source=task.source, columns=list(task.columns))
+            t0 = time.perf_counter()
+            done = pipeline.render(inp, kind=task.kind)
+            out.formats[fmt.name] = {"warnings": done.warnings, "typography": done.typography,
+                                     "seconds": time.perf_counter() - t0}
+    except LibmediaError as exc:
+        out.error = located(exc, task.source, task.row).to_dict()
+    except Exception as exc:  # noqa: BLE001 - one record's bug must not stop the check
+        out.error = internal_error(exc, task.source, task.row).to_dict()
+    return out
+
+
+#: Codes whose messages carry a measure, and how to read it: the larger the
+#: result, the worse the finding (``check --render`` lists the worst rows first).
+_MEASURES = {
+    "touching-lines": (r"overlaps by ([\d.]+) px", 1.0),
+    "low-contrast": (r"contrast of ([\d.]+):1", -1.0),
+    "small-text": (r"drawn at ([\d.]+) px", -1.0),
+}
+
+
+def badness(d: Diagnostic) -> float:
+    """How bad a lint finding is, for ordering (larger is worse): the
+    overlap of touching lines, the lack of contrast, the smallness of text;
+    0 for codes without a measure."""
+    found = _MEASURES.get(d.code or "")
+    if found is None:
+        return 0.0
+    m = re.search(found[0], d.message)
+    return found[1] * float(m.group(1)) if m else 0.0
+
+
+@dataclass
+class FormatSummary:
+    """``check --render`` over a whole file in one format.
+
+    ``posts`` rendered, ``failed`` rows that failed; ``titles`` how many
+    titles were set; ``shrank`` (row, title, size, base) of those set
+    smaller than their role's size; ``lines`` number of lines -> titles;
+    ``cut`` (row, title) of titles shortened with an ellipsis; ``codes``
+    lint code -> [(badness, row, message)] worst first; ``seconds`` the
+    render time summed over the posts (layout, lint, draw; no encoding)."""
+
+    name: str
+    posts: int = 0
+    failed: list[tuple[int, str]] = field(default_factory=list)
+    titles: int = 0
+    shrank: list[tuple[int, str, float, float]] = field(default_factory=list)
+    lines: dict[int, int] = field(default_factory=dict)
+    cut: list[tuple[int, str]] = field(default_factory=list)
+    codes: dict[str, list[tuple[float, int, str]]] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def warnings(self) -> int:
+        """Every lint and render warning, counted once per post and finding."""
+        return sum(len(v) for v in self.codes.values())
+
+    def to_dict(self) -> dict:
+        return {"format": self.name, "posts": self.posts, "seconds": round(self.seconds, 2),
+                "failed": [{"row": r, "title": t} for r, t in self.failed],
+                "titles": self.titles,
+                "shrank": [{"row": r, "title": t, "size": s, "base": b}
+                           for r, t, s, b in self.shrank],
+                "lines": {str(k): v for k, v in sorted(self.lines.items())},
+                "cut": [{"row": r, "title": t} for r, t in self.cut],
+                "codes": {c: {"count": len(v), "rows": sorted({r for _, r, _ in v}),
+                              "worst": [{"row": r, "message": m} for _, r, m in v[:5]]}
+                          for c, v in sorted(self.codes.items())}}
+
+
+@dataclass
+class RenderCheck:
+    """The result of :func:`check_rendering`: one :class:`FormatSummary`
+    per format, the posts (:class:`PostCheck`) in data order, and the wall
+    time in seconds."""
+
+    template: str
+    data: str
+    formats: list[FormatSummary]
+    posts: list[PostCheck]
+    seconds: float
+
+    @property
+    def failed_rows(self) -> list[int]:
+        return sorted({r for p in self.posts if p.error for r in p.rows})
+
+    def to_dict(self) -> dict:
+        return {"template": self.template, "data": self.data, "records": sum(
+            len(p.rows) for p in self.posts), "seconds": round(self.seconds, 2),
+                "formats": [f.to_dict() for f in self.formats]}
+
+
+def summarise(posts: Sequence[PostCheck], format_names: Sequence[str]) -> list[FormatSummary]:
+    """Fold the posts' findings into one :class:`FormatSummary` per format."""
+    out = []
+    for name in format_names:
+        s = FormatSummary(name)
+        for p in posts:
+            done = p.formats.get(name)
+            if done is None:
+                if p.error is not None:
+                    s.failed.append((p.row, p.title))
+                continue
+            s.posts += 1
+            s.seconds += done["seconds"]
+            for t in done["typography"].get("titles", []):
+                s.titles += 1
+                s.lines[t["lines"]] = s.lines.get(t["lines"], 0) + 1
+                if t["shrank"]:
+                    s.shrank.append((p.row, t["text"], t["size"], t["base"]))
+                if t["truncated"]:
+                    s.cut.append((p.row, t["text"]))
+            for w in done["warnings"]:
+                if w.severity != WARNING:
+                    continue
+                row = w.location.row if w.location.row is not None else p.row
+                s.codes.setdefault(w.code or "other", []).append((badness(w), row, w.message))
+        for v in s.codes.values():
+            v.sort(key=lambda x: (-x[0], x[1]))
+        out.append(s)
+    return out
+
+
+def check_rendering(template_name: str, data_path: str | Path,
+                    brand_path: str | Path | None = None, formats: Sequence[str] = (),
+                    jobs: int | None = None,
+                    progress: Callable[[int, int, int], None] | None = None) -> RenderCheck:
+    """Render every record of ``data_path`` with the template in each of
+    ``formats`` as a batch would (same tasks, same pipeline, the same
+    process pool: ``jobs`` processes, default as a batch's), without
+    encoding or writing anything, and summarise the lint findings and the
+    titles' typography per format (:func:`summarise`).  ``progress(done,
+    total, failed)`` is called as posts finish.
+
+    Raises :class:`LibmediaError` when the input is unusable (as
+    :func:`check_data`), or for a video template (``check --render`` draws
+    image posts)."""
+    import time
+
+    from .errors import TemplateError
+    from .jobs import open_job, plan
+    from .run.schedule import default_jobs, run_tasks
+    from .run.task import TaskResult
+
+    t0 = time.perf_counter()
+    job = open_job(template_name, data_path, formats, brand_path, run_preflight=False)
+    if job.template.kind == "video":
+        raise TemplateError(f"template '{job.template.name}' makes video clips: check --render "
+                         "measures image posts",
+                         hint="render a clip with 'libmedia batch --draft' to look at it")
+    tasks = plan(job)
+    names = [f.name for f in job.formats]
+    n_jobs = jobs or default_jobs(len(tasks) * len(names))
+    results: dict[int, PostCheck] = {}
+    failed = 0
+
+    def on_result(res) -> None:
+        nonlocal failed
+        if isinstance(res, TaskResult):  # the pool lost the worker that held it
+            res = PostCheck(res.index, res.rows, res.title, error=res.error)
+        results[res.index] = res
+        failed += res.error is not None
+        if progress is not None:
+            progress(len(results), len(tasks), failed)
+
+    run_tasks(tasks, on_result, jobs=n_jobs, fn=check_post)
+    posts = [results[t.index] for t in tasks]
+    assert job.dataset is not None
+    return RenderCheck(job.template.name, display_path(job.dataset.path), summarise(posts, names),
+                       posts, time.perf_counter() - t0)

@@ -534,22 +534,61 @@ def _resume_command() -> str:
 @click.argument("template")
 @click.argument("data", type=_DATA)
 @click.option("--format", "formats", multiple=True, metavar="FORMAT",
-              help="Format(s) the template's sample is test-rendered in, as for batch. "
+              help="Format(s) the template's sample is test-rendered in, as for batch "
+                   "(with --render: the formats every record is rendered in). "
                    "Default: the template's first.")
 @_BRAND
-def check(template: str, data: Path, brand: Path | None, formats: tuple[str, ...]) -> None:
+@click.option("--render", "render_all", is_flag=True,
+              help="Also lay out and draw every record as batch would (nothing is written) and "
+                   "summarise the typography: titles that shrink or are cut, lines per title, "
+                   "and each lint finding (touching lines, words broken without a hyphen, "
+                   "small text, low contrast ...).")
+@click.option("--jobs", type=click.IntRange(min=1), metavar="N",
+              help="With --render: render in N processes (default as for batch).")
+@click.option("--json", "as_json", is_flag=True,
+              help="With --render: print the typography summary as JSON (nothing else).")
+def check(template: str, data: Path, brand: Path | None, formats: tuple[str, ...],
+          render_all: bool, jobs: int | None, as_json: bool) -> None:
     """Check DATA against TEMPLATE without rendering it: columns, empty required
     fields, ISBNs, cover files; and that the template and brand kit render at
-    all (the template's own sample is rendered first, as batch does).
+    all (the template's own sample is rendered first, as batch does).  With
+    --render, every record is also rendered (not written) and its typography
+    measured.
 
     \b
     Exit 0: every record will be rendered (perhaps with warnings);
     1: some records will not be rendered; 2: the input is unusable.
     """
-    from .check import ERROR, WARNING, check_data, row_ranges
+    from .check import check_data
 
+    if as_json and not render_all:
+        raise click.UsageError("--json needs --render")
     with user_errors():
         rep = check_data(template, data, brand, formats)
+    if as_json:
+        code = EXIT_PROBLEMS if rep.rows_with("error") else EXIT_OK
+    else:
+        code = _print_check(rep)
+    if render_all:
+        _check_raqm()
+        with user_errors(), progress_bar("rendering") as progress:
+            from .check import check_rendering
+
+            found = check_rendering(template, data, brand, formats, jobs, progress)
+        if as_json:
+            import json
+
+            click.echo(json.dumps(found.to_dict(), indent=2, ensure_ascii=False))
+        else:
+            _print_render_check(found)
+        if found.failed_rows:
+            code = EXIT_PROBLEMS
+    sys.exit(code)
+
+
+def _print_check(rep) -> int:
+    """Print ``libmedia check``'s report; return its exit code."""
+    from .check import ERROR, WARNING, row_ranges
     click.echo(f"data: {rep.data}")
     delim = {"\t": "TAB", ",": "comma (,)", ";": "semicolon (;)", "|": "bar (|)"}
     click.echo(f"  encoding: {rep.encoding}; delimiter: {delim.get(rep.delimiter, repr(rep.delimiter))}; "
@@ -569,7 +608,7 @@ def check(template: str, data: Path, brand: Path | None, formats: tuple[str, ...
     if not rep.problems:
         every = "the one record is" if rep.records == 1 else f"all {rep.records} records are"
         click.echo(f"no problems: {every} ready for template '{rep.template}'")
-        sys.exit(EXIT_OK)
+        return EXIT_OK
     headings = {ERROR: "{} (these records will not be rendered):",
                 WARNING: "{} (the posts will still be made):"}
     for severity, heading in headings.items():
@@ -597,7 +636,7 @@ def check(template: str, data: Path, brand: Path | None, formats: tuple[str, ...
         click.echo(f"{len(failing)} of {rep.records} records will not be rendered "
                    f"({_rows(failing)}); fix them or leave them out. "
                    + (f"The other {rest} will be rendered." if rest else "Nothing will be rendered."))
-        sys.exit(EXIT_PROBLEMS)
+        return EXIT_PROBLEMS
     every = "the one record" if rep.records == 1 else f"all {rep.records} records"
     click.echo(f"{every} will be rendered; {len(warned)} with warnings "
                f"({_rows(warned)})")
@@ -606,7 +645,49 @@ def check(template: str, data: Path, brand: Path | None, formats: tuple[str, ...
         sizes = ", ".join(map(str, rep.posts[:-1])) + (" and " if len(rep.posts) > 1 else "") \
             + str(rep.posts[-1])
         click.echo(f"as {_n(len(rep.posts), what)} of {sizes} records")
-    sys.exit(EXIT_OK)
+    return EXIT_OK
+
+
+def _print_render_check(found) -> None:
+    """Print ``check --render``'s summary, one block per format."""
+    from .check import row_ranges
+
+    records = sum(len(p.rows) for p in found.posts)
+    click.echo(f"rendered {_n(records, 'record')} in {len(found.formats)} "
+               f"format{'s' if len(found.formats) != 1 else ''} ({found.seconds:.1f} s; nothing "
+               "written):")
+    for f in found.formats:
+        click.echo(f"{f.name}: {_n(f.posts, 'post')}, {f.seconds:.1f} s of rendering"
+                   + (f", {len(f.failed)} failed" if f.failed else ""))
+        if f.titles:
+            pct = 100 * len(f.shrank) / f.titles
+            line = f"  titles: {f.titles}; {len(f.shrank)} shrink ({pct:.0f}%)"
+            if f.shrank:
+                sizes = [s for _, _, s, _ in f.shrank]
+                bases = sorted({b for _, _, _, b in f.shrank if b})
+                line += (f" to {min(sizes):g}-{max(sizes):g} px"
+                         + (f" from {'/'.join(f'{b:g}' for b in bases)} px" if bases else ""))
+            click.echo(line + f"; {len(f.cut)} cut")
+            hist = ", ".join(f"{k} line{'s' if k != 1 else ''}: {v}"
+                             for k, v in sorted(f.lines.items()))
+            click.echo(f"  lines per title: {hist}")
+            for row, title in f.cut[:10]:
+                click.echo(f"    cut: row {row} {title[:70]!r}")
+            if len(f.cut) > 10:
+                click.echo(f"    ... and {len(f.cut) - 10} more cut (rows "
+                           f"{row_ranges([r for r, _ in f.cut[10:]])})")
+        if not f.codes:
+            click.echo("  lint: nothing found")
+        for code, items in sorted(f.codes.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+            rows = sorted({r for _, r, _ in items})
+            click.echo(f"  {code}: {len(items)} in {_n(len(rows), 'post')} ({_rows(rows, 6)})")
+            for _, row, message in items[:3]:
+                click.echo(f"    row {row}: {message}")
+        click.echo(f"  total: {_n(f.warnings, 'warning')}")
+    for p in found.posts:
+        if p.error:
+            err = p.error
+            click.echo(f"failed: row {p.row} {p.title[:60]!r}: {err.get('message', 'failed')}")
 
 
 @main.command()

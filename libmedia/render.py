@@ -6,8 +6,10 @@
     document                    --assets-->    images loaded (or stand-ins)
     document + brand kit        --style-->     styled document (roles and colours resolved)
     styled document + assets    --layout-->    laid-out page (absolute boxes, lines, stand-ins)
-    page                        --lint-->      diagnostics (upscaled, missing glyphs, shortened)
+    page                        --lint-->      diagnostics (upscaled, missing glyphs, shortened,
+                                               touching lines, small text ...) and figures
     page                        --draw-->      Pillow image (RGBA)
+    page + image                --lint-->      diagnostics of the drawn page (low contrast)
 
 :func:`render` runs them all.  Each stage is a pure function taking only
 what it reads: :func:`build_context`, :func:`libmedia.templating.render_markup`,
@@ -34,7 +36,7 @@ from .draw import draw_page
 from .errors import Diagnostic, ImageError, LibmediaError, Location
 from .formats import Format
 from .layout import Asset, Page, layout_document
-from .lint import lint_page
+from .lint import lint_drawn, lint_page, typography
 from .markup import Element, parse_markup
 from .sources import Record
 from .style import style_document
@@ -55,7 +57,9 @@ class Rendered:
     ``warnings`` are everything that did not stop the render (the input's,
     the records', the assets' and the lint stage's, in that order, each
     once).  ``markup``, ``document`` and ``page`` are the first page's
-    intermediate stages.
+    intermediate stages.  ``typography`` the figures of the lint stage
+    that are not warnings (:func:`libmedia.lint.typography`; a carousel's
+    titles over all its pages).
     """
 
     image: Image.Image
@@ -66,6 +70,7 @@ class Rendered:
     document: Element
     page: Page
     pages: list[Image.Image] = field(default_factory=list)
+    typography: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -274,6 +279,8 @@ class Stages:
     page: Page | None = None
     image: Image.Image | None = None
     warnings: list[Diagnostic] = field(default_factory=list)
+    #: the lint stage's figures (:func:`libmedia.lint.typography`), from ``layout`` on
+    typography: dict[str, Any] = field(default_factory=dict)
 
 
 def fonts_for(inp: RenderInput) -> FontLibrary:
@@ -324,12 +331,13 @@ def render_until(inp: RenderInput, stage: str = "image", library: FontLibrary | 
                             str(t.path / "layout.xml.j2"), inp.brand.language)
     out.page = layout_document(styled, inp.format.width, inp.format.height, assets=out.assets,
                                library=library)
-    out.warnings += lint_page(out.page, Location(file=inp.source, row=record.row or None
-                                                 if record is not None else None),
-                              fmt=inp.format)
+    where = Location(file=inp.source, row=record.row or None if record is not None else None)
+    out.warnings += lint_page(out.page, where, fmt=inp.format, styles=styled.text, library=library)
+    out.typography = typography(out.page, styled.text)
     if stage == "layout":
         return out
     out.image = draw_page(out.page, library)
+    out.warnings += lint_drawn(out.page, out.image, where, fmt=inp.format, library=library)
     return out
 
 
@@ -358,8 +366,9 @@ def render(inp: RenderInput, library: FontLibrary | None = None,
     caption = templating.render_text(t.caption(), text_context, str(t.path / "caption.txt.j2"))
     alt = templating.render_text(t.alt(), text_context, str(t.path / "alt.txt.j2"))
     warnings = unique(w for d in done for w in d.warnings)
+    figures = {"titles": [t for d in done for t in d.typography.get("titles", [])]}
     return Rendered(first.image, caption, alt, warnings, first.markup, first.document,
-                    first.page, [d.image for d in done])
+                    first.page, [d.image for d in done], figures)
 
 
 def sample_records(template: Template) -> list[Record]:

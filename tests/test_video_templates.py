@@ -279,7 +279,9 @@ def test_a_bare_record_still_makes_a_clip_of_a_readable_length():
     _, _, video = lay_out("book-of-the-week-reel", "tiktok", [record(title="Negeri 5 Menara")])
     assert [s.element.get("id") for s in video.scenes] == ["cover", "outro"]
     assert DESIGN_SECONDS[0] <= video.duration <= DESIGN_SECONDS[1]
-    assert [w.code for w in video.warnings] == ["placeholder"]  # no cover: a typographic one
+    # no cover: a typographic one (the typography lint's findings on it aside)
+    assert [w.code for w in video.warnings if w.code not in ("small-text", "low-contrast",
+                                                              "touching-lines")] == ["placeholder"]
 
 
 # ---------------------------------------------------------------------------
