@@ -63,7 +63,16 @@ def test_touching_lines_fires_on_an_arabic_title_set_tight_and_not_on_a_latin_on
     arabic = ('<canvas><text role="title" width="520" line-height="0.95">'
               'في قلبي أنثى عبرية</text></canvas>')
     page, styles = page_of(arabic)
-    assert len(text_node(page).text.lines) >= 2
+    node = text_node(page)
+    block = node.text
+    assert len(block.lines) >= 2
+    # libmedia's own leading keeps them apart now (issue 7) ...
+    assert "touching-lines" not in codes(page, styles)
+    # ... so set the lines as tight as they were, to see the rule fire
+    tight = replace(block, lines=tuple(
+        replace(ln, baseline=block.lines[0].baseline + i * block.size * 0.8)
+        for i, ln in enumerate(block.lines)))
+    page = with_node(page, node, replace(node, text=tight))
     found = [d for d in lint.lint_page(page, WHERE, styles=styles) if d.code == "touching-lines"]
     assert len(found) == 1
     assert "line 1" in found[0].message and "template line 1" in found[0].message
@@ -233,9 +242,10 @@ def test_the_pipeline_lints_the_stand_in_label_and_keeps_title_figures(template)
     (title,) = done.typography["titles"]
     assert title["text"] == "Laskar Pelangi" and title["lines"] >= 1
     assert title["base"] and title["size"] <= title["base"] and not title["truncated"]
-    # the stand-in cover's label is drawn small and pale (issue 7: 14 px, 3.8:1)
+    # the stand-in cover's label was drawn small and pale (14 px, 3.8:1);
+    # redesigned, nothing on the post is under 24 px or below WCAG AA
     got = {d.code for d in done.warnings}
-    assert {"small-text", "low-contrast", "placeholder"} <= got
+    assert "placeholder" in got and not {"small-text", "low-contrast"} & got
     long = rendered(template, "Notes from Underground, White Nights, The Dream of a Ridiculous "
                     "Man, and Selections from The House of the Dead and other stories")
     (t,) = long.typography["titles"]
@@ -278,7 +288,7 @@ def test_check_render_json_over_a_slice_of_an_indonesian_inventory(realdata, tmp
     assert square["posts"] == 30 and square["titles"] == 30
     assert sum(square["lines"].values()) == 30
     assert len(square["shrank"]) > 0  # ALL-CAPS inventory titles shrink in square
-    assert "small-text" in square["codes"]
+    assert "placeholder" in square["codes"] and "small-text" not in square["codes"]
     code, out = run_check(part, "--render", "--format", "instagram-square")
     assert code == 0 and f"titles: 30; {len(square['shrank'])} shrink" in out
 
@@ -304,5 +314,4 @@ def test_check_and_batch_report_the_same_lint_findings(cases, tmp_path):
     checked = {p.row: sorted((w.code, w.message) for w in merge_formats(
         [(f, p.formats[f]["warnings"]) for f in formats])) for p in found.posts}
     assert checked == batch
-    assert any(c in {"touching-lines", "small-text", "low-contrast"}
-               for ws in checked.values() for c, _ in ws)
+    assert any(ws for ws in checked.values())
