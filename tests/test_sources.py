@@ -350,7 +350,21 @@ def test_display_name(name, shown):
 
 def test_comma_separated_author_lists_are_not_inverted(tmp_path):
     ds = read_csv(write(tmp_path, 'title,authors\nA,"Plato, Desmond Lee"\nB,"George Orwell, Erich Fromm, Celâl Üster"\n'))
-    assert ds.records[0].lists["author_display"] == ["Plato, Desmond Lee"]
+    # commas separate people in this table: one name each, so a byline can
+    # say "Plato & Desmond Lee" and shorten a long list to "… et al."
+    assert ds.records[0].lists["author_display"] == ["Plato", "Desmond Lee"]
+    assert ds.records[1].lists["author_display"] == ["George Orwell", "Erich Fromm", "Celâl Üster"]
+
+
+def test_a_real_list_of_translators_is_one_person_each_with_degrees_kept(realdata, tmp_path):
+    """goodbooks' "Homer, Robert Fagles, E.V. Rieu, Frédéric Mugler, Bernard
+    Knox" was one long byline cut with an ellipsis in every format; a degree
+    after a comma stays with its name."""
+    ds = read_csv(realdata / "books" / "goodbooks-10k_books_nonlatin_script.csv")
+    odyssey = next(r for r in ds.records if r.fields["title"] == "The Odyssey")
+    assert odyssey.lists["author_display"][:3] == ["Homer", "Robert Fagles", "E.V. Rieu"]
+    ds = read_csv(write(tmp_path, 'title,authors\nA,"A B, C D, E F"\nB,"Dr. Elly M. Setiadi, M.Si"\n'))
+    assert ds.records[1].lists["author_display"] == ["Dr. Elly M. Setiadi, M.Si"]
 
 
 @pytest.mark.parametrize("raw, year", [
@@ -618,7 +632,7 @@ def test_real_goodbooks_2000(realdata):
     assert not any(r.fields["year"].endswith(".0") for r in ds.records)
     unrecoverable = [r for r in ds.records if not r.fields["isbn"] and r.raw["isbn13"]]
     assert all("isbn" in codes(r.warnings) for r in unrecoverable)
-    assert ds.records[1].lists["author_display"] == ["J.K. Rowling, Mary GrandPré"]
+    assert ds.records[1].lists["author_display"] == ["J.K. Rowling", "Mary GrandPré"]
 
 
 def test_real_mojibake_repair_touches_only_the_slims_values(realdata):

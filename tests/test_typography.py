@@ -446,3 +446,18 @@ def test_a_quoted_year_closes_its_quote(realdata):
     raw = _title_with(realdata / "indonesia" / "perpus_inventory_buku.csv", "'2015'", "judul_buku")
     assert smart_quotes(raw).endswith("\u20182015\u2019")
     assert smart_quotes("the '90s") == "the \u201990s"
+
+
+@pytest.mark.parametrize("width,max_lines", [(200, 1), (200, 2), (463, 2)])
+def test_a_title_typed_on_several_lines_is_clamped_at_its_hard_break(cases, width, max_lines):
+    """C01 row ``three_lines`` ("Ilmu Sosial\\nDan Budaya Dasar\\nuntuk
+    Perguruan Tinggi") clamped to fewer lines: the ellipsis ends the last
+    kept line, never measuring across a newline (Raqm refuses one:
+    ``raqm_layout() failed`` stopped the record)."""
+    title = next(r["title"] for r in _rows(cases / "C01_C14_text_clipping_titles.csv")
+                 if r["case"] == "three_lines")
+    style = TextStyle(family="Plus Jakarta Sans", size=76, weight=800, line_height=1.08)
+    block = layout_text([Span(title, style)], width, max_lines=max_lines, fit="shrink", min_size=40)
+    assert block.truncated and len(block.lines) == max_lines
+    assert block.lines[-1].text.endswith("\u2026") and "\n" not in block.lines[-1].text
+    assert all(ln.width <= width + 0.5 for ln in block.lines)

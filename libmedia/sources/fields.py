@@ -291,6 +291,25 @@ def _is_degree(text: str) -> bool:
     return re.sub(r"[.\s]", "", text).lower() in _DEGREES
 
 
+def split_people(value: str) -> list[str]:
+    """A list of people written with commas, as one name each:
+    ``"Homer, Robert Fagles, E.V. Rieu"`` -> ``["Homer", "Robert Fagles",
+    "E.V. Rieu"]``.  A part that is a degree or suffix stays with the name
+    before it (``"Dr. Elly M. Setiadi, M.Si"``, ``"Harry S. Dent, Jr."``).
+    Only for a table whose commas separate people (goodbooks; see
+    :func:`libmedia.sources.normalize._names_are_inverted`), never for
+    "Surname, Given" headings."""
+    people: list[str] = []
+    for part in (p.strip() for p in value.split(",")):
+        if not part:
+            continue
+        if people and _is_degree(part):
+            people[-1] = f"{people[-1]}, {part}"
+        else:
+            people.append(part)
+    return people
+
+
 def display_name(name: str) -> str:
     """A catalogue heading "Surname, Given" in reading order: "Given Surname".
 

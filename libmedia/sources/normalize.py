@@ -35,7 +35,8 @@ Cleaning, per field
                   ``Record.lists``, joined with ``"; "`` in ``fields``;
                   authors also as ``lists["author_display"]`` in reading
                   order (:func:`fields.display_name`), unless some author
-                  value shows that commas separate people in this table.
+                  value shows that commas separate people in this table:
+                  then one person each (:func:`fields.split_people`).
     title, author, publisher
                   exactly 100 or 255 characters ending mid-word: warning
                   ``cut-short`` (:data:`FIELD_LIMITS`).
@@ -63,6 +64,7 @@ from .fields import (
     field_spec,
     normalise_year,
     plan_columns,
+    split_people,
     split_values,
 )
 from .isbn import parse_isbn
@@ -276,7 +278,8 @@ def _fill_field(rec: Record, name: str, values: dict[int, str], cols: list[int],
         value = "; ".join(items)
         if name == "author":
             rec.lists["author_display"] = (
-                [display_name(item) for item in items] if ctx.inverted_names else list(items))
+                [display_name(item) for item in items] if ctx.inverted_names
+                else [person for item in items for person in split_people(item)])
     rec.fields[name] = value
 
 

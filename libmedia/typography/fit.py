@@ -169,12 +169,14 @@ def _height(lines: list[_Measured], step: float) -> float:
 def _ellipsize(para: Paragraph, start: int, end: int, max_width: float, m: Measurer) -> Paragraph:
     """A paragraph whose text is text[:k] + "…" so that text[start:k] + "…"
     fits ``max_width``; cuts at a word boundary when that keeps at least
-    half the line, else at a grapheme boundary."""
+    half the line, else at a grapheme boundary; never past the line's hard
+    break (a title typed on several lines)."""
     text = para.text
     strip = " ,;:.-\u2013\u2014\u00b7/\u00ad"
     cut_candidates = []
     pos = start
-    for g in graphemes(text[start:]):
+    line_end = text.find("\n", start)  # the last line ends at its hard break
+    for g in graphemes(text[start:line_end if line_end != -1 else len(text)]):
         pos += len(g)
         cut_candidates.append(pos)
     best = start
