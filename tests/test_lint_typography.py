@@ -315,3 +315,17 @@ def test_check_and_batch_report_the_same_lint_findings(cases, tmp_path):
         [(f, p.formats[f]["warnings"]) for f in formats])) for p in found.posts}
     assert checked == batch
     assert any(ws for ws in checked.values())
+
+
+def test_batch_manifest_keeps_each_posts_title_figures(realdata, tmp_path):
+    """manifest.json lists, per post and format, each title's lines and final
+    size (the figures check --render sums), so a run's typography can be
+    read after it."""
+    data = realdata / "slims" / "slims_sample_biblio.csv"
+    res = CliRunner().invoke(main, ["batch", "new-book", str(data), "--out", str(tmp_path / "out"),
+                                    "--jobs", "1", "--format", "instagram-square"])
+    assert res.exit_code == 0, res.output
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["records"]:
+        (title,) = entry["typography"]["instagram-square"]["titles"]
+        assert title["lines"] >= 1 and 40 <= title["size"] <= title["base"]

@@ -237,6 +237,8 @@ def result_entry(result: TaskResult) -> dict:
                   "warnings": [w.to_dict() for w in result.warnings]})
     if result.error is not None:
         entry["error"] = result.error
+    if result.typography:
+        entry["typography"] = result.typography
     entry["stem"] = result.stem
     entry["digest"] = result.digest
     entry["artifacts"] = [artifact_entry(a) for a in result.artifacts] + list(result.kept)

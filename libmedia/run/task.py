@@ -106,9 +106,11 @@ class RenderTask:
 class TaskResult:
     """The outcome of one task: ``status`` ok / warning / failed,
     ``artifacts`` the files to write (none when failed), ``warnings``,
-    ``error`` the failure's :meth:`LibmediaError.to_dict`, and ``kept``
+    ``error`` the failure's :meth:`LibmediaError.to_dict`, ``kept``
     (set by the coordinator) the previous run's artifact entries kept
-    because this task could not be tried (its worker died)."""
+    because this task could not be tried (its worker died), and
+    ``typography`` format name -> the lint stage's figures for the post
+    (:func:`libmedia.lint.typography`: each title's lines and final size)."""
 
     index: int
     rows: list[int]
@@ -120,6 +122,7 @@ class TaskResult:
     warnings: list[Diagnostic] = field(default_factory=list)
     error: dict | None = None
     kept: list[dict] = field(default_factory=list)
+    typography: dict[str, dict] = field(default_factory=dict)
 
     @property
     def row(self) -> int:
@@ -169,16 +172,16 @@ def render_task(task: RenderTask) -> TaskResult:
     records = list(task.records)
     record_warnings = [w for r in records for w in r.warnings]
     try:
-        artifacts, warnings = _render_all(task)
+        artifacts, warnings, figures = _render_all(task)
     except LibmediaError as exc:
         return failed_result(task, located(exc, task.source, task.row), record_warnings)
     except Exception as exc:  # noqa: BLE001 - one task's bug must not stop the run
         return failed_result(task, internal_error(exc, task.source, task.row), record_warnings)
     return TaskResult(task.index, task.rows, task.title, task.stem, task.digest,
-                      WARNING if warnings else OK, artifacts, warnings)
+                      WARNING if warnings else OK, artifacts, warnings, typography=figures)
 
 
-def _render_all(task: RenderTask) -> tuple[list[Artifact], list[Diagnostic]]:
+def _render_all(task: RenderTask) -> tuple[list[Artifact], list[Diagnostic], dict[str, dict]]:
     from ..encode import encode_image
     from ..render import RenderInput, check_required
 
@@ -189,6 +192,7 @@ def _render_all(task: RenderTask) -> tuple[list[Artifact], list[Diagnostic]]:
     search_dirs = [materialize_files(task.files)] if task.files else list(task.search_dirs)
     artifacts: list[Artifact] = []
     found: list[tuple[str, list[Diagnostic]]] = []
+    figures: dict[str, dict] = {}
     for fmt in formats:
         inp = RenderInput(template, list(task.records), fmt, brand,
                           search_dirs=search_dirs, source=task.source,
@@ -196,7 +200,9 @@ def _render_all(task: RenderTask) -> tuple[list[Artifact], list[Diagnostic]]:
         if task.kind == "video":
             found.append((fmt.name, _render_clip(task, inp, artifacts)))
             continue
-        pages, caption, alt, warnings = render_pages(inp, task.kind)
+        pages, caption, alt, warnings, *rest = render_pages(inp, task.kind)
+        if rest and rest[0]:
+            figures[fmt.name] = rest[0]
         numbered = task.kind == "carousel"
         for i, page in enumerate(pages, 1):
             name = image_name(task.stem, fmt.name, task.image_ext, i if numbered else None)
@@ -209,7 +215,7 @@ def _render_all(task: RenderTask) -> tuple[list[Artifact], list[Diagnostic]]:
             artifacts.append(Artifact(name, media_type(name), kind, text.encode("utf-8"),
                                       format=fmt.name))
         found.append((fmt.name, warnings))
-    return artifacts, merge_formats(found)
+    return artifacts, merge_formats(found), figures
 
 
 def _render_clip(task: RenderTask, inp, artifacts: list[Artifact]) -> list[Diagnostic]:
@@ -263,9 +269,9 @@ def materialize_files(files: tuple[tuple[str, bytes], ...]) -> Path:
     return final
 
 
-def render_pages(inp, kind: str) -> tuple[list, str, str, list[Diagnostic]]:
-    """The pages of one post in one format, its caption and alt text, and
-    the warnings.
+def render_pages(inp, kind: str) -> tuple[list, str, str, list[Diagnostic], dict]:
+    """The pages of one post in one format, its caption and alt text, the
+    warnings, and the lint stage's typography figures.
 
     ``image``: one page, :func:`libmedia.render.render`.  ``carousel``: one
     page per record; page *i* is rendered with that record as ``record``
@@ -277,4 +283,4 @@ def render_pages(inp, kind: str) -> tuple[list, str, str, list[Diagnostic]]:
     from .. import render as pipeline
 
     rendered = pipeline.render(inp, kind=kind)
-    return rendered.pages, rendered.caption, rendered.alt, rendered.warnings
+    return rendered.pages, rendered.caption, rendered.alt, rendered.warnings, rendered.typography
