@@ -185,6 +185,12 @@ def _next_worded(words: list[str], k: int) -> list[str]:
     return [w for w in words[k + 1:] if any(ch.isalpha() for ch in w)][:1]
 
 
+#: A comma or semicolon glued to the next word, as catalogue data often has
+#: it (``SIAPA SAJA,KAPAN SAJA``, ``Freemasons,Illuminati``): set with its
+#: space.  Between letters only (``1,5`` and ``899.221`` stay).
+_GLUED_COMMA = re.compile(r"(?<=[^\W\d_]{2})([,;])(?=[^\W\d_])")
+
+
 def title_parts(title: str, case: bool = False, language: str = "") -> dict[str, Any]:
     """Split a catalogue title into the parts a post sets differently.
 
@@ -198,7 +204,8 @@ def title_parts(title: str, case: bool = False, language: str = "") -> dict[str,
     ``Title: Subtitle``; the spreadsheet habit of an ALL-CAPS title followed
     by a lower- or mixed-case subtitle (``PENDEKAR-PENDEKAR BESI NUSANTARA
     kajian antropologi ...``, ``RELAWAN DUNIA seri rumah dunia``, the latter
-    a series); a closing series note (goodreads' ``(Series, #n)``,
+    a series); a comma or semicolon glued to the next word given its space
+    (``Saja,Kapan`` -> ``Saja, Kapan``); a closing series note (goodreads' ``(Series, #n)``,
     Indonesian ``(Seri ...)``; see :func:`_series_note`).  A trailing `` /``
     (the ISBD mark before the statement of responsibility) is dropped.  The
     subtitle's first letter is capitalised.
@@ -210,6 +217,7 @@ def title_parts(title: str, case: bool = False, language: str = "") -> dict[str,
     """
     original = re.sub(r"\s+", " ", str(title or "")).strip()
     t = re.sub(r"\s*/\s*$", "", original)
+    t = _GLUED_COMMA.sub(r"\1 ", t)
     t, series_name, series_number, _note = _series_note(t)
     t = t.strip()
     m = _TITLE_COLON.search(t)

@@ -307,3 +307,16 @@ def test_floor_lines_sets_a_cut_title_whole(realdata):
     cut, whole = block(""), block('floor-lines="7"')
     assert cut.truncated and len(cut.lines) == 4
     assert not whole.truncated and 4 < len(whole.lines) <= 7
+
+
+def test_a_comma_glued_to_the_next_word_gets_its_space(realdata):
+    """The inventory's "SENI BERBICARA KAPADA SIAPA SAJA,KAPAN SAJA,DI MANA SAJA"
+    was set "Saja,Kapan" on the post; numbers keep their commas."""
+    import csv
+
+    path = realdata / "indonesia" / "perpus_inventory_buku.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        raw = next(r["judul_buku"] for r in csv.DictReader(fh) if "SAJA,KAPAN" in r["judul_buku"])
+    main = title_parts(raw, True, "id")["main"]
+    assert "Saja, Kapan Saja, di Mana Saja" in main and ",K" not in main
+    assert title_parts("Harga 1,5 Juta")["main"] == "Harga 1,5 Juta"

@@ -146,9 +146,32 @@ def test_no_break_before_closing_punctuation(text, never_before):
 
 
 def test_cjk_breaks_between_characters():
+    # Chinese: between any two characters, as Chinese typesetting breaks
     assert break_opportunities("图书馆新书推荐") == [1, 2, 3, 4, 5, 6]
-    # a small kana (ょ) never starts a line
-    assert break_opportunities("としょかん") == [1, 3, 4]
+    # Japanese: between phrases (BudouX), never inside a word
+    assert break_opportunities("図書館の新しい本を紹介します") == [4, 7, 9]
+    # Korean: at spaces only (keep-all)
+    text = "해리 포터와 마법사의 돌"
+    assert [text[i - 1] for i in break_opportunities(text)] == [" ", " ", " "]
+
+
+def test_a_real_japanese_title_never_splits_a_word(realdata):
+    """goodbooks' "NARUTO -ナルト- 巻ノ四十三" was set "Naruto –ナル / ト- 巻ノ四十三"
+    and Sailor Moon "セー / ラームーン": a line ends only between phrases."""
+    import csv
+
+    path = realdata / "books" / "goodbooks-10k_books_nonlatin_script.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        titles = [r["original_title"] for r in csv.DictReader(fh)]
+    naruto = next(t for t in titles if "\u30ca\u30eb\u30c8" in t)
+    moon = next(t for t in titles if "\u30bb\u30fc\u30e9\u30fc" in t)
+    for text, word in ((naruto, "\u30ca\u30eb\u30c8"), (moon, "\u30bb\u30fc\u30e9\u30fc\u30e0\u30fc\u30f3")):
+        start = text.index(word)
+        assert not [i for i in break_opportunities(text) if start < i < start + len(word)], text
+    for width in (300, 420, 560):
+        block = layout_text([Span(naruto, TextStyle(family="Plus Jakarta Sans", size=76,
+                                                    weight=800))], width)
+        assert not any(ln.text.endswith("\u30ca\u30eb") for ln in block.lines)
 
 
 def test_small_kana_and_prolonged_sound_mark_do_not_start_a_line():

@@ -461,3 +461,27 @@ def test_a_title_typed_on_several_lines_is_clamped_at_its_hard_break(cases, widt
     assert block.truncated and len(block.lines) == max_lines
     assert block.lines[-1].text.endswith("\u2026") and "\n" not in block.lines[-1].text
     assert all(ln.width <= width + 0.5 for ln in block.lines)
+
+
+def test_a_number_and_an_arabic_word_keep_their_space(realdata):
+    """goodbooks' Arabic title "1/4 جرام": the digits run and the Arabic word
+    of a right-to-left line were drawn touching ("جرام1/4"): the space
+    between them is kept (a clear gap of at least a fifth of an em)."""
+    import csv
+
+    from PIL import Image
+
+    from libmedia.typography import draw_text_block
+
+    path = realdata / "books" / "goodbooks-10k_books_nonlatin_script.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        title = next(r["title"] for r in csv.DictReader(fh) if r["title"].startswith("1/4 "))
+    block = layout_text([Span(title, TextStyle(family="Plus Jakarta Sans", size=76, weight=800))],
+                        None)
+    im = Image.new("RGBA", (round(block.width) + 20, round(block.height) + 20), "white")
+    draw_text_block(im, block, (10, 10))
+    grey = im.convert("L")
+    inked = [any(grey.getpixel((x, y)) < 128 for y in range(grey.height)) for x in range(grey.width)]
+    xs = [x for x, ink in enumerate(inked) if ink]
+    gaps = [b - a - 1 for a, b in zip(xs, xs[1:], strict=False) if b - a > 1]
+    assert max(gaps) >= 0.2 * 76, gaps

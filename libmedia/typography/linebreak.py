@@ -59,6 +59,8 @@ def _opportunities(text: str) -> tuple[int, ...]:
         return ()
     ops = {i for i in _uax14(text) if 0 < i < n}
     ops.update(_glued_breaks(text))
+    if any(_cjk(ch) for ch in text):
+        ops = _phrase_breaks(text, ops)
     if "/" in text or "." in text:
         for m in _URL.finditer(text):
             # punctuation that starts a query or a parameter begins the next line
@@ -84,6 +86,53 @@ def _glued_breaks(text: str) -> list[int]:
     urls = [(m.start(), m.end()) for m in _URL.finditer(text)]
     return [m.end() for m in _GLUED.finditer(text)
             if not any(a <= m.start() < b for a, b in urls)]
+
+
+def _cjk(ch: str) -> bool:
+    """Kana, CJK ideographs and Hangul syllables (see :func:`_ideographic`)."""
+    o = ord(ch)
+    return 0x3040 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF \
+        or 0x20000 <= o <= 0x3FFFF
+
+
+@lru_cache(maxsize=4)
+def _phrase_parser(script: str):
+    import budoux
+
+    return {"ja": budoux.load_default_japanese_parser,
+            "zh-hant": budoux.load_default_traditional_chinese_parser,
+            "zh-hans": budoux.load_default_simplified_chinese_parser}[script]()
+
+
+def _phrase_breaks(text: str, ops: set[int]) -> set[int]:
+    """``ops`` without the breaks inside a Japanese phrase or a Korean word:
+    UAX #14 lets a line end between any two kana or ideographs, which
+    splits Japanese words (``ナル / ト``, ``セー / ラームーン``); text with
+    kana keeps its phrases whole as CSS ``word-break: auto-phrase`` does,
+    with the phrases BudouX (Google's phrase segmenter, its Japanese model)
+    finds, and Korean breaks only at spaces (CSS ``word-break: keep-all``,
+    Korean typesetting practice).  Chinese keeps UAX #14's breaks between
+    any two characters, as Chinese typesetting does (BudouX's Chinese
+    models split common words such as 图书馆 on real titles).  A phrase
+    wider than the box is still broken between its characters, as the last
+    resort (:func:`break_lines`)."""
+    kana = any(0x3040 <= ord(ch) <= 0x30FF for ch in text)
+    bounds: set[int] = set()
+    if kana:
+        pos = 0
+        for phrase in _phrase_parser("ja").parse(text):
+            pos += len(phrase)
+            bounds.add(pos)
+
+    def inside(i: int) -> bool:
+        a, b = text[i - 1], text[i]
+        if a.isspace() or b.isspace():
+            return False
+        if "\uac00" <= a <= "\ud7af" and "\uac00" <= b <= "\ud7af":
+            return True  # Korean: keep-all
+        return (_cjk(a) or _cjk(b)) and kana and i not in bounds
+
+    return {i for i in ops if not inside(i)}
 
 
 def _uax14(text: str) -> list[int]:

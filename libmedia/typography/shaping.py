@@ -165,7 +165,18 @@ def itemize(
             return
         direction = cur_dir or base_direction
         level = base_level if direction == base_direction else base_level + 1
-        runs.append(Run(cur_start, end, cur_style, cur_face, direction, level))
+        split = end
+        if base_level and cur_dir is None:
+            # a run of digits and spaces in a right-to-left paragraph ("1/4 "
+            # before an Arabic word): its trailing spaces are a run of their
+            # own, so they sit between it and the next run as the bidi
+            # algorithm places them (Raqm, shaping "1/4 " alone, dropped them
+            # to the far edge and the words touched)
+            while split > cur_start + 1 and text[split - 1] == " ":
+                split -= 1
+        runs.append(Run(cur_start, split, cur_style, cur_face, direction, level))
+        if split < end:
+            runs.append(Run(split, end, cur_style, cur_face, direction, level))
 
     for cluster in graphemes(text):
         style = span_styles[pos] if pos < len(span_styles) else 0
