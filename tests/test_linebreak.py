@@ -240,3 +240,16 @@ def test_a_real_glued_title_breaks_at_its_commas_not_inside_words(realdata):
     block = layout_text([Span(title, style)], 700)
     assert not block.broken_words
     assert [ln.text.strip() for ln in block.lines][:2] == ["INSTITUTIONS,", "INSTITUTIONAL,"]
+
+
+def test_a_japanese_phrase_wider_than_its_box_breaks_at_a_script_seam():
+    """The stand-in cover of "美少女戦士セーラームーン新装版 1" (goodbooks) set
+    "戦士セーラーム / ーン新装版": a phrase too wide for the line breaks
+    between kanji and katakana first, and never before ー or small kana."""
+    title = "\u7f8e\u5c11\u5973\u6226\u58eb\u30bb\u30fc\u30e9\u30fc\u30e0\u30fc\u30f3\u65b0\u88c5\u7248 1"
+    style = TextStyle(family="Literata", size=30, weight=600)
+    block = layout_text([Span(title, style)], 260)
+    assert "\u30bb\u30fc\u30e9\u30fc\u30e0\u30fc\u30f3" in [ln.text for ln in block.lines]
+    for width in (120, 150, 200, 260):
+        for ln in layout_text([Span(title, style)], width).lines:
+            assert ln.text[:1] not in "\u30fc\u30e3\u30e5\u30e7\u30c3", (width, ln.text)

@@ -266,6 +266,19 @@ def _ideographic(ch: str) -> bool:
             or 0xFF00 <= o <= 0xFFEF or 0x20000 <= o <= 0x3FFFF)
 
 
+def _kind(ch: str) -> str:
+    """Hiragana, katakana (with ー), ideograph or other: where a Japanese
+    phrase too wide for its line may best be broken."""
+    o = ord(ch)
+    if 0x3040 <= o <= 0x309F:
+        return "hiragana"
+    if 0x30A0 <= o <= 0x30FF:
+        return "katakana"
+    if 0x4E00 <= o <= 0x9FFF:
+        return "han"
+    return "other"
+
+
 def _inside_cjk_name(text: str, at: int) -> bool:
     """Whether ``at`` lies between two CJK characters of words joined by
     no-break spaces (a name: ``村上\u00a0春樹``), where UAX #14 would let a
@@ -353,6 +366,16 @@ def _last_resort(para: Paragraph, start: int, first: int, max_width: float, m: M
             if broken is not None:
                 broken.append((at, HYPHEN_BREAK))
             return at
+    if any(_cjk(ch) for ch in text[start:first]):
+        # a Japanese phrase or Korean word wider than the box: break where
+        # UAX #14 allows (never before ー, small kana or closing punctuation)
+        # (between kanji and katakana first: 戦士 / セーラームーン / 新装版)
+        inner = [start + i for i in _uax14(text[start:first]) if 0 < i < first - start]
+        seams = [i for i in inner if _kind(text[i - 1]) != _kind(text[i])]
+        for cands in (seams, inner):
+            at = _furthest_fitting(para, start, cands, max_width, m) if cands else None
+            if at is not None:
+                return at
     at = break_word(para, start, first, max_width, m)
     if at < first and broken is not None:
         if at < len(text) and text[at - 1] == SOFT_HYPHEN_CHAR:
