@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from PIL import ImageColor
 
-from .cover import MIN_CONTRAST, CoverTone, cover_palette, tone_index
+from .cover import MIN_CONTRAST, CoverTone, contrast, cover_palette, tone_index
 from .typography import TextStyle
 
 if TYPE_CHECKING:
@@ -379,21 +379,6 @@ def text_style(el: Element, types: Mapping[str, Mapping], colors: Mapping[str, C
     if "size" in changes:
         changes["size"] = float(changes["size"])
     return replace(st, **changes)
-
-
-def _luminance(c: Color) -> float:
-    def lin(v: int) -> float:
-        v = v / 255
-        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (lin(x) for x in c[:3])
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast(a: Color, b: Color) -> float:
-    """WCAG 2 contrast ratio of two colours (1 to 21; WCAG 2.1, 1.4.3)."""
-    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
 
 
 def cover_style(types: Mapping[str, Mapping], colors: Mapping[str, Color],
