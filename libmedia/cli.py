@@ -602,7 +602,9 @@ def _print_check(rep) -> int:
             "(not used by a field; templates can still read it)"
         click.echo(f"  {col.ljust(width)}  {target}")
     for name in rep.missing_optional:
-        click.echo(f"  (no column for optional field '{name}': posts are made without it)")
+        made = "each post gets a typographic stand-in cover" if name == "cover" else \
+            "posts are made without it"
+        click.echo(f"  (no column for optional field '{name}': {made})")
     for w in rep.file_warnings:
         print_warning(w)
     if not rep.problems:

@@ -257,7 +257,7 @@ def test_check_lists_every_problem_with_row_and_field(run, tmp_path):
     assert "encoding: utf-8" in out and "delimiter: comma" in out and "5 records" in out
     assert "Judul" in out and "-> title (required)" in out
     assert "Rak" in out and "not used by a field" in out
-    assert "no column for optional field 'call_number'" in out
+    assert "no column for optional field 'call_number': posts are made without it" in out
     assert "1 error (these records will not be rendered):" in out
     assert "4 warnings (the posts will still be made):" in out
     assert "warning: row 2, field 'cover': image 'hilang.jpg' not found" in out
@@ -367,3 +367,10 @@ def test_render_format_all_is_refused(run):
     res = run("render", "new-book", "--format", "all")
     assert res.exit_code == 2
     assert "render makes one image" in res.stderr and "libmedia batch" in res.stderr
+
+
+def test_check_says_a_file_without_covers_gets_stand_in_covers(run, tmp_path):
+    data = write_csv(tmp_path, "Judul,Pengarang\nSatu,A\n")
+    res = run("check", "new-book", data)
+    assert "no column for optional field 'cover': each post gets a typographic stand-in cover" \
+        in res.stdout
