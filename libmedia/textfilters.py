@@ -68,8 +68,9 @@ def cut(value: Any, limit: int, end: str = ELLIPSIS) -> str:
     room for ``end``; punctuation before it is dropped with it) and never
     inside an extended grapheme cluster (Unicode UAX #29: a flag, an emoji
     with a skin tone or a ZWJ family, an Indic conjunct such as ``क्ष``).
-    Text with no space to cut at in its last half (Thai, Chinese) is cut
-    at the last whole grapheme cluster instead.  Text that fits is
+    Text with no space to cut at in its last half (Thai, Chinese,
+    Japanese) is cut at ICU's dictionary word boundary (``WordBreaker``),
+    else at the last whole grapheme cluster.  Text that fits is
     returned unchanged (trimmed).
     """
     from .typography.shaping import graphemes
@@ -90,9 +91,37 @@ def cut(value: Any, limit: int, end: str = ELLIPSIS) -> str:
         spaces = [i for i, g in enumerate(kept) if g.isspace()]
         if spaces and spaces[-1] >= len(kept) // 2:
             head = "".join(kept[: spaces[-1]])
+        else:  # a script written without spaces: ICU's dictionary word boundaries
+            bounds = set(_word_ends(text)) & _prefix_lengths(kept)
+            best = max((b for b in bounds if len(head) // 2 <= b <= len(head)), default=0)
+            head = text[:best] if best else head
     head = head.rstrip()
     head = head.rstrip(" ,;:\u2013\u2014-\u00b7")
     return head + end
+
+
+def _word_ends(text: str) -> list[int]:
+    """ICU's word boundaries (UAX #29 with dictionaries for Thai, Lao,
+    Khmer, Burmese, Chinese and Japanese) in ``text``, as code-point indices
+    (ICU counts UTF-16 code units)."""
+    from icu4py.breakers import WordBreaker
+
+    cp_at, unit = {}, 0
+    for i, ch in enumerate(text):
+        cp_at[unit] = i
+        unit += 2 if ord(ch) > 0xFFFF else 1
+    cp_at[unit] = len(text)
+    return [cp_at[end] for _, end in WordBreaker(text, "").segments() if end in cp_at]
+
+
+def _prefix_lengths(clusters: list[str]) -> set[int]:
+    """The lengths of ``"".join(clusters[:k])`` for every ``k``: where a cut
+    keeps whole grapheme clusters."""
+    out, size = {0}, 0
+    for g in clusters:
+        size += len(g)
+        out.add(size)
+    return out
 
 
 #: A hashtag inside a caption: ``#`` not inside a word or URL, then letters,

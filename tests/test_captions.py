@@ -84,11 +84,16 @@ def test_cut_keeps_text_that_fits_and_cuts_unspaced_scripts_at_a_cluster():
     assert cut("Laskar Pelangi", 20) == "Laskar Pelangi"
     assert cut("Buku ini merangkum kegiatan literasi", 20) == "Buku ini merangkum…"
     assert cut("Satu, dua, tiga empat", 11) == "Satu, dua…"  # the comma goes with the cut
-    thai = "ข้างหลังภาพเป็นนวนิยายของศรีบูรพา"  # no spaces: cut at a cluster
-    out = cut(thai, 10)
-    assert len(out) <= 10 and thai.startswith(out[:-1])
-    assert graphemes(out[:-1]) == graphemes(thai)[:len(graphemes(out[:-1]))]
-    assert not unicodedata.category(thai[len(out) - 1]).startswith("M")  # no orphaned mark next
+    thai = "ข้างหลังภาพเป็นนวนิยายของศรีบูรพา"  # no spaces: ICU's dictionary words
+    assert cut(thai, 10) == "ข้างหลัง…"
+    assert cut(thai, 14) == "ข้างหลังภาพ…"
+    assert cut(thai, 20) == "ข้างหลังภาพเป็น…"
+    assert cut("村上春樹の小説を読みました", 8) == "村上春樹の小説…"
+    # one long word with no boundary at all: cut at a whole cluster
+    assert cut("x" * 40, 10) == "x" * 9 + "…"
+    flags = "🇮🇩🇯🇵🇹🇭🇮🇳🇲🇾"  # five flags, ten code points, no word boundary between them
+    out = cut(flags, 6)
+    assert out == "🇮🇩🇯🇵…"
 
 
 def _letters(title: str) -> str:
