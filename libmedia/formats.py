@@ -231,3 +231,24 @@ def get_format(name: str) -> Format:
             f"unknown format '{name}'",
             hint="known formats: " + ", ".join(FORMATS) + " (see 'libmedia formats')",
         ) from None
+
+
+@dataclass(frozen=True)
+class CaptionLimit:
+    """What a platform accepts as a post's caption: at most ``characters``
+    characters (code points) and ``hashtags`` hashtags."""
+
+    characters: int
+    hashtags: int
+
+
+#: Caption limits per platform (:attr:`Format.platform`).  Instagram: "You
+#: can use up to 30 hashtags on a post" (Instagram Help Centre, "How do I
+#: use hashtags on Instagram?", help.instagram.com/351460621611097) and a
+#: caption of at most 2,200 characters, 30 hashtags and 20 @ tags (Instagram
+#: Graph API, "IG User Media" reference, ``caption`` parameter,
+#: developers.facebook.com/docs/instagram-platform/instagram-graph-api/
+#: reference/ig-user/media).  A caption over either loses its text on upload.
+CAPTION_LIMITS: dict[str, CaptionLimit] = {
+    "Instagram": CaptionLimit(characters=2200, hashtags=30),
+}

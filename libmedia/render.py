@@ -34,13 +34,14 @@ from .brand import Brand
 from .diagnostics import unique
 from .draw import draw_page
 from .errors import Diagnostic, ImageError, LibmediaError, Location
-from .formats import Format
+from .formats import CAPTION_LIMITS, Format
 from .layout import Asset, Page, layout_document
 from .lint import lint_drawn, lint_page, typography
 from .markup import Element, parse_markup
 from .sources import Record
 from .style import style_document
 from .templating import RecordView, Template
+from .textfilters import fit_caption
 from .typography import FontLibrary, library_for
 
 #: Book covers without a file are drawn in this width/height ratio (2:3).
@@ -365,10 +366,30 @@ def render(inp: RenderInput, library: FontLibrary | None = None,
         a.placeholder for d in done for a in d.assets.values())}
     caption = templating.render_text(t.caption(), text_context, str(t.path / "caption.txt.j2"))
     alt = templating.render_text(t.alt(), text_context, str(t.path / "alt.txt.j2"))
-    warnings = unique(w for d in done for w in d.warnings)
+    caption, limited = fit_caption_to(caption, inp)
+    warnings = unique([*(w for d in done for w in d.warnings), *limited])
     figures = {"titles": [t for d in done for t in d.typography.get("titles", [])]}
     return Rendered(first.image, caption, alt, warnings, first.markup, first.document,
                     first.page, [d.image for d in done], figures)
+
+
+def fit_caption_to(caption: str, inp: RenderInput) -> tuple[str, list[Diagnostic]]:
+    """``caption`` within the caption limits of ``inp.format``'s platform
+    (:data:`libmedia.formats.CAPTION_LIMITS`; unchanged for a platform
+    without any), by :func:`libmedia.textfilters.fit_caption`: the brand
+    kit's hashtags kept over the generated ones, then the first record's
+    summary (or description) shortened.  Each change made is a
+    ``caption-limit`` warning at the record's row."""
+    limit = CAPTION_LIMITS.get(inp.format.platform)
+    if limit is None:
+        return caption, []
+    first = inp.records[0] if inp.records else None
+    fields = first.fields if first is not None else {}
+    summary = str(fields.get("summary") or fields.get("description") or "")
+    text, notes = fit_caption(caption, limit.characters, limit.hashtags, inp.brand.hashtags, summary)
+    where = Location(file=inp.source, row=(first.row or None) if first is not None else None)
+    return text, [Diagnostic.warning(
+        f"{inp.format.platform} caption: {note}", where, code="caption-limit") for note in notes]
 
 
 def sample_records(template: Template) -> list[Record]:

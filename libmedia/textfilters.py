@@ -8,25 +8,192 @@ the template environment installs (:func:`libmedia.templating.make_environment`)
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
+
+import regex
 
 from .i18n import translate
 
+#: Longest generated title hashtag, in characters after ``#``.  A tag is
+#: worth making when people could type or search it; a whole long title
+#: run together (``#NotesFromUndergroundWhiteNightsTheDreamOf...``) is
+#: neither, and no one follows it.  30 characters holds a title of four or
+#: five ordinary words (``#LaskarPelangi`` is 13, ``#TheCatcherInTheRye`` 18);
+#: a longer one is skipped, not cut (a cut title is a misspelled word).
+TITLE_HASHTAG_LIMIT = 30
 
-def hashtag(value: str) -> str:
+#: What a hashtag keeps of a word: letters (L*), combining marks (M*: the
+#: Devanagari matras and virama, Thai vowels and tone marks, Tamil and
+#: Javanese vowel signs) and digits (Nd).  Python's ``\\w`` drops marks,
+#: which turned ``हिन्दी`` into a misspelled ``हनद``.
+_TAG_WORD = regex.compile(r"[\p{L}\p{M}\p{Nd}]+")
+
+
+def hashtag(value: str, limit: int = 0) -> str:
     """A hashtag from a title or subject: ``"Laskar Pelangi"`` -> ``#LaskarPelangi``.
 
     Apostrophes vanish (``Pramoedya's`` -> ``Pramoedyas``), words in capitals
     are set in title case (``DUNIA USAHA`` -> ``#DuniaUsaha``), and a SLiMS
     subject heading keeps its main term (``Pendidikan -- Fiksi`` -> ``#Pendidikan``).
+    Every letter and combining mark of the script stays, in order, with
+    only spaces and punctuation removed (``गोदान`` -> ``#गोदान``, ``ข้างหลังภาพ``
+    -> ``#ข้างหลังภาพ``): a hashtag is never a misspelled word.  Text
+    without a letter (``1984``, ``---``) makes no hashtag (``""``):
+    Instagram does not link a tag of digits only.
+
+    ``limit`` (characters after ``#``; 0 for none): longer tags give ``""``,
+    for tags made from titles (see :data:`TITLE_HASHTAG_LIMIT`).
     """
     text = re.split(r"\s+--\s+", str(value))[0]
     text = re.sub(r"[\'\u2019\u02bc]", "", text)
-    words = re.findall(r"[^\W_]+", text)
+    words = _TAG_WORD.findall(text)
     tag = "".join((w.capitalize() if w.isupper() and len(w) > 1 else w[:1].upper() + w[1:])
                   for w in words)
-    return "#" + tag if tag else ""
+    if not regex.search(r"\p{L}", tag) or (limit and len(tag) > limit):
+        return ""
+    return "#" + tag
+
+
+#: What :func:`cut` puts at the end of shortened text.
+ELLIPSIS = "\u2026"
+
+
+def cut(value: Any, limit: int, end: str = ELLIPSIS) -> str:
+    """``value`` shortened to at most ``limit`` characters (code points),
+    ``end`` included, for a caption's summary: ``cut("Buku ini merangkum
+    kegiatan", 20)`` -> ``"Buku ini merangkum…"``.
+
+    The cut falls at a word boundary (the last white space that leaves
+    room for ``end``; punctuation before it is dropped with it) and never
+    inside an extended grapheme cluster (Unicode UAX #29: a flag, an emoji
+    with a skin tone or a ZWJ family, an Indic conjunct such as ``क्ष``).
+    Text with no space to cut at in its last half (Thai, Chinese,
+    Japanese) is cut at ICU's dictionary word boundary (``WordBreaker``),
+    else at the last whole grapheme cluster.  Text that fits is
+    returned unchanged (trimmed).
+    """
+    from .typography.shaping import graphemes
+
+    text = re.sub(r"[ \t]+", " ", str(value or "")).strip()
+    if len(text) <= limit:
+        return text
+    room = max(0, limit - len(end))
+    clusters, kept, size = graphemes(text), [], 0
+    for g in clusters:
+        if size + len(g) > room:
+            break
+        kept.append(g)
+        size += len(g)
+    head = "".join(kept)
+    nxt = clusters[len(kept)] if len(kept) < len(clusters) else ""
+    if not nxt.isspace():  # the cut is inside a word: back to the last space
+        spaces = [i for i, g in enumerate(kept) if g.isspace()]
+        if spaces and spaces[-1] >= len(kept) // 2:
+            head = "".join(kept[: spaces[-1]])
+        else:  # a script written without spaces: ICU's dictionary word boundaries
+            bounds = set(_word_ends(text)) & _prefix_lengths(kept)
+            best = max((b for b in bounds if len(head) // 2 <= b <= len(head)), default=0)
+            head = text[:best] if best else head
+    head = head.rstrip()
+    head = head.rstrip(" ,;:\u2013\u2014-\u00b7")
+    return head + end
+
+
+def _word_ends(text: str) -> list[int]:
+    """ICU's word boundaries (UAX #29 with dictionaries for Thai, Lao,
+    Khmer, Burmese, Chinese and Japanese) in ``text``, as code-point indices
+    (ICU counts UTF-16 code units)."""
+    from icu4py.breakers import WordBreaker
+
+    cp_at, unit = {}, 0
+    for i, ch in enumerate(text):
+        cp_at[unit] = i
+        unit += 2 if ord(ch) > 0xFFFF else 1
+    cp_at[unit] = len(text)
+    return [cp_at[end] for _, end in WordBreaker(text, "").segments() if end in cp_at]
+
+
+def _prefix_lengths(clusters: list[str]) -> set[int]:
+    """The lengths of ``"".join(clusters[:k])`` for every ``k``: where a cut
+    keeps whole grapheme clusters."""
+    out, size = {0}, 0
+    for g in clusters:
+        size += len(g)
+        out.add(size)
+    return out
+
+
+#: A hashtag inside a caption: ``#`` not inside a word or URL, then letters,
+#: marks, digits and underscores.
+CAPTION_HASHTAG = regex.compile(r"(?<![\p{L}\p{M}\p{Nd}_&/#])#[\p{L}\p{M}\p{Nd}_]+")
+
+
+def fit_caption(text: str, characters: int, hashtags: int, keep: Iterable[str] = (),
+                summary: str = "") -> tuple[str, list[str]]:
+    """``text`` (a rendered caption) within a platform's limits: at most
+    ``hashtags`` hashtags and ``characters`` characters (code points).
+    Returns the caption and one sentence per change made (empty when it
+    fitted).
+
+    Hashtags go first: the generated ones (made from the title and
+    subjects: every tag not in ``keep``, the brand kit's own) are dropped
+    from the end, then, only if the kit alone has too many, the kit's from
+    the end.  Then, while the caption is too long, the block that holds
+    the record's ``summary`` (its first words identify it) is shortened by
+    :func:`cut`; if there is none or that is not enough, the whole caption
+    is cut.  See :data:`libmedia.formats.CAPTION_LIMITS` for where the
+    limits come from.
+    """
+    notes: list[str] = []
+    kept = {k.casefold() for k in keep}
+    found = list(CAPTION_HASHTAG.finditer(text))
+    if len(found) > hashtags:
+        extra = len(found) - hashtags
+        order = ([m for m in reversed(found) if m.group().casefold() not in kept]
+                 + [m for m in reversed(found) if m.group().casefold() in kept])
+        drop = sorted(order[:extra], key=lambda m: m.start())
+        for m in reversed(drop):  # each with one space beside it
+            a, b = m.start(), m.end()
+            if text[b:b + 1] == " ":
+                b += 1
+            elif text[a - 1:a] == " ":
+                a -= 1
+            text = text[:a] + text[b:]
+        text = _tidy(text)
+        notes.append(f"{len(found)} hashtags, more than the {hashtags} allowed: left out "
+                     + " ".join(m.group() for m in drop))
+    if len(text) > characters:
+        before = len(text)
+        lead = " ".join(str(summary or "").split())[:40]
+        at = text.find(lead) if len(lead) >= 10 else -1
+        if at >= 0:
+            stop = text.find("\n\n", at)
+            stop = len(text) if stop < 0 else stop
+            block = text[at:stop]
+            room = len(block) - (len(text) - characters)
+            short = cut(block, room) if room > 40 else ""
+            text = _tidy(text[:at] + short + text[stop:])
+            notes.append(f"caption of {before} characters, more than the {characters} allowed: "
+                         + ("shortened the summary to " + f"{len(short)} characters" if short
+                            else "left out the summary"))
+        if len(text) > characters:
+            size = len(text)
+            text = cut(text, characters)
+            notes.append(f"caption of {size} characters, more than the {characters} allowed: "
+                         "cut at the end")
+    return text.rstrip("\n") + "\n", notes
+
+
+def _tidy(text: str) -> str:
+    """Caption text with lines right-trimmed and at most one blank line in a row."""
+    out: list[str] = []
+    for ln in text.strip().split("\n"):
+        ln = ln.rstrip()
+        if not ln and out and not out[-1]:
+            continue
+        out.append(ln)
+    return "\n".join(out).strip()
 
 
 def quoted(text: str, language: str = "id") -> str:
@@ -480,6 +647,7 @@ def format_date(value: str, fmt: str = "long", language: str = "id") -> str:
 #: The filters templates see, by name.
 FILTERS: dict[str, Callable[..., Any]] = {
     "hashtag": hashtag,
+    "cut": cut,
     "names": names,
     "date": format_date,
     "title_parts": title_parts,
