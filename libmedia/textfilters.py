@@ -13,6 +13,7 @@ from typing import Any
 
 import regex
 
+from .eventtime import event_days, event_times, event_when
 from .i18n import translate
 
 #: Longest generated title hashtag, in characters after ``#``.  A tag is
@@ -644,8 +645,13 @@ def format_date(value: str, fmt: str = "long", language: str = "id") -> str:
     return babel_format_date(d, format=fmt, locale=language)
 
 
-#: The filters templates see, by name.
+#: The filters templates see, by name.  Events: ``event | event_when(lang)``
+#: (``Sabtu, 17 Agustus 2024 · 09.00 WIB``), ``event_days`` (the day(s)
+#: alone) and ``event_times`` (the time(s) alone); see :mod:`libmedia.eventtime`.
 FILTERS: dict[str, Callable[..., Any]] = {
+    "event_when": event_when,
+    "event_days": event_days,
+    "event_times": event_times,
     "hashtag": hashtag,
     "cut": cut,
     "names": names,

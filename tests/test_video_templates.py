@@ -366,12 +366,13 @@ def _real_job(template: str, path: Path, fmt: str):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_real_library_event_lays_out(realdata, fmt):
     """A row of a real events export (date, weekday, branch, start, end,
-    title, url, description): title, link and date are used; the columns
-    named start, end and branch are not (yet) aliases of time, end_time and
-    place, and the description arrives as summary."""
+    title, url, description): title, link, date, start and end are used
+    (start and end are aliases of time and end_time); branch is not an alias
+    of place, and the description arrives as summary."""
     job = _real_job("event-reel", realdata / "events" / "bibliocommons_library_events_2025-2026.csv", fmt)
     rec = job.records[0]
-    assert job.dataset.mapping == {"title": "title", "url": "url", "description": "summary"}
+    assert job.dataset.mapping == {"title": "title", "url": "url", "description": "summary",
+                                   "date": "date", "start": "time", "end": "end_time"}
     inp = job.render_input([rec], job.formats[0])
     video = lay_out_video(inp, fonts_for(inp))
     assert [w.message for w in video.warnings] == []
@@ -385,15 +386,18 @@ def test_a_real_library_event_lays_out(realdata, fmt):
     assert rec.fields["summary"][:80] in caption and len(caption) <= CAPTION_LIMIT
 
 
-def test_indonesian_event_headers_are_not_known_yet(cases):
-    """Case C22's columns (acara, tanggal, waktu) name no field libmedia
-    knows, so the required title is missing: an error naming it and the
-    file's columns, not a clip of blanks."""
-    from libmedia.errors import LibmediaError
-
-    with pytest.raises(LibmediaError) as exc:
-        _real_job("event-reel", cases / "C22_events_id_dates.csv", "tiktok")
-    assert "'title'" in str(exc.value) and "acara, tanggal, waktu" in str(exc.value)
+def test_indonesian_event_headers_are_known(cases):
+    """Case C22's columns (acara, tanggal, waktu, zona) are the aliases of
+    title, date, time and timezone: its first event lays out with its title."""
+    job = _real_job("event-reel", cases / "C22_events_id_dates.csv", "tiktok")
+    assert job.dataset.mapping == {"acara": "title", "tanggal": "date", "waktu": "time",
+                                   "zona": "timezone"}
+    rec = job.records[0]
+    inp = job.render_input([rec], job.formats[0])
+    video = lay_out_video(inp, fonts_for(inp))
+    assert [w.message for w in video.warnings] == []
+    assert "Bedah Buku Laskar Pelangi" in " ".join(
+        f.element.get("subtitle", "") for f in video.scenes[1].page.root.walk() if f.element.tag == "text")
 
 
 def test_a_real_catalogue_record_of_the_week_lays_out(realdata):

@@ -60,7 +60,9 @@ class FieldSpec:
 
 
 FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("title", ("title", "judul", "judul buku", "book title")),
+    FieldSpec("title", ("title", "judul", "judul buku", "book title", "judul acara",
+                        "judul kegiatan", "nama kegiatan", "nama acara", "event title",
+                        "event name", "event", "acara", "kegiatan")),
     FieldSpec("subtitle", ("subtitle", "anak judul", "subjudul", "sub judul")),
     FieldSpec(
         "author",
@@ -81,7 +83,8 @@ FIELDS: tuple[FieldSpec, ...] = (
         ("call number", "callnumber", "call no", "no panggil", "nomor panggil"),
         weak=("kode buku",),
     ),
-    FieldSpec("cover", ("cover", "cover image", "image", "image url", "sampul", "gambar")),
+    FieldSpec("cover", ("cover", "cover image", "image", "image url", "sampul", "gambar",
+                        "poster", "gambar acara")),
     FieldSpec("subject", ("subject", "subjects", "topics", "subjek", "topik"), multi=True),
     FieldSpec(
         "summary",
@@ -91,7 +94,8 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("edition", ("edition", "edisi")),
     FieldSpec("series", ("series", "series title", "seri")),
     FieldSpec("language", ("language", "language name", "language code", "bahasa")),
-    FieldSpec("place", ("place", "place name", "tempat terbit", "kota terbit")),
+    FieldSpec("place", ("place", "place name", "tempat terbit", "kota terbit", "tempat",
+                        "lokasi", "tempat kegiatan", "location", "venue")),
     FieldSpec("collation", ("collation", "kolasi")),
     FieldSpec("gmd", ("gmd", "gmd name")),
     FieldSpec("classification", ("classification", "klasifikasi")),
@@ -103,7 +107,25 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("date_added", ("date added", "input date", "tanggal masuk")),
     FieldSpec("price", ("price", "harga")),
     FieldSpec("id", ("id", "biblio id", "book id")),
-    FieldSpec("url", ("url", "link", "tautan")),
+    FieldSpec("url", ("link pendaftaran", "tautan pendaftaran", "pendaftaran",
+                      "registration url", "registration link", "registration", "register",
+                      "url", "link", "tautan")),
+    # Events (libmedia.eventtime reads and writes the date fields).  "Keterangan"
+    # is not an alias of summary: inventories use it for a copy's remark ("-",
+    # "rusak"; case C40), so it stays the column ``keterangan``.
+    FieldSpec("date", ("tanggal mulai", "start date", "tanggal", "tanggal acara",
+                       "tanggal kegiatan", "hari tanggal", "date", "event date")),
+    FieldSpec("end_date", ("tanggal selesai", "tanggal berakhir", "end date")),
+    FieldSpec("time", ("jam mulai", "waktu mulai", "start time", "waktu", "jam", "pukul",
+                       "time", "start")),
+    FieldSpec("end_time", ("jam selesai", "waktu selesai", "end time", "end")),
+    FieldSpec("timezone", ("zona waktu", "zona", "time zone", "timezone")),
+    FieldSpec("room", ("ruang", "ruangan", "room")),
+    FieldSpec("speaker", ("pembicara", "narasumber", "pemateri", "speaker", "speakers",
+                          "presenter", "host")),
+    FieldSpec("audience", ("peserta", "sasaran", "sasaran peserta", "audience",
+                           "age group")),
+    FieldSpec("fee", ("biaya", "htm", "harga tiket", "fee", "cost", "price of admission")),
 )
 """The canonical fields, in the order they are listed to users."""
 
