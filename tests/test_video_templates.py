@@ -184,7 +184,7 @@ def test_the_board_brings_date_time_and_place_one_line_after_another():
     board = video.scenes[2]
     tiles = [f for f in board.page.root.walk() if f.element.tag == "text" and f.element.get("enter") == "wipe-down"]
     assert [" ".join(f.element.plain_text.split()) for f in tiles] == [
-        "Sabtu, 12 Desember 2026", "09:00–11:30", "Ruang Serbaguna, Lantai 2"]
+        "Sabtu, 12 Desember 2026", "09.00–11.30", "Ruang Serbaguna, Lantai 2"]
     delays = [f.element.get("enter-delay") for f in tiles]
     assert delays == sorted(delays) and len(set(delays)) == 3
     for upper, lower in zip(tiles, tiles[1:], strict=False):  # each on its own line
@@ -398,6 +398,10 @@ def test_indonesian_event_headers_are_known(cases):
     assert [w.message for w in video.warnings] == []
     assert "Bedah Buku Laskar Pelangi" in " ".join(
         f.element.get("subtitle", "") for f in video.scenes[1].page.root.walk() if f.element.tag == "text")
+    # the departure board reads its day-first date and its WIB range as written in Indonesia
+    shown = " ".join(f.element.plain_text for s in video.scenes for f in s.page.root.walk()
+                     if f.element.tag == "text")
+    assert "Sabtu, 17 Agustus 2024" in shown and "09.00\u201311.30 WIB" in shown
 
 
 def test_a_real_catalogue_record_of_the_week_lays_out(realdata):
