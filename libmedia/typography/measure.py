@@ -75,22 +75,16 @@ class Measurer:
             return 0.0
         key = (face.path, face.index, face.bitmap_size, style.size, style.weight, style.features,
                style.language, style.tracking, direction, text)
-        with self._lock:
-            hit = self._cache.get(key)
-            if hit is not None:
-                self._cache.move_to_end(key)
-                return hit
+        hit = self._lookup(self._cache, key)
+        if hit is not None:
+            return hit
         font = self.font(face, style)
         kw = shape_kwargs(style, direction)
         width = font.getlength(text, **kw) * self.scale(face, style)
         extra = cluster_spacing(style, face, text, direction)
         if extra:
             width += extra * len(graphemes(text))
-        with self._lock:
-            self._cache[key] = width
-            if len(self._cache) > 20000:
-                self._cache.popitem(last=False)
-        return width
+        return self._store(self._cache, key, width)
 
 
     def ink(self, text: str, face: Face, style: TextStyle, direction: str) -> tuple[float, float]:
@@ -108,11 +102,9 @@ class Measurer:
             return 0.0, 0.0
         key = (face.path, face.index, face.bitmap_size, style.size, style.weight, style.features,
                style.language, direction, text)
-        with self._lock:
-            hit = self._ink.get(key)
-            if hit is not None:
-                self._ink.move_to_end(key)
-                return hit
+        hit = self._lookup(self._ink, key)
+        if hit is not None:
+            return hit
         font = self.font(face, style)
         scale = self.scale(face, style)
         if face.is_color:
@@ -122,11 +114,24 @@ class Measurer:
             _, top, _, bottom = font.getbbox(text, anchor="ls", **shape_kwargs(style, direction))
             bold = math.ceil(self.embolden(face, style))
             ink = (max(0.0, -top * scale) + bold, max(0.0, bottom * scale) + bold)
+        return self._store(self._ink, key, ink)
+
+    def _lookup(self, cache: OrderedDict, key: tuple):
+        """``cache[key]`` (marked as recently used) or None."""
         with self._lock:
-            self._ink[key] = ink
-            if len(self._ink) > 20000:
-                self._ink.popitem(last=False)
-        return ink
+            hit = cache.get(key)
+            if hit is not None:
+                cache.move_to_end(key)
+            return hit
+
+    def _store(self, cache: OrderedDict, key: tuple, value):
+        """Remember ``value`` under ``key``, dropping the least recently used
+        entry past 20,000; returns ``value``."""
+        with self._lock:
+            cache[key] = value
+            if len(cache) > 20000:
+                cache.popitem(last=False)
+        return value
 
 
     def family_box(self, style: TextStyle) -> tuple[float, float, float, float]:
