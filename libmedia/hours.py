@@ -75,7 +75,7 @@ _EXTRA_DAYS = {"jum'at": 4, "jumat": 4, "ahad": 6, "tues": 1, "weds": 2, "thur":
                "sen": 0, "sel": 1, "rab": 2, "kam": 3, "jum": 4, "sab": 5, "min": 6}
 _DAY_RANGE = re.compile(r"\s*(?:[–—-]|\bs\.?\s?/?d\.?(?=\s|$)|\bsampai(?:\s+dengan)?\b|\bhingga\b"
                         r"|\bto\b|\bthrough\b|\bthru\b|\buntil\b)\s*", re.IGNORECASE)
-_DAY_LIST = re.compile(r"\s*(?:,|&|\+|/|\bdan\b|\band\b|\bserta\b)\s*", re.IGNORECASE)
+_DAY_LIST = re.compile(r"\s*(?:,|&|\+|\bdan\b|\band\b|\bserta\b)\s*", re.IGNORECASE)
 _TIME_LIST = re.compile(r"\s*(?:,|&|\+|\bdan\b|\band\b)\s*", re.IGNORECASE)
 #: The hours part of a row starts at its first digit ...
 _DIGIT = re.compile(r"\d")
@@ -83,7 +83,7 @@ _DIGIT = re.compile(r"\d")
 _CLOSED_TAIL = re.compile(r"(?::\s*)?\b(?:tutup|libur|tidak buka|tidak ada layanan|closed?|no service)"
                           r"\s*$", re.IGNORECASE)
 #: Words between the days and the first time (``Senin–Kamis pukul 08.00``).
-_TIME_LEAD = re.compile(r"\s*(?:\bpukul|\bpkl\.?|\bjam|\bfrom|\bat|:)\s*$", re.IGNORECASE)
+_TIME_LEAD = re.compile(r"(?:\s+(?:pukul|pkl\.?|jam|from|at)|\s*:)\s*$", re.IGNORECASE)
 
 
 def _fold(text: str) -> str:

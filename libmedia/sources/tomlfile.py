@@ -74,8 +74,8 @@ TOML_HINT = ("check the line named: each line is key = value, text in double quo
              "starting with [[pengumuman]]; see samples/pengumuman.toml")
 
 _LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
-_TABLE_HEADER = re.compile(r"^\s*\[\[\s*(\"[^\"]*\"|'[^']*'|[\w.-]+)\s*\]\]", re.MULTILINE)
-_KEY_LINE = re.compile(r"^\s*(?:[\w-]+|\"[^\"]*\")\s*=|^\s*\[", re.MULTILINE)
+_TABLE_HEADER = re.compile(r"^[ \t]*\[\[\s*(\"[^\"]*\"|'[^']*'|[\w.-]+)\s*\]\]", re.MULTILINE)
+_KEY_LINE = re.compile(r"^[ \t]*(?:[\w-]+|\"[^\"]*\")[ \t]*=|^[ \t]*\[", re.MULTILINE)
 
 
 class TomlSource:
@@ -228,7 +228,7 @@ def read_toml(path: Path) -> DataSet:
         tables = [{**shared, **t} for t in doc[key]]
     elif len(single := [k for k, v in doc.items() if isinstance(v, dict) and not _is_hours_key(k)]) == 1:
         key = single[0]
-        m = re.search(r"^\s*\[\s*" + re.escape(key) + r"\s*\]", text, re.MULTILINE)
+        m = re.search(r"^[ \t]*\[[ \t]*" + re.escape(key) + r"\s*\]", text, re.MULTILINE)
         lines = [text.count("\n", 0, m.start()) + 1 if m else 1]
         tables = [{**{k: v for k, v in doc.items() if k != key}, **doc[key]}]
     else:
