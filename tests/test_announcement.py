@@ -355,3 +355,21 @@ def test_template_lists_a_sample_of_every_kind(template):
     sample = read_records(ROOT / "samples" / "pengumuman.toml")
     assert [notice_kind(r.fields) for r in sample.records] == ["hours"]
     assert "samples/pengumuman.toml" in template.description
+
+
+def test_hours_table_takes_structured_rows_and_multiline_cells(tmp_path):
+    # a brand kit's or a TOML file's rows, as the filter gets them
+    rows = hours_table([{"days": "Senin–Jumat", "time": "08.00–16.00"},
+                        {"days": "Sabtu", "closed": True, "changed": True}], "en",
+                       holidays="Public holidays")
+    assert rows == [
+        {"days": "Monday–Friday", "times": ["8:00\u00a0AM–4:00\u00a0PM"], "closed": False,
+         "changed": False},
+        {"days": "Saturday", "times": [], "closed": True, "changed": True}]
+    assert hours_table("", "id") == []
+    # Excel's Alt+Enter: one row per line of a quoted cell
+    path = tmp_path / "jam.csv"
+    path.write_bytes('\ufeffJenis;Jam Buka\r\njam buka;"Senin–Kamis 08.00–16.00\nJumat tutup"\r\n'
+                     .encode("utf-8"))
+    (rec,) = read_records(path).records
+    assert [r["days"] for r in hours_table(rec.fields["hours"], "id")] == ["Senin–Kamis", "Jumat"]
