@@ -34,6 +34,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from .errors import DataError, Location, ProblemList, TemplateError
+from .hours import FILTERS as HOURS_FILTERS
 from .i18n import translate, translator
 from .textfilters import FILTERS, display_title, names, quoted, title_parts, year_label
 
@@ -384,6 +385,7 @@ def make_environment(folder: Path, autoescape: bool) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(FILTERS)
+    env.filters.update(HOURS_FILTERS)
     if not autoescape:
         env.filters["names"] = _plain_names
     return env

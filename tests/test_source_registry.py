@@ -19,8 +19,9 @@ from libmedia.sources.base import CERTAIN, LIKELY, NOT_MINE, POSSIBLE, Source, c
 from libmedia.sources.csvfile import CSV
 from libmedia.sources.normalize import Row, normalize
 from libmedia.sources.sniff import describe
+from libmedia.sources.tomlfile import TOML
 
-CSV_FORMATS = "libmedia reads: CSV or TSV text (.csv, .tsv, .txt)"
+CSV_FORMATS = "libmedia reads: CSV or TSV text (.csv, .tsv, .txt); TOML text (.toml)"
 
 
 class FakeSource:
@@ -75,7 +76,7 @@ FAKE_FILE = "FAKE1\njudul=Laskar Pelangi\npengarang=Andrea Hirata\n\njudul=Bumi\
 
 def test_both_sources_meet_the_protocol(fake):
     assert isinstance(CSV, Source) and isinstance(fake, Source)
-    assert registry.SOURCES == [CSV, fake]
+    assert registry.SOURCES == [CSV, TOML, fake]
 
 
 def test_a_registered_source_reads_its_files_through_the_normaliser(tmp_path, fake):
@@ -137,7 +138,7 @@ def test_the_error_lists_every_registered_format(tmp_path, fake):
     with pytest.raises(DataError) as err:
         read_records(write(tmp_path, b"%PDF-1.7\n", "list.pdf"))
     assert err.value.hint.endswith(
-        "libmedia reads: CSV or TSV text (.csv, .tsv, .txt); Fake records (.fake)")
+        "libmedia reads: CSV or TSV text (.csv, .tsv, .txt); TOML text (.toml); Fake records (.fake)")
 
 
 def _zip(tmp_path: Path, members: dict[str, str]) -> bytes:

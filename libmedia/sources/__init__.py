@@ -22,6 +22,7 @@ Package layout (each module's docstring says what it takes and returns)::
     isbn.py       ISBN/ISSN cleaning
     normalize.py  header + rows of cells -> canonical records (shared by readers)
     csvfile.py    the CSV reader, chaining the above
+    tomlfile.py   the TOML reader (hand-written notices and events)
 """
 
 from __future__ import annotations

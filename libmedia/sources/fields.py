@@ -126,6 +126,15 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("audience", ("peserta", "sasaran", "sasaran peserta", "audience",
                            "age group")),
     FieldSpec("fee", ("biaya", "htm", "harga tiket", "fee", "cost", "price of admission")),
+    # Service notices (libmedia.hours reads the kind and the hours table).
+    FieldSpec("kind", ("jenis pengumuman", "jenis", "notice type", "kind")),
+    FieldSpec("hours", ("jam buka", "jam layanan", "jam operasional", "opening hours", "hours")),
+    FieldSpec("service", ("layanan", "nama layanan", "sistem", "service", "system")),
+    FieldSpec("moved_from", ("lokasi lama", "tempat lama", "dari", "moved from", "old location",
+                             "from")),
+    FieldSpec("moved_to", ("lokasi baru", "tempat baru", "pindah ke", "ke", "moved to",
+                           "new location", "to")),
+    FieldSpec("instead", ("sebagai gantinya", "alternatif", "solusi", "instead", "alternative")),
 )
 """The canonical fields, in the order they are listed to users."""
 

@@ -23,9 +23,11 @@ from . import DataSet
 from .base import Source, confidence, data_error, empty_file_error, is_blank, read_head
 from .csvfile import CSV
 from .sniff import describe
+from .tomlfile import TOML
 
 SOURCES: list[Source] = [
     CSV,
+    TOML,
 ]
 """Registered readers, in order of preference on a tie."""
 
