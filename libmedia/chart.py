@@ -714,8 +714,8 @@ def _donut(el: Element, data: Sequence[Datum], box: Rect, parts: _Parts, colors:
     else:
         d = max(1.0, min(box.w, box.h - legend_h - gap))
         ring = Rect(box.x + (box.w - d) / 2, box.y, d, d)
-        lw = min(box.w, max(d * 1.4, box.w * 0.7))
-        lx, ly = box.x + (box.w - lw) / 2, box.y + d + gap
+        lw = box.w
+        lx, ly = box.x, box.y + d + gap
     hole = el.get("hole", 0.58)
     marks: list[Mark] = []
     angle = 0.0
