@@ -556,7 +556,9 @@ def _bar_rows(el: Element, data: Sequence[Datum], width: float, st: Mapping[str,
     below = st["label"].size * 0.22
     gap = el.get("gap", st["label"].size * 0.75)
     n = len(data)
-    height = n * (label_h + below + thick) + max(0, n - 1) * gap
+    # the last value's line box may reach below its bar
+    overhang = max(0.0, (value_h - thick) / 2)
+    height = n * (label_h + below + thick) + max(0, n - 1) * gap + (overhang if n else 0.0)
     return height, label_h, below, thick, gap
 
 
