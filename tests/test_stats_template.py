@@ -216,3 +216,17 @@ def test_a_bad_csv_stops_with_its_row(kits, tmp_path):
     err = info.value
     assert err.location.row == 3 and err.location.field == "nilai"
     assert "'tiga ribu' is not a number" in err.message
+
+
+def test_render_makes_the_post_of_every_row(kits, tmp_path):
+    from libmedia.run.single import render_single
+
+    rep = render_single("stats", SAMPLE, row=5, format_name="instagram-square",
+                        output=tmp_path / "stats.png", brand_path=kits["id"])
+    assert rep.error is None
+    alt = (tmp_path / "stats.alt.txt").read_text(encoding="utf-8")
+    assert "Pengunjung 12.480" in alt and "Laut Bercerita" in alt
+    sample = render_single("stats", None, format_name="instagram-square", output=tmp_path / "s.png",
+                           brand_path=kits["id"])
+    assert "Laut Bercerita" in (tmp_path / "s.alt.txt").read_text(encoding="utf-8")
+    assert sample.error is None
