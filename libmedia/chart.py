@@ -26,7 +26,9 @@ Kinds
 ``bar``     horizontal bars (a top-5 list): each row its label above a bar
             from zero, its value just past the bar's end; bars scale to the
             largest value; a label too long for the chart's width is
-            shortened with an ellipsis.
+            shortened with an ellipsis.  Labels are set flush left, as the
+            bars grow, whatever their script.  In a box too low for a label
+            above every bar, each label stands beside its bar.
 ``column``  vertical columns from a zero baseline (visits per week or day):
             values above, labels below (one line each, shortened with an
             ellipsis to the column's pitch).
@@ -589,7 +591,7 @@ def _bars(el: Element, data: Sequence[Datum], box: Rect, parts: _Parts, colors: 
     top = max((d.value for d in data), default=0.0) or 1.0
     marks = []
     for i, (d, vb) in enumerate(zip(data, vblocks, strict=True)):
-        lb = parts.set("label", d.label, box.w)
+        lb = parts.set("label", d.label, box.w, align="left")
         parts.place("label", d.label, lb, box.x, y, box.w)
         bar_y = y + label_h + below
         length = room * d.value / top
@@ -627,7 +629,7 @@ def _bars_beside(el: Element, data: Sequence[Datum], box: Rect, parts: _Parts,
     y = box.y + max(0.0, box.h - used) / 2
     marks = []
     for i, (d, vb) in enumerate(zip(data, vblocks, strict=True)):
-        lb = parts.set("label", d.label, label_w)
+        lb = parts.set("label", d.label, label_w, align="left")
         parts.place("label", d.label, lb, box.x, y + (row - lb.height) / 2, label_w)
         length = room * d.value / top
         by = y + (row - thick) / 2
@@ -736,7 +738,7 @@ def _donut(el: Element, data: Sequence[Datum], box: Rect, parts: _Parts, colors:
         pb = parts.set("value", pct, None)
         tx = lx + sw + st["label"].size * 0.5
         label_w = max(1.0, lx + lw - pb.content_width - st["label"].size * 0.6 - tx)
-        lb = parts.set("label", dat.label, label_w)
+        lb = parts.set("label", dat.label, label_w, align="left")
         parts.place("label", dat.label, lb, tx, y + (row - lb.height) / 2, label_w)
         parts.place("value", pct, pb, lx + lw - pb.content_width, y + (row - pb.height) / 2)
         y += row + row_gap

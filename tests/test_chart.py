@@ -304,3 +304,31 @@ def test_markup_mistakes_in_a_chart():
     assert "cannot contain <text>" in messages and "needs a 'value'" in messages
     assert "needs a 'kind'" in problems('<canvas><chart><datum label="A" value="1"/></chart></canvas>')[0].message
     assert "kind" in problems('<canvas><chart kind="pie"><datum label="A" value="1"/></chart></canvas>')[0].message
+
+
+def test_real_titles_in_many_scripts_as_bar_labels(cases):
+    """Top-list labels from real catalogue titles (CJK, Devanagari, Cyrillic,
+    Arabic, emoji: cases C10, C12, C13): each set on one line inside the
+    chart, shortened where long, no character drawn as a box."""
+    import csv
+
+    titles = []
+    for name in ("C12_C13_scripts_and_emoji.csv", "C10_rtl_bidi_titles.csv"):
+        with open(cases / name, encoding="utf-8", newline="") as fh:
+            titles += [row["title"] for row in csv.DictReader(fh)]
+    from xml.sax.saxutils import quoteattr
+
+    for start in range(0, len(titles), 8):
+        group = titles[start:start + 8]
+        data = "".join(f"<datum label={quoteattr(t)} value=\"{len(group) - i}\"/>"
+                       for i, t in enumerate(group))
+        page = page_of(canvas(f'<chart kind="bar" width="70%">{data}</chart>'))
+        chart = page.find("chart")[0]
+        labels = chart.children[0::2]
+        assert [lb.element.plain_text for lb in labels] == group
+        for lb in labels:
+            assert len(lb.text.lines) == 1
+            assert lb.box.x + lb.text.content_width <= chart.box.right + 0.5
+            assert not lb.text.missing, lb.element.plain_text
+        codes = {d.code for d in lint_page(page, Location())}
+        assert not codes & {"missing-glyph", "touching-lines", "small-text"}
