@@ -6,7 +6,7 @@ holds its data as child ``<datum>`` elements, one per bar, column, slice or
 big number::
 
     <chart kind="bar" width="100%" colors="primary">
-      {% for d in stats.top.items %}
+      {% for d in stats.top.data %}
       <datum label="{{ d.label }}" value="{{ d.value }}"/>
       {% endfor %}
     </chart>
@@ -30,8 +30,9 @@ Kinds
             bars grow, whatever their script.  In a box too low for a label
             above every bar, each label stands beside its bar.
 ``column``  vertical columns from a zero baseline (visits per week or day):
-            values above, labels below (one line each, shortened with an
-            ellipsis to the column's pitch).
+            values above, labels below, each within its column's pitch: on
+            one line, shrunk down to ``label-min-size`` (86 % of its size)
+            if need be, else on two lines, else shortened with an ellipsis.
 ``donut``   shares of a whole (loans by collection): slices clockwise from
             12 o'clock, in the order given, and a legend (swatch, label,
             percentage; the percentages rounded so they add up to 100).

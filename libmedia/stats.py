@@ -128,7 +128,7 @@ def parse_month(text: str) -> date:
 
 
 def _section(items: list[dict], heading: str) -> dict[str, Any]:
-    return {"items": items, "heading": heading,
+    return {"data": items, "heading": heading,
             "total": Amount(sum(i["value"] for i in items)) if items else Amount(0)}
 
 
@@ -143,7 +143,7 @@ def month_stats(records: Sequence[Any], language: str = "id") -> dict[str, Any]:
     :class:`~libmedia.chart.Amount`, ``change`` the fraction since
     ``previous`` or None, ``text`` the value written for ``language``,
     ``change_text`` ``+12%`` or ""); ``chart``, ``top`` and ``share`` each
-    ``{"items": [{"label", "value", "text"}], "heading": "" or the data's,
+    ``{"data": [{"label", "value", "text"}], "heading": "" or the data's,
     "total"}`` (the top list sorted largest first).
 
     Raises :class:`DataError` (several: :class:`ProblemList`) naming the

@@ -165,7 +165,7 @@ def test_rows_become_the_months_figures():
     assert s["month"] == "January 2025" and s["previous_month"] == "December"
     (n,) = s["numbers"]
     assert n["value"] == 1200 and n["change"] == pytest.approx(0.2) and n["change_text"] == "+20%"
-    assert [i["label"] for i in s["top"]["items"]] == ["A", "B"]  # largest first
+    assert [i["label"] for i in s["top"]["data"]] == ["A", "B"]  # largest first
     assert s["chart"]["heading"] == "Visits per day"
 
 
