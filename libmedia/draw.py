@@ -15,6 +15,7 @@ from functools import lru_cache
 from PIL import Image, ImageDraw
 
 from . import raster as im
+from .chart import paint_chart
 from .layout import Fragment, Page, Rect, StandIn
 from .style import Gradient, Shadow
 from .typography import FontLibrary, default_library, draw_text_block
@@ -294,6 +295,7 @@ PAINTERS: dict[str, Painter] = {
     "shape": paint_shape,
     "qr": paint_qr,
     "spacer": lambda surface, node: None,
+    "chart": paint_chart,
 }
 
 

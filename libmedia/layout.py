@@ -12,6 +12,12 @@ callback, so a title's height follows from its width; after layout, text with
 ``fit="shrink"`` is fitted again to its final box (shrunk until it fits the
 box's height and line count, then clamped with an ellipsis).
 
+Charts (``<chart>``, :mod:`libmedia.chart`) are leaves sized like images:
+their box from their attributes and the flex layout, or, without a height,
+the natural height of their data at their width; once the box is known they
+are laid out into marks and text fragments (the fragment's ``chart`` and
+children).
+
 Images are measured from their intrinsic aspect ratio, so
 ``<image height="50%">`` takes the width that keeps the cover's shape; a
 missing cover's typographic stand-in (:class:`StandIn`) is laid out here too,
@@ -167,7 +173,8 @@ class Fragment:
     """An element with its absolute border ``box`` and ``content`` box (inside
     padding), its laid-out children, for text its :class:`TextBlock`, for an
     image its :class:`Asset` and, when the picture is missing, its laid-out
-    :class:`StandIn`."""
+    :class:`StandIn`; for a chart its :class:`libmedia.chart.ChartLayout`
+    (its children are then its labels and values, as text fragments)."""
 
     element: Element
     box: Rect
@@ -176,6 +183,7 @@ class Fragment:
     text: TextBlock | None = None
     asset: Asset | None = None
     stand_in: StandIn | None = None
+    chart: Any = None
 
     def walk(self):
         yield self
@@ -222,6 +230,10 @@ class _Ctx:
     cover: CoverStyle
     library: FontLibrary
     assets: dict[str, Asset]
+    #: the brand kit's colours by name, and the page's paper and ink (charts)
+    colors: Mapping[str, tuple[int, int, int, int]] = field(default_factory=dict)
+    paper: tuple[int, int, int, int] = (255, 255, 255, 255)
+    ink: tuple[int, int, int, int] = (0, 0, 0, 255)
     errors: list[BaseException] = field(default_factory=list)
     #: every stretchable node built, children before parents (freed after layout)
     nodes: list[Node] = field(default_factory=list)
@@ -457,6 +469,26 @@ def build_qr(el: Element, ctx: _Ctx, style: Style) -> Node:
     return Node(style=style)
 
 
+def build_chart(el: Element, ctx: _Ctx, style: Style) -> Node:
+    """A chart: its attributes' box, or without a height its data's natural
+    height at its width (:func:`libmedia.chart.natural_height`)."""
+    from .chart import natural_height, natural_width, part_styles
+
+    if "height" in el.attrs and "width" in el.attrs:
+        return Node(style=style)
+    styles = part_styles(el, ctx.styles)
+
+    def measure(node: Node, known: SizePoints, available) -> SizePoints:
+        kw, kh = known.width.value, known.height.value
+        if math.isnan(kw):
+            avail = _avail(available.width)
+            kw = natural_width(el, avail, styles, ctx.library)
+        h = kh if not math.isnan(kh) else natural_height(el, kw, styles, ctx.library)
+        return SizePoints(kw, h)
+
+    return Node(style=style, measure=_guarded(ctx, measure))
+
+
 #: One Taffy node builder per element, keyed by tag: the same names as the
 #: markup's :data:`~libmedia.markup.SCHEMA` and draw's
 #: :data:`~libmedia.draw.PAINTERS` (a test keeps the three in step).
@@ -471,6 +503,7 @@ BUILDERS: dict[str, Builder] = {
     "shape": build_leaf,
     "qr": build_qr,
     "spacer": build_leaf,
+    "chart": build_chart,
 }
 
 
@@ -486,6 +519,11 @@ def _collect(node: Node, el: Element, ctx: _Ctx, offset: tuple[float, float]) ->
     box = Rect(x, y, b.width, b.height)
     pad = el.get("padding", (0.0, 0.0, 0.0, 0.0))
     content = box.inset(pad)
+    if el.tag == "chart":
+        from .chart import lay_out_chart
+
+        chart, texts = lay_out_chart(el, box, ctx.styles, ctx.colors, ctx.paper, ctx.ink, ctx.library)
+        return Fragment(el, box, content, texts, chart=chart)
     children = tuple(_collect(cn, ce, ctx, (x, y)) for cn, ce in zip(node, el.children, strict=True)) \
         if el.tag not in ("text", "image", "qr") else ()
     block = None
@@ -626,7 +664,8 @@ def layout_document(
     :class:`~libmedia.errors.FontError` (unknown family).
     """
     root = styled.root
-    ctx = _Ctx(styled.text, styled.cover, library or default_library(), dict(assets or {}))
+    ctx = _Ctx(styled.text, styled.cover, library or default_library(), dict(assets or {}),
+               styled.colors, styled.paper, styled.ink)
     try:
         tree = _build(root, ctx, None)
         tree.style = _canvas_style(tree.style, width, height)

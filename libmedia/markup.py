@@ -12,7 +12,8 @@ Elements
 --------
 Containers: ``canvas`` (the root, a column), ``column``, ``row``, ``stack``
 (children on top of each other), ``grid``.  Leaves: ``text`` (with inline
-``b``, ``i``, ``span``, ``br``), ``image``, ``shape``, ``qr``, ``spacer``.
+``b``, ``i``, ``span``, ``br``), ``image``, ``shape``, ``qr``, ``spacer``,
+``chart`` (holding ``datum`` elements: :mod:`libmedia.chart`).
 See :data:`SCHEMA` for every attribute and its type.
 """
 
@@ -142,6 +143,26 @@ def _subtitle(value: str) -> bool | str:
         return S.parse_bool(value)
     except ValueError:
         return value.strip()
+
+
+def _chart_colors(value: str) -> tuple:
+    from .chart import parse_colors
+
+    return parse_colors(value)
+
+
+def _decimals(value: str) -> int:
+    n = S.parse_int(value)
+    if not 0 <= n <= 4:
+        raise ValueError(f"expected 0 to 4 decimals, got {value!r}")
+    return n
+
+
+def _hole(value: str) -> float:
+    f = S.parse_fraction(value)
+    if f >= 0.95:
+        raise ValueError(f"expected a hole under 95% of the ring, got {value!r}")
+    return f
 
 
 def _effect(value: str) -> str:
@@ -290,6 +311,33 @@ SCHEMA: dict[str, dict[str, Callable[[str], Any]]] = {
         "error": _enum("l", "m", "q", "h"),
     },
     "spacer": {**LAYOUT},
+    "chart": {
+        **LAYOUT,
+        "kind": _enum("bar", "column", "donut", "number"),
+        "colors": _chart_colors,
+        "decimals": _decimals,
+        "align": _enum("start", "center", "end"),
+        "legend": _enum("auto", "right", "below"),
+        "hole": _hole,
+        "thickness": _positive,
+        "gap": _non_negative,
+        "radius": _non_negative,
+        "label-lines": _max_lines,
+        "label-min-size": _positive,
+        "lang": _text,
+        **{f"{part}-{key}": parse for part in ("label", "value", "change")
+           for key, parse in (("role", _text), ("size", _positive), ("color", S.parse_color),
+                              ("weight", _weight))},
+    },
+}
+
+#: The data elements a ``chart`` holds (see :mod:`libmedia.chart`).
+DATUM: dict[str, Callable[[str], Any]] = {
+    "label": _text,
+    "value": _text,      # numbers are read by libmedia.chart.check_data, which names the datum
+    "previous": _text,
+    "note": _text,
+    "color": S.parse_color,
 }
 
 INLINE: dict[str, dict[str, Callable[[str], Any]]] = {
@@ -299,7 +347,8 @@ INLINE: dict[str, dict[str, Callable[[str], Any]]] = {
 }
 
 CONTAINERS = {"canvas", "column", "row", "stack", "grid", "scene", "video"}
-REQUIRED = {"image": ("src",), "qr": ("data",), "scene": ("duration",)}
+REQUIRED = {"image": ("src",), "qr": ("data",), "scene": ("duration",), "chart": ("kind",),
+            "datum": ("value",)}
 #: The elements a layout may start with: an image's page, or a video's scenes.
 ROOTS = ("canvas", "video")
 
@@ -520,6 +569,11 @@ def _convert(raw: _Raw, parent_path: str, problems: list, filename: str,
     counts[raw.tag] = occurrence + 1
     path = f"{parent_path}/{raw.tag}[{occurrence}]" if parent_path else raw.tag
     schema = SCHEMA.get(raw.tag)
+    if raw.tag == "datum":
+        problems.append(_problem(filename, raw, "<datum> outside a <chart>",
+                                 hint="a datum is one bar, column, slice or number of a "
+                                      "<chart kind=\"...\">: put it inside one"))
+        return None
     if schema is None:
         close = _closest(raw.tag, list(SCHEMA) + list(INLINE))
         problems.append(_problem(filename, raw, f"unknown element <{raw.tag}>",
@@ -531,6 +585,8 @@ def _convert(raw: _Raw, parent_path: str, problems: list, filename: str,
     if raw.tag == "text":
         spans = _inline(raw, {}, problems, filename, counts)
         return Element("text", attrs, (), tuple(_merge_spans(spans)), line, path)
+    if raw.tag == "chart":
+        return _chart(raw, attrs, path, line, problems, filename)
     children: list[Element] = []
     for child in raw.children:
         if isinstance(child, str):
@@ -549,6 +605,44 @@ def _convert(raw: _Raw, parent_path: str, problems: list, filename: str,
         if el is not None:
             children.append(el)
     return Element(raw.tag, attrs, tuple(children), (), line, path)
+
+
+def _chart(raw: _Raw, attrs: dict[str, Any], path: str, line: int, problems: list,
+           filename: str) -> Element:
+    """A ``chart`` element: its ``datum`` children checked
+    (:func:`libmedia.chart.check_data`: every bad value named with its
+    datum and line), then its text parts (:func:`libmedia.chart.part_elements`)."""
+    from .chart import check_data, part_elements
+
+    data: list[Element] = []
+    for child in raw.children:
+        if isinstance(child, str):
+            if child.strip():
+                problems.append(_problem(filename, raw, f"text {child.strip()[:40]!r} directly "
+                                         "inside <chart>",
+                                         hint="a chart's words are its data's labels: "
+                                              "<datum label=\"...\" value=\"...\"/>"))
+            continue
+        if child.tag != "datum":
+            problems.append(_problem(filename, child, f"<chart> cannot contain <{child.tag}>",
+                                     hint="a chart holds <datum label=\"...\" value=\"...\"/> "
+                                          "elements only"))
+            continue
+        before = len(problems)
+        d_attrs = _parse_attrs(child, DATUM, problems, filename)
+        for grand in child.children:
+            if not isinstance(grand, str) or grand.strip():
+                problems.append(_problem(filename, child, "<datum> holds nothing",
+                                         hint="write <datum label=\"...\" value=\"...\"/>"))
+                break
+        if len(problems) == before:
+            data.append(Element("datum", d_attrs, (), (), child.source_line or child.line,
+                                f"{path}/datum[{len(data)}]"))
+    if "kind" in attrs:
+        for d, message, hint in check_data(attrs["kind"], data):
+            problems.append(TemplateError(message, Location(file=filename, line=d.line if d else line),
+                                          hint=hint))
+    return Element("chart", attrs, (*data, *part_elements(attrs, path, line)), (), line, path)
 
 
 def _inline(raw: _Raw, overrides: dict, problems: list, filename: str,

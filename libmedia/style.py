@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from PIL import ImageColor
@@ -324,7 +324,8 @@ class StyledDocument:
     ``text``   text element path -> (its base :class:`TextStyle`, one style
                per inline span, in order);
     ``paper``  the page's background colour; ``ink`` the default colour of
-               lines and QR codes; ``cover`` the stand-in's look.
+               lines and QR codes; ``cover`` the stand-in's look;
+    ``colors`` the brand kit's colours by name (charts name them).
     """
 
     root: Element
@@ -332,6 +333,7 @@ class StyledDocument:
     paper: Color
     ink: Color
     cover: CoverStyle
+    colors: Mapping[str, Color] = field(default_factory=dict)
 
 
 _TEXT_ATTRS = {"family": "family", "size": "size", "weight": "weight", "italic": "italic",
@@ -428,4 +430,5 @@ def style_document(doc: Element, types: Mapping[str, Mapping], colors: Mapping[s
             spans.append(st)
         text[el.path] = (base, tuple(spans))
     return StyledDocument(doc, text, colors.get("paper", (255, 255, 255, 255)),
-                          colors.get("ink", (0, 0, 0, 255)), cover_style(types, colors, language))
+                          colors.get("ink", (0, 0, 0, 255)), cover_style(types, colors, language),
+                          dict(colors))

@@ -663,3 +663,14 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "quoted": quoted,
     "year": year_label,
 }
+
+
+def _stats_filters() -> None:
+    """The month-in-numbers filters (``month_stats``, ``number``,
+    ``percent``: :mod:`libmedia.stats`)."""
+    from .stats import FILTERS as STATS
+
+    FILTERS.update(STATS)
+
+
+_stats_filters()

@@ -38,7 +38,7 @@ def test_schema_builders_and_painters_name_the_same_elements():
     # a video's <video> and <scene> never reach layout: each scene is laid out as a canvas
     laid_out = set(markup.SCHEMA) - {"video", "scene"}
     assert laid_out == set(layout.BUILDERS) == set(draw.PAINTERS)
-    assert len(laid_out) == 10
+    assert len(laid_out) == 11
 
 
 def test_style_stage_resolves_roles_and_colours():

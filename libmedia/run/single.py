@@ -109,7 +109,9 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
                           f"{len(job.formats)}", hint="name one format, or use 'libmedia batch' "
                                                       "with --format all for every format")
     fmt = job.formats[0]
-    if job.dataset is None:
+    if job.template.records.high > 1:
+        records = post_records(job, row)
+    elif job.dataset is None:
         records = job.records[:1]
     else:
         records = [pick_record(job.dataset, row)]
@@ -147,6 +149,22 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
     if dump is not None:
         report.dump = _dump_rendered(result, dump)
     return report
+
+
+def post_records(job, row: int | None) -> list[Record]:
+    """The records of the post that holds data row ``row`` (the first post
+    when None; the template's samples without data) for a template that
+    takes several records per post, grouped as :func:`libmedia.jobs.plan`
+    groups a batch.  Raises :class:`DataError` for a row the file does not
+    have, or a group too small to post."""
+    from ..jobs import group_records, pick_record
+
+    spec = job.template.records
+    groups = group_records(job.records, spec.low, spec.high, job.source)
+    if row is None or job.dataset is None:
+        return groups[0]
+    wanted = pick_record(job.dataset, row)
+    return next(g for g in groups if any(r is wanted for r in g))
 
 
 def write_all(files: list[tuple[Path, bytes]]) -> list[Path]:
