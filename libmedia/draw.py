@@ -8,6 +8,7 @@ shaped and broken from :mod:`libmedia.typography`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -132,12 +133,112 @@ def paint_text(surface: Surface, node: Fragment) -> None:
     if block is None or not block.lines:
         return
     opacity = a.get("opacity", 1.0)
+    if a.get("legibility", "none") == "scrim":
+        add_scrim(surface, node)
     if opacity >= 1.0:
         draw_text_block(surface.image, block, (node.content.x, node.content.y), surface.library)
         return
     layer = Image.new("RGBA", surface.image.size, (0, 0, 0, 0))
     draw_text_block(layer, block, (node.content.x, node.content.y), surface.library)
     surface.image.alpha_composite(im.with_opacity(layer, opacity))
+
+
+#: A scrim's padding around the text's lines, in ems of the text's size
+#: (horizontal, vertical), and its corner radius.
+SCRIM_PAD = (0.5, 0.3)
+SCRIM_RADIUS = 0.25
+#: How far above the contrast WCAG asks a scrim aims (ratio points): a
+#: steady pass after 8-bit rounding and JPEG, not a knife-edge one.
+SCRIM_MARGIN = 0.15
+#: How much of the backdrop's own colour a scrim keeps (0: black or white):
+#: the panel reads as a deeper (or paler) shade of what is behind it.
+SCRIM_TINT = 0.18
+
+
+@dataclass(frozen=True)
+class Scrim:
+    """A scrim :func:`add_scrim` laid behind a text: ``box`` (x0, y0, x1, y1)
+    px on the page, ``color`` its sRGB, ``opacity`` 0..1, and the contrast
+    ``before`` and ``after`` it (WCAG 2 ratios, measured on the page)."""
+
+    box: tuple[int, int, int, int]
+    color: tuple[int, int, int]
+    opacity: float
+    before: float
+    after: float
+
+
+def _tone(backdrop, dark: bool) -> tuple[int, int, int]:
+    """The scrim colour for ``backdrop``: the mean colour behind the text
+    taken :data:`SCRIM_TINT` of the way from black (``dark``) or white."""
+    mean = backdrop.bg.mean(axis=0)
+    if dark:
+        return tuple(int(round(v * SCRIM_TINT)) for v in mean)
+    return tuple(int(round(255 - (255 - v) * SCRIM_TINT)) for v in mean)
+
+
+def add_scrim(surface: Surface, node: Fragment) -> Scrim | None:
+    """``legibility="scrim"``: when the text of ``node`` (not drawn yet) would
+    fall short of WCAG 2 AA against what is already painted behind it (4.5:1,
+    3:1 for large text: :func:`libmedia.lint.required_contrast`, measured as
+    the ``low-contrast`` rule measures), lay a panel behind its lines first:
+    rounded, padded by :data:`SCRIM_PAD` ems, in a deep (or pale) shade of
+    the backdrop's own colour, just opaque enough to reach the contrast
+    asked plus :data:`SCRIM_MARGIN` (found on the measured pixels, then
+    checked on the page as painted and stepped up while it falls short).
+    Dark behind light text, light behind dark.  Returns what it laid, or
+    None when the text needs none (or sits on a transparent layer, as a
+    moving text of a video does).  Deterministic; only the text's own area
+    is read and painted."""
+    from .lint import backdrop, required_contrast
+
+    block = node.text
+    if block is None or not block.lines:
+        return None
+    opacity = node.element.get("opacity", 1.0)
+    origin = (node.content.x, node.content.y)
+    found = backdrop(surface.image, block, origin, surface.library, opacity)
+    if found is None:
+        return None
+    need = required_contrast(block, surface.image.width)
+    before = found.ratio()
+    if before >= need:
+        return None
+    W, H = surface.image.size
+    px, py = SCRIM_PAD[0] * block.size, SCRIM_PAD[1] * block.size
+    bx0, by0, bx1, by1 = found.box
+    box = (max(0, math.floor(bx0 - px)), max(0, math.floor(by0 - py)),
+           min(W, math.ceil(bx1 + px)), min(H, math.ceil(by1 + py)))
+    saved = surface.image.crop(box)
+    if saved.getchannel("A").getextrema()[0] < 255:
+        return None  # a layer of its own (video): its backdrop is not known here
+    # dark behind text that stands out more against black, light otherwise
+    dark = found.ratio((0, 0, 0), 1.0) >= found.ratio((255, 255, 255), 1.0)
+    tone = _tone(found, dark)
+    target = need + SCRIM_MARGIN
+    if found.ratio(tone, 1.0) < target:
+        tone = (0, 0, 0) if dark else (255, 255, 255)
+    lo, hi = 0.0, 1.0
+    if found.ratio(tone, 1.0) >= target:
+        for _ in range(12):
+            mid = (lo + hi) / 2
+            if found.ratio(tone, mid) >= target:
+                hi = mid
+            else:
+                lo = mid
+    alpha = min(255, math.ceil(hi * 255))
+    w, h = box[2] - box[0], box[3] - box[1]
+    mask = im.rounded_mask((w, h), SCRIM_RADIUS * block.size)
+    while True:
+        panel = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+        panel.paste(Image.new("RGBA", (w, h), (*tone, alpha)), (0, 0), mask)
+        surface.image.alpha_composite(panel, (box[0], box[1]))
+        after = backdrop(surface.image, block, origin, surface.library, opacity)
+        ratio = after.ratio() if after is not None else 0.0
+        if ratio >= need or alpha >= 255:
+            return Scrim(box, tone, alpha / 255, before, ratio)
+        surface.image.paste(saved, (box[0], box[1]))  # undo, and try a more opaque one
+        alpha = min(255, alpha + 16)
 
 
 def paint_image(surface: Surface, node: Fragment) -> None:
@@ -310,4 +411,4 @@ def draw_page(page: Page, library: FontLibrary | None = None) -> Image.Image:
     return image
 
 
-__all__ = ["PAINTERS", "Surface", "draw_page", "paint", "stand_in_picture"]
+__all__ = ["PAINTERS", "Scrim", "Surface", "add_scrim", "draw_page", "paint", "stand_in_picture"]

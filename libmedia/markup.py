@@ -253,6 +253,9 @@ SCHEMA: dict[str, dict[str, Callable[[str], Any]]] = {
         "balance": S.parse_bool,
         "background": S.parse_background, "padding": S.parse_edges, "radius": _non_negative,
         "subtitle": _subtitle,  # in a video: in the subtitles (true), left out (false), or this text
+        # "scrim": a panel laid behind the text when what is drawn behind it gives
+        # less contrast than WCAG 2 AA asks (libmedia.draw.add_scrim); "none" the default
+        "legibility": _enum("none", "scrim"),
     },
     "image": {
         **LAYOUT,
