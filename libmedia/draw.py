@@ -384,6 +384,92 @@ def stand_in_picture(stand_in: StandIn, library: FontLibrary) -> Image.Image:
     return img
 
 
+#: The ``--show-safe-zones`` overlay: its colour (sRGB), the tint's and the
+#: hatching's opacity (0-255), the hatching's spacing and the outline's
+#: width (px at 1080 wide), and the warning it carries.
+OVERLAY_RED = (214, 40, 40)
+OVERLAY_TINT, OVERLAY_HATCH = 90, 170
+OVERLAY_SPACING, OVERLAY_OUTLINE = 28, 3
+OVERLAY_NOTE = "safe-zone check: not for posting"
+
+
+def _label(text: str, size: int) -> Image.Image:
+    """A small white-on-red label (RGBA) in the bundled Inter, bold."""
+    from PIL import ImageFont
+
+    from .typography.fonts import BUNDLED_FONTS
+
+    font = ImageFont.truetype(str(BUNDLED_FONTS / "Inter[opsz,wght].ttf"), size)
+    axes = font.get_variation_axes()
+    font.set_variation_by_axes([700 if str(a.get("name", b"")).lower().find("weight") >= 0
+                                else a["default"] for a in axes])
+    left, top, right, bottom = font.getbbox(text)
+    pad_x, pad_y = round(size * 0.6), round(size * 0.35)
+    w, h = right - left + 2 * pad_x, bottom - top + 2 * pad_y
+    layer = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+    layer.paste(Image.new("RGBA", (w, h), (*OVERLAY_RED, 235)), (0, 0),
+                im.rounded_mask((w, h), h / 2))
+    ImageDraw.Draw(layer).text((pad_x - left, pad_y - top), text, font=font,
+                               fill=(255, 255, 255, 255))
+    return layer
+
+
+def safe_zone_overlay(image: Image.Image, fmt) -> Image.Image:
+    """``image`` (a page of format ``fmt``, a :class:`libmedia.formats.Format`)
+    with the bands the platform's interface covers (``fmt.safe``) drawn over
+    it, for checking a template: tinted and hatched in red, the safe area
+    outlined, each band labelled with what covers it (``fmt.bands``, e.g.
+    "TikTok buttons") and the top one with :data:`OVERLAY_NOTE`.  A new
+    RGBA image of the same size; ``image`` unchanged, and returned as a
+    copy when the format has no bands.  Deterministic."""
+    from .formats import safe_rect
+
+    out = image.convert("RGBA")
+    if not any(fmt.safe):
+        return out
+    W, H = out.size
+    scale = W / 1080
+    x0, y0, x1, y1 = safe_rect(fmt)
+    mask = Image.new("L", (W, H), 255)
+    mask.paste(0, (x0, y0, x1, y1))
+    hatch = Image.new("RGBA", (W, H), (*OVERLAY_RED, OVERLAY_TINT))
+    d = ImageDraw.Draw(hatch)
+    step = max(8, round(OVERLAY_SPACING * scale))
+    for k in range(-H, W + H, step):
+        d.line((k, 0, k - H, H), fill=(*OVERLAY_RED, OVERLAY_HATCH), width=max(1, round(3 * scale)))
+    layer = Image.new("RGBA", (W, H), (0, 0, 0, 0))
+    layer.paste(hatch, (0, 0), mask)
+    out.alpha_composite(layer)
+    line = max(1, round(OVERLAY_OUTLINE * scale))
+    ImageDraw.Draw(out).rectangle((x0 - line, y0 - line, x1 + line - 1, y1 + line - 1),
+                                  outline=(*OVERLAY_RED, 255), width=line)
+    size = max(12, round(26 * scale))
+    top, right, bottom, left = fmt.safe
+    names = [f"{fmt.platform} {n}" if n else "" for n in fmt.bands]
+    if top and not names[0]:
+        names[0] = f"{fmt.platform} interface"
+    if names[0]:
+        names[0] += " \u00b7 " + OVERLAY_NOTE
+    spots = [  # band thickness, label (rotated for the side bands), centre
+        (top, names[0], 0, ((x0 + x1) / 2, top / 2)),
+        (right, names[1], 90, (W - right / 2, (y0 + y1) / 2)),
+        (bottom, names[2], 0, ((x0 + x1) / 2, H - bottom / 2)),
+        (left, names[3], 90, (left / 2, (y0 + y1) / 2)),
+    ]
+    for thickness, text, angle, (cx, cy) in spots:
+        if not thickness or not text:
+            continue
+        tag = _label(text, size)
+        if angle:
+            tag = tag.rotate(angle, expand=True)
+        if (tag.width if angle else tag.height) > thickness:
+            tag = _label(text, max(10, round(size * 0.7)))
+            if angle:
+                tag = tag.rotate(angle, expand=True)
+        out.alpha_composite(tag, (max(0, round(cx - tag.width / 2)), max(0, round(cy - tag.height / 2))))
+    return out
+
+
 PAINTERS: dict[str, Painter] = {
     "canvas": paint_container,
     "column": paint_container,
@@ -411,4 +497,4 @@ def draw_page(page: Page, library: FontLibrary | None = None) -> Image.Image:
     return image
 
 
-__all__ = ["PAINTERS", "Scrim", "Surface", "add_scrim", "draw_page", "paint", "stand_in_picture"]
+__all__ = ["PAINTERS", "Scrim", "Surface", "add_scrim", "draw_page", "paint", "safe_zone_overlay", "stand_in_picture"]
