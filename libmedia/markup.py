@@ -14,6 +14,18 @@ Containers: ``canvas`` (the root, a column), ``column``, ``row``, ``stack``
 (children on top of each other), ``grid``.  Leaves: ``text`` (with inline
 ``b``, ``i``, ``span``, ``br``), ``image``, ``shape``, ``qr``, ``spacer``.
 See :data:`SCHEMA` for every attribute and its type.
+
+Legibility
+----------
+``<text legibility="scrim">`` asks libmedia to make the text legible on
+whatever is drawn behind it (a cover, a photo, a gradient): when the pixels
+behind its lines give less contrast than WCAG 2 AA asks (4.5:1, 3:1 for
+large text), a rounded panel in a deep (or pale) shade of that backdrop is
+laid behind the lines first, just opaque enough to pass, and measured
+again (:func:`libmedia.draw.add_scrim`).  Where the contrast is already
+enough nothing is added.  ``legibility="none"`` (the default) adds nothing;
+either way the ``low-contrast`` lint rule measures the text as drawn and
+warns when it falls short, saying so when a scrim was asked for.
 """
 
 from __future__ import annotations
