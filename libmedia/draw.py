@@ -220,7 +220,7 @@ def add_scrim(surface: Surface, node: Fragment) -> Scrim | None:
         tone = (0, 0, 0) if dark else (255, 255, 255)
     lo, hi = 0.0, 1.0
     if found.ratio(tone, 1.0) >= target:
-        for _ in range(12):
+        for _ in range(9):  # to within 1/512: finer than the panel's 8-bit alpha
             mid = (lo + hi) / 2
             if found.ratio(tone, mid) >= target:
                 hi = mid
@@ -233,8 +233,7 @@ def add_scrim(surface: Surface, node: Fragment) -> Scrim | None:
         panel = Image.new("RGBA", (w, h), (0, 0, 0, 0))
         panel.paste(Image.new("RGBA", (w, h), (*tone, alpha)), (0, 0), mask)
         surface.image.alpha_composite(panel, (box[0], box[1]))
-        after = backdrop(surface.image, block, origin, surface.library, opacity)
-        ratio = after.ratio() if after is not None else 0.0
+        ratio = found.on(surface.image).ratio()
         if ratio >= need or alpha >= 255:
             return Scrim(box, tone, alpha / 255, before, ratio)
         surface.image.paste(saved, (box[0], box[1]))  # undo, and try a more opaque one

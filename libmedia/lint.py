@@ -524,12 +524,24 @@ class Backdrop:
     other pixel of every other row of the line bands, those more than 2 px
     from any ink); ``color`` the block's main text colour (RGBA); ``alpha``
     its effective opacity (its alpha times the element's ``opacity``,
-    0..1); ``box`` the measured area on the page, ``(x0, y0, x1, y1)`` px."""
+    0..1); ``box`` the measured area on the page, ``(x0, y0, x1, y1)`` px;
+    ``where`` which pixels of it were sampled (a boolean array, every other
+    pixel of every other row of ``box``)."""
 
     bg: Any
     color: tuple[int, int, int, int]
     alpha: float
     box: tuple[int, int, int, int]
+    where: Any = None
+
+    def on(self, image: Image.Image) -> Backdrop:
+        """The same pixels sampled from ``image`` (the page after something
+        was painted behind the text): a re-check without drawing the text
+        again."""
+        import numpy as np
+
+        bg = np.asarray(image.crop(self.box).convert("RGB"))[::2, ::2][self.where]
+        return Backdrop(bg, self.color, self.alpha, self.box, self.where)
 
     def ratio(self, over: tuple[int, int, int] | None = None, cover: float = 0.0) -> float:
         """The contrast (WCAG 2 ratio) that :data:`CONTRAST_PERCENTILE` % of
@@ -610,7 +622,7 @@ def backdrop(image: Image.Image, block: TextBlock, origin: tuple[float, float],
         return None
     bg = np.asarray(image.crop((x0, y0, x1, y1)).convert("RGB"))[::2, ::2][behind]
     alpha = color[3] / 255 * max(0.0, min(1.0, opacity))
-    return Backdrop(bg, color, alpha, (x0, y0, x1, y1))
+    return Backdrop(bg, color, alpha, (x0, y0, x1, y1), behind)
 
 
 def text_contrast(image: Image.Image, block: TextBlock, origin: tuple[float, float],
