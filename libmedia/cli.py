@@ -288,13 +288,19 @@ _BRAND = click.option("--brand", type=click.Path(dir_okay=False, path_type=Path)
                    "text beside it.")
 @_BRAND
 @_video_options
+@click.option("--show-safe-zones", is_flag=True,
+              help="Draw the format's unsafe bands (what the app's interface covers: TikTok "
+                   "buttons, story reply field...) over the image, hatched in red and labelled, "
+                   "to check a template. The file is named ...FORMAT.safe-zones.png and marked "
+                   "'not for posting'; batch has no such flag, so its outputs are always clean.")
 @click.option("--dump", type=click.Choice(["markup", "document", "layout"]),
               help="Print a pipeline stage to stdout: the markup text, the document tree, or "
                    "the layout (boxes in px, text lines with baselines). Writes no image "
                    "unless -o is given too.")
 def render(template: str, data: Path | None, row: int | None, format_name: str | None,
            output: Path | None, brand: Path | None, dump: str | None, draft: bool,
-           music: Path | None, no_music: bool, burn_subtitles: bool) -> None:
+           music: Path | None, no_music: bool, burn_subtitles: bool,
+           show_safe_zones: bool) -> None:
     """Render one post from TEMPLATE: a record of DATA, or the template's own sample.
 
     Cover files named in the data are looked for beside the data file, then
@@ -310,7 +316,7 @@ def render(template: str, data: Path | None, row: int | None, format_name: str |
     try:
         with user_errors(), terminate_as_interrupt(), frame_progress("encoding") as progress:
             rep = render_single(template, data, row, format_name, output, brand, dump,
-                                clip=clip, progress=progress)
+                                clip=clip, progress=progress, show_safe_zones=show_safe_zones)
     except KeyboardInterrupt:
         _err("stopped: nothing was written (a clip being encoded is removed, never left half-made)")
         sys.exit(EXIT_INTERRUPTED)

@@ -8,6 +8,7 @@ shaped and broken from :mod:`libmedia.typography`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -133,12 +134,111 @@ def paint_text(surface: Surface, node: Fragment) -> None:
     if block is None or not block.lines:
         return
     opacity = a.get("opacity", 1.0)
+    if a.get("legibility", "none") == "scrim":
+        add_scrim(surface, node)
     if opacity >= 1.0:
         draw_text_block(surface.image, block, (node.content.x, node.content.y), surface.library)
         return
     layer = Image.new("RGBA", surface.image.size, (0, 0, 0, 0))
     draw_text_block(layer, block, (node.content.x, node.content.y), surface.library)
     surface.image.alpha_composite(im.with_opacity(layer, opacity))
+
+
+#: A scrim's padding around the text's lines, in ems of the text's size
+#: (horizontal, vertical), and its corner radius.
+SCRIM_PAD = (0.5, 0.3)
+SCRIM_RADIUS = 0.25
+#: How far above the contrast WCAG asks a scrim aims (ratio points): a
+#: steady pass after 8-bit rounding and JPEG, not a knife-edge one.
+SCRIM_MARGIN = 0.15
+#: How much of the backdrop's own colour a scrim keeps (0: black or white):
+#: the panel reads as a deeper (or paler) shade of what is behind it.
+SCRIM_TINT = 0.18
+
+
+@dataclass(frozen=True)
+class Scrim:
+    """A scrim :func:`add_scrim` laid behind a text: ``box`` (x0, y0, x1, y1)
+    px on the page, ``color`` its sRGB, ``opacity`` 0..1, and the contrast
+    ``before`` and ``after`` it (WCAG 2 ratios, measured on the page)."""
+
+    box: tuple[int, int, int, int]
+    color: tuple[int, int, int]
+    opacity: float
+    before: float
+    after: float
+
+
+def _tone(backdrop, dark: bool) -> tuple[int, int, int]:
+    """The scrim colour for ``backdrop``: the mean colour behind the text
+    taken :data:`SCRIM_TINT` of the way from black (``dark``) or white."""
+    mean = backdrop.bg.mean(axis=0)
+    if dark:
+        return tuple(int(round(v * SCRIM_TINT)) for v in mean)
+    return tuple(int(round(255 - (255 - v) * SCRIM_TINT)) for v in mean)
+
+
+def add_scrim(surface: Surface, node: Fragment) -> Scrim | None:
+    """``legibility="scrim"``: when the text of ``node`` (not drawn yet) would
+    fall short of WCAG 2 AA against what is already painted behind it (4.5:1,
+    3:1 for large text: :func:`libmedia.lint.required_contrast`, measured as
+    the ``low-contrast`` rule measures), lay a panel behind its lines first:
+    rounded, padded by :data:`SCRIM_PAD` ems, in a deep (or pale) shade of
+    the backdrop's own colour, just opaque enough to reach the contrast
+    asked plus :data:`SCRIM_MARGIN` (found on the measured pixels, then
+    checked on the page as painted and stepped up while it falls short).
+    Dark behind light text, light behind dark.  Returns what it laid, or
+    None when the text needs none (or sits on a transparent layer, as a
+    moving text of a video does).  Deterministic; only the text's own area
+    is read and painted."""
+    from .lint import backdrop, required_contrast
+
+    block = node.text
+    if block is None or not block.lines:
+        return None
+    opacity = node.element.get("opacity", 1.0)
+    origin = (node.content.x, node.content.y)
+    found = backdrop(surface.image, block, origin, surface.library, opacity)
+    if found is None:
+        return None
+    need = required_contrast(block, surface.image.width)
+    before = found.ratio()
+    if before >= need:
+        return None
+    W, H = surface.image.size
+    px, py = SCRIM_PAD[0] * block.size, SCRIM_PAD[1] * block.size
+    bx0, by0, bx1, by1 = found.box
+    box = (max(0, math.floor(bx0 - px)), max(0, math.floor(by0 - py)),
+           min(W, math.ceil(bx1 + px)), min(H, math.ceil(by1 + py)))
+    saved = surface.image.crop(box)
+    if saved.getchannel("A").getextrema()[0] < 255:
+        return None  # a layer of its own (video): its backdrop is not known here
+    # dark behind text that stands out more against black, light otherwise
+    dark = found.ratio((0, 0, 0), 1.0) >= found.ratio((255, 255, 255), 1.0)
+    tone = _tone(found, dark)
+    target = need + SCRIM_MARGIN
+    if found.ratio(tone, 1.0) < target:
+        tone = (0, 0, 0) if dark else (255, 255, 255)
+    lo, hi = 0.0, 1.0
+    if found.ratio(tone, 1.0) >= target:
+        for _ in range(9):  # to within 1/512: finer than the panel's 8-bit alpha
+            mid = (lo + hi) / 2
+            if found.ratio(tone, mid) >= target:
+                hi = mid
+            else:
+                lo = mid
+    alpha = min(255, math.ceil(hi * 255))
+    w, h = box[2] - box[0], box[3] - box[1]
+    mask = im.rounded_mask((w, h), SCRIM_RADIUS * block.size)
+    while True:
+        panel = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+        panel.paste(Image.new("RGBA", (w, h), (*tone, alpha)), (0, 0), mask)
+        surface.image.alpha_composite(panel, (box[0], box[1]))
+        ratio = found.on(surface.image).ratio()
+        if ratio >= need or alpha >= 255:
+            return Scrim(box, tone, alpha / 255, before, ratio)
+        surface.image.paste(saved, (box[0], box[1]))  # undo, and try a more opaque one
+        alpha = min(255, alpha + 16)
 
 
 def paint_image(surface: Surface, node: Fragment) -> None:
@@ -284,6 +384,92 @@ def stand_in_picture(stand_in: StandIn, library: FontLibrary) -> Image.Image:
     return img
 
 
+#: The ``--show-safe-zones`` overlay: its colour (sRGB), the tint's and the
+#: hatching's opacity (0-255), the hatching's spacing and the outline's
+#: width (px at 1080 wide), and the warning it carries.
+OVERLAY_RED = (214, 40, 40)
+OVERLAY_TINT, OVERLAY_HATCH = 90, 170
+OVERLAY_SPACING, OVERLAY_OUTLINE = 28, 3
+OVERLAY_NOTE = "safe-zone check: not for posting"
+
+
+def _label(text: str, size: int) -> Image.Image:
+    """A small white-on-red label (RGBA) in the bundled Inter, bold."""
+    from PIL import ImageFont
+
+    from .typography.fonts import BUNDLED_FONTS
+
+    font = ImageFont.truetype(str(BUNDLED_FONTS / "Inter[opsz,wght].ttf"), size)
+    axes = font.get_variation_axes()
+    font.set_variation_by_axes([700 if str(a.get("name", b"")).lower().find("weight") >= 0
+                                else a["default"] for a in axes])
+    left, top, right, bottom = font.getbbox(text)
+    pad_x, pad_y = round(size * 0.6), round(size * 0.35)
+    w, h = right - left + 2 * pad_x, bottom - top + 2 * pad_y
+    layer = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+    layer.paste(Image.new("RGBA", (w, h), (*OVERLAY_RED, 235)), (0, 0),
+                im.rounded_mask((w, h), h / 2))
+    ImageDraw.Draw(layer).text((pad_x - left, pad_y - top), text, font=font,
+                               fill=(255, 255, 255, 255))
+    return layer
+
+
+def safe_zone_overlay(image: Image.Image, fmt) -> Image.Image:
+    """``image`` (a page of format ``fmt``, a :class:`libmedia.formats.Format`)
+    with the bands the platform's interface covers (``fmt.safe``) drawn over
+    it, for checking a template: tinted and hatched in red, the safe area
+    outlined, each band labelled with what covers it (``fmt.bands``, e.g.
+    "TikTok buttons") and the top one with :data:`OVERLAY_NOTE`.  A new
+    RGBA image of the same size; ``image`` unchanged, and returned as a
+    copy when the format has no bands.  Deterministic."""
+    from .formats import safe_rect
+
+    out = image.convert("RGBA")
+    if not any(fmt.safe):
+        return out
+    W, H = out.size
+    scale = W / 1080
+    x0, y0, x1, y1 = safe_rect(fmt)
+    mask = Image.new("L", (W, H), 255)
+    mask.paste(0, (x0, y0, x1, y1))
+    hatch = Image.new("RGBA", (W, H), (*OVERLAY_RED, OVERLAY_TINT))
+    d = ImageDraw.Draw(hatch)
+    step = max(8, round(OVERLAY_SPACING * scale))
+    for k in range(-H, W + H, step):
+        d.line((k, 0, k - H, H), fill=(*OVERLAY_RED, OVERLAY_HATCH), width=max(1, round(3 * scale)))
+    layer = Image.new("RGBA", (W, H), (0, 0, 0, 0))
+    layer.paste(hatch, (0, 0), mask)
+    out.alpha_composite(layer)
+    line = max(1, round(OVERLAY_OUTLINE * scale))
+    ImageDraw.Draw(out).rectangle((x0 - line, y0 - line, x1 + line - 1, y1 + line - 1),
+                                  outline=(*OVERLAY_RED, 255), width=line)
+    size = max(12, round(26 * scale))
+    top, right, bottom, left = fmt.safe
+    names = [f"{fmt.platform} {n}" if n else "" for n in fmt.bands]
+    if top and not names[0]:
+        names[0] = f"{fmt.platform} interface"
+    if names[0]:
+        names[0] += " \u00b7 " + OVERLAY_NOTE
+    spots = [  # band thickness, label (rotated for the side bands), centre
+        (top, names[0], 0, ((x0 + x1) / 2, top / 2)),
+        (right, names[1], 90, (W - right / 2, (y0 + y1) / 2)),
+        (bottom, names[2], 0, ((x0 + x1) / 2, H - bottom / 2)),
+        (left, names[3], 90, (left / 2, (y0 + y1) / 2)),
+    ]
+    for thickness, text, angle, (cx, cy) in spots:
+        if not thickness or not text:
+            continue
+        tag = _label(text, size)
+        if angle:
+            tag = tag.rotate(angle, expand=True)
+        if (tag.width if angle else tag.height) > thickness:
+            tag = _label(text, max(10, round(size * 0.7)))
+            if angle:
+                tag = tag.rotate(angle, expand=True)
+        out.alpha_composite(tag, (max(0, round(cx - tag.width / 2)), max(0, round(cy - tag.height / 2))))
+    return out
+
+
 PAINTERS: dict[str, Painter] = {
     "canvas": paint_container,
     "column": paint_container,
@@ -312,4 +498,4 @@ def draw_page(page: Page, library: FontLibrary | None = None) -> Image.Image:
     return image
 
 
-__all__ = ["PAINTERS", "Surface", "draw_page", "paint", "stand_in_picture"]
+__all__ = ["PAINTERS", "Scrim", "Surface", "add_scrim", "draw_page", "paint", "safe_zone_overlay", "stand_in_picture"]

@@ -37,7 +37,11 @@ class Format:
     ``min_seconds``/``max_seconds``  the clip lengths the platform accepts
                     (video formats; 0 for images);
     ``file_type``   what the platform takes for this format: ``png`` (images
-                    default), ``jpeg`` or ``mp4``.
+                    default), ``jpeg`` (written ``.jpg`` whatever ``--jpeg``
+                    says: :func:`libmedia.run.names.format_ext`) or ``mp4``;
+    ``bands``       what the platform's interface puts in each band of
+                    ``safe`` (top, right, bottom, left), named on the
+                    ``--show-safe-zones`` overlay.
     """
 
     name: str
@@ -52,6 +56,9 @@ class Format:
     min_seconds: float = 0.0
     max_seconds: float = 0.0
     file_type: str = "png"
+    #: what the platform's interface shows in each band of ``safe`` (top,
+    #: right, bottom, left), for ``--show-safe-zones`` labels; "" for none
+    bands: tuple[str, str, str, str] = ("", "", "", "")
 
     @property
     def is_video(self) -> bool:
@@ -167,6 +174,20 @@ _REELS = (
     "Instagram's Reels feature page allows up to 20 minutes in the app but says reels over 3 "
     "minutes are not recommended to people who do not follow the account."
 )
+_TIKTOK_PHOTO = (
+    "File type: JPEG, because TikTok's photo posts take no PNG: the Content Posting API accepts "
+    "photos as JPEG or WebP only, at most 1080p and 20 MB each (TikTok for Developers, Content "
+    "Posting API, 'Media Transfer Guide', image restrictions, "
+    "developers.tiktok.com/doc/content-posting-api-media-transfer-guide); schedulers built on "
+    "it say the same ('PNG files are not supported by TikTok', Ayrshare, 'Media guidelines: "
+    "TikTok', ayrshare.com/docs/media-guidelines/tiktok, which gives 1080x1920 for a "
+    "portrait photo). "
+    "Safe zone: a photo post is shown full screen in the same feed as videos, under the same "
+    "interface (tabs at the top, the profile / like / comment / share column on the right, user "
+    "name and caption at the bottom; photo posts add a row of page dots above the caption), so "
+    "the bands are the TikTok video format's, with its sources: " + _TIKTOK.split(" Length:")[0]
+)
+_TIKTOK_BANDS = ("tabs and search", "buttons", "caption and sound", "side margin")
 _SHORTS = (
     "Safe zone: Google's safe zone for vertical (9:16) YouTube video ads, which play in the Shorts "
     "feed (Google Ads Help, 'About video ad specs', "
@@ -192,10 +213,15 @@ FORMATS: dict[str, Format] = {
         Format("instagram-square", 1080, 1080, "image", "Instagram", "Feed post, square 1:1",
                _IG + "; 1:1 is the classic feed ratio."),
         Format("instagram-story", 1080, 1920, "image", "Instagram", "Story, 9:16",
-               "Instagram Help Centre and Meta Business Help Centre, Stories: 1080x1920 (9:16); "
-               "Meta's Stories guidance keeps about 14% (250 px) at the top and bottom free of "
-               "text and logos, where the profile bar and reply field sit.",
-               safe=(250, 64, 250, 64)),
+               "Instagram Help Centre and Meta Business Help Centre, Stories: 1080x1920 (9:16). "
+               "Safe zone: Meta's Stories guidance keeps roughly 14% (250 px) at the top and "
+               "bottom free of text and logos, where the profile bar and the reply field sit "
+               "(Meta Ads Guide, Instagram Stories image ads, "
+               "facebook.com/business/ads-guide/image/instagram-story); the sides keep 64 px, "
+               "Meta's 6% side margin for 9:16 placements (see instagram-reel) read down to "
+               "64.",
+               safe=(250, 64, 250, 64),
+               bands=("profile bar", "side margin", "reply field", "side margin")),
         Format("instagram-landscape", 1080, 566, "image", "Instagram", "Feed post, landscape 1.91:1",
                _IG + "; 1.91:1 is the widest feed ratio."),
         Format("facebook-post", 1200, 630, "image", "Facebook", "Shared link or landscape post",
@@ -208,13 +234,17 @@ FORMATS: dict[str, Format] = {
                "the timeline; 1600x900 px is the recommended size."),
         Format("tiktok", 1080, 1920, "video", "TikTok", "Video, 9:16",
                _TIKTOK, safe=(150, 150, 440, 65), fps=30, min_seconds=3.0, max_seconds=180.0,
-               file_type="mp4"),
+               file_type="mp4", bands=_TIKTOK_BANDS),
+        Format("tiktok-photo", 1080, 1920, "image", "TikTok", "Photo post, 9:16 (JPEG)",
+               _TIKTOK_PHOTO, safe=(150, 150, 440, 65), file_type="jpeg", bands=_TIKTOK_BANDS),
         Format("instagram-reel", 1080, 1920, "video", "Instagram", "Reel, 9:16",
                _REELS, safe=(269, 65, 672, 65), fps=30, min_seconds=3.0, max_seconds=900.0,
-               file_type="mp4"),
+               file_type="mp4", bands=("header and camera", "side margin",
+                                       "caption, buttons and sound", "side margin")),
         Format("youtube-short", 1080, 1920, "video", "YouTube", "Short, 9:16",
                _SHORTS, safe=(288, 192, 672, 48), fps=30, min_seconds=3.0, max_seconds=180.0,
-               file_type="mp4"),
+               file_type="mp4", bands=("header and search", "buttons",
+                                       "channel, title and progress bar", "side margin")),
     ]
 }
 

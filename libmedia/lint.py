@@ -517,21 +517,66 @@ def large_text(size: float, weight: int, width: int) -> bool:
     return css >= LARGE_CSS_PX - 0.01 or (weight >= 700 and css >= LARGE_BOLD_CSS_PX - 0.01)
 
 
-def text_contrast(image: Image.Image, block: TextBlock, origin: tuple[float, float],
-                  library=None, opacity: float = 1.0
-                  ) -> tuple[float, tuple[int, int, int, int]] | None:
-    """The contrast (WCAG 2 ratio, 1 to 21) that :data:`CONTRAST_PERCENTILE`
-    % of the pixels behind ``block`` stay below, against the colour of the
-    block's text, and that colour (RGBA); None when nothing of it is on the
-    page.
+@dataclass(frozen=True)
+class Backdrop:
+    """What :func:`text_contrast` measures a text block against: ``bg`` the
+    sampled pixels behind the block (an ``(N, 3)`` uint8 array of sRGB, every
+    other pixel of every other row of the line bands, those more than 2 px
+    from any ink); ``color`` the block's main text colour (RGBA); ``alpha``
+    its effective opacity (its alpha times the element's ``opacity``,
+    0..1); ``box`` the measured area on the page, ``(x0, y0, x1, y1)`` px;
+    ``where`` which pixels of it were sampled (a boolean array, every other
+    pixel of every other row of ``box``)."""
+
+    bg: Any
+    color: tuple[int, int, int, int]
+    alpha: float
+    box: tuple[int, int, int, int]
+    where: Any = None
+
+    def on(self, image: Image.Image) -> Backdrop:
+        """The same pixels sampled from ``image`` (the page after something
+        was painted behind the text): a re-check without drawing the text
+        again."""
+        import numpy as np
+
+        bg = np.asarray(image.crop(self.box).convert("RGB"))[::2, ::2][self.where]
+        return Backdrop(bg, self.color, self.alpha, self.box, self.where)
+
+    def ratio(self, over: tuple[int, int, int] | None = None, cover: float = 0.0) -> float:
+        """The contrast (WCAG 2 ratio) that :data:`CONTRAST_PERCENTILE` % of
+        the backdrop stays below, with a panel of colour ``over`` (sRGB)
+        laid over the backdrop at opacity ``cover`` (0..1) first: what a
+        scrim would give, computed without drawing it."""
+        import numpy as np
+
+        bg = self.bg
+        if over is not None and cover > 0:
+            bg = np.rint(cover * np.array(over, dtype=np.float64) + (1 - cover) * bg).astype(np.intp)
+        lb = _luminance(bg)
+        if self.alpha < 1:
+            fg = np.array(self.color[:3], dtype=np.float64)
+            lf = _luminance(np.rint(self.alpha * fg + (1 - self.alpha) * bg).astype(np.intp))
+        else:
+            lf = float(_luminance(np.array(self.color[:3], dtype=np.intp)))
+        ratio = (np.maximum(lf, lb) + 0.05) / (np.minimum(lf, lb) + 0.05)
+        return float(np.percentile(ratio, CONTRAST_PERCENTILE))
+
+
+def backdrop(image: Image.Image, block: TextBlock, origin: tuple[float, float],
+             library=None, opacity: float = 1.0) -> Backdrop | None:
+    """The pixels of ``image`` (the drawn page, RGBA) behind ``block`` set at
+    ``origin`` (its content box's top-left, px), as :class:`Backdrop`; None
+    when nothing of it is on the page or it has no visible text.
 
     The block is drawn alone on a transparent layer (its ink mask); the
-    pixels of ``image`` (the drawn page) inside each line's band that are
-    more than 2 px from any ink are the background (every other pixel of
-    every other row of them).  A translucent text
-    colour (or ``opacity`` below 1, the element's) is blended over each
-    background pixel first.  The colour is the one most of the block's text
-    has (the first for a tie)."""
+    pixels of ``image`` inside each line's band (the line's own width, from
+    its top to its bottom, 2 px more on each side) that are more than 2 px
+    from any ink are the background (every other pixel of every other row
+    of them).  So the measure is the same whether ``image`` already shows
+    the text or not (``legibility="scrim"`` measures before the text is
+    drawn).  The colour is the one most of the block's text has (the first
+    for a tie)."""
     import numpy as np
     from PIL import ImageFilter
 
@@ -546,15 +591,6 @@ def text_contrast(image: Image.Image, block: TextBlock, origin: tuple[float, flo
     y1 = min(image.height, math.ceil(oy + block.lines[-1].bottom) + 2)
     if x1 - x0 < 1 or y1 - y0 < 1:
         return None
-    layer = Image.new("RGBA", (x1 - x0, y1 - y0), (0, 0, 0, 0))
-    draw_text_block(layer, block, (ox - x0, oy - y0), library)
-    # within 2 px of any ink: a 5x5 box blur of the binary mask is non-zero
-    # exactly where a 5x5 max filter would be, at a fraction of its cost
-    near_ink = layer.getchannel("A").point(lambda v: 255 if v > 0 else 0).filter(
-        ImageFilter.BoxBlur(2))
-    behind = np.asarray(near_ink) == 0
-    if not behind[::2, ::2].any():
-        return None
     weight: dict[tuple, int] = {}
     for ln in block.lines:
         for s in ln.segments:
@@ -563,45 +599,92 @@ def text_contrast(image: Image.Image, block: TextBlock, origin: tuple[float, flo
     if not weight:
         return None
     color = max(weight, key=lambda c: weight[c])
+    layer = Image.new("RGBA", (x1 - x0, y1 - y0), (0, 0, 0, 0))
+    draw_text_block(layer, block, (ox - x0, oy - y0), library)
+    # within 2 px of any ink: a 5x5 box blur of the binary mask is non-zero
+    # exactly where a 5x5 max filter would be, at a fraction of its cost
+    near_ink = layer.getchannel("A").point(lambda v: 255 if v > 0 else 0).filter(
+        ImageFilter.BoxBlur(2))
+    behind = np.asarray(near_ink) == 0
+    bands = np.zeros_like(behind)
+    for ln in block.lines:
+        if not ln.text.strip():
+            continue
+        bx0 = max(0, math.floor(ox + ln.x) - 2 - x0)
+        bx1 = max(0, math.ceil(ox + ln.x + ln.width) + 2 - x0)
+        by0 = max(0, math.floor(oy + ln.top) - 2 - y0)
+        by1 = max(0, math.ceil(oy + ln.bottom) + 2 - y0)
+        bands[by0:by1, bx0:bx1] = True
+    behind &= bands
     # every other pixel of every other row: the same distribution at a quarter of the cost
     behind = behind[::2, ::2]
+    if not behind.any():
+        return None
     bg = np.asarray(image.crop((x0, y0, x1, y1)).convert("RGB"))[::2, ::2][behind]
-    a = color[3] / 255 * max(0.0, min(1.0, opacity))
-    lb = _luminance(bg)
-    if a < 1:
-        fg = np.array(color[:3], dtype=np.float64)
-        lf = _luminance(np.rint(a * fg + (1 - a) * bg).astype(np.intp))
-    else:
-        lf = float(_luminance(np.array(color[:3], dtype=np.intp)))
-    ratio = (np.maximum(lf, lb) + 0.05) / (np.minimum(lf, lb) + 0.05)
-    return float(np.percentile(ratio, CONTRAST_PERCENTILE)), color
+    alpha = color[3] / 255 * max(0.0, min(1.0, opacity))
+    return Backdrop(bg, color, alpha, (x0, y0, x1, y1), behind)
+
+
+def text_contrast(image: Image.Image, block: TextBlock, origin: tuple[float, float],
+                  library=None, opacity: float = 1.0
+                  ) -> tuple[float, tuple[int, int, int, int]] | None:
+    """The contrast (WCAG 2 ratio, 1 to 21) that :data:`CONTRAST_PERCENTILE`
+    % of the pixels behind ``block`` stay below, against the colour of the
+    block's text, and that colour (RGBA); None when nothing of it is on the
+    page.  The pixels are :func:`backdrop`'s; a translucent text colour (or
+    ``opacity`` below 1, the element's) is blended over each background
+    pixel first."""
+    found = backdrop(image, block, origin, library, opacity)
+    if found is None:
+        return None
+    return found.ratio(), found.color
+
+
+def required_contrast(block: TextBlock, width: int) -> float:
+    """The WCAG 2 AA contrast ``block`` needs on a post ``width`` px wide:
+    :data:`AA_LARGE` (3:1) when its smallest text is large
+    (:func:`large_text`), else :data:`AA_NORMAL` (4.5:1)."""
+    segs = [s for ln in block.lines for s in ln.segments if s.text.strip()]
+    if not segs:
+        return AA_NORMAL
+    size = min(s.style.size for s in segs)
+    bold = min(s.style.weight for s in segs)
+    return AA_LARGE if large_text(size, bold, width) else AA_NORMAL
 
 
 def low_contrast(node: Fragment, ctx: LintContext) -> Iterator[Diagnostic]:
     """``low-contrast``: text whose contrast with the pixels drawn behind it
     (:func:`text_contrast`, the worst 10 %) is below WCAG 2 AA: 4.5:1, or
-    3:1 for large text (:func:`large_text`).  Needs the drawn page
-    (``ctx.image``); stand-in cover texts included."""
+    3:1 for large text (:func:`required_contrast`).  Needs the drawn page
+    (``ctx.image``); stand-in cover texts included.  A text that asked for
+    a fix (``legibility="scrim"``, see :func:`libmedia.draw.add_scrim`) is
+    measured as drawn, with its scrim: silent when the fix worked; when it
+    still falls short the warning says the fix was not enough."""
     if ctx.image is None:
         return
     for what, block, x, y in _blocks(node):
-        opacity = node.element.get("opacity", 1.0) if node.element.tag == "text" else 1.0
+        is_text = node.element.tag == "text"
+        opacity = node.element.get("opacity", 1.0) if is_text else 1.0
         found = text_contrast(ctx.image, block, (x, y), _library(ctx), opacity)
         if found is None:
             continue
         ratio, color = found
-        segs = [s for ln in block.lines for s in ln.segments if s.text.strip()]
-        size = min(s.style.size for s in segs)
-        bold = min(s.style.weight for s in segs)
-        need = AA_LARGE if large_text(size, bold, ctx.page.width) else AA_NORMAL
+        need = required_contrast(block, ctx.page.width)
         if ratio >= need:
             continue
-        yield Diagnostic.warning(
-            f"{what} (template line {node.element.line}, {size:.0f} px) has a contrast of "
-            f"{ratio:.1f}:1 with what is drawn behind it, under WCAG AA's {need:g}:1",
-            ctx.location, "low-contrast",
-            hint="use a darker or lighter colour for the text or its background (a contrast "
-                 "checker: WCAG 2.1, 1.4.3)")
+        size = min(s.style.size for ln in block.lines for s in ln.segments if s.text.strip())
+        fix = node.element.get("legibility", "none") if is_text else "none"
+        message = (f"{what} (template line {node.element.line}, {size:.0f} px) has a contrast of "
+                   f"{ratio:.1f}:1 with what is drawn behind it, under WCAG AA's {need:g}:1")
+        if fix != "none":
+            message += f', even with legibility="{fix}"'
+            hint = ("the scrim could not lift it: the text is translucent, or something is drawn "
+                    "over it; give the text an opaque colour, or draw nothing on top of it")
+        else:
+            hint = ('use a darker or lighter colour for the text or its background, or add '
+                    'legibility="scrim" to the text to have a panel laid behind it when it '
+                    "needs one (a contrast checker: WCAG 2.1, 1.4.3)")
+        yield Diagnostic.warning(message, ctx.location, "low-contrast", hint=hint)
 
 
 # ---------------------------------------------------------------------------

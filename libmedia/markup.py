@@ -15,6 +15,18 @@ Containers: ``canvas`` (the root, a column), ``column``, ``row``, ``stack``
 ``b``, ``i``, ``span``, ``br``), ``image``, ``shape``, ``qr``, ``spacer``,
 ``chart`` (holding ``datum`` elements: :mod:`libmedia.chart`).
 See :data:`SCHEMA` for every attribute and its type.
+
+Legibility
+----------
+``<text legibility="scrim">`` asks libmedia to make the text legible on
+whatever is drawn behind it (a cover, a photo, a gradient): when the pixels
+behind its lines give less contrast than WCAG 2 AA asks (4.5:1, 3:1 for
+large text), a rounded panel in a deep (or pale) shade of that backdrop is
+laid behind the lines first, just opaque enough to pass, and measured
+again (:func:`libmedia.draw.add_scrim`).  Where the contrast is already
+enough nothing is added.  ``legibility="none"`` (the default) adds nothing;
+either way the ``low-contrast`` lint rule measures the text as drawn and
+warns when it falls short, saying so when a scrim was asked for.
 """
 
 from __future__ import annotations
@@ -274,6 +286,9 @@ SCHEMA: dict[str, dict[str, Callable[[str], Any]]] = {
         "balance": S.parse_bool,
         "background": S.parse_background, "padding": S.parse_edges, "radius": _non_negative,
         "subtitle": _subtitle,  # in a video: in the subtitles (true), left out (false), or this text
+        # "scrim": a panel laid behind the text when what is drawn behind it gives
+        # less contrast than WCAG 2 AA asks (libmedia.draw.add_scrim); "none" the default
+        "legibility": _enum("none", "scrim"),
     },
     "image": {
         **LAYOUT,

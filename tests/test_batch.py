@@ -180,7 +180,8 @@ def test_jobs_2_gives_the_same_bytes_as_jobs_1(run, tiny, tmp_path):
     r2 = run("batch", "new-book", tiny, "--format", "all", "--out", "two", "--jobs", "2")
     assert r1.exit_code == r2.exit_code == 1
     one, two = files_of(tmp_path / "one"), files_of(tmp_path / "two")
-    assert len(one) == 4 * 3 * 3 + 1  # 4 good records x 3 formats x 3 files + manifest
+    assert len(one) == 4 * 4 * 3 + 1  # 4 good records x 4 formats x 3 files + manifest
+    assert "0005-lym.tiktok-photo.jpg" in one  # tiktok-photo: JPEG whatever --jpeg says
     assert one.keys() == two.keys()
     for name in one:
         assert one[name] == two[name], name

@@ -74,7 +74,7 @@ def test_the_manifest_lists_every_artifact_with_size_and_sha256(tmp_path):
     m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     listed = [a for r in m["records"] for a in r["artifacts"]]
     on_disk = sorted(p.name for p in out.iterdir() if p.name != "manifest.json")
-    assert sorted(a["name"] for a in listed) == on_disk and len(on_disk) == 2 * 3 * 3
+    assert sorted(a["name"] for a in listed) == on_disk and len(on_disk) == 2 * 4 * 3
     for a in listed:
         raw = (out / a["name"]).read_bytes()
         assert a["size"] == len(raw) and a["sha256"] == hashlib.sha256(raw).hexdigest()

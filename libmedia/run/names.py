@@ -10,7 +10,9 @@ python-slugify (text-unidecode): ``كتاب الأغاني`` -> ``ktb-lgny``,
 first record.
 
 Each format adds ``.<format>``: ``0003-filosofi-kopi.instagram-portrait.png``
-with ``….caption.txt`` and ``….alt.txt`` beside it.  A carousel numbers
+with ``….caption.txt`` and ``….alt.txt`` beside it.  A format the platform
+takes only as JPEG (``tiktok-photo``) is always written ``.jpg``
+(:func:`format_ext`).  A carousel numbers
 its pages from 1: ``0003-filosofi-kopi.instagram-portrait.01.png``,
 ``….02.png``; its caption and alt text are one per post
 (``0003-filosofi-kopi.instagram-portrait.caption.txt``).
@@ -67,6 +69,15 @@ def image_name(stem: str, format_name: str, ext: str, page: int | None = None) -
     """``STEM.FORMAT.EXT``, or ``STEM.FORMAT.NN.EXT`` for page ``NN`` (1-based)
     of a carousel."""
     return f"{stem}.{format_name}.{page:02d}.{ext}" if page else f"{stem}.{format_name}.{ext}"
+
+
+def format_ext(fmt, chosen: str = "png") -> str:
+    """The image extension for a post in ``fmt`` (a
+    :class:`~libmedia.formats.Format`): ``jpg`` when the platform takes
+    only JPEG for it (``file_type == "jpeg"``, e.g. ``tiktok-photo``),
+    whatever was ``chosen``; otherwise ``chosen`` (``png``, or ``jpg`` with
+    ``--jpeg``)."""
+    return "jpg" if fmt.file_type == "jpeg" else chosen
 
 
 def clip_names(stem: str, format_name: str, draft: bool = False) -> dict[str, str]:

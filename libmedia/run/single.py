@@ -16,7 +16,7 @@ from ..errors import Diagnostic, FormatError, LibmediaError, ProblemList
 from ..render import Rendered, RenderInput, check_required
 from ..sources import Record
 from .coordinator import DEFAULT_OUT
-from .names import codec, image_name, output_stem, sidecar_name
+from .names import codec, format_ext, image_name, output_stem, sidecar_name
 
 DUMP_STAGES = ("markup", "document", "layout")
 
@@ -66,12 +66,19 @@ class SingleReport:
 def render_single(template_name: str, data_path: str | Path | None = None, row: int | None = None,
                   format_name: str | None = None, output: str | Path | None = None,
                   brand_path: str | Path | None = None, dump: str | None = None,
-                  out_dir: str | Path = DEFAULT_OUT, clip=None, progress=None) -> SingleReport:
+                  out_dir: str | Path = DEFAULT_OUT, clip=None, progress=None,
+                  show_safe_zones: bool = False) -> SingleReport:
     """Render one post: the record at ``row`` of ``data_path``, or the
     template's own sample when ``data_path`` is None.
 
-    ``output`` is the image path (``.png`` or ``.jpg``), caption and alt go
-    beside it; default ``out_dir/<stable name>``.  A video template renders
+    ``output`` is the image path (``.png`` or ``.jpg``; a format the
+    platform takes only as JPEG, such as ``tiktok-photo``, needs ``.jpg``),
+    caption and alt go beside it; default ``out_dir/<stable name>``, with
+    the format's extension (:func:`~libmedia.run.names.format_ext`).  With
+    ``show_safe_zones`` the image has the format's unsafe bands drawn over it
+    (:func:`libmedia.draw.safe_zone_overlay`) and its default name is
+    ``STEM.FORMAT.safe-zones.EXT``, so it is never taken for the post; a
+    format without bands gets a ``safe-zones`` warning saying so.  A video template renders
     one clip (:func:`render_single_clip`: ``clip`` options, ``progress``).  With ``dump`` (one of
     :data:`DUMP_STAGES`) the pipeline runs only as far as that stage and
     nothing is written unless ``output`` is also given.
@@ -90,6 +97,13 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
         kind = load_template(find_template(str(template_name))).kind
     except LibmediaError:
         kind = "image"  # open_job below reports it
+    if kind == "video" and show_safe_zones:
+        from ..errors import OutputError
+
+        raise OutputError(f"--show-safe-zones draws on images; template '{template_name}' makes "
+                          "video clips", hint="check a clip's frames against its format's safe "
+                          "zone with 'libmedia check --render', which warns about text, logos "
+                          "and QR codes inside it")
     if kind == "video":
         return render_single_clip(template_name, data_path, row, format_name, output,
                                   brand_path, out_dir, clip, progress, dump)
@@ -109,6 +123,14 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
                           f"{len(job.formats)}", hint="name one format, or use 'libmedia batch' "
                                                       "with --format all for every format")
     fmt = job.formats[0]
+    ext = format_ext(fmt, "png")
+    if (output is not None and fmt.file_type == "jpeg" and not show_safe_zones
+            and Path(output).suffix.lower() == ".png"):
+        from ..errors import Location, OutputError
+
+        raise OutputError(f"{output}: {fmt.platform} takes '{fmt.name}' posts as JPEG, not PNG",
+                          Location(file=str(output)),
+                          hint=f"name the file {Path(output).with_suffix('.jpg').name}")
     if job.template.records.high > 1:
         records = post_records(job, row)
     elif job.dataset is None:
@@ -139,10 +161,22 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
         paths = sidecar_paths(Path(output))
     else:
         stem = output_stem(record.row, record.fields.get("title", ""))
-        paths = output_paths(Path(out_dir), stem, fmt.name, "png")
+        paths = output_paths(Path(out_dir), stem,
+                             f"{fmt.name}.safe-zones" if show_safe_zones else fmt.name, ext)
     from ..encode import encode_image
 
-    write_all([(paths.image, encode_image(result.image, codec(paths.image.suffix))),
+    image = result.image
+    if show_safe_zones:
+        from ..draw import safe_zone_overlay
+        from ..errors import Diagnostic, Location
+
+        image = safe_zone_overlay(image, fmt)
+        if not any(fmt.safe):
+            report.warnings.append(Diagnostic.warning(
+                f"format '{fmt.name}' has no safe zone ({fmt.platform}'s interface covers none "
+                "of it): --show-safe-zones drew nothing", Location(file=str(paths.image)),
+                "safe-zones"))
+    write_all([(paths.image, encode_image(image, codec(paths.image.suffix))),
                (paths.caption, result.caption.encode("utf-8")),
                (paths.alt, result.alt.encode("utf-8"))])
     report.outputs = paths

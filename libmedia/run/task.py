@@ -23,7 +23,7 @@ from typing import Any
 from ..diagnostics import merge_formats
 from ..errors import Diagnostic, LibmediaError, ProblemList
 from ..sources import Record
-from .names import codec, image_name, media_type, sidecar_name
+from .names import codec, format_ext, image_name, media_type, sidecar_name
 
 OK, WARNING, FAILED = "ok", "warning", "failed"
 
@@ -204,12 +204,13 @@ def _render_all(task: RenderTask) -> tuple[list[Artifact], list[Diagnostic], dic
         if rest and rest[0]:
             figures[fmt.name] = rest[0]
         numbered = task.kind == "carousel"
+        ext = format_ext(fmt, task.image_ext)
         for i, page in enumerate(pages, 1):
-            name = image_name(task.stem, fmt.name, task.image_ext, i if numbered else None)
+            name = image_name(task.stem, fmt.name, ext, i if numbered else None)
             artifacts.append(Artifact(name, media_type(name), IMAGE,
-                                      encode_image(page, codec(task.image_ext)),
+                                      encode_image(page, codec(ext)),
                                       format=fmt.name, page=i if numbered else 0))
-        first = image_name(task.stem, fmt.name, task.image_ext, 1 if numbered else None)
+        first = image_name(task.stem, fmt.name, ext, 1 if numbered else None)
         for kind, text in ((CAPTION, caption), (ALT, alt)):
             name = sidecar_name(first, kind)
             artifacts.append(Artifact(name, media_type(name), kind, text.encode("utf-8"),
