@@ -45,11 +45,23 @@ SOCIAL_KEYS = ("instagram", "tiktok", "facebook", "x", "youtube", "website")
 _FORMAT_KEYS = ("default", "image", "carousel", "video")
 _SECTIONS = ("library", "social", "formats", "hours", "colors", "type")
 
-#: Colours derived from the kit when it does not name them itself: the brand
-#: colour and the accent as *text on the paper*, each the kit's own colour
-#: when it reads on ``paper`` at WCAG AA (4.5:1), else moved towards ``ink``
-#: until it does (a yellow accent on white paper becomes a dark ochre).
-DERIVED_ON_PAPER = {"primary_on_paper": "primary", "accent_on_paper": "accent"}
+#: Colours derived from the kit when it does not name them itself, so a
+#: template's coloured text reads under any kit: name -> (colour, the
+#: background it is text on, the colour it is moved towards).  Each is the
+#: kit's own colour when it reads on that background at WCAG AA (4.5:1),
+#: else mixed towards the third colour until it does (a yellow accent on
+#: white paper becomes a dark ochre; a navy brand colour on near-black
+#: paper a light blue-grey).  See :func:`on_paper`.
+DERIVED_ON_PAPER = {
+    "primary_on_paper": ("primary", "paper", "ink"),
+    "accent_on_paper": ("accent", "paper", "ink"),
+    "accent_on_primary": ("accent", "primary", "on_primary"),
+}
+#: ``dark`` and ``light``: the darker and the lighter of ``ink`` and
+#: ``paper``, for what must be dark on light whatever the kit (a QR code's
+#: modules on its ground, as scanners expect; text on a white label) or a
+#: dark panel (an event's departure board).
+DERIVED_QR = ("dark", "light")
 #: The contrast a derived on-paper colour reaches (WCAG 2.1, 1.4.3, AA for body text).
 ON_PAPER_CONTRAST = 4.5
 
@@ -66,7 +78,8 @@ class Brand:
     """A loaded brand kit.
 
     ``colors``  name -> RGBA tuple (0-255), with the derived
-                :data:`DERIVED_ON_PAPER` colours added when the kit has none;
+                :data:`DERIVED_ON_PAPER` and :data:`DERIVED_QR` colours
+                added when the kit does not set them;
     ``types``   role -> dict of text style keys (family, weight, size in px,
                 italic, line_height, tracking in 1/1000 em, transform, color);
     ``logo``    absolute path of the logo image, or None;
@@ -402,13 +415,20 @@ def on_paper(color: tuple[int, int, int, int], paper: tuple[int, int, int, int],
 
 
 def _derive_on_paper(colors: dict, hexes: dict) -> None:
-    paper, ink = colors.get("paper"), colors.get("ink")
-    if paper is None or ink is None:
-        return
-    for name, source in DERIVED_ON_PAPER.items():
-        if name not in colors and source in colors:
-            colors[name] = on_paper(colors[source], paper, ink)
+    """Add the :data:`DERIVED_ON_PAPER` and :data:`DERIVED_QR` colours the
+    kit does not set itself."""
+    from .cover import luminance
+
+    for name, (source, ground, towards) in DERIVED_ON_PAPER.items():
+        if name not in colors and all(k in colors for k in (source, ground, towards)):
+            colors[name] = on_paper(colors[source], colors[ground], colors[towards])
             hexes[name] = _hex(colors[name])
+    if "ink" in colors and "paper" in colors:
+        dark, light = sorted((colors["ink"], colors["paper"]), key=luminance)
+        for name, c in zip(DERIVED_QR, (dark, light), strict=True):
+            if name not in colors:
+                colors[name] = (*c[:3], 255)
+                hexes[name] = _hex(colors[name])
 
 
 def _timezone(value, found: _Problems) -> str:
@@ -633,7 +653,8 @@ def _check_keys(user: dict, path: Path, default: dict) -> list[BrandError]:
     # Colours and type roles may be new names of a library's own, but a name one
     # letter away from a standard one is a typo that would silently do nothing.
     for section, label in (("colors", "colour"), ("type", "type role")):
-        known = set(default.get(section, {})) | (set(DERIVED_ON_PAPER) if section == "colors" else set())
+        known = set(default.get(section, {})) | (
+            {*DERIVED_ON_PAPER, *DERIVED_QR} if section == "colors" else set())
         table = user.get(section, {})
         for key in table if isinstance(table, dict) else ():
             typo = _near_miss(key, known)
