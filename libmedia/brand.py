@@ -653,8 +653,8 @@ def _check_keys(user: dict, path: Path, default: dict) -> list[BrandError]:
     # Colours and type roles may be new names of a library's own, but a name one
     # letter away from a standard one is a typo that would silently do nothing.
     for section, label in (("colors", "colour"), ("type", "type role")):
-        known = set(default.get(section, {})) | (
-            {*DERIVED_ON_PAPER, *DERIVED_QR} if section == "colors" else set())
+        # (not "dark"/"light": a library's own "darker" is no typo of them)
+        known = set(default.get(section, {})) | (set(DERIVED_ON_PAPER) if section == "colors" else set())
         table = user.get(section, {})
         for key in table if isinstance(table, dict) else ():
             typo = _near_miss(key, known)
