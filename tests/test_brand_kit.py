@@ -254,3 +254,23 @@ def test_every_template_reads_under_both_kits(template, fmt, kit_name):
     bad = [f"{w.code}: {w.message}" for w in sample.warnings if w.code in UNREADABLE]
     assert not bad, f"{template} {fmt} under the {kit_name} kit:\n" + "\n".join(bad)
     assert brand.name in sample.caption + sample.alt or brand.short_name in sample.caption + sample.alt
+
+
+def test_an_event_without_its_own_page_links_to_the_kits_registration_page():
+    from libmedia.formats import get_format
+    from libmedia.motion.clip import ClipOptions, make_clip
+    from libmedia.render import RenderInput, fonts_for, sample_records
+
+    t = load_template("templates/event-reel")
+    rec = sample_records(t)[0]
+    rec = type(rec)(row=1, line=2, fields={**rec.fields, "url": ""}, raw={})
+    brand = load_brand(KITS["bright"])
+    inp = RenderInput(t, [rec], get_format("instagram-reel"), brand, search_dirs=[t.path])
+    clip = make_clip(inp, fonts_for(inp), ClipOptions(silent=True))
+    assert "Daftar: https://s.id/daftar-perpus-seribu" in clip.caption
+    assert 'data="https://s.id/daftar-perpus-seribu"' in clip.video.markup
+    assert "s.id/daftar-perpus-seribu" in clip.alt
+    # without a page of the event's or the library's: save the date, no QR code
+    inp = RenderInput(t, [rec], get_format("instagram-reel"), load_brand(), search_dirs=[t.path])
+    clip = make_clip(inp, fonts_for(inp), ClipOptions(silent=True))
+    assert "<qr" not in clip.video.markup and "Daftar:" not in clip.caption
