@@ -69,6 +69,9 @@ class CheckReport:
     #: records per post, in order, for a template that puts several in one (a clip, a carousel)
     posts: list[int] = field(default_factory=list)
     kind: str = "image"
+    #: the language the posts are written in (``--lang`` or the brand kit's) and their formats
+    language: str = ""
+    formats: list[str] = field(default_factory=list)
 
     @property
     def unmapped(self) -> list[str]:
@@ -196,6 +199,7 @@ def check_data(template_name: str, data_path: str | Path,
         required=template.required_fields,
         missing_optional=missing_optional(template, dataset),
         file_warnings=list(dataset.warnings), brand=job.brand_file,
+        language=job.brand.language, formats=[f.name for f in job.formats],
     )
     try:
         tasks = plan(job)  # a leftover group too small for the template

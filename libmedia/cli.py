@@ -637,6 +637,10 @@ def _print_check(rep) -> int:
                f"{_n(rep.records, 'record')}")
     click.echo("  brand kit: " + (display_path(rep.brand) if rep.brand else
                                   "built-in default (no libmedia.toml beside the data or here)"))
+    if rep.language:
+        name = {"id": "Bahasa Indonesia", "en": "English"}.get(rep.language, rep.language)
+        click.echo(f"  posts in {name} ({rep.language}); format{'s' if len(rep.formats) != 1 else ''}: "
+                   + ", ".join(rep.formats))
     click.echo("columns:")
     width = max((len(c) for c in rep.mapping), default=0)
     for col, fld in rep.mapping.items():

@@ -173,6 +173,7 @@ def test_cli_lang_on_render_batch_and_check(tmp_path):
     assert caption.startswith("📚 Koleksi baru di ")
     res = runner.invoke(main, ["check", "new-book", str(data), "--lang", "id"])
     assert res.exit_code == 0, res.output
+    assert "posts in Bahasa Indonesia (id); format: instagram-portrait" in res.output
     for cmd in (["render", "new-book"], ["batch", "new-book", str(data)], ["check", "new-book", str(data)]):
         res = runner.invoke(main, [*cmd, "--lang", "fr"])
         assert res.exit_code == 2 and "en, id" in res.output, res.output
