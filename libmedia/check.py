@@ -69,6 +69,9 @@ class CheckReport:
     #: records per post, in order, for a template that puts several in one (a clip, a carousel)
     posts: list[int] = field(default_factory=list)
     kind: str = "image"
+    #: the language the posts are written in (``--lang`` or the brand kit's) and their formats
+    language: str = ""
+    formats: list[str] = field(default_factory=list)
 
     @property
     def unmapped(self) -> list[str]:
@@ -171,11 +174,12 @@ def _own_field(column: str, template) -> str | None:
 
 def check_data(template_name: str, data_path: str | Path,
                brand_path: str | Path | None = None,
-               formats: Sequence[str] = ()) -> CheckReport:
+               formats: Sequence[str] = (), lang: str | None = None) -> CheckReport:
     """Check every record of ``data_path`` against a template.
 
     ``formats`` as for a batch (default: the template's first; ``"all"``):
-    the formats the pre-flight renders the template's sample in.
+    the formats the pre-flight renders the template's sample in; ``lang``
+    (``--lang``) the language it renders in instead of the brand kit's.
 
     Raises :class:`LibmediaError` when the input is unusable, as a batch
     would stop: unknown template or format, invalid brand kit, unreadable or
@@ -185,7 +189,7 @@ def check_data(template_name: str, data_path: str | Path,
     """
     from .jobs import missing_optional, open_job, plan
 
-    job = open_job(template_name, data_path, formats, brand_path)
+    job = open_job(template_name, data_path, formats, brand_path, lang=lang)
     template, dataset = job.template, job.dataset
     assert dataset is not None
     report = CheckReport(
@@ -195,6 +199,7 @@ def check_data(template_name: str, data_path: str | Path,
         required=template.required_fields,
         missing_optional=missing_optional(template, dataset),
         file_warnings=list(dataset.warnings), brand=job.brand_file,
+        language=job.brand.language, formats=[f.name for f in job.formats],
     )
     try:
         tasks = plan(job)  # a leftover group too small for the template
@@ -448,13 +453,15 @@ def summarise(posts: Sequence[PostCheck], format_names: Sequence[str]) -> list[F
 def check_rendering(template_name: str, data_path: str | Path,
                     brand_path: str | Path | None = None, formats: Sequence[str] = (),
                     jobs: int | None = None,
-                    progress: Callable[[int, int, int], None] | None = None) -> RenderCheck:
+                    progress: Callable[[int, int, int], None] | None = None,
+                    lang: str | None = None) -> RenderCheck:
     """Render every record of ``data_path`` with the template in each of
     ``formats`` as a batch would (same tasks, same pipeline, the same
     process pool: ``jobs`` processes, default as a batch's), without
     encoding or writing anything, and summarise the lint findings and the
     titles' typography per format (:func:`summarise`).  ``progress(done,
-    total, failed)`` is called as posts finish.
+    total, failed)`` is called as posts finish; ``lang`` (``--lang``)
+    overrides the brand kit's language.
 
     Raises :class:`LibmediaError` when the input is unusable (as
     :func:`check_data`), or for a video template (``check --render`` draws
@@ -467,7 +474,7 @@ def check_rendering(template_name: str, data_path: str | Path,
     from .run.task import TaskResult
 
     t0 = time.perf_counter()
-    job = open_job(template_name, data_path, formats, brand_path, run_preflight=False)
+    job = open_job(template_name, data_path, formats, brand_path, run_preflight=False, lang=lang)
     if job.template.kind == "video":
         raise TemplateError(f"template '{job.template.name}' makes video clips: check --render "
                          "measures image posts",

@@ -152,6 +152,21 @@ def _print(renderable) -> None:
     Console(width=width, highlight=False).print(renderable)
 
 
+def _check_lang(ctx, param, value):
+    from .i18n import languages
+
+    if value is not None and value not in languages():
+        raise click.BadParameter(f"unknown language {value!r}: libmedia has texts in "
+                                 + ", ".join(languages()) + " (id is Bahasa Indonesia; a language "
+                                 "is added as a file: libmedia/locale/<lang>/LC_MESSAGES/messages.po)")
+    return value
+
+
+_LANG = click.option("--lang", metavar="id|en", callback=_check_lang,
+                     help="Language of the posts' texts, captions and alt text (id = Bahasa "
+                          "Indonesia, en = English). Default: the brand kit's language.")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="libmedia")
 def main() -> None:
@@ -160,6 +175,7 @@ def main() -> None:
 
     \b
     Start with:
+      libmedia init                          your library's brand kit, libmedia.toml
       libmedia templates                     what you can make
       libmedia render new-book               the template's own sample, in out/
       libmedia check new-book books.csv      is the data ready?
@@ -180,6 +196,28 @@ def templates() -> None:
         fields = ", ".join(f"{n}*" if req else n for n, req in t.fields)
         _row(table, t.name, t.kind, "\n".join(t.formats), str(t.records), fields, t.description)
     _print(table)
+
+
+@main.command()
+@click.option("--lang", default="id", show_default=True, metavar="id|en", callback=_check_lang,
+              help="The language the kit sets for posts (id = Bahasa Indonesia, en = English).")
+@click.option("--name", metavar="TEXT", help='The library\'s name, e.g. "Perpustakaan Kota Bogor".')
+@click.option("--force", is_flag=True, help="Replace a libmedia.toml that is already here.")
+def init(lang: str, name: str | None, force: bool) -> None:
+    """Write a brand kit, libmedia.toml, in this folder to fill in.
+
+    Every setting has a note in plain words: the library's name, logo,
+    colours, letters, language, catalogue address (for QR codes), event
+    sign-up page, hashtags, social media accounts, the sizes to make and
+    opening hours.  It works as written; edit it, then run
+    'libmedia render new-book' to see your look.
+    """
+    from .kitfile import write_kit
+
+    with user_errors():
+        path = write_kit(Path.cwd(), lang, name, force)
+    click.echo(f"wrote {display_path(path)}: open it in a text editor and fill in your library's "
+               "name, logo and colours; then try 'libmedia render new-book'")
 
 
 @main.command()
@@ -273,6 +311,7 @@ _BRAND = click.option("--brand", type=click.Path(dir_okay=False, path_type=Path)
                            "file, else in this folder, else the built-in kit.")
 
 
+
 @main.command()
 @click.argument("template")
 @click.argument("data", required=False, type=_DATA)
@@ -287,6 +326,7 @@ _BRAND = click.option("--brand", type=click.Path(dir_okay=False, path_type=Path)
                    "For a video template: FILE.mp4, with its cover, subtitles, caption and alt "
                    "text beside it.")
 @_BRAND
+@_LANG
 @_video_options
 @click.option("--show-safe-zones", is_flag=True,
               help="Draw the format's unsafe bands (what the app's interface covers: TikTok "
@@ -300,7 +340,7 @@ _BRAND = click.option("--brand", type=click.Path(dir_okay=False, path_type=Path)
 def render(template: str, data: Path | None, row: int | None, format_name: str | None,
            output: Path | None, brand: Path | None, dump: str | None, draft: bool,
            music: Path | None, no_music: bool, burn_subtitles: bool,
-           show_safe_zones: bool) -> None:
+           show_safe_zones: bool, lang: str | None) -> None:
     """Render one post from TEMPLATE: a record of DATA, or the template's own sample.
 
     Cover files named in the data are looked for beside the data file, then
@@ -316,7 +356,8 @@ def render(template: str, data: Path | None, row: int | None, format_name: str |
     try:
         with user_errors(), terminate_as_interrupt(), frame_progress("encoding") as progress:
             rep = render_single(template, data, row, format_name, output, brand, dump,
-                                clip=clip, progress=progress, show_safe_zones=show_safe_zones)
+                                clip=clip, progress=progress, show_safe_zones=show_safe_zones,
+                                lang=lang)
     except KeyboardInterrupt:
         _err("stopped: nothing was written (a clip being encoded is removed, never left half-made)")
         sys.exit(EXIT_INTERRUPTED)
@@ -412,6 +453,7 @@ def _summarise_warnings(results) -> list[str]:
               help="Render in N processes. Default: one per CPU core, at most 4 "
                    "(1 for fewer than 8 images).")
 @_BRAND
+@_LANG
 @click.option("--jpeg", is_flag=True, help="Write .jpg files instead of .png.")
 @click.option("--resume", is_flag=True,
               help="Render only the posts that are missing from --out or whose template, "
@@ -423,7 +465,7 @@ def _summarise_warnings(results) -> list[str]:
 @_video_options
 def batch(template: str, data: Path, formats: tuple[str, ...], out_dir: Path, jobs: int | None,
           brand: Path | None, jpeg: bool, resume: bool, scheduler: str | None, draft: bool,
-          music: Path | None, no_music: bool, burn_subtitles: bool) -> None:
+          music: Path | None, no_music: bool, burn_subtitles: bool, lang: str | None) -> None:
     """Render one post per record of DATA with TEMPLATE, into --out.
 
     Each image gets NAME.caption.txt and NAME.alt.txt beside it, named
@@ -448,7 +490,7 @@ def batch(template: str, data: Path, formats: tuple[str, ...], out_dir: Path, jo
     clip = _clip_options(draft, music, no_music, burn_subtitles)
     with user_errors(), terminate_as_interrupt(), progress_bar("rendering") as progress:
         rep = run_batch(template, data, formats, out_dir, jobs, brand, jpeg, progress,
-                        resume=resume, scheduler=scheduler, clip=clip)
+                        resume=resume, scheduler=scheduler, clip=clip, lang=lang)
     print_brand_note(rep.brand, rep.brand_name)
     for w in rep.warnings:
         print_warning(w)
@@ -544,6 +586,7 @@ def _resume_command() -> str:
                    "(with --render: the formats every record is rendered in). "
                    "Default: the template's first.")
 @_BRAND
+@_LANG
 @click.option("--render", "render_all", is_flag=True,
               help="Also lay out and draw every record as batch would (nothing is written) and "
                    "summarise the typography: titles that shrink or are cut, lines per title, "
@@ -554,7 +597,7 @@ def _resume_command() -> str:
 @click.option("--json", "as_json", is_flag=True,
               help="With --render: print the typography summary as JSON (nothing else).")
 def check(template: str, data: Path, brand: Path | None, formats: tuple[str, ...],
-          render_all: bool, jobs: int | None, as_json: bool) -> None:
+          render_all: bool, jobs: int | None, as_json: bool, lang: str | None) -> None:
     """Check DATA against TEMPLATE without rendering it: columns, empty required
     fields, ISBNs, cover files; and that the template and brand kit render at
     all (the template's own sample is rendered first, as batch does).  With
@@ -570,7 +613,7 @@ def check(template: str, data: Path, brand: Path | None, formats: tuple[str, ...
     if as_json and not render_all:
         raise click.UsageError("--json needs --render")
     with user_errors():
-        rep = check_data(template, data, brand, formats)
+        rep = check_data(template, data, brand, formats, lang=lang)
     if as_json:
         code = EXIT_PROBLEMS if rep.rows_with("error") else EXIT_OK
     else:
@@ -580,7 +623,7 @@ def check(template: str, data: Path, brand: Path | None, formats: tuple[str, ...
         with user_errors(), progress_bar("rendering") as progress:
             from .check import check_rendering
 
-            found = check_rendering(template, data, brand, formats, jobs, progress)
+            found = check_rendering(template, data, brand, formats, jobs, progress, lang=lang)
         if as_json:
             import json
 
@@ -601,6 +644,10 @@ def _print_check(rep) -> int:
                f"{_n(rep.records, 'record')}")
     click.echo("  brand kit: " + (display_path(rep.brand) if rep.brand else
                                   "built-in default (no libmedia.toml beside the data or here)"))
+    if rep.language:
+        name = {"id": "Bahasa Indonesia", "en": "English"}.get(rep.language, rep.language)
+        click.echo(f"  posts in {name} ({rep.language}); format{'s' if len(rep.formats) != 1 else ''}: "
+                   + ", ".join(rep.formats))
     click.echo("columns:")
     width = max((len(c) for c in rep.mapping), default=0)
     for col, fld in rep.mapping.items():

@@ -465,7 +465,8 @@ def _as_event(value: Any) -> EventTime | None:
         return value
     if isinstance(value, Mapping):
         return read_event(value, row=getattr(value, "_row", None),
-                          file=getattr(value, "_source", None))
+                          file=getattr(value, "_source", None),
+                          default_zone=getattr(value, "_zone", None) or None)
     if value in (None, ""):
         return None
     first, last, at = parse_dates(str(value))

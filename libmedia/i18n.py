@@ -10,7 +10,8 @@ Catalogs, each ``<lang>/LC_MESSAGES/messages.po``:
   libmedia's and add new ones, for that template only.
 
 ``msgid`` is the key a template passes to ``t()``; ``msgstr`` the text.  A
-key is looked up in the brand's language (the template's catalog first),
+key is looked up in the brand's language (``[library] language``, or
+``--lang`` on ``render``, ``batch`` and ``check``; the template's catalog first),
 then in English (:data:`FALLBACK`), so a template that adds a key in English
 only still renders in Indonesian.  Entries marked ``#, fuzzy`` or with an
 empty ``msgstr`` count as untranslated, as gettext does.

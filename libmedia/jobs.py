@@ -80,14 +80,15 @@ def cover_search_dirs(data_path: Path, cwd: bool = False) -> list[Path]:
 
 
 def resolve_brand(brand_path: str | Path | None,
-                  data_path: Path | None) -> tuple[Brand, Path | None]:
+                  data_path: Path | None, lang: str | None = None) -> tuple[Brand, Path | None]:
     """The brand kit: ``brand_path`` if given, else ``libmedia.toml`` beside
-    the data file, else in the working folder, else the default kit.
+    the data file, else in the working folder, else the default kit; in
+    ``lang`` (``--lang``) when given, else in the kit's own language.
 
     Returns the kit and the file it came from (None for the default).
-    Raises :class:`BrandError` for an invalid kit."""
+    Raises :class:`BrandError` for an invalid kit or an unknown ``lang``."""
     path = Path(brand_path) if brand_path else find_brand(data_path)
-    return load_brand(path), (Path(path).resolve() if path else None)
+    return load_brand(path, lang), (Path(path).resolve() if path else None)
 
 
 def open_template(name_or_path: str | Path) -> Template:
@@ -97,10 +98,13 @@ def open_template(name_or_path: str | Path) -> Template:
     return load_template(find_template(str(name_or_path)))
 
 
-def resolve_formats(template: Template, names: Sequence[str] = ()) -> list[Format]:
+def resolve_formats(template: Template, names: Sequence[str] = (),
+                    preferred: Sequence[str] = ()) -> list[Format]:
     """The formats to render: ``names`` (``"all"`` = every format the
-    template serves; names may also be comma-separated), or the template's
-    default (first) format when none are given.
+    template serves; names may also be comma-separated); when none are
+    given, those of ``preferred`` (the brand kit's ``[formats]`` for the
+    template's kind, :meth:`Brand.default_formats`) the template serves, else
+    the template's default (first) format.
 
     Raises :class:`FormatError` for an unknown name and :class:`TemplateError`
     for a format the template does not serve."""
@@ -108,7 +112,7 @@ def resolve_formats(template: Template, names: Sequence[str] = ()) -> list[Forma
     for n in names:
         wanted += [p.strip() for p in str(n).split(",") if p.strip()]
     if not wanted:
-        wanted = [template.default_format]
+        wanted = [n for n in preferred if n in template.formats] or [template.default_format]
     if "all" in wanted:
         wanted = list(template.formats)
     out: list[Format] = []
@@ -367,8 +371,14 @@ class Job:
 
 def open_job(template_name: str | Path, data_path: str | Path | None,
              formats: Sequence[str] = (), brand_path: str | Path | None = None,
-             jpeg: bool = False, run_preflight: bool = True, clip: Any = None) -> Job:
+             jpeg: bool = False, run_preflight: bool = True, clip: Any = None,
+             lang: str | None = None) -> Job:
     """Open a template, its formats, the brand kit and the data once.
+
+    ``lang`` (``--lang``, e.g. ``en``) overrides the brand kit's language
+    for every text of the job: the template's ``t()`` texts, dates, captions,
+    alt text and hyphenation.  With no ``formats`` the brand kit's
+    ``[formats]`` apply (:func:`resolve_formats`).
 
     ``data_path`` None: the template's own sample.  The data is fitted to
     the template (:func:`fit_data`); with ``run_preflight`` (and data) the
@@ -379,9 +389,9 @@ def open_job(template_name: str | Path, data_path: str | Path | None,
     :class:`libmedia.motion.clip.ClipOptions`) is for video templates.
     """
     template = open_template(template_name)
-    fmts = resolve_formats(template, formats)
     data = Path(data_path) if data_path is not None else None
-    brand, brand_file = resolve_brand(brand_path, data)
+    brand, brand_file = resolve_brand(brand_path, data, lang)
+    fmts = resolve_formats(template, formats, brand.default_formats(template.kind))
     check_brand_fonts(template, brand)
     if template.kind == "video" and clip is not None and clip.music:
         from .encode.audio import AudioTrack
@@ -468,7 +478,8 @@ def plan(job: Job, out_dir: Path | None = None, bundle=None) -> list:
             columns=tuple(job.columns),
             stem=output_stem(first.row, first.fields.get("title", "")),
             digest=task_digest(shared, group, job.search_dirs),
-            files=record_files(job, group) if remote else (), clip=job.clip))
+            files=record_files(job, group) if remote else (), clip=job.clip,
+            language=job.brand.language))
     return tasks
 
 
@@ -518,12 +529,13 @@ def folder_digest(folder: Path, h=None) -> str:
 
 def job_digest(job: Job) -> str:
     """sha256 of what every task of ``job`` shares: libmedia's version, the
-    template folder, the brand kit file with its ``fonts/`` folder and logo,
+    language, the template folder, the brand kit file with its ``fonts/`` folder and logo,
     the bundled fonts' names, the formats and the image type."""
     from .typography.fonts import BUNDLED_FONTS
 
     h = hashlib.sha256()
-    h.update(f"{__version__}\0{job.image_ext}\0{','.join(f.name for f in job.formats)}\0".encode())
+    h.update(f"{__version__}\0{job.image_ext}\0{','.join(f.name for f in job.formats)}\0"
+             f"{job.brand.language}\0".encode())
     if job.template.kind == "video":  # clip options and music matter to clips only
         from .motion.clip import BUNDLED_MUSIC, ClipOptions
 

@@ -120,11 +120,14 @@ def build_context(template: Template, records: Sequence[Record], brand: Brand, f
     data file ``source`` and its ``columns``).  Keys: the template's
     ``record_name`` (e.g. ``book``) and ``record`` for the first record,
     ``records`` for all, ``brand``, ``format``, ``lang`` and ``t(key)`` for
-    interface texts in the brand's language.
+    interface texts in the brand's language (``--lang`` reaches here as the
+    brand's language: :meth:`libmedia.brand.Brand.with_language`).  Event
+    times without a zone take the kit's ``timezone``.
     """
     declared = {name: "" for name in template.fields}
     views = [
-        RecordView({**declared, **record_fields(r, brand)}, r.row or None, columns, source, r.lists)
+        RecordView({**declared, **record_fields(r, brand)}, r.row or None, columns, source, r.lists,
+                   zone=brand.timezone)
         for r in records
     ]
     lang = brand.language

@@ -282,16 +282,19 @@ class RecordView(Mapping):
 
     A field the record lacks is an error naming the field, the row and the
     columns the data has (see :class:`_Undefined`); an empty field is "".
+    ``zone`` is the brand kit's time zone for event times that name none
+    (read by the ``event_*`` filters).
     """
 
     def __init__(self, fields: Mapping[str, Any], row: int | None = None,
                  columns: Sequence[str] = (), source: str | None = None,
-                 lists: Mapping[str, list] | None = None):
+                 lists: Mapping[str, list] | None = None, zone: str = ""):
         self._fields = dict(fields)
         self._row = row
         self._columns = list(columns)
         self._source = source
         self._lists = dict(lists or {})
+        self._zone = zone
 
     def __getitem__(self, key: str) -> Any:
         return self._fields[key]

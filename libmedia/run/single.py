@@ -67,7 +67,7 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
                   format_name: str | None = None, output: str | Path | None = None,
                   brand_path: str | Path | None = None, dump: str | None = None,
                   out_dir: str | Path = DEFAULT_OUT, clip=None, progress=None,
-                  show_safe_zones: bool = False) -> SingleReport:
+                  show_safe_zones: bool = False, lang: str | None = None) -> SingleReport:
     """Render one post: the record at ``row`` of ``data_path``, or the
     template's own sample when ``data_path`` is None.
 
@@ -81,7 +81,10 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
     format without bands gets a ``safe-zones`` warning saying so.  A video template renders
     one clip (:func:`render_single_clip`: ``clip`` options, ``progress``).  With ``dump`` (one of
     :data:`DUMP_STAGES`) the pipeline runs only as far as that stage and
-    nothing is written unless ``output`` is also given.
+    nothing is written unless ``output`` is also given.  ``lang``
+    (``--lang``) overrides the brand kit's language.  Without
+    ``format_name`` the first of the brand kit's ``[formats]`` the template
+    serves is used, else the template's first.
 
     Raises :class:`LibmediaError` when the render cannot start (unknown
     template or format, invalid brand kit, unreadable data, no such row, a
@@ -106,7 +109,7 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
                           "and QR codes inside it")
     if kind == "video":
         return render_single_clip(template_name, data_path, row, format_name, output,
-                                  brand_path, out_dir, clip, progress, dump)
+                                  brand_path, out_dir, clip, progress, dump, lang)
     if output is not None and Path(output).suffix.lower() not in (".png", ".jpg", ".jpeg"):
         from ..errors import Location, OutputError
 
@@ -117,8 +120,8 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
     if dump is not None and dump not in DUMP_STAGES:
         raise ValueError(f"unknown stage {dump!r}: use one of {', '.join(DUMP_STAGES)}")
     job = open_job(template_name, data_path, [format_name] if format_name else [], brand_path,
-                   run_preflight=False)
-    if len(job.formats) > 1:
+                   run_preflight=False, lang=lang)
+    if format_name and len(job.formats) > 1:
         raise FormatError(f"render makes one image, in one format; '{format_name}' names "
                           f"{len(job.formats)}", hint="name one format, or use 'libmedia batch' "
                                                       "with --format all for every format")
@@ -265,7 +268,7 @@ def render_single_clip(template_name: str, data_path: str | Path | None = None,
                        row: int | None = None, format_name: str | None = None,
                        output: str | Path | None = None, brand_path: str | Path | None = None,
                        out_dir: str | Path = DEFAULT_OUT, clip=None, progress=None,
-                       dump: str | None = None) -> ClipReport:
+                       dump: str | None = None, lang: str | None = None) -> ClipReport:
     """Render one clip of a video template: the records of the post that
     holds data row ``row`` (the first post by default), or the template's
     own samples.  ``output`` is the ``.mp4`` path (its cover, subtitles,
@@ -289,8 +292,8 @@ def render_single_clip(template_name: str, data_path: str | Path | None = None,
         raise OutputError(f"{output}: template '{template_name}' makes video clips, written as .mp4",
                           Location(file=str(output)), hint="name the file .mp4, e.g. -o reel.mp4")
     job = open_job(template_name, data_path, [format_name] if format_name else [], brand_path,
-                   run_preflight=False, clip=clip)
-    if len(job.formats) > 1:
+                   run_preflight=False, clip=clip, lang=lang)
+    if format_name and len(job.formats) > 1:
         raise FormatError(f"render makes one clip, in one format; '{format_name}' names "
                           f"{len(job.formats)}", hint="name one format, or use 'libmedia batch'")
     fmt = job.formats[0]

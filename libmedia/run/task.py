@@ -69,7 +69,8 @@ class RenderTask:
     the covers the records name, as bytes, for a worker on another machine
     (:func:`libmedia.jobs.record_files`; empty for local workers, which read
     them through ``search_dirs``); ``clip`` a video template's
-    :class:`libmedia.motion.clip.ClipOptions`.
+    :class:`libmedia.motion.clip.ClipOptions`; ``language`` the job's
+    (``--lang`` or the brand kit's; "": the kit's own).
     """
 
     index: int
@@ -87,6 +88,7 @@ class RenderTask:
     bundle: Any = None
     files: tuple[tuple[str, bytes], ...] = ()
     clip: Any = None
+    language: str = ""
 
     @property
     def row(self) -> int:
@@ -153,11 +155,11 @@ def _loaded(task: RenderTask) -> tuple:
         from .bundle import materialize
 
         template_dir, brand_path = materialize(task.bundle)
-    key = (str(template_dir), str(brand_path), task.format_names)
+    key = (str(template_dir), str(brand_path), task.format_names, task.language)
     hit = _CACHE.get(key)
     if hit is None:
         _CACHE.clear()
-        hit = (load_template(template_dir), load_brand(brand_path),
+        hit = (load_template(template_dir), load_brand(brand_path, task.language or None),
                [get_format(n) for n in task.format_names])
         _CACHE[key] = hit
     return hit
