@@ -69,6 +69,8 @@ class CheckReport:
     #: records per post, in order, for a template that puts several in one (a clip, a carousel)
     posts: list[int] = field(default_factory=list)
     kind: str = "image"
+    #: images per post, in order, for a carousel (its records, intro and outro slides)
+    slides: list[int] = field(default_factory=list)
 
     @property
     def unmapped(self) -> list[str]:
@@ -201,6 +203,8 @@ def check_data(template_name: str, data_path: str | Path,
         report.kind = template.kind
         if template.records.high > 1:
             report.posts = [len(t.records) for t in tasks]
+        if template.kind == "carousel":
+            report.slides = [template.slide_count(n) for n in report.posts]
     except LibmediaError as exc:
         report.problems += list(exc.diagnostics)
     dirs = job.search_dirs
