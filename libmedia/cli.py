@@ -467,6 +467,12 @@ def batch(template: str, data: Path, formats: tuple[str, ...], out_dir: Path, jo
         made = rendered * len(rep.formats)
         click.echo(f"{rendered} of {_n(len(rep.results), 'clip')} rendered ({_n(records, 'record')}; "
                    f"{fmts}: {_n(made, 'MP4 file')}), {n_warn} with warnings, {len(failed)} failed")
+    elif rep.kind == "carousel":
+        records = sum(len(r.rows) for r in rep.results)
+        slides = sum(a.kind == "image" for r in rep.results for a in r.artifacts)
+        click.echo(f"{rendered} of {_n(len(rep.results), 'carousel')} rendered "
+                   f"({_n(records, 'record')}; {fmts}: {_n(slides, 'slide')}), "
+                   f"{n_warn} with warnings, {len(failed)} failed")
     else:
         click.echo(f"{rendered} of {len(rep.results)} records rendered ({fmts}), "
                    f"{n_warn} with warnings, {len(failed)} failed")
