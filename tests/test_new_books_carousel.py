@@ -321,3 +321,20 @@ def test_slims_export_renders_clean_with_its_covers_on_the_shelf(realdata, templ
     bad = [w for w in done.warnings if w.code in BAD]
     assert not bad, [w.message for w in bad]
     assert "berdiri berjajar di rak" in done.alts[0]  # real covers stand on the shelf
+
+
+# ---------------------------------------------------------------------------
+# reference images: the two cover slides (covers on the shelf; titles listed)
+
+
+def test_reference_cover_slides(template, tmp_path):
+    from test_render import compare
+
+    brand = load_brand(KIT)
+    inp = RenderInput(template, sample_records(template), PORTRAIT, brand,
+                      search_dirs=[template.path])
+    compare(render_until(inp, "image", page=0).image, "new-books-carousel.shelf.instagram-portrait")
+    data = write_books(tmp_path / "d" / "week.csv", 7)
+    job = open_job("new-books-carousel", data, ["instagram-square"], KIT)
+    inp = job.render_input(job.records, SQUARE)
+    compare(render_until(inp, "image", page=0).image, "new-books-carousel.titles.instagram-square")
