@@ -64,7 +64,7 @@ class Rendered:
     once).  ``markup``, ``document`` and ``page`` are the first page's
     intermediate stages.  ``typography`` the figures of the lint stage
     that are not warnings (:func:`libmedia.lint.typography`; a carousel's
-    titles over all its pages).
+    titles over all its record pages, not its intro or outro).
     """
 
     image: Image.Image
@@ -428,7 +428,9 @@ def render(inp: RenderInput, library: FontLibrary | None = None,
                                        alt_file)]
     caption, limited = fit_caption_to(caption, inp)
     warnings = unique([*(w for d in done for w in d.warnings), *limited])
-    figures = {"titles": [t for d in done for t in d.typography.get("titles", [])]}
+    # the books' titles: a carousel's cover slide sets its headline in the title role too
+    figures = {"titles": [t for d in done if d.context.get("slide", "record") == "record"
+                          for t in d.typography.get("titles", [])]}
     return Rendered(first.image, caption, alts[0], warnings, first.markup, first.document,
                     first.page, [d.image for d in done], figures, alts)
 

@@ -338,3 +338,10 @@ def test_reference_cover_slides(template, tmp_path):
     job = open_job("new-books-carousel", data, ["instagram-square"], KIT)
     inp = job.render_input(job.records, SQUARE)
     compare(render_until(inp, "image", page=0).image, "new-books-carousel.titles.instagram-square")
+
+
+def test_typography_figures_count_the_books_titles_not_the_headline(sample_post):
+    records, done = sample_post
+    titles = [t["text"] for t in done.typography["titles"]]
+    assert len(titles) == 12 and titles[0] == "Laut Bercerita"
+    assert not any("Minggu" in t for t in titles)

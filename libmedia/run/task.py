@@ -42,7 +42,8 @@ class Artifact:
     :data:`CAPTION`, :data:`ALT`, :data:`VIDEO`, :data:`COVER` or
     :data:`SUBTITLES`; ``data`` the bytes, or ``path`` a file
     already made on this machine (large media, later); ``format`` the output
-    format's name; ``page`` 1-based for a carousel page, 0 otherwise.
+    format's name; ``page`` 1-based for a carousel page and its alt text
+    (one per slide), 0 otherwise.
     """
 
     name: str
