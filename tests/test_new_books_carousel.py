@@ -345,3 +345,22 @@ def test_typography_figures_count_the_books_titles_not_the_headline(sample_post)
     titles = [t["text"] for t in done.typography["titles"]]
     assert len(titles) == 12 and titles[0] == "Laut Bercerita"
     assert not any("Minggu" in t for t in titles)
+
+
+def test_a_missing_cover_on_the_shelf_is_told_once_at_its_own_row(tmp_path):
+    """The cover slide shows the first covers too: a file that is missing is
+    drawn as a stand-in there and on the book's slide, and reported once, at
+    the book's row (not at the first book's, whose slide the cover slide is)."""
+    from PIL import Image
+
+    data = write_books(tmp_path / "d" / "week.csv", 4, cover="ada.jpg")
+    Image.new("RGB", (400, 600), (30, 90, 160)).save(tmp_path / "d" / "ada.jpg")
+    text = data.read_text(encoding="utf-8").splitlines()
+    text[2] = text[2].replace("ada.jpg", "hilang.jpg")  # row 2 names a file that is not there
+    data.write_text("\n".join(text) + "\n", encoding="utf-8")
+    job = open_job("new-books-carousel", data, ["instagram-portrait"])
+    done = render(job.render_input(job.records, PORTRAIT))
+    missing = [w for w in done.warnings if "hilang.jpg" in w.message]
+    assert [(w.location.row, w.location.field) for w in missing] == [(2, "cover")]
+    assert "berdiri berjajar di rak" in done.alts[0]
+    assert "Sampul berwarna polos" in done.alts[2] and "Sampul buku" in done.alts[1]
