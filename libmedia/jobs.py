@@ -442,7 +442,8 @@ def group_records(records: Sequence[Record], low: int, high: int,
 def plan(job: Job, out_dir: Path | None = None, bundle=None) -> list:
     """Split the job's records into render tasks, in data order, each of
     the template's ``records`` maximum (the last may be smaller but not
-    below its minimum; :func:`group_records`).
+    below its minimum; :func:`group_records`); a clip's or a carousel's
+    records shared out evenly (``balanced``).
 
     ``bundle`` (a :class:`libmedia.run.bundle.Bundle`) makes tasks that
     carry the template and brand kit themselves, for workers on other
