@@ -72,6 +72,8 @@ class CheckReport:
     #: the language the posts are written in (``--lang`` or the brand kit's) and their formats
     language: str = ""
     formats: list[str] = field(default_factory=list)
+    #: images per post, in order, for a carousel (its records, intro and outro slides)
+    slides: list[int] = field(default_factory=list)
 
     @property
     def unmapped(self) -> list[str]:
@@ -206,6 +208,8 @@ def check_data(template_name: str, data_path: str | Path,
         report.kind = template.kind
         if template.records.high > 1:
             report.posts = [len(t.records) for t in tasks]
+        if template.kind == "carousel":
+            report.slides = [template.slide_count(n) for n in report.posts]
     except LibmediaError as exc:
         report.problems += list(exc.diagnostics)
     dirs = job.search_dirs

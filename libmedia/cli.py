@@ -194,7 +194,8 @@ def templates() -> None:
                    "fields (* required)", "description", wrap=("fields (* required)", "description"))
     for t in infos:
         fields = ", ".join(f"{n}*" if req else n for n, req in t.fields)
-        _row(table, t.name, t.kind, "\n".join(t.formats), str(t.records), fields, t.description)
+        per_post = f"{t.records}\n({t.slides} slides)" if t.slides else str(t.records)
+        _row(table, t.name, t.kind, "\n".join(t.formats), per_post, fields, t.description)
     _print(table)
 
 
@@ -374,6 +375,10 @@ def render(template: str, data: Path | None, row: int | None, format_name: str |
         rows = ", ".join(map(str, rep.rows)) if any(rep.rows) else "the template's samples"
         _err(f"wrote {display_path(files[0])} ({rep.duration:.1f} s, rows {rows}) "
              f"(+ .cover.jpg, .vtt, .srt, .caption.txt, .alt.txt)")
+    elif getattr(rep, "pages", None):
+        rows = ", ".join(map(str, rep.rows)) if any(rep.rows) else "the template's samples"
+        _err(f"wrote {len(rep.pages)} slides, {display_path(rep.pages[0])} to "
+             f"{rep.pages[-1].name} (rows {rows}) (+ one .alt.txt per slide, .caption.txt)")
     elif rep.outputs is not None:
         _err(f"wrote {display_path(rep.outputs.image)} (+ .caption.txt, .alt.txt)")
 
@@ -510,6 +515,12 @@ def batch(template: str, data: Path, formats: tuple[str, ...], out_dir: Path, jo
         made = rendered * len(rep.formats)
         click.echo(f"{rendered} of {_n(len(rep.results), 'clip')} rendered ({_n(records, 'record')}; "
                    f"{fmts}: {_n(made, 'MP4 file')}), {n_warn} with warnings, {len(failed)} failed")
+    elif rep.kind == "carousel":
+        records = sum(len(r.rows) for r in rep.results)
+        slides = sum(a.kind == "image" for r in rep.results for a in r.artifacts)
+        click.echo(f"{rendered} of {_n(len(rep.results), 'carousel')} rendered "
+                   f"({_n(records, 'record')}; {fmts}: {_n(slides, 'slide')}), "
+                   f"{n_warn} with warnings, {len(failed)} failed")
     else:
         click.echo(f"{rendered} of {len(rep.results)} records rendered ({fmts}), "
                    f"{n_warn} with warnings, {len(failed)} failed")
@@ -696,10 +707,14 @@ def _print_check(rep) -> int:
     click.echo(f"{every} will be rendered; {len(warned)} with warnings "
                f"({_rows(warned)})")
     if rep.posts:
-        what = "clip" if rep.kind == "video" else "post"
+        what = {"video": "clip", "carousel": "carousel"}.get(rep.kind, "post")
         sizes = ", ".join(map(str, rep.posts[:-1])) + (" and " if len(rep.posts) > 1 else "") \
             + str(rep.posts[-1])
-        click.echo(f"as {_n(len(rep.posts), what)} of {sizes} records")
+        slides = ""
+        if rep.slides:
+            slides = " (" + ", ".join(map(str, rep.slides[:-1])) + \
+                (" and " if len(rep.slides) > 1 else "") + f"{rep.slides[-1]} slides)"
+        click.echo(f"as {_n(len(rep.posts), what)} of {sizes} records{slides}")
     return EXIT_OK
 
 

@@ -282,3 +282,17 @@ class CaptionLimit:
 CAPTION_LIMITS: dict[str, CaptionLimit] = {
     "Instagram": CaptionLimit(characters=2200, hashtags=30),
 }
+
+
+#: How many images one carousel post takes, per platform (:attr:`Format.platform`),
+#: as (fewest, most).  Instagram: up to 20 photos and videos in one post
+#: (Instagram Help Centre, "Share multiple photos or videos in one Instagram
+#: post", help.instagram.com; raised from 10 to 20 in August 2024); a
+#: carousel shows several, so at least 2.  Publishing tools built on the
+#: Graph API's older documented limit of 10 children may stop at 10.
+#: Checked when a carousel template is loaded
+#: (:func:`libmedia.templating.load_template`): its largest post, with the
+#: intro and outro slides, must fit.
+CAROUSEL_SLIDES: dict[str, tuple[int, int]] = {
+    "Instagram": (2, 20),
+}

@@ -19,7 +19,9 @@ from .typography.fonts import BUNDLED_FONTS, raqm_available
 class TemplateInfo:
     """One row of ``libmedia templates``.
 
-    ``fields`` are (name, required) pairs in the template's order.
+    ``fields`` are (name, required) pairs in the template's order;
+    ``slides`` how many images a carousel's post makes (``"2-20"``, counting
+    its intro and outro slides), ``""`` for other kinds.
     """
 
     name: str
@@ -29,6 +31,7 @@ class TemplateInfo:
     fields: list[tuple[str, bool]]
     description: str
     path: Path
+    slides: str = ""
 
 
 def template_infos() -> list[TemplateInfo]:
@@ -36,9 +39,18 @@ def template_infos() -> list[TemplateInfo]:
     :class:`TemplateError` of a broken template."""
     return [
         TemplateInfo(t.name, t.kind, list(t.formats), t.records,
-                     [(f.name, f.required) for f in t.fields.values()], t.description, t.path)
+                     [(f.name, f.required) for f in t.fields.values()], t.description, t.path,
+                     _slides(t))
         for t in list_templates()
     ]
+
+
+def _slides(template) -> str:
+    """``"2-20"``: the images a carousel template's post makes; ``""`` otherwise."""
+    if template.kind != "carousel":
+        return ""
+    low, high = template.slide_count(template.records.low), template.slide_count(template.records.high)
+    return str(low) if low == high else f"{low}-{high}"
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,9 @@ Rules a user can rely on:
   stops the job, naming the file's columns.
 * **Grouping**: a template with ``records = "2-6"`` gets posts of 6 records
   in data order; the last post takes the rest, which must be at least 2,
-  else planning stops naming the leftover rows.
+  else planning stops naming the leftover rows.  Clips and carousels share
+  the records out evenly instead (40 books in carousels of up to 19: 14, 13
+  and 13, never a carousel of one lone book).
 
 Nothing here prints, exits or writes.
 """
@@ -450,7 +452,8 @@ def group_records(records: Sequence[Record], low: int, high: int,
 def plan(job: Job, out_dir: Path | None = None, bundle=None) -> list:
     """Split the job's records into render tasks, in data order, each of
     the template's ``records`` maximum (the last may be smaller but not
-    below its minimum; :func:`group_records`).
+    below its minimum; :func:`group_records`); a clip's or a carousel's
+    records shared out evenly (``balanced``).
 
     ``bundle`` (a :class:`libmedia.run.bundle.Bundle`) makes tasks that
     carry the template and brand kit themselves, for workers on other
@@ -462,7 +465,8 @@ def plan(job: Job, out_dir: Path | None = None, bundle=None) -> list:
 
     spec = job.template.records
     video = job.template.kind == "video"
-    groups = group_records(job.records, spec.low, spec.high, job.source, balanced=video,
+    groups = group_records(job.records, spec.low, spec.high, job.source,
+                           balanced=video or job.template.kind == "carousel",
                            noun="clip" if video else "post")
     shared = job_digest(job)
     remote = bundle is not None

@@ -53,14 +53,18 @@ class Rendered:
     """One finished render.
 
     ``pages`` the post's images, RGBA at the format's size: one for an
-    ``image`` template, one per record for a ``carousel``; ``image`` is the
-    first.  ``caption`` and ``alt`` (one per post) end with a newline;
+    ``image`` template; for a ``carousel`` one per record, after its intro
+    slide and before its outro slide when the template has them
+    (:class:`libmedia.templating.CarouselSpec`); ``image`` is the first.
+    ``caption`` (one per post) and ``alt`` end with a newline; ``alts`` the
+    alt text of each page (a carousel's ``alt.txt.j2`` is rendered once per
+    page, with that page's context; ``alt`` is the first page's);
     ``warnings`` are everything that did not stop the render (the input's,
     the records', the assets' and the lint stage's, in that order, each
     once).  ``markup``, ``document`` and ``page`` are the first page's
     intermediate stages.  ``typography`` the figures of the lint stage
     that are not warnings (:func:`libmedia.lint.typography`; a carousel's
-    titles over all its pages).
+    titles over all its record pages, not its intro or outro).
     """
 
     image: Image.Image
@@ -72,6 +76,7 @@ class Rendered:
     page: Page
     pages: list[Image.Image] = field(default_factory=list)
     typography: dict[str, Any] = field(default_factory=dict)
+    alts: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -182,7 +187,8 @@ class AssetPlaces:
 
 def load_assets(doc: Element, places: AssetPlaces, max_side: int,
                 record: Record | None = None, source: str | None = None,
-                cover_field: str | None = None) -> tuple[dict[str, Asset], list[Diagnostic]]:
+                cover_field: str | None = None,
+                shown: Sequence[Record] = ()) -> tuple[dict[str, Asset], list[Diagnostic]]:
     """Stage 4: load every image the document shows, at most ``max_side`` px
     on its long side (the format's longer side).
 
@@ -191,18 +197,30 @@ def load_assets(doc: Element, places: AssetPlaces, max_side: int,
     ``record``'s row of ``source`` and the field that names the file (or
     ``cover_field`` when the image's ``src`` is empty); otherwise the
     :class:`ImageError` is raised with the record's row.
+
+    ``shown`` are the records of a page that shows several records' images
+    without being one record's own (a carousel's intro page, a fan of the
+    week's covers): a problem with an image is located at the record whose
+    field names it, and an empty ``src`` is drawn as a stand-in without a
+    warning, since each record's own page reports it at its row.
     """
     from .assets import load_image
 
-    row = record.row or None if record is not None else None
+    def owner(src: str) -> Record | None:
+        for r in shown:
+            if src and any(v and str(v).strip() == src for v in r.fields.values()):
+                return r
+        return record
 
     def where(src: str | None = None) -> Location:
         field_name = None
-        if src is not None and record is not None:
-            field_name = next((k for k, v in record.fields.items() if v and v.strip() == src), None)
+        rec = owner(src) if src else record
+        if src is not None and rec is not None:
+            field_name = next((k for k, v in rec.fields.items() if v and v.strip() == src), None)
             if field_name is None and not src:
                 field_name = cover_field
-        return Location(file=source, row=row, field=field_name)
+        return Location(file=source, row=(rec.row or None) if rec is not None else None,
+                        field=field_name)
 
     assets: dict[str, Asset] = {}
     warnings: list[Diagnostic] = []
@@ -219,8 +237,9 @@ def load_assets(doc: Element, places: AssetPlaces, max_side: int,
         can_substitute = el.tag == "image" and "placeholder-title" in el.attrs
         if not src:
             if can_substitute:
-                warnings.append(Diagnostic.warning("no cover image given: drew a typographic cover "
-                                                   "instead", where(src), "placeholder"))
+                if not shown:
+                    warnings.append(Diagnostic.warning("no cover image given: drew a typographic "
+                                                       "cover instead", where(src), "placeholder"))
                 assets[el.path] = Asset(None, COVER_ASPECT, "", placeholder=True)
                 continue
             raise ImageError(f"<image> at line {el.line} has an empty src", where(),
@@ -233,13 +252,15 @@ def load_assets(doc: Element, places: AssetPlaces, max_side: int,
             else:
                 loaded = load_image(name, dirs, target_size=(max_side, max_side))
         except ImageError as exc:
+            owner_row = where(src).row
             if not can_substitute:
-                raise exc.located(source, row) from exc
+                raise exc.located(source, owner_row) from exc
             warnings.append(Diagnostic.warning(f"{exc.message}: drew a typographic cover instead",
                                                where(src), "placeholder"))
             assets[el.path] = Asset(None, COVER_ASPECT, src, placeholder=True)
             continue
-        warnings.extend(w.at(row=row) if record is not None else w for w in loaded.warnings)
+        owner_row = where(src).row
+        warnings.extend(w.at(row=owner_row) if owner_row is not None else w for w in loaded.warnings)
         img = loaded.image
         assets[el.path] = Asset(img, img.width / max(1, img.height), str(loaded.path),
                                 loaded.original_size)
@@ -300,12 +321,11 @@ def render_until(inp: RenderInput, stage: str = "image", library: FontLibrary | 
     """Run the pipeline for ``inp`` up to and including ``stage`` (one of
     :data:`STAGES`: ``markup``, ``document``, ``layout``, ``image``).
 
-    ``page`` (0-based) renders one page of a carousel: that record is the
-    context's ``record`` (and the template's ``record_name``), every record
-    of the post stays in ``records``, and ``page``/``pages`` count from 1.
-
-    Raises a :class:`LibmediaError` subclass for anything the user can fix,
-    with the template line or the data row in its location.
+    ``page`` (0-based) renders one page of a carousel (:func:`page_context`
+    says what the layout sees there); a carousel template given no
+    ``page`` renders its first.  Raises a :class:`LibmediaError` subclass
+    for anything the user can fix, with the template line or the data row
+    in its location.
     """
     if stage not in STAGES:
         raise ValueError(f"unknown stage {stage!r}: one of {', '.join(STAGES)}")
@@ -314,11 +334,15 @@ def render_until(inp: RenderInput, stage: str = "image", library: FontLibrary | 
     out = Stages({}, "", warnings=[*inp.warnings, *(w for r in inp.records for w in r.warnings)])
     out.context = build_context(t, inp.records, inp.brand, inp.format, source=inp.source,
                                 columns=inp.columns)
+    if page is None and t.kind == "carousel":
+        page = 0
+    shown: Sequence[Record] = ()
     if page is not None:
-        views = out.context["records"]
-        out.context.update({"record": views[page], t.record_name: views[page],
-                            "page": page + 1, "pages": len(views)})
-        record = inp.records[page]
+        extra, index = page_context(t, out.context, page)
+        out.context.update(extra)
+        record = inp.records[index] if inp.records else None
+        if extra["slide"] != "record":
+            shown = inp.records
     out.markup = templating.render_markup(t, out.context)
     if stage == "markup":
         return out
@@ -329,7 +353,7 @@ def render_until(inp: RenderInput, stage: str = "image", library: FontLibrary | 
     places = AssetPlaces(t.path, inp.brand.logo, inp.search_dirs)
     cover_field = "cover" if "cover" in t.fields else None
     out.assets, found = load_assets(out.document, places, max(inp.format.size), record, inp.source,
-                                    cover_field)
+                                    cover_field, shown)
     out.warnings += found
     styled = style_document(out.document, inp.brand.types, inp.brand.colors,
                             str(t.path / "layout.xml.j2"), inp.brand.language)
@@ -345,35 +369,73 @@ def render_until(inp: RenderInput, stage: str = "image", library: FontLibrary | 
     return out
 
 
+def page_context(template: Template, context: dict[str, Any], page: int) -> tuple[dict[str, Any], int]:
+    """What page ``page`` (0-based) of a carousel adds to the post's
+    ``context``, and the index of the record it shows.
+
+    Keys: ``slide`` (``"intro"``, ``"record"`` or ``"outro"``, from the
+    template's ``[carousel]``, :class:`libmedia.templating.CarouselSpec`),
+    ``page`` and ``pages`` (1-based, counting the intro and outro),
+    ``number`` (the record's place in the post, 1-based; 0 on the intro and
+    outro), and ``record`` (with the template's ``record_name``) the
+    record the page shows (the first one on the intro and outro); ``records``
+    stays every record of the post.  A template without ``[carousel]`` has
+    one ``record`` page per record.  Raises ``IndexError`` for a page the
+    post does not have.
+    """
+    views = context["records"]
+    slides = template.carousel.slides(len(views)) if template.kind == "carousel" \
+        else [("record", i) for i in range(len(views))]
+    if not 0 <= page < len(slides):
+        raise IndexError(f"page {page} of a post of {len(slides)} pages")
+    slide, index = slides[page]
+    view = views[index] if views else context["record"]
+    return {"record": view, template.record_name: view, "slide": slide, "page": page + 1,
+            "pages": len(slides), "number": index + 1 if slide == "record" else 0}, index
+
+
 def render(inp: RenderInput, library: FontLibrary | None = None,
-           kind: str = "image") -> Rendered:
+           kind: str | None = None) -> Rendered:
     """Run the whole pipeline for one post: its page(s), then its caption
     and alt text.
 
-    ``kind`` is the template's: ``image`` makes one page from the post's
-    records; ``carousel`` one page per record (see :func:`render_until`'s
-    ``page``), with the caption and alt text written from the first page's
-    context for the whole post.  Raises a :class:`LibmediaError` subclass
-    for anything the user can fix, with the template line or the data row
-    in its location.
+    ``kind`` (default: the template's own): ``image`` makes one page from
+    the post's records; ``carousel`` one page per record, after an intro
+    page and before an outro page when the template's ``[carousel]`` asks
+    for them (see :func:`page_context` for what each page's layout sees).
+    The caption is written once for the post, from the first page's
+    context (a carousel's caption lists ``records``); the alt text once per
+    page, from that page's context, since each image of a carousel takes
+    its own.  Raises a :class:`LibmediaError` subclass for anything the
+    user can fix, with the template line or the data row in its location.
     """
     library = library or fonts_for(inp)
-    numbers = range(len(inp.records)) if kind == "carousel" else [None]
+    t = inp.template
+    kind = kind or t.kind
+    count = len(t.carousel.slides(len(inp.records))) if t.kind == "carousel" else len(inp.records)
+    numbers = range(count) if kind == "carousel" else [None]
     done = [render_until(inp, "image", library, page=n) for n in numbers]
     first = done[0]
     assert first.image is not None and first.document is not None and first.page is not None
-    t = inp.template
     # Caption and alt text are written after drawing, so they can say what the
     # images really show: a stand-in cover when a file was missing.
-    text_context = {**first.context, "placeholder_cover": any(
-        a.placeholder for d in done for a in d.assets.values())}
-    caption = templating.render_text(t.caption(), text_context, str(t.path / "caption.txt.j2"))
-    alt = templating.render_text(t.alt(), text_context, str(t.path / "alt.txt.j2"))
+    stand_in = any(a.placeholder for d in done for a in d.assets.values())
+    caption = templating.render_text(t.caption(), {**first.context, "placeholder_cover": stand_in},
+                                     str(t.path / "caption.txt.j2"))
+    alt_file = str(t.path / "alt.txt.j2")
+    if kind == "carousel":
+        alts = [templating.render_text(t.alt(), {**d.context, "placeholder_cover": any(
+            a.placeholder for a in d.assets.values())}, alt_file) for d in done]
+    else:
+        alts = [templating.render_text(t.alt(), {**first.context, "placeholder_cover": stand_in},
+                                       alt_file)]
     caption, limited = fit_caption_to(caption, inp)
     warnings = unique([*(w for d in done for w in d.warnings), *limited])
-    figures = {"titles": [t for d in done for t in d.typography.get("titles", [])]}
-    return Rendered(first.image, caption, alt, warnings, first.markup, first.document,
-                    first.page, [d.image for d in done], figures)
+    # the books' titles: a carousel's cover slide sets its headline in the title role too
+    figures = {"titles": [t for d in done if d.context.get("slide", "record") == "record"
+                          for t in d.typography.get("titles", [])]}
+    return Rendered(first.image, caption, alts[0], warnings, first.markup, first.document,
+                    first.page, [d.image for d in done], figures, alts)
 
 
 def fit_caption_to(caption: str, inp: RenderInput) -> tuple[str, list[Diagnostic]]:

@@ -10,6 +10,16 @@ A template is a folder::
       alt.txt.j2        alt text describing the image
       assets/           images the layout uses (``src="assets/..."``)
 
+A ``kind = "carousel"`` template makes one image (slide) per record of the
+post, and may add an intro slide before them and an outro slide after
+(``[carousel] intro = true``, ``outro = true`` in ``template.toml``; see
+:class:`CarouselSpec`).  Each slide is the same ``layout.xml.j2`` rendered
+with ``slide`` (``"intro"``, ``"record"`` or ``"outro"``), ``page`` and
+``pages`` (1-based), ``number`` (the book's place in the post, 1-based; 0
+on the intro and outro) and ``records`` (all of the post's); ``alt.txt.j2``
+is rendered once per slide the same way, ``caption.txt.j2`` once per post
+(see :func:`libmedia.render.render`).
+
 Jinja runs in a :class:`~jinja2.sandbox.ImmutableSandboxedEnvironment` (a
 template shared by another library cannot read files, reach Python
 internals or change the data) with :class:`StrictUndefined`-style errors: a
@@ -40,7 +50,7 @@ from .textfilters import FILTERS, display_title, names, quoted, title_parts, yea
 
 #: Re-exported: the text filters live in :mod:`libmedia.textfilters`, the
 #: interface texts in :mod:`libmedia.i18n`.
-__all__ = ["FILTERS", "FieldSpec", "RecordView", "Template", "check_fields", "display_title",
+__all__ = ["FILTERS", "CarouselSpec", "FieldSpec", "RecordView", "Template", "check_fields", "display_title",
            "find_template", "instrument_lines", "list_templates", "load_template",
            "make_environment", "names", "quoted", "render_markup", "render_text", "title_parts",
            "translate", "translator", "year_label"]
@@ -50,7 +60,7 @@ TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 
 FIELD_TYPES = ("text", "image", "date", "url", "isbn", "number")
 _TOML_KEYS = {"name", "title", "description", "kind", "formats", "records", "record_name",
-              "fields", "sample", "default_format"}
+              "fields", "sample", "default_format", "carousel"}
 
 
 @dataclass(frozen=True)
@@ -65,7 +75,8 @@ class FieldSpec:
 
 
 #: Template kinds: ``image`` (one page per post), ``carousel`` (one page per
-#: record of the post), ``video`` (one clip per post, its records in scenes).
+#: record of the post, with an optional intro and outro page: :class:`CarouselSpec`),
+#: ``video`` (one clip per post, its records in scenes).
 TEMPLATE_KINDS = ("image", "carousel", "video")
 
 
@@ -79,6 +90,62 @@ class RecordsSpec:
 
     def __str__(self) -> str:
         return str(self.low) if self.low == self.high else f"{self.low}-{self.high}"
+
+
+@dataclass(frozen=True)
+class CarouselSpec:
+    """The slides a carousel template adds around its records, from
+    ``template.toml`` ``[carousel]``: ``intro`` a slide before the first
+    record (a cover: "New this week"), ``outro`` one after the last (a call
+    to action).  Both off for a template without the table."""
+
+    intro: bool = False
+    outro: bool = False
+
+    @property
+    def extra(self) -> int:
+        """How many slides the carousel adds to its records (0, 1 or 2)."""
+        return int(self.intro) + int(self.outro)
+
+    def slides(self, records: int) -> list[tuple[str, int]]:
+        """The slides of a post of ``records`` records, in order, as
+        ``(slide, index)``: ``("intro", 0)``, ``("record", 0)`` ...
+        ``("record", records - 1)``, ``("outro", 0)``; ``index`` is the
+        record shown (the first on the intro and outro)."""
+        return ([("intro", 0)] if self.intro else []) + \
+            [("record", i) for i in range(records)] + ([("outro", 0)] if self.outro else [])
+
+
+def parse_carousel_spec(value: object, kind: str, where: str) -> tuple[CarouselSpec, list[TemplateError]]:
+    """Read ``template.toml``'s ``[carousel]`` table (``intro``/``outro``
+    booleans) for a template of ``kind``.  Returns the spec and the problems
+    found (a table on a template that is not a carousel, an unknown key, a
+    value that is not true or false), each naming ``where`` and the key."""
+    problems: list[TemplateError] = []
+    if value is None:
+        return CarouselSpec(), problems
+    if kind != "carousel":
+        problems.append(TemplateError(f"[carousel] is for carousel templates, but this one is "
+                                      f"kind = {kind!r}", Location(file=where, field="carousel"),
+                                      hint='set kind = "carousel", or remove the [carousel] table'))
+        return CarouselSpec(), problems
+    if not isinstance(value, dict):
+        problems.append(TemplateError("carousel must be a table", Location(file=where, field="carousel"),
+                                      hint="write it as [carousel] with intro = true, outro = false"))
+        return CarouselSpec(), problems
+    flags = {}
+    for key, v in value.items():
+        if key not in ("intro", "outro"):
+            problems.append(TemplateError(f"unknown key 'carousel.{key}'",
+                                          Location(file=where, field=f"carousel.{key}"),
+                                          hint="[carousel] takes intro and outro (true or false)"))
+        elif not isinstance(v, bool):
+            problems.append(TemplateError(f"carousel.{key} = {v!r} is not true or false",
+                                          Location(file=where, field=f"carousel.{key}"),
+                                          hint=f"write {key} = true or {key} = false"))
+        else:
+            flags[key] = v
+    return CarouselSpec(**flags), problems
 
 
 def parse_records_spec(value: object, where: str) -> RecordsSpec:
@@ -113,12 +180,21 @@ class Template:
     layout_source: str
     caption_source: str
     alt_source: str
+    carousel: CarouselSpec = field(default_factory=CarouselSpec)
     _env: Any = field(default=None, repr=False)
     _text_env: Any = field(default=None, repr=False)
 
     @property
     def default_format(self) -> str:
         return self.formats[0]
+
+    def slide_count(self, records: int) -> int:
+        """How many images a post of ``records`` records makes: one for an
+        ``image`` template, one per record plus the intro and outro for a
+        ``carousel``, 0 for a ``video``."""
+        if self.kind == "carousel":
+            return records + self.carousel.extra
+        return 1 if self.kind == "image" else 0
 
     @property
     def required_fields(self) -> list[str]:
@@ -212,6 +288,8 @@ def load_template(folder: str | Path) -> Template:
         records = parse_records_spec(meta.get("records", "1"), where)
     except TemplateError as exc:
         problems.append(exc)
+    carousel, found = parse_carousel_spec(meta.get("carousel"), kind, where)
+    problems += found
     formats = list(meta.get("formats", []))
     if not formats:
         problems.append(TemplateError("no formats listed", Location(file=where, field="formats"),
@@ -227,6 +305,8 @@ def load_template(folder: str | Path) -> Template:
                 f"format {f!r} is for {FORMATS[f].kind}s, but this template is kind = {kind!r}",
                 Location(file=where, field="formats"),
                 hint=f"a {wanted} template lists {wanted} formats: " + ", ".join(same)))
+    if kind == "carousel" and not any(p.location.field == "records" for p in problems):
+        problems += _carousel_fits(records, carousel, formats, where)
     fields: dict[str, FieldSpec] = {}
     for name, spec in meta.get("fields", {}).items():
         if isinstance(spec, str):
@@ -259,7 +339,7 @@ def load_template(folder: str | Path) -> Template:
         record_name=str(meta.get("record_name", "record")), fields=fields,
         samples=[{k: str(v) for k, v in s.items()} for s in samples],
         layout_source=sources["layout.xml.j2"], caption_source=sources["caption.txt.j2"],
-        alt_source=sources["alt.txt.j2"],
+        alt_source=sources["alt.txt.j2"], carousel=carousel,
     )
     t._env = make_environment(folder, autoescape=True)
     t._text_env = make_environment(folder, autoescape=False)
@@ -271,6 +351,31 @@ def load_template(folder: str | Path) -> Template:
             raise TemplateError(f"Jinja syntax error: {exc.message}",
                                 Location(file=str(folder / name), line=exc.lineno)) from None
     return t
+
+
+def _carousel_fits(records: RecordsSpec, carousel: CarouselSpec, formats: Sequence[str],
+                   where: str) -> list[TemplateError]:
+    """Problems with a carousel whose posts cannot have a number of slides
+    its formats' platform takes (:data:`libmedia.formats.CAROUSEL_SLIDES`),
+    each naming ``records`` in ``where``."""
+    from .formats import CAROUSEL_SLIDES, FORMATS
+
+    problems = []
+    for platform in dict.fromkeys(FORMATS[f].platform for f in formats if f in FORMATS):
+        limit = CAROUSEL_SLIDES.get(platform)
+        if limit is None:
+            continue
+        low, high = limit
+        fewest, most = records.low + carousel.extra, records.high + carousel.extra
+        if most > high or fewest < low:
+            extra = f" (with {carousel.extra} intro/outro slide{'s' if carousel.extra > 1 else ''})" \
+                if carousel.extra else ""
+            problems.append(TemplateError(
+                f"records = \"{records}\" makes carousels of {fewest} to {most} slides{extra}, but "
+                f"{platform} takes {low} to {high}", Location(file=where, field="records"),
+                hint=f"let a post take {max(1, low - carousel.extra)} to {high - carousel.extra} "
+                     "records"))
+    return problems
 
 
 # ---------------------------------------------------------------------------

@@ -127,9 +127,14 @@ def test_plan_groups_a_carousel(tmp_path):
     tasks = plan(open_job(tpl, data))
     assert [t.rows for t in tasks] == [[1, 2, 3], [4, 5, 6], [7, 8]]
     assert all(t.kind == "carousel" for t in tasks)
+    # shared out evenly: 7 books are carousels of 3, 2 and 2, never 3, 3 and a lone 1
     data = write_csv(tmp_path / "d" / "books.csv", 7)
+    assert [t.rows for t in plan(open_job(tpl, data))] == [[1, 2, 3], [4, 5], [6, 7]]
+    # a post of several records on one image is filled in order; a leftover
+    # too small for it is named
+    grid = copy_template(tmp_path / "grid", records="2-3", kind="image")
     with pytest.raises(DataError, match="row 7"):
-        plan(open_job(tpl, data))
+        plan(open_job(grid, data))
 
 
 def test_the_digest_follows_the_inputs(tmp_path):
@@ -149,7 +154,7 @@ def test_the_digest_follows_the_inputs(tmp_path):
 def test_check_names_a_leftover_too_small_for_a_post(tmp_path):
     from libmedia.check import ERROR, check_data
 
-    tpl = copy_template(tmp_path, records="2-3", kind="carousel")
+    tpl = copy_template(tmp_path, records="2-3", kind="image")
     rep = check_data(str(tpl), write_csv(tmp_path / "d" / "books.csv", 7))
     errors = [p for p in rep.problems if p.severity == ERROR]
     assert len(errors) == 1 and "row 7" in errors[0].message

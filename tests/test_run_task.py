@@ -41,9 +41,11 @@ def test_carousel_names():
     assert image_name("0003-a", "instagram-portrait", "png") == "0003-a.instagram-portrait.png"
     assert sidecar_name("0003-a.instagram-portrait.02.png", "caption") == \
         "0003-a.instagram-portrait.caption.txt"
+    assert sidecar_name("0003-a.instagram-portrait.02.png", "alt", per_page=True) == \
+        "0003-a.instagram-portrait.02.alt.txt"
 
 
-def test_a_carousel_writes_one_page_per_record(tmp_path):
+def test_a_carousel_writes_one_page_and_one_alt_text_per_record(tmp_path):
     tpl = copy_template(tmp_path, records="2-3", kind="carousel")
     layout = tpl / "layout.xml.j2"
     # Each page says which page it is, so the pages differ.
@@ -60,11 +62,19 @@ def test_a_carousel_writes_one_page_per_record(tmp_path):
     pages = [(out / n).read_bytes() for n in pngs[:3]]
     assert len(set(pages)) == 3  # page i shows record i
     assert (out / "0001-buku-1.instagram-square.caption.txt").is_file()
+    # one alt text per page (Instagram takes one per image), one caption per post
+    alts = sorted(p.name for p in out.glob("0001-*.alt.txt"))
+    assert alts == [f"0001-buku-1.instagram-square.0{i}.alt.txt" for i in (1, 2, 3)]
+    assert len({(out / n).read_text(encoding="utf-8") for n in alts}) == 3
     m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     first = m["records"][0]
     assert first["rows"] == [1, 2, 3]
     assert first["outputs"]["instagram-square"]["pages"] == pngs[:3]
-    assert [a.get("page") for a in first["artifacts"]] == [1, 2, 3, None, None]
+    assert first["outputs"]["instagram-square"]["alts"] == alts
+    assert "alt" not in first["outputs"]["instagram-square"]
+    assert [(a["kind"], a.get("page")) for a in first["artifacts"]] == [
+        ("image", 1), ("alt", 1), ("image", 2), ("alt", 2), ("image", 3), ("alt", 3),
+        ("caption", None)]
 
 
 def test_the_manifest_lists_every_artifact_with_size_and_sha256(tmp_path):

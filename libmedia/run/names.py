@@ -13,9 +13,11 @@ Each format adds ``.<format>``: ``0003-filosofi-kopi.instagram-portrait.png``
 with ``….caption.txt`` and ``….alt.txt`` beside it.  A format the platform
 takes only as JPEG (``tiktok-photo``) is always written ``.jpg``
 (:func:`format_ext`).  A carousel numbers
-its pages from 1: ``0003-filosofi-kopi.instagram-portrait.01.png``,
-``….02.png``; its caption and alt text are one per post
-(``0003-filosofi-kopi.instagram-portrait.caption.txt``).
+its pages (slides, the intro and outro included) from 1:
+``0003-filosofi-kopi.instagram-portrait.01.png``, ``….02.png``; its
+caption is one per post (``0003-filosofi-kopi.instagram-portrait.caption.txt``),
+its alt text one per slide, as Instagram takes it
+(``0003-filosofi-kopi.instagram-portrait.01.alt.txt``, ``….02.alt.txt``).
 """
 
 from __future__ import annotations
@@ -91,12 +93,14 @@ def clip_names(stem: str, format_name: str, draft: bool = False) -> dict[str, st
             "srt": f"{base}.srt", "caption": f"{base}.caption.txt", "alt": f"{base}.alt.txt"}
 
 
-def sidecar_name(image: str, kind: str) -> str:
+def sidecar_name(image: str, kind: str, per_page: bool = False) -> str:
     """The caption or alt text (``kind``: ``caption``/``alt``) beside an image
     name: ``X.png`` -> ``X.caption.txt``; a carousel page's ``X.01.png`` ->
-    ``X.caption.txt`` (one per post)."""
+    ``X.caption.txt`` (one per post), or with ``per_page`` (a carousel
+    slide's own alt text) ``X.01.alt.txt``."""
     base = image.rsplit(".", 1)[0]
-    base = re.sub(r"\.\d{2,}$", "", base)
+    if not per_page:
+        base = re.sub(r"\.\d{2,}$", "", base)
     return f"{base}.{kind}.txt"
 
 

@@ -216,12 +216,15 @@ def artifact_entry(a) -> dict:
 
 def outputs_by_format(result: TaskResult) -> dict[str, dict]:
     """``{format: {"image": NAME, "caption": NAME, "alt": NAME}}`` (a
-    carousel: ``"pages": [NAME, ...]`` instead of ``"image"``)."""
+    carousel: ``"pages": [NAME, ...]`` instead of ``"image"`` and
+    ``"alts": [NAME, ...]``, one per page, instead of ``"alt"``)."""
     out: dict[str, dict] = {}
     for a in result.artifacts:
         slot = out.setdefault(a.format, {})
         if a.kind == "image" and a.page:
             slot.setdefault("pages", []).append(a.name)
+        elif a.kind == "alt" and a.page:
+            slot.setdefault("alts", []).append(a.name)
         else:
             slot[a.kind] = a.name
     return out

@@ -1,13 +1,15 @@
 """One post for a quick look (``libmedia render``), and ``--dump``.
 
-:func:`render_single` renders one record (or the template's own sample)
-through the same job setup (:func:`libmedia.jobs.open_job`) and task
+:func:`render_single` renders one record (or the template's own sample;
+for a carousel template, the carousel that holds the record, or the
+template's samples) through the same job setup (:func:`libmedia.jobs.open_job`) and task
 (:func:`libmedia.run.task.render_task`) as a batch, and can stop at a
 pipeline stage for ``--dump``.  Nothing here prints or exits.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,7 +52,9 @@ class SingleReport:
     ``dump`` the text of the stage asked for; ``warnings`` every warning;
     ``error`` the record's failure, reported here rather than raised, as in
     a batch; ``brand`` the brand kit file (None: the default kit, named
-    ``brand_name``).
+    ``brand_name``); ``pages`` a carousel's slides written, in order
+    (``outputs.image`` is the first; ``outputs.alt`` the first slide's alt
+    text, each slide having its own), with ``rows`` the records shown.
     """
 
     record: Record
@@ -61,6 +65,8 @@ class SingleReport:
     error: LibmediaError | None = None
     brand: Path | None = None
     brand_name: str = ""
+    pages: list[Path] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
 
 
 def render_single(template_name: str, data_path: str | Path | None = None, row: int | None = None,
@@ -78,7 +84,11 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
     ``show_safe_zones`` the image has the format's unsafe bands drawn over it
     (:func:`libmedia.draw.safe_zone_overlay`) and its default name is
     ``STEM.FORMAT.safe-zones.EXT``, so it is never taken for the post; a
-    format without bands gets a ``safe-zones`` warning saying so.  A video template renders
+    format without bands gets a ``safe-zones`` warning saying so.  A template
+    that takes several records per post renders the post that holds ``row``
+    (grouped as a batch groups them); a carousel template renders every
+    slide of that post, numbered: ``-o week.png`` writes ``week.01.png``,
+    ``week.01.alt.txt``, ``week.02.png`` ... and ``week.caption.txt``.  A video template renders
     one clip (:func:`render_single_clip`: ``clip`` options, ``progress``).  With ``dump`` (one of
     :data:`DUMP_STAGES`) the pipeline runs only as far as that stage and
     nothing is written unless ``output`` is also given.  ``lang``
@@ -168,6 +178,12 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
                              f"{fmt.name}.safe-zones" if show_safe_zones else fmt.name, ext)
     from ..encode import encode_image
 
+    if job.template.kind == "carousel":
+        _write_carousel(report, result, paths, records)
+        if dump is not None:
+            report.dump = _dump_rendered(result, dump)
+        return report
+
     image = result.image
     if show_safe_zones:
         from ..draw import safe_zone_overlay
@@ -191,17 +207,40 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
 def post_records(job, row: int | None) -> list[Record]:
     """The records of the post that holds data row ``row`` (the first post
     when None; the template's samples without data) for a template that
-    takes several records per post, grouped as :func:`libmedia.jobs.plan`
-    groups a batch.  Raises :class:`DataError` for a row the file does not
-    have, or a group too small to post."""
+    takes several records per post (a grid, a carousel), grouped as
+    :func:`libmedia.jobs.plan` groups a batch.  Raises :class:`DataError`
+    for a row the file does not have, or a group too small to post."""
     from ..jobs import group_records, pick_record
 
     spec = job.template.records
-    groups = group_records(job.records, spec.low, spec.high, job.source)
+    groups = group_records(job.records, spec.low, spec.high, job.source,
+                           balanced=job.template.kind in ("carousel", "video"))
     if row is None or job.dataset is None:
         return groups[0]
     wanted = pick_record(job.dataset, row)
     return next(g for g in groups if any(r is wanted for r in g))
+
+
+def _write_carousel(report: SingleReport, result: Rendered, paths: OutputPaths,
+                    records: list[Record]) -> None:
+    """Write a carousel's slides (``X.01.png`` ...), each slide's alt text
+    (``X.01.alt.txt`` ...) and the post's caption (``X.caption.txt``) for
+    the single image path ``paths.image`` names (``X.png``)."""
+    from ..encode import encode_image
+
+    image = paths.image
+    if re.search(r"\.\d{2,}$", image.stem) is None:  # X.png -> X.01.png; X.01.png stays
+        image = image.with_name(f"{image.stem}.01{image.suffix}")
+    base = re.sub(r"\.\d{2,}$", "", image.stem)
+    pages = [image.with_name(f"{base}.{i:02d}{image.suffix}") for i in range(1, len(result.pages) + 1)]
+    alts = [p.with_name(sidecar_name(p.name, "alt", per_page=True)) for p in pages]
+    files = [(pages[i], encode_image(page, codec(image.suffix))) for i, page in enumerate(result.pages)]
+    files += [(alts[i], text.encode("utf-8")) for i, text in enumerate(result.alts)]
+    files.append((paths.caption, result.caption.encode("utf-8")))
+    write_all(files)
+    report.outputs = OutputPaths(pages[0], paths.caption, alts[0])
+    report.pages = pages
+    report.rows = [r.row for r in records]
 
 
 def write_all(files: list[tuple[Path, bytes]]) -> list[Path]:

@@ -42,7 +42,8 @@ class Artifact:
     :data:`CAPTION`, :data:`ALT`, :data:`VIDEO`, :data:`COVER` or
     :data:`SUBTITLES`; ``data`` the bytes, or ``path`` a file
     already made on this machine (large media, later); ``format`` the output
-    format's name; ``page`` 1-based for a carousel page, 0 otherwise.
+    format's name; ``page`` 1-based for a carousel page and its alt text
+    (one per slide), 0 otherwise.
     """
 
     name: str
@@ -205,6 +206,7 @@ def _render_all(task: RenderTask) -> tuple[list[Artifact], list[Diagnostic], dic
         pages, caption, alt, warnings, *rest = render_pages(inp, task.kind)
         if rest and rest[0]:
             figures[fmt.name] = rest[0]
+        alts = rest[1] if len(rest) > 1 else [alt]
         numbered = task.kind == "carousel"
         ext = format_ext(fmt, task.image_ext)
         for i, page in enumerate(pages, 1):
@@ -212,8 +214,13 @@ def _render_all(task: RenderTask) -> tuple[list[Artifact], list[Diagnostic], dic
             artifacts.append(Artifact(name, media_type(name), IMAGE,
                                       encode_image(page, codec(ext)),
                                       format=fmt.name, page=i if numbered else 0))
+            if numbered:  # each slide of a carousel takes its own alt text
+                alt_name = sidecar_name(name, ALT, per_page=True)
+                artifacts.append(Artifact(alt_name, media_type(alt_name), ALT,
+                                          alts[i - 1].encode("utf-8"), format=fmt.name, page=i))
         first = image_name(task.stem, fmt.name, ext, 1 if numbered else None)
-        for kind, text in ((CAPTION, caption), (ALT, alt)):
+        texts = ((CAPTION, caption),) if numbered else ((CAPTION, caption), (ALT, alt))
+        for kind, text in texts:
             name = sidecar_name(first, kind)
             artifacts.append(Artifact(name, media_type(name), kind, text.encode("utf-8"),
                                       format=fmt.name))
@@ -272,18 +279,21 @@ def materialize_files(files: tuple[tuple[str, bytes], ...]) -> Path:
     return final
 
 
-def render_pages(inp, kind: str) -> tuple[list, str, str, list[Diagnostic], dict]:
+def render_pages(inp, kind: str) -> tuple[list, str, str, list[Diagnostic], dict, list[str]]:
     """The pages of one post in one format, its caption and alt text, the
-    warnings, and the lint stage's typography figures.
+    warnings, the lint stage's typography figures, and each page's alt text.
 
     ``image``: one page, :func:`libmedia.render.render`.  ``carousel``: one
-    page per record; page *i* is rendered with that record as ``record``
-    (and the template's ``record_name``), every record of the post as
-    ``records``, and ``page``/``pages`` (1-based) in the context; the
-    caption and alt text are the first page's, written for the whole post.
+    page per record, after the intro page and before the outro page when
+    the template has them; each page is rendered with the record it shows
+    as ``record`` (and the template's ``record_name``), every record of the
+    post as ``records``, and ``slide``, ``page``/``pages`` (1-based) and
+    ``number`` in the context (:func:`libmedia.render.page_context`); the
+    caption is written for the whole post, the alt text for each page.
     Raises :class:`LibmediaError` as the pipeline does.
     """
     from .. import render as pipeline
 
     rendered = pipeline.render(inp, kind=kind)
-    return rendered.pages, rendered.caption, rendered.alt, rendered.warnings, rendered.typography
+    return (rendered.pages, rendered.caption, rendered.alt, rendered.warnings,
+            rendered.typography, rendered.alts)
