@@ -69,6 +69,9 @@ class CheckReport:
     #: records per post, in order, for a template that puts several in one (a clip, a carousel)
     posts: list[int] = field(default_factory=list)
     kind: str = "image"
+    #: the data rows of each post, in order (as ``posts``), and the records a post takes
+    post_rows: list[list[int]] = field(default_factory=list)
+    per_post: int = 1
 
     @property
     def unmapped(self) -> list[str]:
@@ -171,11 +174,13 @@ def _own_field(column: str, template) -> str | None:
 
 def check_data(template_name: str, data_path: str | Path,
                brand_path: str | Path | None = None,
-               formats: Sequence[str] = ()) -> CheckReport:
+               formats: Sequence[str] = (), per_post: int | None = None) -> CheckReport:
     """Check every record of ``data_path`` against a template.
 
     ``formats`` as for a batch (default: the template's first; ``"all"``):
-    the formats the pre-flight renders the template's sample in.
+    the formats the pre-flight renders the template's sample in;
+    ``per_post`` the records a post takes, as for a batch (None: the
+    template's default), so ``posts`` is the grouping the batch will make.
 
     Raises :class:`LibmediaError` when the input is unusable, as a batch
     would stop: unknown template or format, invalid brand kit, unreadable or
@@ -185,7 +190,7 @@ def check_data(template_name: str, data_path: str | Path,
     """
     from .jobs import missing_optional, open_job, plan
 
-    job = open_job(template_name, data_path, formats, brand_path)
+    job = open_job(template_name, data_path, formats, brand_path, per_post=per_post)
     template, dataset = job.template, job.dataset
     assert dataset is not None
     report = CheckReport(
@@ -201,6 +206,8 @@ def check_data(template_name: str, data_path: str | Path,
         report.kind = template.kind
         if template.records.high > 1:
             report.posts = [len(t.records) for t in tasks]
+            report.post_rows = [t.rows for t in tasks]
+            report.per_post = job.per_post
     except LibmediaError as exc:
         report.problems += list(exc.diagnostics)
     dirs = job.search_dirs
@@ -448,13 +455,15 @@ def summarise(posts: Sequence[PostCheck], format_names: Sequence[str]) -> list[F
 def check_rendering(template_name: str, data_path: str | Path,
                     brand_path: str | Path | None = None, formats: Sequence[str] = (),
                     jobs: int | None = None,
-                    progress: Callable[[int, int, int], None] | None = None) -> RenderCheck:
+                    progress: Callable[[int, int, int], None] | None = None,
+                    per_post: int | None = None) -> RenderCheck:
     """Render every record of ``data_path`` with the template in each of
     ``formats`` as a batch would (same tasks, same pipeline, the same
     process pool: ``jobs`` processes, default as a batch's), without
     encoding or writing anything, and summarise the lint findings and the
     titles' typography per format (:func:`summarise`).  ``progress(done,
-    total, failed)`` is called as posts finish.
+    total, failed)`` is called as posts finish; ``per_post`` as for
+    :func:`check_data`.
 
     Raises :class:`LibmediaError` when the input is unusable (as
     :func:`check_data`), or for a video template (``check --render`` draws
@@ -467,7 +476,8 @@ def check_rendering(template_name: str, data_path: str | Path,
     from .run.task import TaskResult
 
     t0 = time.perf_counter()
-    job = open_job(template_name, data_path, formats, brand_path, run_preflight=False)
+    job = open_job(template_name, data_path, formats, brand_path, run_preflight=False,
+                   per_post=per_post)
     if job.template.kind == "video":
         raise TemplateError(f"template '{job.template.name}' makes video clips: check --render "
                          "measures image posts",

@@ -49,7 +49,7 @@ TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 
 FIELD_TYPES = ("text", "image", "date", "url", "isbn", "number")
 _TOML_KEYS = {"name", "title", "description", "kind", "formats", "records", "record_name",
-              "fields", "sample", "default_format"}
+              "fields", "sample", "default_format", "per_post"}
 
 
 @dataclass(frozen=True)
@@ -112,6 +112,9 @@ class Template:
     layout_source: str
     caption_source: str
     alt_source: str
+    #: records one post takes unless ``--per-post`` says otherwise: template.toml
+    #: ``per_post`` (within ``records``), else the ``records`` maximum
+    per_post: int = 0
     _env: Any = field(default=None, repr=False)
     _text_env: Any = field(default=None, repr=False)
 
@@ -211,6 +214,18 @@ def load_template(folder: str | Path) -> Template:
         records = parse_records_spec(meta.get("records", "1"), where)
     except TemplateError as exc:
         problems.append(exc)
+    per_post = records.high
+    if "per_post" in meta:
+        value = meta["per_post"]
+        if isinstance(value, bool) or not isinstance(value, int) \
+                or not records.low <= value <= records.high:
+            problems.append(TemplateError(
+                f"per_post = {value!r} is not a record count within records = \"{records}\"",
+                Location(file=where, field="per_post"),
+                hint=f"write a whole number from {records.low} to {records.high}: how many "
+                     "records one post takes unless --per-post says otherwise"))
+        else:
+            per_post = value
     formats = list(meta.get("formats", []))
     if not formats:
         problems.append(TemplateError("no formats listed", Location(file=where, field="formats"),
@@ -258,7 +273,7 @@ def load_template(folder: str | Path) -> Template:
         record_name=str(meta.get("record_name", "record")), fields=fields,
         samples=[{k: str(v) for k, v in s.items()} for s in samples],
         layout_source=sources["layout.xml.j2"], caption_source=sources["caption.txt.j2"],
-        alt_source=sources["alt.txt.j2"],
+        alt_source=sources["alt.txt.j2"], per_post=per_post,
     )
     t._env = make_environment(folder, autoescape=True)
     t._text_env = make_environment(folder, autoescape=False)

@@ -66,9 +66,13 @@ class SingleReport:
 def render_single(template_name: str, data_path: str | Path | None = None, row: int | None = None,
                   format_name: str | None = None, output: str | Path | None = None,
                   brand_path: str | Path | None = None, dump: str | None = None,
-                  out_dir: str | Path = DEFAULT_OUT, clip=None, progress=None) -> SingleReport:
+                  out_dir: str | Path = DEFAULT_OUT, clip=None, progress=None,
+                  per_post: int | None = None) -> SingleReport:
     """Render one post: the record at ``row`` of ``data_path``, or the
-    template's own sample when ``data_path`` is None.
+    template's own sample when ``data_path`` is None.  A template of
+    several records a post (a grid) renders the post that holds ``row``,
+    grouped as a batch groups them with ``per_post`` records a post (None:
+    the template's default; :func:`libmedia.jobs.post_records`).
 
     ``output`` is the image path (``.png`` or ``.jpg``), caption and alt go
     beside it; default ``out_dir/<stable name>``.  A video template renders
@@ -83,7 +87,7 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
     ``output`` that does not end in ``.png``/``.jpg``; ``ValueError`` for
     an unknown ``dump``.
     """
-    from ..jobs import located, open_job, pick_record
+    from ..jobs import located, open_job, post_records
     from ..templating import find_template, load_template
 
     try:
@@ -92,7 +96,7 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
         kind = "image"  # open_job below reports it
     if kind == "video":
         return render_single_clip(template_name, data_path, row, format_name, output,
-                                  brand_path, out_dir, clip, progress, dump)
+                                  brand_path, out_dir, clip, progress, dump, per_post)
     if output is not None and Path(output).suffix.lower() not in (".png", ".jpg", ".jpeg"):
         from ..errors import Location, OutputError
 
@@ -103,22 +107,19 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
     if dump is not None and dump not in DUMP_STAGES:
         raise ValueError(f"unknown stage {dump!r}: use one of {', '.join(DUMP_STAGES)}")
     job = open_job(template_name, data_path, [format_name] if format_name else [], brand_path,
-                   run_preflight=False)
+                   run_preflight=False, per_post=per_post)
     if len(job.formats) > 1:
         raise FormatError(f"render makes one image, in one format; '{format_name}' names "
                           f"{len(job.formats)}", hint="name one format, or use 'libmedia batch' "
                                                       "with --format all for every format")
     fmt = job.formats[0]
-    if job.dataset is None:
-        records = job.records[:1]
-    else:
-        records = [pick_record(job.dataset, row)]
+    records = post_records(job, row)
     record = records[0]
     inp = job.render_input(records, fmt)
     report = SingleReport(record, fmt.name, warnings=list(job.warnings), brand=job.brand_file,
                           brand_name=job.brand.name)
     try:
-        problems = check_required(job.template, record, inp.source)
+        problems = [p for r in records for p in check_required(job.template, r, inp.source)]
         if problems:
             raise ProblemList.of(problems)
         if dump is not None and output is None:
@@ -130,7 +131,7 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
         result = render(inp)
     except LibmediaError as exc:
         report.error = located(exc, inp.source, record.row)
-        report.warnings += [w for w in record.warnings if w not in report.warnings]
+        report.warnings += [w for r in records for w in r.warnings if w not in report.warnings]
         return report
     report.warnings = [*job.warnings, *result.warnings]
     if output is not None:
@@ -213,20 +214,21 @@ def render_single_clip(template_name: str, data_path: str | Path | None = None,
                        row: int | None = None, format_name: str | None = None,
                        output: str | Path | None = None, brand_path: str | Path | None = None,
                        out_dir: str | Path = DEFAULT_OUT, clip=None, progress=None,
-                       dump: str | None = None) -> ClipReport:
+                       dump: str | None = None, per_post: int | None = None) -> ClipReport:
     """Render one clip of a video template: the records of the post that
     holds data row ``row`` (the first post by default), or the template's
     own samples.  ``output`` is the ``.mp4`` path (its cover, subtitles,
     caption and alt text go beside it); default ``out_dir/<stable name>``.
     ``progress(done, total)`` is called per encoded frame.  ``dump`` (one
     of :data:`DUMP_STAGES`) stops there and encodes nothing: the layout is
-    every scene's page in turn.
+    every scene's page in turn.  ``per_post``: records a clip takes, as for
+    a batch (None: the template's default).
 
     Raises :class:`LibmediaError` when the render cannot start; the clip's
     own failure is returned in :attr:`ClipReport.error`; :class:`OutputError`
     for an ``output`` that does not end in ``.mp4``.
     """
-    from ..jobs import group_records, located, open_job
+    from ..jobs import located, open_job, post_groups
     from ..motion.clip import ClipOptions, render_clip
     from ..render import fonts_for
     from .names import clip_names
@@ -237,14 +239,12 @@ def render_single_clip(template_name: str, data_path: str | Path | None = None,
         raise OutputError(f"{output}: template '{template_name}' makes video clips, written as .mp4",
                           Location(file=str(output)), hint="name the file .mp4, e.g. -o reel.mp4")
     job = open_job(template_name, data_path, [format_name] if format_name else [], brand_path,
-                   run_preflight=False, clip=clip)
+                   run_preflight=False, clip=clip, per_post=per_post)
     if len(job.formats) > 1:
         raise FormatError(f"render makes one clip, in one format; '{format_name}' names "
                           f"{len(job.formats)}", hint="name one format, or use 'libmedia batch'")
     fmt = job.formats[0]
-    spec = job.template.records
-    groups = group_records(job.records, spec.low, spec.high, job.source, balanced=True,
-                           noun="clip")
+    groups = post_groups(job)
     group = groups[0]
     if row is not None:
         group = next((g for g in groups if any(r.row == row for r in g)), None)
