@@ -475,6 +475,10 @@ def batch(template: str, data: Path, formats: tuple[str, ...], out_dir: Path, jo
         made = rendered * len(rep.formats)
         click.echo(f"{rendered} of {_n(len(rep.results), 'clip')} rendered ({_n(records, 'record')}; "
                    f"{fmts}: {_n(made, 'MP4 file')}), {n_warn} with warnings, {len(failed)} failed")
+    elif any(len(r.rows) > 1 for r in rep.results):  # several records a post: a grid, a carousel
+        records = sum(len(r.rows) for r in rep.results)
+        click.echo(f"{rendered} of {_n(len(rep.results), 'post')} rendered ({_n(records, 'record')}; "
+                   f"{fmts}), {n_warn} with warnings, {len(failed)} failed")
     else:
         click.echo(f"{rendered} of {len(rep.results)} records rendered ({fmts}), "
                    f"{n_warn} with warnings, {len(failed)} failed")

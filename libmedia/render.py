@@ -179,7 +179,8 @@ class AssetPlaces:
 
 def load_assets(doc: Element, places: AssetPlaces, max_side: int,
                 record: Record | None = None, source: str | None = None,
-                cover_field: str | None = None) -> tuple[dict[str, Asset], list[Diagnostic]]:
+                cover_field: str | None = None,
+                records: Sequence[Record] = ()) -> tuple[dict[str, Asset], list[Diagnostic]]:
     """Stage 4: load every image the document shows, at most ``max_side`` px
     on its long side (the format's longer side).
 
@@ -187,19 +188,21 @@ def load_assets(doc: Element, places: AssetPlaces, max_side: int,
     becomes a stand-in (:data:`COVER_ASPECT`) and a warning pointing at the
     ``record``'s row of ``source`` and the field that names the file (or
     ``cover_field`` when the image's ``src`` is empty); otherwise the
-    :class:`ImageError` is raised with the record's row.
+    :class:`ImageError` is raised with the record's row.  With ``records``
+    (the post's, for a grid) the warning points at the record the image
+    belongs to (:func:`_owner`) instead of ``record``.
     """
     from .assets import load_image
 
-    row = record.row or None if record is not None else None
-
-    def where(src: str | None = None) -> Location:
+    def where(src: str | None = None, el: Element | None = None) -> Location:
+        rec = _owner(src or "", el, records, cover_field) or record
         field_name = None
-        if src is not None and record is not None:
-            field_name = next((k for k, v in record.fields.items() if v and v.strip() == src), None)
+        if src is not None and rec is not None:
+            field_name = next((k for k, v in rec.fields.items() if v and v.strip() == src), None)
             if field_name is None and not src:
                 field_name = cover_field
-        return Location(file=source, row=row, field=field_name)
+        return Location(file=source, row=(rec.row or None) if rec is not None else None,
+                        field=field_name)
 
     assets: dict[str, Asset] = {}
     warnings: list[Diagnostic] = []
@@ -217,7 +220,7 @@ def load_assets(doc: Element, places: AssetPlaces, max_side: int,
         if not src:
             if can_substitute:
                 warnings.append(Diagnostic.warning("no cover image given: drew a typographic cover "
-                                                   "instead", where(src), "placeholder"))
+                                                   "instead", where(src, el), "placeholder"))
                 assets[el.path] = Asset(None, COVER_ASPECT, "", placeholder=True)
                 continue
             raise ImageError(f"<image> at line {el.line} has an empty src", where(),
@@ -231,16 +234,37 @@ def load_assets(doc: Element, places: AssetPlaces, max_side: int,
                 loaded = load_image(name, dirs, target_size=(max_side, max_side))
         except ImageError as exc:
             if not can_substitute:
-                raise exc.located(source, row) from exc
+                raise exc.located(source, where(src, el).row) from exc
             warnings.append(Diagnostic.warning(f"{exc.message}: drew a typographic cover instead",
-                                               where(src), "placeholder"))
+                                               where(src, el), "placeholder"))
             assets[el.path] = Asset(None, COVER_ASPECT, src, placeholder=True)
             continue
-        warnings.extend(w.at(row=row) if record is not None else w for w in loaded.warnings)
+        at = where(src, el).row
+        warnings.extend(w.at(row=at) if at is not None else w for w in loaded.warnings)
         img = loaded.image
         assets[el.path] = Asset(img, img.width / max(1, img.height), str(loaded.path),
                                 loaded.original_size)
     return assets, warnings
+
+
+def _owner(src: str, el: Element | None, records: Sequence[Record],
+           cover_field: str | None) -> Record | None:
+    """The record of a post's ``records`` an image belongs to: the one with
+    a field naming ``src``; for an empty ``src``, the one record without a
+    ``cover_field`` value, or the one whose title starts with the image's
+    ``placeholder-title`` (compared case-folded).  None when it cannot be
+    told (one record, or no match)."""
+    if len(records) < 2:
+        return None
+    if src:
+        return next((r for r in records if any(str(v).strip() == src for v in r.fields.values())),
+                    None)
+    bare = [r for r in records if not str(r.fields.get(cover_field or "", "")).strip()]
+    if len(bare) == 1:
+        return bare[0]
+    title = str(el.get("placeholder-title", "")).casefold() if el is not None else ""
+    return next((r for r in bare if title and str(r.fields.get("title", "")).casefold()
+                 .startswith(title)), None)
 
 
 @lru_cache(maxsize=32)
@@ -326,7 +350,7 @@ def render_until(inp: RenderInput, stage: str = "image", library: FontLibrary | 
     places = AssetPlaces(t.path, inp.brand.logo, inp.search_dirs)
     cover_field = "cover" if "cover" in t.fields else None
     out.assets, found = load_assets(out.document, places, max(inp.format.size), record, inp.source,
-                                    cover_field)
+                                    cover_field, inp.records)
     out.warnings += found
     styled = style_document(out.document, inp.brand.types, inp.brand.colors,
                             str(t.path / "layout.xml.j2"), inp.brand.language)
