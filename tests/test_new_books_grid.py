@@ -84,6 +84,39 @@ def kit(tmp_path: Path, language: str) -> Path:
     return folder / "libmedia.toml"
 
 
+def other_kit(tmp_path: Path) -> Path:
+    """A kit unlike the sample's: serif titles and names (taller line boxes),
+    white paper, red band, a long name and no logo, a website but no catalogue."""
+    path = tmp_path / "kit-other" / "libmedia.toml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text('''[library]
+name = "Taman Bacaan Masyarakat Pelita Ilmu Kecamatan Sukamaju"
+short_name = "TBM Pelita Ilmu Kecamatan Sukamaju"
+language = "en"
+website = "https://pelita-ilmu.example.org/katalog"
+[colors]
+paper = "#FFFFFF"
+ink = "#222222"
+muted = "#555555"
+primary = "#B5302A"
+accent = "#F6C343"
+[type.title]
+family = "Literata"
+weight = 700
+size = 80
+line_height = 1.15
+[type.byline]
+family = "Literata"
+italic = true
+size = 36
+[type.wordmark]
+family = "Literata"
+weight = 700
+size = 30
+''', encoding="utf-8")
+    return path
+
+
 # ---------------------------------------------------------------------------
 # the laid-out page
 
@@ -280,9 +313,10 @@ def test_every_count_in_every_format_lays_out_clean(tmp_path, fmt):
     """1 to 6 books (a last, smaller post may have any count), each with
     its own arrangement: nothing outside the canvas or on top of another,
     and no lint finding at all for the sample books, under the default
-    kit, and the sample library's kit in Indonesian and English."""
+    kit, the sample library's kit in Indonesian and English, and a kit
+    unlike it (:func:`other_kit`)."""
     books = sample_records(open_template("new-books-grid"))
-    for brand in (None, kit(tmp_path, "id"), kit(tmp_path, "en")):
+    for brand in (None, kit(tmp_path, "id"), kit(tmp_path, "en"), other_kit(tmp_path)):
         for n in range(1, 7):
             page, warnings = lay_out(books[:n], fmt, brand)
             where = (fmt, n, brand and brand.parent.name)
