@@ -74,6 +74,9 @@ class CheckReport:
     formats: list[str] = field(default_factory=list)
     #: images per post, in order, for a carousel (its records, intro and outro slides)
     slides: list[int] = field(default_factory=list)
+    #: the data rows of each post, in order (as ``posts``), and the records a post takes
+    post_rows: list[list[int]] = field(default_factory=list)
+    per_post: int = 1
 
     @property
     def unmapped(self) -> list[str]:
@@ -176,12 +179,15 @@ def _own_field(column: str, template) -> str | None:
 
 def check_data(template_name: str, data_path: str | Path,
                brand_path: str | Path | None = None,
-               formats: Sequence[str] = (), lang: str | None = None) -> CheckReport:
+               formats: Sequence[str] = (), lang: str | None = None,
+               per_post: int | None = None) -> CheckReport:
     """Check every record of ``data_path`` against a template.
 
     ``formats`` as for a batch (default: the template's first; ``"all"``):
     the formats the pre-flight renders the template's sample in; ``lang``
-    (``--lang``) the language it renders in instead of the brand kit's.
+    (``--lang``) the language it renders in instead of the brand kit's;
+    ``per_post`` the records a post takes, as for a batch (None: the
+    template's default), so ``posts`` is the grouping the batch will make.
 
     Raises :class:`LibmediaError` when the input is unusable, as a batch
     would stop: unknown template or format, invalid brand kit, unreadable or
@@ -191,7 +197,7 @@ def check_data(template_name: str, data_path: str | Path,
     """
     from .jobs import missing_optional, open_job, plan
 
-    job = open_job(template_name, data_path, formats, brand_path, lang=lang)
+    job = open_job(template_name, data_path, formats, brand_path, lang=lang, per_post=per_post)
     template, dataset = job.template, job.dataset
     assert dataset is not None
     report = CheckReport(
@@ -208,6 +214,8 @@ def check_data(template_name: str, data_path: str | Path,
         report.kind = template.kind
         if template.records.high > 1:
             report.posts = [len(t.records) for t in tasks]
+            report.post_rows = [t.rows for t in tasks]
+            report.per_post = job.per_post
         if template.kind == "carousel":
             report.slides = [template.slide_count(n) for n in report.posts]
     except LibmediaError as exc:
@@ -458,14 +466,15 @@ def check_rendering(template_name: str, data_path: str | Path,
                     brand_path: str | Path | None = None, formats: Sequence[str] = (),
                     jobs: int | None = None,
                     progress: Callable[[int, int, int], None] | None = None,
-                    lang: str | None = None) -> RenderCheck:
+                    lang: str | None = None, per_post: int | None = None) -> RenderCheck:
     """Render every record of ``data_path`` with the template in each of
     ``formats`` as a batch would (same tasks, same pipeline, the same
     process pool: ``jobs`` processes, default as a batch's), without
     encoding or writing anything, and summarise the lint findings and the
     titles' typography per format (:func:`summarise`).  ``progress(done,
     total, failed)`` is called as posts finish; ``lang`` (``--lang``)
-    overrides the brand kit's language.
+    overrides the brand kit's language; ``per_post`` as for
+    :func:`check_data`.
 
     Raises :class:`LibmediaError` when the input is unusable (as
     :func:`check_data`), or for a video template (``check --render`` draws
@@ -478,7 +487,8 @@ def check_rendering(template_name: str, data_path: str | Path,
     from .run.task import TaskResult
 
     t0 = time.perf_counter()
-    job = open_job(template_name, data_path, formats, brand_path, run_preflight=False, lang=lang)
+    job = open_job(template_name, data_path, formats, brand_path, run_preflight=False, lang=lang,
+                   per_post=per_post)
     if job.template.kind == "video":
         raise TemplateError(f"template '{job.template.name}' makes video clips: check --render "
                          "measures image posts",

@@ -307,6 +307,12 @@ def _clip_options(draft: bool, music: Path | None, no_music: bool, burn_subtitle
 
 
 _DATA = click.Path(dir_okay=False, path_type=Path)
+_PER_POST = click.option(
+    "--per-post", type=click.IntRange(min=1), metavar="N",
+    help="Records on one post, for a template that shows several (a grid: 'records' in "
+         "'libmedia templates'). Default: the template's. A last post may have fewer; when it "
+         "would have fewer than the template's minimum, the records are shared out evenly "
+         "(5 at 4 a post: 3 and 2).")
 _BRAND = click.option("--brand", type=click.Path(dir_okay=False, path_type=Path),
                       help="Brand kit (libmedia.toml). Default: libmedia.toml beside the data "
                            "file, else in this folder, else the built-in kit.")
@@ -328,6 +334,7 @@ _BRAND = click.option("--brand", type=click.Path(dir_okay=False, path_type=Path)
                    "text beside it.")
 @_BRAND
 @_LANG
+@_PER_POST
 @_video_options
 @click.option("--show-safe-zones", is_flag=True,
               help="Draw the format's unsafe bands (what the app's interface covers: TikTok "
@@ -341,12 +348,13 @@ _BRAND = click.option("--brand", type=click.Path(dir_okay=False, path_type=Path)
 def render(template: str, data: Path | None, row: int | None, format_name: str | None,
            output: Path | None, brand: Path | None, dump: str | None, draft: bool,
            music: Path | None, no_music: bool, burn_subtitles: bool,
-           show_safe_zones: bool, lang: str | None) -> None:
+           show_safe_zones: bool, lang: str | None, per_post: int | None) -> None:
     """Render one post from TEMPLATE: a record of DATA, or the template's own sample.
 
     Cover files named in the data are looked for beside the data file, then
-    in its covers/ folder.  A video template renders one clip: the records of
-    the post that holds --row (the first post by default).
+    in its covers/ folder.  A template of several records a post (a grid) or
+    a video template renders one post or clip: the records of the post that
+    holds --row (the first post by default), grouped as batch groups them.
     """
     from .run.single import render_single
 
@@ -358,7 +366,7 @@ def render(template: str, data: Path | None, row: int | None, format_name: str |
         with user_errors(), terminate_as_interrupt(), frame_progress("encoding") as progress:
             rep = render_single(template, data, row, format_name, output, brand, dump,
                                 clip=clip, progress=progress, show_safe_zones=show_safe_zones,
-                                lang=lang)
+                                lang=lang, per_post=per_post)
     except KeyboardInterrupt:
         _err("stopped: nothing was written (a clip being encoded is removed, never left half-made)")
         sys.exit(EXIT_INTERRUPTED)
@@ -459,6 +467,7 @@ def _summarise_warnings(results) -> list[str]:
                    "(1 for fewer than 8 images).")
 @_BRAND
 @_LANG
+@_PER_POST
 @click.option("--jpeg", is_flag=True, help="Write .jpg files instead of .png.")
 @click.option("--resume", is_flag=True,
               help="Render only the posts that are missing from --out or whose template, "
@@ -470,8 +479,11 @@ def _summarise_warnings(results) -> list[str]:
 @_video_options
 def batch(template: str, data: Path, formats: tuple[str, ...], out_dir: Path, jobs: int | None,
           brand: Path | None, jpeg: bool, resume: bool, scheduler: str | None, draft: bool,
-          music: Path | None, no_music: bool, burn_subtitles: bool, lang: str | None) -> None:
-    """Render one post per record of DATA with TEMPLATE, into --out.
+          music: Path | None, no_music: bool, burn_subtitles: bool, lang: str | None,
+          per_post: int | None) -> None:
+    """Render one post per record of DATA with TEMPLATE, into --out (a
+    template of several records a post, such as a grid: one post per
+    --per-post records).
 
     Each image gets NAME.caption.txt and NAME.alt.txt beside it, named
     0003-filosofi-kopi.instagram-portrait.png (data row, title, format); a
@@ -495,7 +507,8 @@ def batch(template: str, data: Path, formats: tuple[str, ...], out_dir: Path, jo
     clip = _clip_options(draft, music, no_music, burn_subtitles)
     with user_errors(), terminate_as_interrupt(), progress_bar("rendering") as progress:
         rep = run_batch(template, data, formats, out_dir, jobs, brand, jpeg, progress,
-                        resume=resume, scheduler=scheduler, clip=clip, lang=lang)
+                        resume=resume, scheduler=scheduler, clip=clip, lang=lang,
+                        per_post=per_post)
     print_brand_note(rep.brand, rep.brand_name)
     for w in rep.warnings:
         print_warning(w)
@@ -521,6 +534,10 @@ def batch(template: str, data: Path, formats: tuple[str, ...], out_dir: Path, jo
         click.echo(f"{rendered} of {_n(len(rep.results), 'carousel')} rendered "
                    f"({_n(records, 'record')}; {fmts}: {_n(slides, 'slide')}), "
                    f"{n_warn} with warnings, {len(failed)} failed")
+    elif any(len(r.rows) > 1 for r in rep.results):  # several records a post: a grid
+        records = sum(len(r.rows) for r in rep.results)
+        click.echo(f"{rendered} of {_n(len(rep.results), 'post')} rendered ({_n(records, 'record')}; "
+                   f"{fmts}), {n_warn} with warnings, {len(failed)} failed")
     else:
         click.echo(f"{rendered} of {len(rep.results)} records rendered ({fmts}), "
                    f"{n_warn} with warnings, {len(failed)} failed")
@@ -607,8 +624,10 @@ def _resume_command() -> str:
               help="With --render: render in N processes (default as for batch).")
 @click.option("--json", "as_json", is_flag=True,
               help="With --render: print the typography summary as JSON (nothing else).")
+@_PER_POST
 def check(template: str, data: Path, brand: Path | None, formats: tuple[str, ...],
-          render_all: bool, jobs: int | None, as_json: bool, lang: str | None) -> None:
+          render_all: bool, jobs: int | None, as_json: bool, lang: str | None,
+          per_post: int | None) -> None:
     """Check DATA against TEMPLATE without rendering it: columns, empty required
     fields, ISBNs, cover files; and that the template and brand kit render at
     all (the template's own sample is rendered first, as batch does).  With
@@ -624,7 +643,7 @@ def check(template: str, data: Path, brand: Path | None, formats: tuple[str, ...
     if as_json and not render_all:
         raise click.UsageError("--json needs --render")
     with user_errors():
-        rep = check_data(template, data, brand, formats, lang=lang)
+        rep = check_data(template, data, brand, formats, lang=lang, per_post=per_post)
     if as_json:
         code = EXIT_PROBLEMS if rep.rows_with("error") else EXIT_OK
     else:
@@ -634,7 +653,8 @@ def check(template: str, data: Path, brand: Path | None, formats: tuple[str, ...
         with user_errors(), progress_bar("rendering") as progress:
             from .check import check_rendering
 
-            found = check_rendering(template, data, brand, formats, jobs, progress, lang=lang)
+            found = check_rendering(template, data, brand, formats, jobs, progress, lang=lang,
+                                    per_post=per_post)
         if as_json:
             import json
 
@@ -674,6 +694,7 @@ def _print_check(rep) -> int:
     if not rep.problems:
         every = "the one record is" if rep.records == 1 else f"all {rep.records} records are"
         click.echo(f"no problems: {every} ready for template '{rep.template}'")
+        _print_grouping(rep)
         return EXIT_OK
     headings = {ERROR: "{} (these records will not be rendered):",
                 WARNING: "{} (the posts will still be made):"}
@@ -706,16 +727,30 @@ def _print_check(rep) -> int:
     every = "the one record" if rep.records == 1 else f"all {rep.records} records"
     click.echo(f"{every} will be rendered; {len(warned)} with warnings "
                f"({_rows(warned)})")
-    if rep.posts:
-        what = {"video": "clip", "carousel": "carousel"}.get(rep.kind, "post")
-        sizes = ", ".join(map(str, rep.posts[:-1])) + (" and " if len(rep.posts) > 1 else "") \
-            + str(rep.posts[-1])
-        slides = ""
-        if rep.slides:
-            slides = " (" + ", ".join(map(str, rep.slides[:-1])) + \
-                (" and " if len(rep.slides) > 1 else "") + f"{rep.slides[-1]} slides)"
-        click.echo(f"as {_n(len(rep.posts), what)} of {sizes} records{slides}")
+    _print_grouping(rep)
     return EXIT_OK
+
+
+def _print_grouping(rep) -> None:
+    """For a template of several records a post: the posts (or clips) batch
+    will make, their sizes and, up to 12, the rows of each."""
+    if not rep.posts:
+        return
+    what = {"video": "clip", "carousel": "carousel"}.get(rep.kind, "post")
+    sizes = ", ".join(map(str, rep.posts[:-1])) + (" and " if len(rep.posts) > 1 else "") \
+        + str(rep.posts[-1])
+    slides = ""
+    if rep.slides:
+        slides = ", " + ", ".join(map(str, rep.slides[:-1])) + \
+            (" and " if len(rep.slides) > 1 else "") + f"{rep.slides[-1]} slides"
+    click.echo(f"as {_n(len(rep.posts), what)} of {sizes} records ({rep.per_post} a {what}"
+               f"{slides}; --per-post to change)")
+    if len(rep.post_rows) <= 12:
+        for i, rows in enumerate(rep.post_rows, 1):
+            click.echo(f"  {what} {i}: {_rows(rows)}")
+    else:
+        click.echo(f"  {what} 1: {_rows(rep.post_rows[0])} ... {what} {len(rep.post_rows)}: "
+                   f"{_rows(rep.post_rows[-1])}")
 
 
 def _print_render_check(found) -> None:

@@ -19,11 +19,15 @@ Rules a user can rely on:
 * **Optional fields** a template declares but the data has no column for
   are blank, with one file-level warning; a required field without a column
   stops the job, naming the file's columns.
-* **Grouping**: a template with ``records = "2-6"`` gets posts of 6 records
-  in data order; the last post takes the rest, which must be at least 2,
-  else planning stops naming the leftover rows.  Clips and carousels share
-  the records out evenly instead (40 books in carousels of up to 19: 14, 13
-  and 13, never a carousel of one lone book).
+* **Grouping**: a template with ``records = "2-6"`` gets posts of
+  ``--per-post`` records (default: template.toml ``per_post``, else 6) in
+  data order; the last post takes the rest (7 books at 4 a post: 4 and 3).
+  When the rest would be under the minimum, the records are shared out
+  evenly over the same number of posts instead (5 at 4: 3 and 2, never 4
+  and 1 alone); when even that leaves a post under the minimum, planning
+  stops naming the leftover rows.  Clips and carousels are always shared
+  out evenly (40 books in carousels of up to 19: 14, 13 and 13, never a
+  carousel of one lone book).
 
 Nothing here prints, exits or writes.
 """
@@ -352,6 +356,8 @@ class Job:
     image_ext: str = "png"
     #: For a video template: :class:`libmedia.motion.clip.ClipOptions` (None: the defaults).
     clip: Any = None
+    #: Records one post takes (:func:`resolve_per_post`; 0: the template's default).
+    per_post: int = 0
 
     @property
     def records(self) -> list[Record]:
@@ -371,10 +377,34 @@ class Job:
                            columns=self.columns)
 
 
+def resolve_per_post(template: Template, per_post: int | None = None) -> int:
+    """How many records one post of ``template`` takes: ``per_post`` (the
+    ``--per-post`` option) or, when None, the template's default
+    (template.toml ``per_post``, else its ``records`` maximum).
+
+    Raises :class:`TemplateError` naming the template's ``records`` range
+    when ``per_post`` is outside it (``--per-post 7`` for a grid of 2 to 6,
+    ``--per-post 2`` for a template of one record a post)."""
+    if per_post is None:
+        return template.per_post or template.records.high
+    spec = template.records
+    if not spec.low <= per_post <= spec.high:
+        if spec.low == spec.high:
+            takes = f"takes {spec.low} record{'s' if spec.low != 1 else ''} per post"
+            hint = "leave --per-post out for this template"
+        else:
+            takes = f"takes {spec.low} to {spec.high} records per post"
+            hint = (f"choose --per-post from {spec.low} to {spec.high} (without it: "
+                    f"{template.per_post or spec.high})")
+        raise TemplateError(f"--per-post {per_post} is out of range: template '{template.name}' "
+                            f"{takes} (records = \"{spec}\" in its template.toml)", hint=hint)
+    return per_post
+
+
 def open_job(template_name: str | Path, data_path: str | Path | None,
              formats: Sequence[str] = (), brand_path: str | Path | None = None,
              jpeg: bool = False, run_preflight: bool = True, clip: Any = None,
-             lang: str | None = None) -> Job:
+             lang: str | None = None, per_post: int | None = None) -> Job:
     """Open a template, its formats, the brand kit and the data once.
 
     ``lang`` (``--lang``, e.g. ``en``) overrides the brand kit's language
@@ -385,12 +415,15 @@ def open_job(template_name: str | Path, data_path: str | Path | None,
     ``data_path`` None: the template's own sample.  The data is fitted to
     the template (:func:`fit_data`); with ``run_preflight`` (and data) the
     pre-flight runs (:func:`preflight`).  Raises :class:`LibmediaError` when the job cannot
-    start: unknown template or format, invalid brand kit, unreadable or
+    start: unknown template or format, ``per_post`` outside the template's
+    ``records`` range (:func:`resolve_per_post`; None: the template's
+    default), invalid brand kit, unreadable or
     empty data, a required field without a column, a template or brand kit
     that cannot render its own sample.  ``clip`` (a
     :class:`libmedia.motion.clip.ClipOptions`) is for video templates.
     """
     template = open_template(template_name)
+    size = resolve_per_post(template, per_post)
     data = Path(data_path) if data_path is not None else None
     brand, brand_file = resolve_brand(brand_path, data, lang)
     fmts = resolve_formats(template, formats, brand.default_formats(template.kind))
@@ -401,59 +434,101 @@ def open_job(template_name: str | Path, data_path: str | Path | None,
         AudioTrack(Path(clip.music))  # a file that is not music stops the run before it starts
     if data is None:
         return Job(template, fmts, brand, brand_file, None, [], [template.path],
-                   display_path(template.path / "template.toml"), "jpg" if jpeg else "png", clip)
+                   display_path(template.path / "template.toml"), "jpg" if jpeg else "png", clip,
+                   size)
     dataset = read_data(data)
     warnings = [*dataset.warnings, *fit_data(template, dataset)]
     if run_preflight:
         preflight(template, fmts, brand)
     return Job(template, fmts, brand, brand_file, dataset, warnings,
                cover_search_dirs(dataset.path, cwd=True), display_path(dataset.path),
-               "jpg" if jpeg else "png", clip)
+               "jpg" if jpeg else "png", clip, size)
 
 
 def group_records(records: Sequence[Record], low: int, high: int,
                   source: str | None = None, balanced: bool = False,
-                  noun: str = "post") -> list[list[Record]]:
-    """``records`` in order, in groups of ``high``; the last group takes the
-    rest, which must be at least ``low``.  With ``balanced`` (clips: a week
-    of 22 books makes clips of 8, 7 and 7, not 10, 10 and 2) the fewest
-    groups of at most ``high`` are made, their sizes differing by one at
-    most.  Raises a :class:`DataError` for each leftover row (several in a
-    :class:`ProblemList`) when a group would be smaller than ``low`` (``noun``
-    names a post: ``post`` or ``clip``)."""
-    if balanced and records:
-        count = -(-len(records) // high)
+                  noun: str = "post", most: int | None = None) -> list[list[Record]]:
+    """``records`` in data order, in groups of ``high`` (the records one
+    post takes: ``--per-post``, or the template's default); the last group
+    takes the rest (7 at 4: 4 and 3).
+
+    When the rest would be smaller than ``low``, and always with
+    ``balanced`` (clips: a week of 22 books makes clips of 8, 7 and 7, not
+    10, 10 and 2), the records are shared out evenly over the same number
+    of groups, ``ceil(len / high)``, the larger first, sizes differing by
+    one at most: 5 at 4 makes 3 and 2 rather than leaving one book alone;
+    13 at 6 with a minimum of 2 makes 5, 4 and 4.  Returns the groups
+    (lists of records); none for no records.
+
+    Raises a :class:`DataError` for each row of a group that is still
+    smaller than ``low`` (several in a :class:`ProblemList`): fewer records
+    than ``low`` in all, or ``low == high`` with a remainder (5 at exactly
+    2 a post).  ``noun`` names a post in the message (``post`` or
+    ``clip``), ``most`` the template's maximum (default ``high``).
+    """
+    groups = [list(records[i:i + high]) for i in range(0, len(records), high)]
+    if groups and (balanced or len(groups[-1]) < low):
+        count = len(groups)
         size, extra = divmod(len(records), count)
         groups, at = [], 0
         for i in range(count):
             n = size + (1 if i < extra else 0)
             groups.append(list(records[at:at + n]))
             at += n
-    else:
-        groups = [list(records[i:i + high]) for i in range(0, len(records), high)]
     if groups and len(groups[-1]) < low:
         rows = [r.row for r in groups[-1]]
         n = len(rows)
         some = f"{n} record{'s' if n != 1 else ''} (row{'s' if n != 1 else ''} {', '.join(map(str, rows))})"
         if len(groups) == 1:
-            message = (f"only {some}: this template takes {low} to {high} records per "
-                       f"{noun}, so nothing can be made")
+            message = (f"only {some}: this template takes {low} to {most or high} records "
+                       f"per {noun}, so nothing can be made")
             hint = f"add records so there are at least {low}, or use a template for one record"
         else:
-            message = (f"the last {some} cannot make a {noun}: this template takes {low} to "
-                       f"{high} records per {noun}")
-            hint = f"add records so the last {noun} has at least {low}, or leave these rows out"
+            message = (f"the last {some} cannot make a {noun}: with {high} records per {noun} "
+                       f"(at least {low}), {len(records)} records do not share out evenly")
+            hint = (f"add records so the last {noun} has at least {low}, leave these rows out, "
+                    "or put another number of records on each post with --per-post")
         # one problem per row, so check and batch name every row that is not made
         problems = [DataError(message, Location(file=source, row=r), hint=hint) for r in rows]
         raise problems[0] if n == 1 else ProblemList(problems, message)
     return groups
 
 
+def post_records(job: Job, row: int | None = None) -> list[Record]:
+    """The records of the one post that holds data row ``row`` (the first
+    post when None), grouped as :func:`plan` groups them: one record for a
+    template of one record a post, else the group of ``job.per_post``.
+
+    Raises :class:`DataError` naming the rows the file has when no record
+    is at ``row`` (:func:`pick_record`), or the leftover rows when the
+    records cannot be grouped (:func:`group_records`)."""
+    if job.template.records.high == 1:
+        return [job.records[0] if job.dataset is None else pick_record(job.dataset, row)]
+    if job.dataset is not None and row is not None:
+        pick_record(job.dataset, row)  # a row the file does not have is named as such
+    groups = post_groups(job)
+    return next((g for g in groups if any(r.row == row for r in g)), groups[0]) \
+        if row is not None else groups[0]
+
+
+def post_groups(job: Job) -> list[list[Record]]:
+    """The job's records grouped into posts (or clips) as :func:`plan` makes
+    them: ``job.per_post`` a post (:func:`group_records`; clips and
+    carousels shared out evenly).  Raises :class:`DataError` for a
+    leftover group too small."""
+    video = job.template.kind == "video"
+    return group_records(job.records, job.template.records.low,
+                         job.per_post or job.template.per_post or job.template.records.high,
+                         job.source, balanced=video or job.template.kind == "carousel",
+                         noun="clip" if video else "post",
+                         most=job.template.records.high)
+
+
 def plan(job: Job, out_dir: Path | None = None, bundle=None) -> list:
     """Split the job's records into render tasks, in data order, each of
-    the template's ``records`` maximum (the last may be smaller but not
-    below its minimum; :func:`group_records`); a clip's or a carousel's
-    records shared out evenly (``balanced``).
+    ``job.per_post`` records (the last may be smaller but not below the
+    template's minimum; :func:`post_groups`, :func:`group_records`); a
+    clip's or a carousel's records shared out evenly.
 
     ``bundle`` (a :class:`libmedia.run.bundle.Bundle`) makes tasks that
     carry the template and brand kit themselves, for workers on other
@@ -463,11 +538,7 @@ def plan(job: Job, out_dir: Path | None = None, bundle=None) -> list:
     from .run.names import output_stem
     from .run.task import RenderTask
 
-    spec = job.template.records
-    video = job.template.kind == "video"
-    groups = group_records(job.records, spec.low, spec.high, job.source,
-                           balanced=video or job.template.kind == "carousel",
-                           noun="clip" if video else "post")
+    groups = post_groups(job)
     shared = job_digest(job)
     remote = bundle is not None
     tasks = []

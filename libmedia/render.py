@@ -188,7 +188,8 @@ class AssetPlaces:
 def load_assets(doc: Element, places: AssetPlaces, max_side: int,
                 record: Record | None = None, source: str | None = None,
                 cover_field: str | None = None,
-                shown: Sequence[Record] = ()) -> tuple[dict[str, Asset], list[Diagnostic]]:
+                records: Sequence[Record] = (),
+                intro: bool = False) -> tuple[dict[str, Asset], list[Diagnostic]]:
     """Stage 4: load every image the document shows, at most ``max_side`` px
     on its long side (the format's longer side).
 
@@ -196,25 +197,19 @@ def load_assets(doc: Element, places: AssetPlaces, max_side: int,
     becomes a stand-in (:data:`COVER_ASPECT`) and a warning pointing at the
     ``record``'s row of ``source`` and the field that names the file (or
     ``cover_field`` when the image's ``src`` is empty); otherwise the
-    :class:`ImageError` is raised with the record's row.
-
-    ``shown`` are the records of a page that shows several records' images
-    without being one record's own (a carousel's intro page, a fan of the
-    week's covers): a problem with an image is located at the record whose
-    field names it, and an empty ``src`` is drawn as a stand-in without a
-    warning, since each record's own page reports it at its row.
+    :class:`ImageError` is raised with the record's row.  With ``records``
+    (the post's, for a page that shows several records' images: a grid, a
+    carousel's cover slide) a problem with an image points at the record
+    the image belongs to (:func:`_owner`) instead of ``record``.  With
+    ``intro`` (a carousel's cover or closing slide) an empty ``src`` is
+    drawn as a stand-in without a warning, since each record's own slide
+    reports it at its row.
     """
     from .assets import load_image
 
-    def owner(src: str) -> Record | None:
-        for r in shown:
-            if src and any(v and str(v).strip() == src for v in r.fields.values()):
-                return r
-        return record
-
-    def where(src: str | None = None) -> Location:
+    def where(src: str | None = None, el: Element | None = None) -> Location:
+        rec = _owner(src or "", el, records, cover_field) or record
         field_name = None
-        rec = owner(src) if src else record
         if src is not None and rec is not None:
             field_name = next((k for k, v in rec.fields.items() if v and v.strip() == src), None)
             if field_name is None and not src:
@@ -237,9 +232,10 @@ def load_assets(doc: Element, places: AssetPlaces, max_side: int,
         can_substitute = el.tag == "image" and "placeholder-title" in el.attrs
         if not src:
             if can_substitute:
-                if not shown:
+                if not intro:
                     warnings.append(Diagnostic.warning("no cover image given: drew a typographic "
-                                                       "cover instead", where(src), "placeholder"))
+                                                       "cover instead", where(src, el),
+                                                       "placeholder"))
                 assets[el.path] = Asset(None, COVER_ASPECT, "", placeholder=True)
                 continue
             raise ImageError(f"<image> at line {el.line} has an empty src", where(),
@@ -252,19 +248,38 @@ def load_assets(doc: Element, places: AssetPlaces, max_side: int,
             else:
                 loaded = load_image(name, dirs, target_size=(max_side, max_side))
         except ImageError as exc:
-            owner_row = where(src).row
             if not can_substitute:
-                raise exc.located(source, owner_row) from exc
+                raise exc.located(source, where(src, el).row) from exc
             warnings.append(Diagnostic.warning(f"{exc.message}: drew a typographic cover instead",
-                                               where(src), "placeholder"))
+                                               where(src, el), "placeholder"))
             assets[el.path] = Asset(None, COVER_ASPECT, src, placeholder=True)
             continue
-        owner_row = where(src).row
-        warnings.extend(w.at(row=owner_row) if owner_row is not None else w for w in loaded.warnings)
+        at = where(src, el).row
+        warnings.extend(w.at(row=at) if at is not None else w for w in loaded.warnings)
         img = loaded.image
         assets[el.path] = Asset(img, img.width / max(1, img.height), str(loaded.path),
                                 loaded.original_size)
     return assets, warnings
+
+
+def _owner(src: str, el: Element | None, records: Sequence[Record],
+           cover_field: str | None) -> Record | None:
+    """The record of a post's ``records`` an image belongs to: the one with
+    a field naming ``src``; for an empty ``src``, the one record without a
+    ``cover_field`` value, or the one whose title starts with the image's
+    ``placeholder-title`` (compared case-folded).  None when it cannot be
+    told (one record, or no match)."""
+    if len(records) < 2:
+        return None
+    if src:
+        return next((r for r in records if any(str(v).strip() == src for v in r.fields.values())),
+                    None)
+    bare = [r for r in records if not str(r.fields.get(cover_field or "", "")).strip()]
+    if len(bare) == 1:
+        return bare[0]
+    title = str(el.get("placeholder-title", "")).casefold() if el is not None else ""
+    return next((r for r in bare if title and str(r.fields.get("title", "")).casefold()
+                 .startswith(title)), None)
 
 
 @lru_cache(maxsize=32)
@@ -336,13 +351,13 @@ def render_until(inp: RenderInput, stage: str = "image", library: FontLibrary | 
                                 columns=inp.columns)
     if page is None and t.kind == "carousel":
         page = 0
-    shown: Sequence[Record] = ()
+    shown: Sequence[Record] = inp.records  # the records whose images the page may show
     if page is not None:
         extra, index = page_context(t, out.context, page)
         out.context.update(extra)
         record = inp.records[index] if inp.records else None
-        if extra["slide"] != "record":
-            shown = inp.records
+        if extra["slide"] == "record":
+            shown = ()
     out.markup = templating.render_markup(t, out.context)
     if stage == "markup":
         return out
@@ -353,7 +368,7 @@ def render_until(inp: RenderInput, stage: str = "image", library: FontLibrary | 
     places = AssetPlaces(t.path, inp.brand.logo, inp.search_dirs)
     cover_field = "cover" if "cover" in t.fields else None
     out.assets, found = load_assets(out.document, places, max(inp.format.size), record, inp.source,
-                                    cover_field, shown)
+                                    cover_field, shown, intro=bool(shown) and page is not None)
     out.warnings += found
     styled = style_document(out.document, inp.brand.types, inp.brand.colors,
                             str(t.path / "layout.xml.j2"), inp.brand.language)

@@ -60,7 +60,7 @@ TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 
 FIELD_TYPES = ("text", "image", "date", "url", "isbn", "number")
 _TOML_KEYS = {"name", "title", "description", "kind", "formats", "records", "record_name",
-              "fields", "sample", "default_format", "carousel"}
+              "fields", "sample", "default_format", "carousel", "per_post"}
 
 
 @dataclass(frozen=True)
@@ -181,6 +181,9 @@ class Template:
     caption_source: str
     alt_source: str
     carousel: CarouselSpec = field(default_factory=CarouselSpec)
+    #: records one post takes unless ``--per-post`` says otherwise: template.toml
+    #: ``per_post`` (within ``records``), else the ``records`` maximum
+    per_post: int = 0
     _env: Any = field(default=None, repr=False)
     _text_env: Any = field(default=None, repr=False)
 
@@ -290,6 +293,18 @@ def load_template(folder: str | Path) -> Template:
         problems.append(exc)
     carousel, found = parse_carousel_spec(meta.get("carousel"), kind, where)
     problems += found
+    per_post = records.high
+    if "per_post" in meta:
+        value = meta["per_post"]
+        if isinstance(value, bool) or not isinstance(value, int) \
+                or not records.low <= value <= records.high:
+            problems.append(TemplateError(
+                f"per_post = {value!r} is not a record count within records = \"{records}\"",
+                Location(file=where, field="per_post"),
+                hint=f"write a whole number from {records.low} to {records.high}: how many "
+                     "records one post takes unless --per-post says otherwise"))
+        else:
+            per_post = value
     formats = list(meta.get("formats", []))
     if not formats:
         problems.append(TemplateError("no formats listed", Location(file=where, field="formats"),
@@ -339,7 +354,7 @@ def load_template(folder: str | Path) -> Template:
         record_name=str(meta.get("record_name", "record")), fields=fields,
         samples=[{k: str(v) for k, v in s.items()} for s in samples],
         layout_source=sources["layout.xml.j2"], caption_source=sources["caption.txt.j2"],
-        alt_source=sources["alt.txt.j2"], carousel=carousel,
+        alt_source=sources["alt.txt.j2"], carousel=carousel, per_post=per_post,
     )
     t._env = make_environment(folder, autoescape=True)
     t._text_env = make_environment(folder, autoescape=False)

@@ -96,12 +96,23 @@ def test_clips_share_the_records_out_evenly():
     assert "only 2 records (rows 1, 2)" in str(exc.value) and "per clip" in str(exc.value)
 
 
-def test_a_leftover_smaller_than_the_minimum_is_named():
+def test_a_leftover_under_the_minimum_is_shared_out_evenly():
+    # 6, 6 and 1 would leave one book alone: the same three posts, evenly
+    assert [len(g) for g in group_records(recs(13), 2, 6, "data.csv")] == [5, 4, 4]
+    assert [len(g) for g in group_records(recs(5), 2, 4)] == [3, 2]
+    assert [len(g) for g in group_records(recs(7), 2, 4)] == [4, 3]  # 3 is enough: kept
+    assert [r.row for g in group_records(recs(13), 2, 6) for r in g] == list(range(1, 14))
+
+
+def test_a_leftover_that_cannot_be_shared_out_is_named():
     with pytest.raises(DataError) as exc:
-        group_records(recs(13), 2, 6, "data.csv")
-    assert "the last 1 record (row 13) cannot make a post" in exc.value.message
-    assert "2 to 6 records per post" in exc.value.message
-    assert exc.value.location.row == 13 and exc.value.location.file == "data.csv"
+        group_records(recs(5), 2, 2, "data.csv")  # exactly 2 a post: 2, 2 and 1
+    assert "the last 1 record (row 5) cannot make a post" in exc.value.message
+    assert "with 2 records per post (at least 2)" in exc.value.message
+    assert "--per-post" in exc.value.hint
+    assert exc.value.location.row == 5 and exc.value.location.file == "data.csv"
+    with pytest.raises(DataError, match="only 1 record"):
+        group_records(recs(1), 2, 6)
 
 
 def write_csv(path: Path, n: int) -> Path:
@@ -127,14 +138,11 @@ def test_plan_groups_a_carousel(tmp_path):
     tasks = plan(open_job(tpl, data))
     assert [t.rows for t in tasks] == [[1, 2, 3], [4, 5, 6], [7, 8]]
     assert all(t.kind == "carousel" for t in tasks)
-    # shared out evenly: 7 books are carousels of 3, 2 and 2, never 3, 3 and a lone 1
-    data = write_csv(tmp_path / "d" / "books.csv", 7)
+    data = write_csv(tmp_path / "d" / "books.csv", 7)  # 3, 3 and 1: shared out instead
     assert [t.rows for t in plan(open_job(tpl, data))] == [[1, 2, 3], [4, 5], [6, 7]]
-    # a post of several records on one image is filled in order; a leftover
-    # too small for it is named
-    grid = copy_template(tmp_path / "grid", records="2-3", kind="image")
-    with pytest.raises(DataError, match="row 7"):
-        plan(open_job(grid, data))
+    data = write_csv(tmp_path / "d" / "books.csv", 1)
+    with pytest.raises(DataError, match="row 1"):
+        plan(open_job(tpl, data))
 
 
 def test_the_digest_follows_the_inputs(tmp_path):
@@ -154,11 +162,13 @@ def test_the_digest_follows_the_inputs(tmp_path):
 def test_check_names_a_leftover_too_small_for_a_post(tmp_path):
     from libmedia.check import ERROR, check_data
 
-    tpl = copy_template(tmp_path, records="2-3", kind="image")
-    rep = check_data(str(tpl), write_csv(tmp_path / "d" / "books.csv", 7))
+    tpl = copy_template(tmp_path, records="2-3", kind="carousel")
+    rep = check_data(str(tpl), write_csv(tmp_path / "d" / "books.csv", 7), per_post=2)
     errors = [p for p in rep.problems if p.severity == ERROR]
-    assert len(errors) == 1 and "row 7" in errors[0].message
+    assert len(errors) == 1 and "row 7" in errors[0].message  # 2, 2, 2 and 1
     assert rep.rows_with(ERROR) == [7]
+    rep = check_data(str(tpl), write_csv(tmp_path / "d" / "books.csv", 7))  # 3, 2 and 2
+    assert rep.posts == [3, 2, 2] and rep.post_rows == [[1, 2, 3], [4, 5], [6, 7]]
 
 
 def test_every_unknown_brand_font_family_is_named_at_its_key_at_once(tmp_path):

@@ -73,9 +73,13 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
                   format_name: str | None = None, output: str | Path | None = None,
                   brand_path: str | Path | None = None, dump: str | None = None,
                   out_dir: str | Path = DEFAULT_OUT, clip=None, progress=None,
-                  show_safe_zones: bool = False, lang: str | None = None) -> SingleReport:
+                  show_safe_zones: bool = False, lang: str | None = None,
+                  per_post: int | None = None) -> SingleReport:
     """Render one post: the record at ``row`` of ``data_path``, or the
-    template's own sample when ``data_path`` is None.
+    template's own sample when ``data_path`` is None.  A template of
+    several records a post (a grid) renders the post that holds ``row``,
+    grouped as a batch groups them with ``per_post`` records a post (None:
+    the template's default; :func:`libmedia.jobs.post_records`).
 
     ``output`` is the image path (``.png`` or ``.jpg``; a format the
     platform takes only as JPEG, such as ``tiktok-photo``, needs ``.jpg``),
@@ -84,10 +88,8 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
     ``show_safe_zones`` the image has the format's unsafe bands drawn over it
     (:func:`libmedia.draw.safe_zone_overlay`) and its default name is
     ``STEM.FORMAT.safe-zones.EXT``, so it is never taken for the post; a
-    format without bands gets a ``safe-zones`` warning saying so.  A template
-    that takes several records per post renders the post that holds ``row``
-    (grouped as a batch groups them); a carousel template renders every
-    slide of that post, numbered: ``-o week.png`` writes ``week.01.png``,
+    format without bands gets a ``safe-zones`` warning saying so.  A
+    carousel template renders every slide of its post, numbered: ``-o week.png`` writes ``week.01.png``,
     ``week.01.alt.txt``, ``week.02.png`` ... and ``week.caption.txt``.  A video template renders
     one clip (:func:`render_single_clip`: ``clip`` options, ``progress``).  With ``dump`` (one of
     :data:`DUMP_STAGES`) the pipeline runs only as far as that stage and
@@ -103,7 +105,7 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
     ``output`` that does not end in ``.png``/``.jpg``; ``ValueError`` for
     an unknown ``dump``.
     """
-    from ..jobs import located, open_job, pick_record
+    from ..jobs import located, open_job, post_records
     from ..templating import find_template, load_template
 
     try:
@@ -119,7 +121,7 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
                           "and QR codes inside it")
     if kind == "video":
         return render_single_clip(template_name, data_path, row, format_name, output,
-                                  brand_path, out_dir, clip, progress, dump, lang)
+                                  brand_path, out_dir, clip, progress, dump, lang, per_post)
     if output is not None and Path(output).suffix.lower() not in (".png", ".jpg", ".jpeg"):
         from ..errors import Location, OutputError
 
@@ -130,7 +132,7 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
     if dump is not None and dump not in DUMP_STAGES:
         raise ValueError(f"unknown stage {dump!r}: use one of {', '.join(DUMP_STAGES)}")
     job = open_job(template_name, data_path, [format_name] if format_name else [], brand_path,
-                   run_preflight=False, lang=lang)
+                   run_preflight=False, lang=lang, per_post=per_post)
     if format_name and len(job.formats) > 1:
         raise FormatError(f"render makes one image, in one format; '{format_name}' names "
                           f"{len(job.formats)}", hint="name one format, or use 'libmedia batch' "
@@ -144,18 +146,13 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
         raise OutputError(f"{output}: {fmt.platform} takes '{fmt.name}' posts as JPEG, not PNG",
                           Location(file=str(output)),
                           hint=f"name the file {Path(output).with_suffix('.jpg').name}")
-    if job.template.records.high > 1:
-        records = post_records(job, row)
-    elif job.dataset is None:
-        records = job.records[:1]
-    else:
-        records = [pick_record(job.dataset, row)]
+    records = post_records(job, row)
     record = records[0]
     inp = job.render_input(records, fmt)
     report = SingleReport(record, fmt.name, warnings=list(job.warnings), brand=job.brand_file,
                           brand_name=job.brand.name)
     try:
-        problems = check_required(job.template, record, inp.source)
+        problems = [p for r in records for p in check_required(job.template, r, inp.source)]
         if problems:
             raise ProblemList.of(problems)
         if dump is not None and output is None:
@@ -167,7 +164,7 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
         result = render(inp)
     except LibmediaError as exc:
         report.error = located(exc, inp.source, record.row)
-        report.warnings += [w for w in record.warnings if w not in report.warnings]
+        report.warnings += [w for r in records for w in r.warnings if w not in report.warnings]
         return report
     report.warnings = [*job.warnings, *result.warnings]
     if output is not None:
@@ -202,23 +199,6 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
     if dump is not None:
         report.dump = _dump_rendered(result, dump)
     return report
-
-
-def post_records(job, row: int | None) -> list[Record]:
-    """The records of the post that holds data row ``row`` (the first post
-    when None; the template's samples without data) for a template that
-    takes several records per post (a grid, a carousel), grouped as
-    :func:`libmedia.jobs.plan` groups a batch.  Raises :class:`DataError`
-    for a row the file does not have, or a group too small to post."""
-    from ..jobs import group_records, pick_record
-
-    spec = job.template.records
-    groups = group_records(job.records, spec.low, spec.high, job.source,
-                           balanced=job.template.kind in ("carousel", "video"))
-    if row is None or job.dataset is None:
-        return groups[0]
-    wanted = pick_record(job.dataset, row)
-    return next(g for g in groups if any(r is wanted for r in g))
 
 
 def _write_carousel(report: SingleReport, result: Rendered, paths: OutputPaths,
@@ -307,20 +287,22 @@ def render_single_clip(template_name: str, data_path: str | Path | None = None,
                        row: int | None = None, format_name: str | None = None,
                        output: str | Path | None = None, brand_path: str | Path | None = None,
                        out_dir: str | Path = DEFAULT_OUT, clip=None, progress=None,
-                       dump: str | None = None, lang: str | None = None) -> ClipReport:
+                       dump: str | None = None, lang: str | None = None,
+                       per_post: int | None = None) -> ClipReport:
     """Render one clip of a video template: the records of the post that
     holds data row ``row`` (the first post by default), or the template's
     own samples.  ``output`` is the ``.mp4`` path (its cover, subtitles,
     caption and alt text go beside it); default ``out_dir/<stable name>``.
     ``progress(done, total)`` is called per encoded frame.  ``dump`` (one
     of :data:`DUMP_STAGES`) stops there and encodes nothing: the layout is
-    every scene's page in turn.
+    every scene's page in turn.  ``per_post``: records a clip takes, as for
+    a batch (None: the template's default).
 
     Raises :class:`LibmediaError` when the render cannot start; the clip's
     own failure is returned in :attr:`ClipReport.error`; :class:`OutputError`
     for an ``output`` that does not end in ``.mp4``.
     """
-    from ..jobs import group_records, located, open_job
+    from ..jobs import located, open_job, post_groups
     from ..motion.clip import ClipOptions, render_clip
     from ..render import fonts_for
     from .names import clip_names
@@ -331,14 +313,12 @@ def render_single_clip(template_name: str, data_path: str | Path | None = None,
         raise OutputError(f"{output}: template '{template_name}' makes video clips, written as .mp4",
                           Location(file=str(output)), hint="name the file .mp4, e.g. -o reel.mp4")
     job = open_job(template_name, data_path, [format_name] if format_name else [], brand_path,
-                   run_preflight=False, clip=clip, lang=lang)
+                   run_preflight=False, clip=clip, lang=lang, per_post=per_post)
     if format_name and len(job.formats) > 1:
         raise FormatError(f"render makes one clip, in one format; '{format_name}' names "
                           f"{len(job.formats)}", hint="name one format, or use 'libmedia batch'")
     fmt = job.formats[0]
-    spec = job.template.records
-    groups = group_records(job.records, spec.low, spec.high, job.source, balanced=True,
-                           noun="clip")
+    groups = post_groups(job)
     group = groups[0]
     if row is not None:
         group = next((g for g in groups if any(r.row == row for r in g)), None)
