@@ -739,12 +739,12 @@ def _print_grouping(rep) -> None:
     what = {"video": "clip", "carousel": "carousel"}.get(rep.kind, "post")
     sizes = ", ".join(map(str, rep.posts[:-1])) + (" and " if len(rep.posts) > 1 else "") \
         + str(rep.posts[-1])
-    slides = ""
+    most = f"{rep.per_post} a {what}"
     if rep.slides:
-        slides = ", " + ", ".join(map(str, rep.slides[:-1])) + \
+        slides = ", ".join(map(str, rep.slides[:-1])) + \
             (" and " if len(rep.slides) > 1 else "") + f"{rep.slides[-1]} slides"
-    click.echo(f"as {_n(len(rep.posts), what)} of {sizes} records ({rep.per_post} a {what}"
-               f"{slides}; --per-post to change)")
+        most = f"{slides}; up to {rep.per_post} records a {what}"
+    click.echo(f"as {_n(len(rep.posts), what)} of {sizes} records ({most}; --per-post to change)")
     if len(rep.post_rows) <= 12:
         for i, rows in enumerate(rep.post_rows, 1):
             click.echo(f"  {what} {i}: {_rows(rows)}")

@@ -215,7 +215,7 @@ def test_check_says_how_many_slides_each_carousel_makes(tmp_path):
     data = write_books(tmp_path / "d" / "week.csv", 40)
     res = CliRunner().invoke(main, ["check", "new-books-carousel", str(data)])
     assert res.exit_code == 0, res.output
-    assert "as 3 carousels of 14, 13 and 13 records (15, 14 and 14 slides)" in res.output
+    assert "as 3 carousels of 14, 13 and 13 records (15, 14 and 14 slides;" in res.output
     res = CliRunner().invoke(main, ["templates"])
     assert "(2-20 slides)" in res.output
 
