@@ -10,7 +10,11 @@ size).
 Part 2, the style stage (:func:`style_document`): the brand kit's type roles
 and colours resolved into the document before layout, so layout and draw
 read resolved :class:`~libmedia.typography.TextStyle` values and colours,
-never the brand kit.
+never the brand kit.  Colour values that name a colour of the page's cover
+(``cover:dominant``, ``cover:on-dominant``..., parsed by
+:func:`parse_paint_color` into :class:`~libmedia.palette.CoverColor`) are
+resolved here too, once the assets stage has loaded the cover
+(:func:`page_palette`, :mod:`libmedia.palette`).
 """
 
 from __future__ import annotations
