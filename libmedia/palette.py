@@ -353,6 +353,15 @@ def _blend(i: int, centres, share) -> bool:
     return False
 
 
+def _group_means(points, labels, n: int):
+    """(n, 3) means of ``points`` by ``labels`` (0..n-1); 0 for an empty group."""
+    import numpy as np
+
+    sizes = np.maximum(np.bincount(labels, minlength=n), 1)
+    return np.stack([np.bincount(labels, weights=points[:, j], minlength=n) for j in range(3)],
+                    axis=1) / sizes[:, None]
+
+
 def _kmeans(lab, k: int = CLUSTERS, rounds: int = 12):
     """Lloyd's k-means of (N, 3) OKLab points, started from the centres of
     the fullest cells of a histogram (lightness in tenths, a and b in steps
@@ -364,43 +373,40 @@ def _kmeans(lab, k: int = CLUSTERS, rounds: int = 12):
                       np.floor(lab[:, 2] / 0.04)], axis=1).astype(np.int64)
     keys, inverse, counts = np.unique(cells, axis=0, return_inverse=True, return_counts=True)
     inverse = inverse.reshape(-1)
+    cell_means = _group_means(lab, inverse, len(keys))
     order = np.lexsort((keys[:, 2], keys[:, 1], keys[:, 0], -counts))
     centres: list = []
     for cell in order:
-        mean = lab[inverse == cell].mean(axis=0)
+        mean = cell_means[cell]
         if all(np.linalg.norm(mean - c) >= 0.08 for c in centres):
             centres.append(mean)
         if len(centres) == k:
             break
     cen = np.array(centres)
-    labels = np.zeros(len(lab), dtype=np.int64)
+    labels = np.full(len(lab), -1, dtype=np.int64)
     for _ in range(rounds):
-        d = ((lab[:, None, :] - cen[None, :, :]) ** 2).sum(axis=2)
+        d = ((lab[:, 0, None] - cen[None, :, 0]) ** 2 + (lab[:, 1, None] - cen[None, :, 1]) ** 2
+             + (lab[:, 2, None] - cen[None, :, 2]) ** 2)
         new = np.argmin(d, axis=1)
-        moved = cen.copy()
-        for i in range(len(cen)):
-            members = lab[new == i]
-            if len(members):
-                moved[i] = members.mean(axis=0)
-        done = np.array_equal(new, labels) and np.allclose(moved, cen)
-        labels, cen = new, moved
-        if done:
+        if np.array_equal(new, labels):
             break
+        labels = new
+        sizes = np.bincount(labels, minlength=len(cen))
+        means = _group_means(lab, labels, len(cen))
+        cen = np.where(sizes[:, None] > 0, means, cen)
     # merge groups that converged onto the same colour
     keep: list[int] = []
-    remap = np.arange(len(cen))
+    target = np.arange(len(cen))
     for i in range(len(cen)):
         near = next((j for j in keep if np.linalg.norm(cen[i] - cen[j]) < 0.05), None)
         if near is None:
             keep.append(i)
         else:
-            remap[i] = near
-    labels = remap[labels]
+            target[i] = near
     index = {old: new for new, old in enumerate(keep)}
-    labels = np.array([index[x] for x in range(len(cen))])[labels]
-    merged = np.array([lab[labels == index[i]].mean(axis=0) if (labels == index[i]).any() else cen[i]
-                       for i in keep])
-    return merged, labels
+    lookup = np.array([index[int(target[i])] for i in range(len(cen))])
+    labels = lookup[labels]
+    return _group_means(lab, labels, len(keep)), labels
 
 
 __all__ = ["ACCENT_CONTRAST", "MUTED_CONTRAST", "PALETTE_NAMES", "CoverColor", "CoverPalette",

@@ -161,6 +161,20 @@ def test_palette_is_deterministic_and_size_independent():
     check_readable(a)
 
 
+def test_groups_that_converge_are_merged():
+    import numpy as np
+
+    from libmedia.palette import _kmeans
+
+    rng = np.random.default_rng(1)
+    lab = np.concatenate([rng.normal([0.5, 0, 0], 0.001, (500, 3)),
+                          rng.normal([0.52, 0.01, 0], 0.001, (500, 3)),  # 0.022 away: the same colour
+                          rng.normal([0.8, 0.1, 0.1], 0.001, (100, 3))])
+    centres, labels = _kmeans(lab)
+    assert len(centres) == 2 and sorted(np.bincount(labels)) == [100, 1000]
+    assert np.allclose(centres[0], [0.51, 0.005, 0], atol=0.003)
+
+
 def test_muted_text_is_softer_but_readable():
     p = palette_from_image(solid((250, 250, 250)), KIT)
     assert p.muted_on_dominant != p.on_dominant
