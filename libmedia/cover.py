@@ -127,6 +127,15 @@ def _ink(base: Color, ink: Color, paper: Color) -> Color:
     return max((_WHITE, _BLACK), key=lambda c: contrast(base, c))
 
 
+def ink_on(base: Color, ink: Color, paper: Color) -> Color:
+    """The text colour for an opaque ``base``: the brand kit's ``paper`` on a
+    dark base or its ``ink`` on a light one, else a near-white or near-black
+    of the base's hue, else white or black: the first whose WCAG 2 contrast
+    on ``base`` reaches :data:`MIN_CONTRAST` (the higher of white and black,
+    at least 4.58:1, when none does).  RGBA 0-255."""
+    return _ink(base, ink, paper)
+
+
 def _readable(lum: float, chroma: float, hue: float, ink: Color, paper: Color) -> Color:
     """The tone at (lum, chroma, hue) moved in lightness, in small steps away
     from the middle, until an ink reaches :data:`MIN_CONTRAST` on it."""
@@ -260,4 +269,4 @@ def tone_index(title: str, author: str, count: int) -> int:
 
 
 __all__ = ["MIN_CONTRAST", "MIN_DISTANCE", "MIN_PAGE_DISTANCE", "MIN_RULE_CONTRAST", "CoverTone", "book_key", "contrast",
-           "cover_palette", "distance", "luminance", "tone_index"]
+           "cover_palette", "distance", "ink_on", "luminance", "tone_index"]

@@ -228,7 +228,7 @@ BOX: dict[str, Callable[[str], Any]] = {
     "align": _enum("start", "center", "end", "stretch", "baseline"),
     "justify": _enum("start", "center", "end", "space-between", "space-around", "space-evenly"),
     "wrap": S.parse_bool,
-    "background": S.parse_background,
+    "background": S.parse_paint,
     "background-image": _text,
     "background-blur": _non_negative,
     "background-darken": S.parse_fraction,
@@ -244,7 +244,7 @@ TYPE: dict[str, Callable[[str], Any]] = {
     "weight": _weight,
     "italic": S.parse_bool,
     "size": _positive,
-    "color": S.parse_color,
+    "color": S.parse_paint_color,
     "line-height": _positive,
     "letter-spacing": S.parse_number,
     "transform": _enum("none", "uppercase", "lowercase", "capitalize"),
@@ -284,7 +284,7 @@ SCHEMA: dict[str, dict[str, Callable[[str], Any]]] = {
         "ellipsis": S.parse_bool,
         "direction": _enum("auto", "ltr", "rtl"),
         "balance": S.parse_bool,
-        "background": S.parse_background, "padding": S.parse_edges, "radius": _non_negative,
+        "background": S.parse_paint, "padding": S.parse_edges, "radius": _non_negative,
         "subtitle": _subtitle,  # in a video: in the subtitles (true), left out (false), or this text
         # "scrim": a panel laid behind the text when what is drawn behind it gives
         # less contrast than WCAG 2 AA asks (libmedia.draw.add_scrim); "none" the default
@@ -310,8 +310,8 @@ SCHEMA: dict[str, dict[str, Callable[[str], Any]]] = {
     "shape": {
         **LAYOUT,
         "kind": _enum("rect", "rounded", "circle", "line"),
-        "fill": S.parse_background,
-        "stroke": S.parse_color,
+        "fill": S.parse_paint,
+        "stroke": S.parse_paint_color,
         "stroke-width": _non_negative,
         "radius": _non_negative,
         "shadow": S.parse_shadow,
@@ -320,8 +320,8 @@ SCHEMA: dict[str, dict[str, Callable[[str], Any]]] = {
         **LAYOUT,
         "data": _text,
         "size": _positive,
-        "color": S.parse_color,
-        "background": S.parse_color,
+        "color": S.parse_paint_color,
+        "background": S.parse_paint_color,
         "quiet-zone": _non_negative,
         "error": _enum("l", "m", "q", "h"),
     },

@@ -371,7 +371,7 @@ def render_until(inp: RenderInput, stage: str = "image", library: FontLibrary | 
                                     cover_field, shown, intro=bool(shown) and page is not None)
     out.warnings += found
     styled = style_document(out.document, inp.brand.types, inp.brand.colors,
-                            str(t.path / "layout.xml.j2"), inp.brand.language)
+                            str(t.path / "layout.xml.j2"), inp.brand.language, out.assets)
     out.page = layout_document(styled, inp.format.width, inp.format.height, assets=out.assets,
                                library=library)
     where = Location(file=inp.source, row=record.row or None if record is not None else None)

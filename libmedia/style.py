@@ -10,19 +10,31 @@ size).
 Part 2, the style stage (:func:`style_document`): the brand kit's type roles
 and colours resolved into the document before layout, so layout and draw
 read resolved :class:`~libmedia.typography.TextStyle` values and colours,
-never the brand kit.
+never the brand kit.  Colour values that name a colour of the page's cover
+(``cover:dominant``, ``cover:on-dominant``..., parsed by
+:func:`parse_paint_color` into :class:`~libmedia.palette.CoverColor`) are
+resolved here too, once the assets stage has loaded the cover
+(:func:`page_palette`, :mod:`libmedia.palette`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from PIL import ImageColor
 
 from .cover import MIN_CONTRAST, CoverTone, contrast, cover_palette, tone_index
+from .palette import (
+    CoverColor,
+    CoverPalette,
+    brand_palette,
+    palette_from_image,
+    palette_from_tone,
+    parse_cover_color,
+)
 from .typography import TextStyle
 
 if TYPE_CHECKING:
@@ -218,13 +230,15 @@ _DIRS = {"to top": 0, "to right": 90, "to bottom": 180, "to left": 270,
          "to top right": 45, "to bottom right": 135, "to bottom left": 225, "to top left": 315}
 
 
-def parse_background(value: str) -> Color | Gradient:
+def parse_background(value: str, color: Callable[[str], Any] | None = None) -> Color | Gradient:
     """A colour, or ``linear-gradient(180deg, #A 0%, #B 100%)`` (CSS Images
-    Module Level 3 syntax; stop positions optional and spread evenly)."""
+    Module Level 3 syntax; stop positions optional and spread evenly).
+    ``color`` parses each colour (default :func:`parse_color`)."""
+    color = color or parse_color
     v = value.strip()
     m = re.fullmatch(r"linear-gradient\((.*)\)", v, flags=re.S)
     if not m:
-        return parse_color(v)
+        return color(v)
     parts = split_outside_parens(m.group(1), ",")
     angle = 180.0
     if parts and (parts[0].endswith("deg") or parts[0] in _DIRS):
@@ -240,10 +254,26 @@ def parse_background(value: str) -> Color | Gradient:
             pos = parse_fraction(bits[1])
         elif len(bits) != 1:
             raise ValueError(f"expected a stop like '#1F4E79 40%', got {p!r}")
-        stops.append((pos, parse_color(bits[0])))
+        stops.append((pos, color(bits[0])))
     n = len(stops)
     filled = tuple((pos if pos is not None else i / (n - 1), c) for i, (pos, c) in enumerate(stops))
     return Gradient(angle, filled)
+
+
+def parse_paint_color(value: str) -> Color | CoverColor:
+    """A colour (:func:`parse_color`), or a colour of the page's cover,
+    ``cover:NAME`` or ``cover:NAME/ALPHA`` (:class:`libmedia.palette.CoverColor`),
+    which :func:`style_document` resolves once the cover is loaded.  The
+    markup's ``color``, ``fill``, ``stroke`` and ``background`` take it."""
+    if value.strip().lower().startswith("cover:"):
+        return parse_cover_color(value)
+    return parse_color(value)
+
+
+def parse_paint(value: str) -> Color | Gradient | CoverColor:
+    """A background (:func:`parse_background`) whose colours, the gradient's
+    stops included, may be cover colours (:func:`parse_paint_color`)."""
+    return parse_background(value, parse_paint_color)
 
 
 def parse_focal(value: str) -> tuple[float, float]:
@@ -325,7 +355,10 @@ class StyledDocument:
                per inline span, in order);
     ``paper``  the page's background colour; ``ink`` the default colour of
                lines and QR codes; ``cover`` the stand-in's look;
-    ``colors`` the brand kit's colours by name (charts name them).
+    ``colors`` the brand kit's colours by name (charts name them);
+    ``palette`` the colours of the page's cover its ``cover:NAME`` colour
+               values took (already resolved in ``root``); None when the
+               page asks for none.
     """
 
     root: Element
@@ -334,6 +367,9 @@ class StyledDocument:
     ink: Color
     cover: CoverStyle
     colors: Mapping[str, Color] = field(default_factory=dict)
+    #: the page's cover colours (:func:`page_palette`) the ``cover:NAME``
+    #: values of ``root`` were resolved with
+    palette: CoverPalette | None = None
 
 
 _TEXT_ATTRS = {"family": "family", "size": "size", "weight": "weight", "italic": "italic",
@@ -401,18 +437,90 @@ def cover_style(types: Mapping[str, Mapping], colors: Mapping[str, Color],
     return style.with_tone(first)
 
 
+def cover_element(doc: Element) -> Element | None:
+    """The element whose picture is the page's cover, for its colours: the
+    first ``image`` (depth first) with ``placeholder-title`` (a book cover),
+    else the first ``image`` that is neither ``brand:logo`` nor a template's
+    ``assets/`` file; None when there is none."""
+    images = [el for el in doc.walk() if el.tag == "image"]
+    marked = next((el for el in images if "placeholder-title" in el.attrs), None)
+    if marked is not None:
+        return marked
+    return next((el for el in images if el.get("src", "").strip()
+                 and el.get("src", "").strip() != "brand:logo"
+                 and not el.get("src", "").strip().startswith("assets/")), None)
+
+
+def page_palette(doc: Element, assets: Mapping[str, Any] | None, colors: Mapping[str, Color],
+                 cover: CoverStyle) -> CoverPalette:
+    """The colours of the page's cover (:mod:`libmedia.palette`): of the
+    picture ``assets`` (element path -> :class:`libmedia.layout.Asset`) hold
+    for :func:`cover_element`; of the stand-in drawn for it
+    (:meth:`CoverStyle.for_book` on its ``placeholder-title`` and
+    ``placeholder-author``) when the file is missing; the brand kit's
+    ``colors`` when the page has no cover."""
+    el = cover_element(doc)
+    asset = (assets or {}).get(el.path) if el is not None else None
+    if el is None or asset is None:
+        return brand_palette(colors)
+    if getattr(asset, "placeholder", False) or getattr(asset, "image", None) is None:
+        tone = cover.for_book(el.get("placeholder-title", ""), el.get("placeholder-author", ""))
+        return palette_from_tone(tone.base, tone.on, colors)
+    return palette_from_image(asset.image, colors)
+
+
+def _uses_cover(value: Any) -> bool:
+    return isinstance(value, CoverColor) or (
+        isinstance(value, Gradient) and any(isinstance(c, CoverColor) for _, c in value.stops))
+
+
+def _paint(value: Any, palette: CoverPalette) -> Any:
+    if isinstance(value, CoverColor):
+        return value.resolve(palette)
+    if isinstance(value, Gradient):
+        return Gradient(value.angle, tuple((p, c.resolve(palette) if isinstance(c, CoverColor) else c)
+                                           for p, c in value.stops))
+    return value
+
+
+def _with_palette(el: Element, palette: CoverPalette) -> Element:
+    """``el`` with its ``cover:NAME`` colours (and its children's, its
+    inline spans') resolved in ``palette``; ``el`` itself when it has none."""
+    attrs = el.attrs
+    if any(_uses_cover(v) for v in attrs.values()):
+        attrs = {k: _paint(v, palette) for k, v in attrs.items()}
+    children = tuple(_with_palette(c, palette) for c in el.children)
+    spans = el.spans
+    if any(_uses_cover(v) for sp in spans for v in sp.overrides.values()):
+        spans = tuple(replace(sp, overrides={k: _paint(v, palette) for k, v in sp.overrides.items()})
+                      for sp in spans)
+    if attrs is el.attrs and spans is el.spans and all(a is b for a, b in zip(children, el.children, strict=True)):
+        return el
+    return replace(el, attrs=attrs, children=children, spans=spans)
+
+
 def style_document(doc: Element, types: Mapping[str, Mapping], colors: Mapping[str, Color],
-                   filename: str = "layout.xml.j2", language: str | None = None) -> StyledDocument:
+                   filename: str = "layout.xml.j2", language: str | None = None,
+                   assets: Mapping[str, Any] | None = None) -> StyledDocument:
     """The style stage: resolve every text element's style (role, own
     attributes, inline spans: a span keeps the element's size) and the page's
     colours from the brand kit's ``types`` (role -> style table) and
     ``colors`` (name -> RGBA).  A text element (or span) with no ``lang=``
     gets ``language``, the brand's ([library] language): the shaper and the
     hyphenation dictionary (:mod:`libmedia.typography.hyphenate`) use it.
+    ``cover:NAME`` colour values become the colours of the page's cover
+    (:func:`page_palette`, from the loaded ``assets``: element path ->
+    :class:`libmedia.layout.Asset`; without them, the brand kit's).
 
     Raises :class:`~libmedia.errors.TemplateError` for an unknown role,
     naming ``filename`` and the line.
     """
+    cover = cover_style(types, colors, language)
+    palette = None
+    if any(_uses_cover(v) for el in doc.walk()
+           for v in [*el.attrs.values(), *(x for sp in el.spans for x in sp.overrides.values())]):
+        palette = page_palette(doc, assets, colors, cover)
+        doc = _with_palette(doc, palette)
     text: dict[str, tuple[TextStyle, tuple[TextStyle, ...]]] = {}
     for el in doc.walk():
         if el.tag != "text":
@@ -430,5 +538,4 @@ def style_document(doc: Element, types: Mapping[str, Mapping], colors: Mapping[s
             spans.append(st)
         text[el.path] = (base, tuple(spans))
     return StyledDocument(doc, text, colors.get("paper", (255, 255, 255, 255)),
-                          colors.get("ink", (0, 0, 0, 255)), cover_style(types, colors, language),
-                          dict(colors))
+                          colors.get("ink", (0, 0, 0, 255)), cover, dict(colors), palette)

@@ -138,7 +138,7 @@ def lay_out_video(inp: RenderInput, library: FontLibrary, burn_subtitles: bool =
         all_assets.update(assets)
         warnings += found
         styled = style_document(canvas, inp.brand.types, inp.brand.colors, filename,
-                                inp.brand.language)
+                                inp.brand.language, assets)
         page = layout_document(styled, inp.format.width, inp.format.height, assets=assets,
                                library=library)
         row = record.row or None if record is not None else None
