@@ -291,7 +291,7 @@ def test_caption_and_alt_text_in_both_languages(english_kit):
                      "Kak Rina Kartika", free):
             assert text in caption and text in alt, text
         assert rec.fields["url"] in caption and rec.fields["url"] in alt
-        assert rec.fields["description"] in caption
+        assert rec.fields["summary"] in caption
         assert len(caption) <= CAPTION_LIMIT and 1 <= len(hashtags(caption)) <= HASHTAG_LIMIT
         assert "{{" not in caption + alt and "  " not in alt.strip() and " · " not in alt
 
