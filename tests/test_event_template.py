@@ -395,3 +395,15 @@ def test_batch_of_real_events_makes_one_poster_per_row(realdata, tmp_path, monke
         caption = (tmp_path / "out" / files["caption"]).read_text(encoding="utf-8")
         assert rows[r["row"] - 1]["url"] in caption
     assert len(list((tmp_path / "out").glob("*.png"))) == 40
+
+
+@pytest.mark.parametrize("fmt", ["instagram-story", "facebook-post"])
+def test_forty_real_events_fit_the_tightest_formats(realdata, fmt):
+    """The story (its safe zone) and Facebook's 630 px height leave the least
+    room: the first 40 real events, short and long titles, all fit there,
+    nothing shortened, nothing on top of anything else (layout stage)."""
+    job = job_for(fmt, realdata / BIBLIOCOMMONS)
+    for rec in job.records[:40]:
+        stages = lay_out(job, [rec])
+        assert [(w.code, w.message) for w in stages.warnings if w.code in LINT] == []
+        check_placement(stages.page, fmt)
