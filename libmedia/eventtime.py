@@ -496,3 +496,47 @@ def event_times(event: Any, language: str = "id") -> str:
     alone (see :func:`format_times`); ``""`` when there is no time."""
     ev = _as_event(event)
     return format_times(ev, language) if ev else ""
+
+
+def date_block(event: EventTime, language: str = "id") -> dict[str, str]:
+    """The pieces of a poster's big date block (a day number with its month
+    beside or below it), in ``language``:
+
+    ``day``      ``17``; ``12–14`` for days of one month; ``30–2`` across
+                 months (``31–2`` across years);
+    ``month``    the month's full name (``Agustus``), or both months
+                 abbreviated across months (``Apr–Mei``, ``Des–Jan``);
+    ``year``     ``2024``; ``2024–2025`` across years;
+    ``weekday``  ``Sabtu``; ``Rabu–Jumat`` over several days;
+    ``days``     :func:`format_days`' text with no-break spaces inside each
+                 date, so that a line breaks only after the weekdays' comma
+                 or after a range's dash (``31 Desember 2024 –`` /
+                 ``2 Januari 2025``), never between a day and its month.
+
+    Names from CLDR via Babel, as :func:`format_days` writes them.
+    """
+    a, b = event.first, event.last
+    text = format_days(event, language)
+    head, sep, dates = text.partition(", ")
+    glued = " – ".join(part.replace(" ", "\u00a0") for part in dates.split(" – "))
+    days = head + sep + glued.replace(" – ", "\u00a0– ")
+    if a == b:
+        return {"day": str(a.day), "month": _fmt(a, "MMMM", language), "year": str(a.year),
+                "weekday": _fmt(a, "EEEE", language), "days": days}
+    weekday = f"{_fmt(a, 'EEEE', language)}–{_fmt(b, 'EEEE', language)}"
+    year = str(a.year) if a.year == b.year else f"{a.year}–{b.year}"
+    if (a.year, a.month) == (b.year, b.month):
+        month = _fmt(a, "MMMM", language)
+    else:
+        month = f"{_fmt(a, 'MMM', language)}–{_fmt(b, 'MMM', language)}".replace(".", "")
+    return {"day": f"{a.day}–{b.day}", "month": month, "year": year, "weekday": weekday,
+            "days": days}
+
+
+def event_date_block(event: Any, language: str = "id") -> dict[str, str]:
+    """Jinja filter ``{{ event | event_date_block(lang) }}``: the pieces of
+    a big date block (see :func:`date_block`), or ``{}`` when the record has
+    no date.  Raises :class:`~libmedia.errors.DataError` (row and column
+    named) for a date or time that cannot be read."""
+    ev = _as_event(event)
+    return date_block(ev, language) if ev else {}

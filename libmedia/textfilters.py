@@ -13,7 +13,7 @@ from typing import Any
 
 import regex
 
-from .eventtime import event_days, event_times, event_when
+from .eventtime import event_date_block, event_days, event_times, event_when
 from .i18n import translate
 
 #: Longest generated title hashtag, in characters after ``#``.  A tag is
@@ -647,9 +647,11 @@ def format_date(value: str, fmt: str = "long", language: str = "id") -> str:
 
 #: The filters templates see, by name.  Events: ``event | event_when(lang)``
 #: (``Sabtu, 17 Agustus 2024 · 09.00 WIB``), ``event_days`` (the day(s)
-#: alone) and ``event_times`` (the time(s) alone); see :mod:`libmedia.eventtime`.
+#: alone), ``event_times`` (the time(s) alone) and ``event_date_block`` (the
+#: pieces of a poster's big date block); see :mod:`libmedia.eventtime`.
 FILTERS: dict[str, Callable[..., Any]] = {
     "event_when": event_when,
+    "event_date_block": event_date_block,
     "event_days": event_days,
     "event_times": event_times,
     "hashtag": hashtag,

@@ -367,12 +367,13 @@ def _real_job(template: str, path: Path, fmt: str):
 def test_a_real_library_event_lays_out(realdata, fmt):
     """A row of a real events export (date, weekday, branch, start, end,
     title, url, description): title, link, date, start and end are used
-    (start and end are aliases of time and end_time); branch is not an alias
-    of place, and the description arrives as summary."""
+    (start and end are aliases of time and end_time, branch of place), and
+    the description arrives as summary."""
     job = _real_job("event-reel", realdata / "events" / "bibliocommons_library_events_2025-2026.csv", fmt)
     rec = job.records[0]
     assert job.dataset.mapping == {"title": "title", "url": "url", "description": "summary",
-                                   "date": "date", "start": "time", "end": "end_time"}
+                                   "date": "date", "start": "time", "end": "end_time",
+                                   "branch": "place"}
     inp = job.render_input([rec], job.formats[0])
     video = lay_out_video(inp, fonts_for(inp))
     assert [w.message for w in video.warnings] == []
