@@ -254,3 +254,16 @@ def test_palette_of_the_page_is_the_cover_s(template, kits):
     expected = palette_from_image(cover.image, kits["id"].colors)
     assert stages.page.root.element.get("background") == expected.dominant
     assert expected.has_accent
+
+
+def test_indonesian_quote_columns_are_understood(tmp_path):
+    from libmedia.sources import read_records
+
+    data = tmp_path / "kutipan.csv"
+    data.write_text("Kutipan,Judul,Pengarang,Halaman\n"
+                    '"Hidup sekadar menunda kekalahan.",Bumi Manusia,Pramoedya Ananta Toer,112\n',
+                    encoding="utf-8")
+    record = read_records(data).records[0]
+    assert record.fields["quote"] == "Hidup sekadar menunda kekalahan."
+    assert record.fields["page"] == "112"
+    assert record.fields["title"] == "Bumi Manusia"

@@ -136,6 +136,9 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("moved_to", ("lokasi baru", "tempat baru", "pindah ke", "ke", "moved to",
                            "new location", "to")),
     FieldSpec("instead", ("sebagai gantinya", "alternatif", "solusi", "instead", "alternative")),
+    # Book quotations (the book-quote template).
+    FieldSpec("quote", ("kutipan", "petikan", "kutipan buku", "quote", "quotation")),
+    FieldSpec("page", ("halaman kutipan", "halaman", "hlm", "hal", "page", "quote page")),
 )
 """The canonical fields, in the order they are listed to users."""
 
