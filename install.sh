@@ -41,7 +41,11 @@ fi
 if [ "${1:-}" != "--no-render" ]; then
   .venv/bin/libmedia batch new-book samples/koleksi-baru.csv --format all --out out
   .venv/bin/libmedia render new-books-reel samples/koleksi-baru.csv -o out/reel/new-books.tiktok.mp4
+  .venv/bin/libmedia render announcement samples/pengumuman.toml -o out/more/pengumuman.png
+  .venv/bin/libmedia render stats samples/statistik-bulanan.csv -o out/more/statistik.png
+  .venv/bin/libmedia render event -o out/more/acara.png
   echo
   echo "Done: the posts are in out/ (open out/manifest.json for the report),"
-  echo "and a TikTok/Reels clip of the first books is out/reel/new-books.tiktok.mp4."
+  echo "a TikTok/Reels clip of the first books is out/reel/new-books.tiktok.mp4,"
+  echo "and a notice, the month in numbers and an event poster are in out/more/."
 fi
