@@ -309,6 +309,28 @@ def test_each_kind_renders_in_each_format(template, brands, fmt, lang):
             check_caption(kind, lang, out.caption, out.alt)
 
 
+@pytest.mark.parametrize("kit_name", ["dark", "bright"])
+@pytest.mark.parametrize("fmt", load_template(TEMPLATE).formats)
+def test_each_kind_reads_under_the_test_kits(template, kit_name, fmt):
+    """Near-black paper with a navy brand colour, and white paper with a red
+    one, a wide display face and a long library name, in both languages:
+    the brand-coloured facts (weekdays, the new place, the hours, the
+    website) take the brand colour made readable on the paper, the
+    "changed" tag is dark on the accent, the big TUTUP/CLOSED keeps clear
+    of the icon over it, the library's name is not cut short."""
+    kit = load_brand(ROOT / "tests" / "brands" / kit_name / "libmedia.toml")
+    records = sample_records(template)
+    records[0].fields["place"] = "Perpustakaan Cabang Utara"
+    for lang in ("id", "en"):
+        for n, kind in enumerate(KINDS):
+            out = render(RenderInput(template, [records[n]], get_format(fmt), kit.with_language(lang),
+                                     search_dirs=[ROOT / "samples"]))
+            codes = [(w.code, w.message) for w in out.warnings if w.code in LINT]
+            assert not codes, (kind, fmt, lang, codes)
+            if kit_name == "dark" and kind == "closed" and not fmt.endswith("-post"):
+                assert "riverside.example.org" in texts(out.page)  # the footer: no https://
+
+
 def check_caption(kind: str, lang: str, caption: str, alt: str) -> None:
     id_ = lang == "id"
     facts = {

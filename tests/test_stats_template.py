@@ -127,6 +127,21 @@ def test_the_template_sample_and_another_brand_kit(kits):
         assert not [w for w in r.warnings if w.code in LINT], fmt
 
 
+@pytest.mark.parametrize("kit_name", ["dark", "bright"])
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_test_kits_in_both_languages_without_lint(kit_name, fmt):
+    """Under near-black paper with a navy brand colour (the numbers, bars and
+    name take the brand colour made readable on the paper) and under white
+    paper with a wide display face: no low contrast, no shortened text."""
+    kit = ROOT / "tests" / "brands" / kit_name / "libmedia.toml"
+    for lang in ("id", "en"):
+        job = open_job("stats", SAMPLE, [fmt], kit, lang=lang)
+        (task,) = plan(job)
+        r = render(job.render_input(list(task.records), job.formats[0]))
+        bad = [f"{w.code}: {w.message}" for w in r.warnings if w.code in LINT]
+        assert not bad, (kit_name, fmt, lang, bad)
+
+
 def test_a_donut_takes_the_top_lists_place(kits, tmp_path):
     rows = [ln for ln in SAMPLE.read_text(encoding="utf-8").splitlines() if not ln.startswith("teratas")]
     rows += ["porsi,Fiksi,1450,", "porsi,Nonfiksi,980,", "porsi,Anak-anak dan remaja,610,",
