@@ -457,24 +457,37 @@ def group_records(records: Sequence[Record], low: int, high: int,
     10, 10 and 2), the records are shared out evenly over the same number
     of groups, ``ceil(len / high)``, the larger first, sizes differing by
     one at most: 5 at 4 makes 3 and 2 rather than leaving one book alone;
-    13 at 6 with a minimum of 2 makes 5, 4 and 4.  Returns the groups
-    (lists of records); none for no records.
+    13 at 6 with a minimum of 2 makes 5, 4 and 4.  When even that leaves a
+    group under ``low`` (5 at 2 a post: 2, 2 and 1), the records are shared
+    over one group fewer, so some posts take one record more than ``high``,
+    as long as the template's maximum ``most`` allows it (15 at 2 of a
+    2-6 template: 3, 2, 2, 2, 2, 2 and 2).  Returns the groups (lists of
+    records); none for no records.
 
     Raises a :class:`DataError` for each row of a group that is still
     smaller than ``low`` (several in a :class:`ProblemList`): fewer records
-    than ``low`` in all, or ``low == high`` with a remainder (5 at exactly
-    2 a post).  ``noun`` names a post in the message (``post`` or
+    than ``low`` in all, or a remainder the template's maximum cannot
+    absorb (5 records of a template that takes exactly 2).  ``noun`` names a post in the message (``post`` or
     ``clip``), ``most`` the template's maximum (default ``high``).
     """
-    groups = [list(records[i:i + high]) for i in range(0, len(records), high)]
-    if groups and (balanced or len(groups[-1]) < low):
-        count = len(groups)
+    def shared(count: int) -> list[list[Record]]:
         size, extra = divmod(len(records), count)
-        groups, at = [], 0
+        out, at = [], 0
         for i in range(count):
             n = size + (1 if i < extra else 0)
-            groups.append(list(records[at:at + n]))
+            out.append(list(records[at:at + n]))
             at += n
+        return out
+
+    groups = [list(records[i:i + high]) for i in range(0, len(records), high)]
+    if groups and (balanced or len(groups[-1]) < low):
+        groups = shared(len(groups))
+    if groups and len(groups[-1]) < low and len(records) >= low:
+        # One group fewer, each a record over ``high`` where the template
+        # allows it: 15 at 2 a post (2-6) makes 3, 2, 2, 2, 2, 2 and 2.
+        fewer = max(1, len(records) // high)
+        if -(-len(records) // fewer) <= (most or high):
+            groups = shared(fewer)
     if groups and len(groups[-1]) < low:
         rows = [r.row for r in groups[-1]]
         n = len(rows)

@@ -115,6 +115,15 @@ def test_a_leftover_that_cannot_be_shared_out_is_named():
         group_records(recs(1), 2, 6)
 
 
+def test_a_remainder_of_one_joins_a_post_when_the_template_takes_more():
+    # 15 books at 2 a post of a 2-6 template: 7 posts, one of them of 3
+    groups = group_records(recs(15), 2, 2, "data.csv", most=6)
+    assert [len(g) for g in groups] == [3, 2, 2, 2, 2, 2, 2]
+    assert [r.row for g in groups for r in g] == list(range(1, 16))
+    with pytest.raises(DataError, match="row 15"):
+        group_records(recs(15), 2, 2, "data.csv", most=2)
+
+
 def write_csv(path: Path, n: int) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     rows = "".join(f"Buku {i},Pengarang {i},,000 {i}\n" for i in range(1, n + 1))
@@ -162,11 +171,14 @@ def test_the_digest_follows_the_inputs(tmp_path):
 def test_check_names_a_leftover_too_small_for_a_post(tmp_path):
     from libmedia.check import ERROR, check_data
 
-    tpl = copy_template(tmp_path, records="2-3", kind="carousel")
-    rep = check_data(str(tpl), write_csv(tmp_path / "d" / "books.csv", 7), per_post=2)
+    pairs = copy_template(tmp_path / "pairs", records="2-2", kind="carousel")
+    rep = check_data(str(pairs), write_csv(tmp_path / "d" / "books.csv", 7))
     errors = [p for p in rep.problems if p.severity == ERROR]
     assert len(errors) == 1 and "row 7" in errors[0].message  # 2, 2, 2 and 1
     assert rep.rows_with(ERROR) == [7]
+    tpl = copy_template(tmp_path / "up-to-3", records="2-3", kind="carousel")
+    rep = check_data(str(tpl), write_csv(tmp_path / "d" / "books.csv", 7), per_post=2)
+    assert rep.posts == [3, 2, 2] and not rep.rows_with(ERROR)  # 2, 2, 2, 1 would leave one
     rep = check_data(str(tpl), write_csv(tmp_path / "d" / "books.csv", 7))  # 3, 2 and 2
     assert rep.posts == [3, 2, 2] and rep.post_rows == [[1, 2, 3], [4, 5], [6, 7]]
 

@@ -238,6 +238,7 @@ def test_a_row_of_covers_shares_one_box_height_and_a_short_row_is_centred():
 @pytest.mark.parametrize("n, per_post, sizes", [
     (7, None, [4, 3]), (5, None, [3, 2]), (8, None, [4, 4]), (9, None, [3, 3, 3]),
     (7, 3, [3, 2, 2]), (7, 6, [4, 3]), (6, 2, [2, 2, 2]), (13, 6, [5, 4, 4]),
+    (15, 2, [3, 2, 2, 2, 2, 2, 2]), (5, 2, [3, 2]),
 ])
 def test_per_post_groups_as_asked_and_shares_out_a_remainder_of_one(tmp_path, n, per_post, sizes):
     books = [(f"Buku {i}", f"Pengarang {i}", "", "") for i in range(1, n + 1)]

@@ -200,3 +200,16 @@ def test_show_safe_zones_is_for_images(tmp_path):
     assert "video" in err.value.message
     code, output = run("batch", "--help")
     assert code == 0 and "--show-safe-zones" not in output
+
+
+def test_show_safe_zones_never_writes_under_the_name_asked_for_a_post(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, output = run("render", "new-book", "--format", "tiktok-photo", "--show-safe-zones",
+                       "-o", "check/pg.jpg")
+    assert code == 0, output
+    assert not (tmp_path / "check" / "pg.jpg").exists()
+    assert (tmp_path / "check" / "pg.safe-zones.jpg").is_file()
+    code, output = run("render", "new-book", "--format", "tiktok-photo", "--show-safe-zones",
+                       "-o", "check/again.safe-zones.jpg")
+    assert code == 0 and (tmp_path / "check" / "again.safe-zones.jpg").is_file()
+    assert not list((tmp_path / "check").glob("*.safe-zones.safe-zones.*"))

@@ -87,7 +87,8 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
     the format's extension (:func:`~libmedia.run.names.format_ext`).  With
     ``show_safe_zones`` the image has the format's unsafe bands drawn over it
     (:func:`libmedia.draw.safe_zone_overlay`) and its default name is
-    ``STEM.FORMAT.safe-zones.EXT``, so it is never taken for the post; a
+    ``STEM.FORMAT.safe-zones.EXT`` (``-o x.png`` becomes ``x.safe-zones.png``),
+    so it is never taken for the post; a
     format without bands gets a ``safe-zones`` warning saying so.  A
     carousel template renders every slide of its post, numbered: ``-o week.png`` writes ``week.01.png``,
     ``week.01.alt.txt``, ``week.02.png`` ... and ``week.caption.txt``.  A video template renders
@@ -168,7 +169,11 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
         return report
     report.warnings = [*job.warnings, *result.warnings]
     if output is not None:
-        paths = sidecar_paths(Path(output))
+        target = Path(output)
+        if show_safe_zones and ".safe-zones" not in target.name:
+            # a check image is never written under a name that could be posted
+            target = target.with_name(f"{target.stem}.safe-zones{target.suffix}")
+        paths = sidecar_paths(target)
     else:
         stem = output_stem(record.row, record.fields.get("title", ""))
         paths = output_paths(Path(out_dir), stem,
