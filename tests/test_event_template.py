@@ -208,6 +208,25 @@ def _hex(px) -> str:
     return "#{:02X}{:02X}{:02X}".format(*px[:3])
 
 
+@pytest.mark.parametrize("colors, expected", [
+    ("", "#1B1F3B"),                                            # default: the ink on an amber accent
+    ('paper = "#111214"\nink = "#F2EFE6"\naccent = "#F5C518"\n', "#111214"),  # dark kit: its paper
+    ('accent = "#2B2D42"\n', "#F6F1E7"),                       # a dark accent: the light paper
+])
+def test_the_date_tile_text_is_whichever_of_dark_and_light_reads_on_the_accent(tmp_path, colors, expected):
+    """The day, month and year on the accent-coloured tile (the picture
+    poster) take the kit's dark or light colour, whichever contrasts more
+    with the accent: ink on a yellow accent under dark paper would be 1.4:1."""
+    kit = tmp_path / "libmedia.toml"
+    kit.write_text("[colors]\n" + colors, encoding="utf-8")
+    job = job_for("instagram-portrait", brand=kit)
+    page = lay_out(job, [sample_records(job.template)[0]]).page
+    tile = [f.element for f in page.root.walk() if f.element.tag == "text"
+            and f.element.plain_text in ("15", "Agustus", "2026")]
+    assert len(tile) == 3
+    assert {_hex(el.get("color")) for el in tile} == {expected}
+
+
 # ---------------------------------------------------------------------------
 # facts: fee, time, registration link
 
