@@ -38,6 +38,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -175,6 +176,45 @@ def fit_data(template: Template, dataset: DataSet) -> list[Diagnostic]:
     return [Diagnostic.warning(f"the data has no column for the template's field{plural} {names}: "
                                f"posts are made without {'them' if plural else 'it'} (the file's "
                                f"columns: {columns})", Location(file=source), "missing-column")]
+
+
+def today() -> date:
+    """Today's date on this computer (a function, so tests can set it)."""
+    return date.today()
+
+
+def mark_past_dates(template: Template, dataset: DataSet) -> None:
+    """Add a ``past-date`` warning to each record whose ``date`` (or
+    ``end_date``, its last day) is before :func:`today`, for a template that
+    declares ``date`` as a field of type ``date`` (events, notices): a poster
+    that says "Coming up" for an event that is over is worse than none.  The
+    post is still made; ``check`` and ``batch`` both say so.  A date that
+    cannot be read is left to the template, which names it."""
+    from .eventtime import parse_dates
+
+    spec = template.fields.get("date")
+    if spec is None or getattr(spec, "type", "") != "date":
+        return
+    now = today()
+    source = display_path(dataset.path)
+    for record in dataset.records:
+        last = None
+        for name in ("date", "end_date"):
+            text = str(record.fields.get(name, "") or "").strip()
+            if not text:
+                continue
+            try:
+                _first, end, _t = parse_dates(text)
+            except ValueError:
+                continue
+            last = end if last is None else max(last, end)
+        if last is not None and last < now:
+            shown = str(record.fields.get("date", "")).strip()
+            record.warnings.append(Diagnostic.warning(
+                f"the date {shown!r} has passed (today is {now.isoformat()}): the post announces "
+                "something that is over", Location(file=source, row=record.row or None,
+                                                   field="date"), "past-date",
+                hint="check the year, or leave this row out"))
 
 
 def read_data(path: str | Path) -> DataSet:
@@ -438,6 +478,7 @@ def open_job(template_name: str | Path, data_path: str | Path | None,
                    size)
     dataset = read_data(data)
     warnings = [*dataset.warnings, *fit_data(template, dataset)]
+    mark_past_dates(template, dataset)
     if run_preflight:
         preflight(template, fmts, brand)
     return Job(template, fmts, brand, brand_file, dataset, warnings,

@@ -70,3 +70,16 @@ def bad_font_brand(tmp_path) -> Path:
     path = folder / "libmedia.toml"
     path.write_text('[type.title]\nfamily = "No Such Family Libmedia"\n', encoding="utf-8")
     return path
+
+
+@pytest.fixture(autouse=True)
+def _events_still_to_come(monkeypatch):
+    """The real event files date from 2024 to 2026: tests read them as a
+    library would have on 1 January 2024, before any of them, so the
+    ``past-date`` warning (libmedia.jobs.mark_past_dates) does not depend on
+    the day the suite runs.  Tests of that warning set their own day."""
+    import datetime
+
+    import libmedia.jobs
+
+    monkeypatch.setattr(libmedia.jobs, "today", lambda: datetime.date(2024, 1, 1))

@@ -426,3 +426,26 @@ def test_forty_real_events_fit_the_tightest_formats(realdata, fmt):
         stages = lay_out(job, [rec])
         assert [(w.code, w.message) for w in stages.warnings if w.code in LINT] == []
         check_placement(stages.page, fmt)
+
+
+def test_an_event_that_is_over_is_a_warning_in_check_and_batch(tmp_path, monkeypatch):
+    import datetime
+
+    import libmedia.jobs
+    from libmedia.check import check_data
+    from libmedia.run.coordinator import run_batch
+
+    data = tmp_path / "acara.csv"
+    data.write_text("Judul Acara,Tanggal,Waktu\n"
+                    "Bedah Buku,17/08/2024,09.00 WIB\n"
+                    "Lomba Mewarnai,12 s.d. 14 Mei 2027,\n", encoding="utf-8")
+    monkeypatch.setattr(libmedia.jobs, "today", lambda: datetime.date(2026, 12, 1))
+    rep = check_data("event", data)
+    past = [w for w in rep.problems if w.code == "past-date"]
+    assert [w.location.row for w in past] == [1] and past[0].location.field == "date"
+    assert "has passed" in past[0].message and "2026-12-01" in past[0].message
+    out = run_batch("event", data, [], tmp_path / "out", jobs=1)
+    codes = {r.rows[0]: [w.code for w in r.warnings] for r in out.results}
+    assert "past-date" in codes[1] and "past-date" not in codes[2]
+    monkeypatch.setattr(libmedia.jobs, "today", lambda: datetime.date(2027, 5, 14))  # its last day
+    assert [w.location.row for w in check_data("event", data).problems if w.code == "past-date"] == [1]

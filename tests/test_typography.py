@@ -485,3 +485,24 @@ def test_a_number_and_an_arabic_word_keep_their_space(realdata):
     xs = [x for x, ink in enumerate(inked) if ink]
     gaps = [b - a - 1 for a, b in zip(xs, xs[1:], strict=False) if b - a > 1]
     assert max(gaps) >= 0.2 * 76, gaps
+
+
+def test_no_line_starts_with_a_spaced_dash(realdata):
+    """BiblioCommons' 'Bilingual Family Storytime - English and Vietnamese/ …':
+    a line began with '- English and'.  A spaced hyphen is set as a spaced
+    en dash kept with the word before it."""
+    from libmedia.typography.model import spaced_dashes
+
+    assert spaced_dashes("Storytime - English") == "Storytime\u00a0\u2013 English"
+    assert spaced_dashes("Senin \u2014 Jumat") == "Senin\u00a0\u2014 Jumat"
+    for kept in ("Anak-anak", "- awal", "akhir -", "2019-2020"):
+        assert spaced_dashes(kept) == kept
+    rows = _rows(realdata / "events" / "bibliocommons_library_events_2025-2026.csv")
+    titles = sorted({r["title"] for r in rows if " - " in r["title"]})
+    assert titles
+    style = TextStyle(family="Plus Jakarta Sans", size=64, weight=800, smart_quotes=True)
+    for title in titles:
+        for width in (560, 700, 900):  # narrower, a word and its dash may not fit at 64 px
+            block = layout_text([Span(title, style)], width)
+            assert not any(line.text.lstrip().startswith(("-", "\u2013")) for line in block.lines), \
+                (title, width, [line.text for line in block.lines])

@@ -184,6 +184,28 @@ def quote_style(text: str, language: str | None = None) -> str:
     return "default"
 
 
+_SPACED_DASH = re.compile(r"(?<=\S)[ \u00a0]+([-\u2013\u2014])[ ]+(?=\S)")
+
+
+def spaced_dashes(text: str) -> str:
+    """A dash between spaces kept with the word before it, so no line starts
+    with one: ``Storytime - English`` -> ``Storytime\u00a0– English``.
+
+    A hyphen-minus typed between spaces is a dash, set as the spaced en
+    dash (Bringhurst, *The Elements of Typographic Style*, 5.2.2: "the
+    spaced en dash ... is the dash of choice"); a spaced en or em dash
+    keeps its character.  The space before the dash becomes a no-break
+    space; the break comes after it, as UAX #14 allows after a dash."""
+    if " -" not in text and "\u2013" not in text and "\u2014" not in text:
+        return text
+
+    def glue(m: re.Match[str]) -> str:
+        dash = "\u2013" if m.group(1) == "-" else m.group(1)
+        return f"\u00a0{dash} "
+
+    return _SPACED_DASH.sub(glue, text)
+
+
 def smart_quotes(text: str, language: str | None = None) -> str:
     """Straight quotes to typographic ones: ``"buku"`` -> “buku”, ``You're`` -> You’re,
     and in Arabic-script text ``"كتاب"`` -> «كتاب» (see :data:`QUOTES`,
@@ -281,7 +303,7 @@ def prepare(spans: list[Span], library: FontLibrary, direction: str | None) -> P
     for span in spans:
         t = unicodedata.normalize("NFC", apply_transform(span.text, span.style.transform))
         if span.style.smart_quotes:
-            t = smart_quotes(t, span.style.language)
+            t = spaced_dashes(smart_quotes(t, span.style.language))
         pieces.append((t.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "), span.style))
     whole = "".join(p for p, _ in pieces)
     text_parts: list[str] = []
