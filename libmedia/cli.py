@@ -170,8 +170,9 @@ _LANG = click.option("--lang", metavar="id|en", callback=_check_lang,
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="libmedia")
 def main() -> None:
-    """Turn a library's catalogue export (SLiMS, spreadsheet CSV) into
-    Instagram images, with caption and alt text beside each one.
+    """Turn a library's catalogue export (SLiMS, spreadsheet CSV) and its
+    events, notices and figures into posts for Instagram, Facebook, X and
+    TikTok, with caption and alt text beside each one.
 
     \b
     Start with:
@@ -180,6 +181,7 @@ def main() -> None:
       libmedia render new-book               the template's own sample, in out/
       libmedia check new-book books.csv      is the data ready?
       libmedia batch new-book books.csv      one image per book, in out/
+      libmedia batch event events.csv        one poster per event (--lang en: in English)
     """
 
 
