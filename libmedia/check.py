@@ -77,6 +77,9 @@ class CheckReport:
     #: the data rows of each post, in order (as ``posts``), and the records a post takes
     post_rows: list[list[int]] = field(default_factory=list)
     per_post: int = 1
+    #: the image fields whose empty value gets a typographic stand-in (:func:`stand_in_fields`);
+    #: the others are left out of the post when empty
+    stand_in_fields: list[str] = field(default_factory=list)
 
     @property
     def unmapped(self) -> list[str]:
@@ -221,23 +224,78 @@ def check_data(template_name: str, data_path: str | Path,
     except LibmediaError as exc:
         report.problems += list(exc.diagnostics)
     dirs = job.search_dirs
-    image_fields = [f.name for f in template.fields.values()
-                    if f.type == "image" and f.name not in report.missing_optional]
+    every_image = [f.name for f in template.fields.values() if f.type == "image"]
+    report.stand_in_fields = stand_in_fields(template, every_image, job.brand, job.formats)
+    image_fields = [f for f in every_image if f not in report.missing_optional]
     for rec in dataset.records:
-        report.problems += record_problems(template, rec, image_fields, dirs, dataset)
+        report.problems += record_problems(template, rec, image_fields, dirs, dataset,
+                                           report.stand_in_fields)
     return report
 
 
+def stand_in_fields(template: Template, image_fields: Sequence[str], brand, formats) -> list[str]:
+    """The image fields (of ``image_fields``) whose EMPTY value makes the
+    template draw a typographic stand-in, which a batch reports as a
+    warning: those where the template's own sample record, with the field
+    blanked, gives an ``<image>`` with ``placeholder-title`` and an empty
+    ``src`` on a page that warns (a carousel's intro and outro slides do not;
+    :func:`libmedia.render.load_assets`), in any of ``formats``.  A template
+    that leaves the picture out when there is none (book-quote) does not
+    draw one, so an empty cover is no finding there.  Found by laying out
+    nothing: the markup is rendered and parsed only (milliseconds).  Without
+    sample records, or when the probe itself fails, every field is assumed
+    to get a stand-in (the cautious answer: a warning too many)."""
+    from .render import RenderInput, render_until, sample_records
+
+    samples = sample_records(template)
+    if not samples:
+        return list(image_fields)
+    out = []
+    for name in image_fields:
+        records = [replace(r, fields={**r.fields, name: ""}) for r in
+                   samples[:max(template.records.low, 1)]]
+        if template.kind == "carousel":
+            pages = [i for i, (slide, _) in enumerate(template.carousel.slides(len(records)))
+                     if slide == "record"]
+        else:
+            pages = [None]
+        found = False
+        for fmt in formats:
+            for page in pages:
+                try:
+                    doc = render_until(RenderInput(template, records, fmt, brand),
+                                       "document", page=page).document
+                except (LibmediaError, IndexError):
+                    found = True
+                    break
+                if any(el.tag == "image" and "placeholder-title" in el.attrs
+                       and not el.get("src", "").strip() for el in doc.walk()):
+                    found = True
+                    break
+            if found:
+                break
+        if found:
+            out.append(name)
+    return out
+
+
 def record_problems(template: Template, record: Record, image_fields: list[str],
-                    search_dirs: list[Path], dataset: DataSet) -> list[Problem]:
+                    search_dirs: list[Path], dataset: DataSet,
+                    stand_ins: Sequence[str] | None = None) -> list[Problem]:
     """Every finding for one record: empty required fields, the reader's
-    warnings, and image fields that are empty, missing or unreadable."""
+    warnings, and image fields that are empty, missing or unreadable.  An
+    empty image field is a finding only when it is in ``stand_ins`` (the
+    fields whose empty value the template draws as a stand-in, see
+    :func:`stand_in_fields`; None: every field)."""
     out = [replace(d, code="required", location=Location(row=record.row, field=d.location.field))
            for err in check_required(template, record, None) for d in err.diagnostics]
     out += [replace(w, location=Location(row=record.row, **_field_and_column(w.location, dataset)))
             for w in record.warnings]
     for name in image_fields:
-        problem = image_problem(record.fields.get(name, ""), search_dirs)
+        value = record.fields.get(name, "")
+        if not value.strip() and stand_ins is not None and name not in stand_ins:
+            continue  # the template leaves the picture out, as a batch does: nothing to say
+        problem = image_problem(value, search_dirs)
         if problem is not None:
             out.append(replace(problem, location=Location(row=record.row, field=name)))
     return out

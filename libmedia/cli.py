@@ -688,7 +688,7 @@ def _print_check(rep) -> int:
             "(not used by a field; templates can still read it)"
         click.echo(f"  {col.ljust(width)}  {target}")
     for name in rep.missing_optional:
-        made = "each post gets a typographic stand-in cover" if name == "cover" else \
+        made = "each post gets a typographic stand-in cover" if name in rep.stand_in_fields else \
             "posts are made without it"
         click.echo(f"  (no column for optional field '{name}': {made})")
     for w in rep.file_warnings:

@@ -215,7 +215,10 @@ def test_caption_and_alt_text(template, kits, lang):
     assert r.caption.startswith("“" + quote + "”")
     assert "Pramoedya Ananta Toer" in r.caption and "“Bumi Manusia”" in r.caption
     assert ("hlm. 77" if lang == "id" else "p. 77") in r.caption
-    assert "#kutipanbuku" in r.caption if lang == "id" else "#bookquotes" in r.caption
+    tags = r.caption.rsplit("\n\n", 1)[1].split()
+    # a quotation is not a new arrival: the kit's first tag, then the quote's own in the post's language
+    assert not {"#bukubaru", "#koleksibaru", "#newbooks"} & set(tags), tags
+    assert tags[1:3] == (["#kutipanbuku", "#bacabuku"] if lang == "id" else ["#bookquotes", "#reading"])
     assert "#BumiManusia" in r.caption
     assert quote in r.alt and "Bumi Manusia" in r.alt and "Pramoedya Ananta Toer" in r.alt
     if lang == "id":
@@ -267,3 +270,36 @@ def test_indonesian_quote_columns_are_understood(tmp_path):
     assert record.fields["quote"] == "Hidup sekadar menunda kekalahan."
     assert record.fields["page"] == "112"
     assert record.fields["title"] == "Bumi Manusia"
+
+
+def test_check_and_batch_agree_on_a_quote_without_a_cover(tmp_path):
+    """book-quote leaves the cover out when a row names none, so a batch says
+    nothing about it, and check neither; a cover named but missing is drawn
+    as a stand-in, and both say so."""
+    from click.testing import CliRunner
+
+    from libmedia.check import check_data
+    from libmedia.cli import main
+
+    data = tmp_path / "quotes.csv"
+    data.write_text("title,author,quote,cover\n"
+                    "Bumi Manusia,Pramoedya Ananta Toer,Seorang terpelajar harus adil.,\n"
+                    "Laskar Pelangi,Andrea Hirata,Hiduplah untuk memberi.,hilang.jpg\n",
+                    encoding="utf-8")
+    rep = check_data("book-quote", str(data))
+    assert rep.stand_in_fields == []
+    assert [(p.code, p.location.row) for p in rep.problems] == [("cover-missing", 2)]
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["batch", "book-quote", str(data), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "1 with warnings" in res.output and "row 2" in res.output
+    # no cover column: posts are made without one, not with a stand-in
+    (tmp_path / "bare.csv").write_text("title,author,quote\nBumi Manusia,Pramoedya,Adil.\n",
+                                       encoding="utf-8")
+    res = CliRunner().invoke(main, ["check", "book-quote", str(tmp_path / "bare.csv")])
+    assert "optional field 'cover': posts are made without it" in res.output, res.output
+    # new-book does draw a stand-in for an empty cover: check still says so
+    rep = check_data("new-book", str(data))
+    assert rep.stand_in_fields == ["cover"]
+    assert [p.code for p in rep.problems if p.location.field == "cover"] == \
+        ["cover-empty", "cover-missing"]
