@@ -395,3 +395,35 @@ def test_hours_table_takes_structured_rows_and_multiline_cells(tmp_path):
                      .encode("utf-8"))
     (rec,) = read_records(path).records
     assert [r["days"] for r in hours_table(rec.fields["hours"], "id")] == ["Senin–Kamis", "Jumat"]
+
+
+LONG_CLOSURE_CSV = ("Jenis;Judul;Tanggal;Tanggal Selesai;Deskripsi\n"
+                    "tutup;;24 Desember 2026;1 Januari 2027;Layanan buka kembali Senin, 4 Januari 2027.\n"
+                    "tutup;Libur Idul Fitri;31 Maret 2025;4 April 2025;\n")
+
+
+@pytest.mark.parametrize("fmt", load_template(TEMPLATE).formats)
+def test_a_long_closure_names_its_ends_and_no_line_starts_with_a_dash(tmp_path, template, brands, fmt):
+    """A nine-day closure is not "Kamis–Jumat" (two days): each end has its
+    own weekday; a five-day one keeps its weekday range over the dates.
+    No line of the post starts with a dash."""
+    data = read_records(write(tmp_path, "tutup.csv", LONG_CLOSURE_CSV))
+    for rec, lang, wanted, unwanted in (
+            (data.records[0], "id", "Kamis, 24 Desember 2026 – Jumat, 1 Januari 2027", "Kamis–Jumat"),
+            (data.records[0], "en", "Thursday, 24 December 2026 – Friday, 1 January 2027",
+             "Thursday–Friday"),
+            (data.records[1], "id", "31 Maret – 4 April 2025", "Senin, 31")):
+        out = render(RenderInput(template, [rec], get_format(fmt), brands[lang],
+                                 source=str(tmp_path / "tutup.csv"), columns=data.columns))
+        lines = [ln.text.replace("\u00a0", " ").strip()
+                 for f in out.page.root.walk() if f.text for ln in f.text.lines]
+        assert not [ln for ln in lines if ln.startswith(("–", "-"))], (fmt, lines)
+        shown = " ".join(lines)
+        assert wanted in shown, (fmt, lines)
+        assert unwanted not in shown
+        for text in (out.caption, out.alt):
+            assert wanted in text.replace("\u00a0", " ")
+            assert unwanted not in text
+        assert not [w.message for w in out.warnings if w.code in LINT], fmt
+    # the five-day closure: the weekday range over its dates
+    assert "Senin–Jumat" in shown
