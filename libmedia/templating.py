@@ -403,13 +403,18 @@ class RecordView(Mapping):
     A field the record lacks is an error naming the field, the row and the
     columns the data has (see :class:`_Undefined`); an empty field is "".
     ``zone`` is the brand kit's time zone for event times that name none
-    (read by the ``event_*`` filters).
+    (read by the ``event_*`` filters).  ``extra`` holds the values of a row
+    that has more cells than the header (a separator inside an unquoted
+    value), for filters that must not read such a row as if it were whole
+    (:func:`libmedia.hours.notice_kind`).
     """
 
     def __init__(self, fields: Mapping[str, Any], row: int | None = None,
                  columns: Sequence[str] = (), source: str | None = None,
-                 lists: Mapping[str, list] | None = None, zone: str = ""):
+                 lists: Mapping[str, list] | None = None, zone: str = "",
+                 extra: Sequence[str] = ()):
         self._fields = dict(fields)
+        self._extra = tuple(extra)
         self._row = row
         self._columns = list(columns)
         self._source = source

@@ -427,3 +427,54 @@ def test_a_long_closure_names_its_ends_and_no_line_starts_with_a_dash(tmp_path, 
         assert not [w.message for w in out.warnings if w.code in LINT], fmt
     # the five-day closure: the weekday range over its dates
     assert "Senin–Jumat" in shown
+
+
+def test_hours_rows_split_at_a_spaced_slash_but_not_at_s_slash_d():
+    rows = parse_hours("Senin s/d Kamis 08.00–16.00 / *Jumat 08.00–11.00, 13.30–16.00 / Sabtu tutup")
+    assert [(r.changed, r.closed) for r in rows] == [(False, False), (True, False), (False, True)]
+    assert rows == parse_hours("Senin s/d Kamis 08.00–16.00; *Jumat 08.00–11.00, 13.30–16.00; "
+                               "Sabtu tutup")
+
+
+SPLIT_HOURS = "Senin–Kamis 08.00–16.00; *Jumat 08.00–11.00, 13.30–16.00; Sabtu tutup"
+
+
+@pytest.mark.parametrize("header, row", [
+    # the hours the last column: Friday and Saturday left over past it
+    ("Jenis;Judul;Tanggal;Jam Buka", f"jam buka;Jam layanan baru;1 September 2025;{SPLIT_HOURS}"),
+    # the hours in the middle: the rest of the cell shifted the description
+    ("Jenis;Tanggal;Jam Buka;Deskripsi", f"jam buka;1 September 2025;{SPLIT_HOURS};Hari lain tetap."),
+])
+def test_unquoted_hours_split_by_the_separator_fail_naming_row_and_column(tmp_path, header, row):
+    path = write(tmp_path, "jam.csv", f"{header}\n{row}\n")
+    data = read_records(path)
+    assert data.delimiter == ";"
+    inp = RenderInput(load_template(TEMPLATE), data.records, get_format("instagram-portrait"),
+                      load_brand(), source=str(path), columns=data.columns)
+    with pytest.raises(DataError) as info:
+        render_until(inp, "markup")
+    d = info.value.diagnostic
+    assert (d.location.file, d.location.row, d.location.field, d.location.header) == (
+        str(path), 1, "hours", "Jam Buka")
+    assert "split by the file's ';' separator" in d.message
+    assert "'Senin–Kamis 08.00–16.00' reached the hours column" in d.message
+    assert "double quotes" in d.hint and "' / '" in d.hint
+    # the fixes the hint names both give the whole table
+    for fixed in (row.replace(SPLIT_HOURS, f'"{SPLIT_HOURS}"'),
+                  row.replace(SPLIT_HOURS, SPLIT_HOURS.replace("; ", " / "))):
+        data = read_records(write(tmp_path, "jam.csv", f"{header}\n{fixed}\n"))
+        view = RecordView(data.records[0].fields, 1, data.columns, str(path))
+        assert [r["days"] for r in hours_table(view, "id")] == ["Senin–Kamis", "Jumat", "Sabtu"]
+
+
+def test_any_notice_row_with_more_cells_than_the_header_fails(tmp_path):
+    path = write(tmp_path, "tutup.csv", "Jenis;Judul;Tanggal\n"
+                                        "tutup;Libur; cuti bersama;24 Desember 2026\n")
+    data = read_records(path)
+    inp = RenderInput(load_template(TEMPLATE), data.records, get_format("instagram-portrait"),
+                      load_brand(), source=str(path), columns=data.columns)
+    with pytest.raises(DataError) as info:
+        render_until(inp, "markup")
+    d = info.value.diagnostic
+    assert d.location.row == 1 and "1 more value(s) than the header" in d.message
+    assert "double quotes" in d.hint
