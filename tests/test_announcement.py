@@ -478,3 +478,46 @@ def test_any_notice_row_with_more_cells_than_the_header_fails(tmp_path):
     d = info.value.diagnostic
     assert d.location.row == 1 and "1 more value(s) than the header" in d.message
     assert "double quotes" in d.hint
+
+
+def test_file_name_patterns():
+    from libmedia.run.names import file_name_text, output_stem
+
+    patterns = ("{title}", "{kind} {date}", "{date}")
+    assert file_name_text({"title": "Libur Idul Fitri", "kind": "tutup"}, patterns) == "Libur Idul Fitri"
+    # no title: the kind and the (first) day, in ISO 8601 so names sort by date
+    assert file_name_text({"title": "", "kind": "tutup", "date": "24 Desember 2026"},
+                          patterns) == "tutup 2026-12-24"
+    assert file_name_text({"kind": "", "date": "31 Maret s.d. 4 April 2025"},
+                          patterns) == "2025-03-31"
+    # a date that cannot be read is used as written (the render reports it)
+    assert file_name_text({"kind": "tutup", "date": "besok"}, patterns) == "tutup besok"
+    assert file_name_text({}, patterns) == ""
+    assert output_stem(2, file_name_text({"kind": "tutup", "date": "24/12/2026"}, patterns)) == (
+        "0002-tutup-2026-12-24")
+
+
+def test_notices_without_a_title_are_named_after_their_kind_and_day(tmp_path):
+    from libmedia.jobs import open_job, plan
+
+    path = write(tmp_path, "tutup.csv", LONG_CLOSURE_CSV + "pindah;;1 Oktober 2025;;\n")
+    job = open_job("announcement", path, ["instagram-portrait"])
+    assert [t.stem for t in plan(job)] == ["0001-tutup-2026-12-24", "0002-libur-idul-fitri",
+                                           "0003-pindah-2025-10-01"]
+
+
+@pytest.mark.parametrize("value", ["title", [], ["{title}", 3]])
+def test_a_bad_file_name_pattern_names_the_key(tmp_path, value):
+    from libmedia.errors import TemplateError
+
+    folder = tmp_path / "t"
+    folder.mkdir()
+    for name in ("layout.xml.j2", "caption.txt.j2", "alt.txt.j2"):
+        (folder / name).write_text((TEMPLATE / name).read_text(encoding="utf-8"), encoding="utf-8")
+    toml = (TEMPLATE / "template.toml").read_text(encoding="utf-8")
+    toml = toml.replace('file_name = ["{title}", "{kind} {date}", "{service} {date}", "{date}"]',
+                        "file_name = " + repr(value).replace("'", '"'))
+    (folder / "template.toml").write_text(toml, encoding="utf-8")
+    with pytest.raises(TemplateError) as info:
+        load_template(folder)
+    assert info.value.diagnostic.location.field == "file_name"
