@@ -28,7 +28,9 @@ Writing (:func:`when`): ``Sabtu, 17 Agustus 2024 · 09.00 WIB`` (id),
 ``Saturday, 17 August 2024 · 9:00 AM WIB`` (en); an end time gives
 ``09.00–11.30 WIB``; an event over several days reads
 ``Rabu–Jumat, 12–14 Mei 2027`` (across months ``30 April – 2 Mei 2027``,
-across years ``31 Desember 2024 – 2 Januari 2025``); an event with no time
+across years ``31 Desember 2024 – 2 Januari 2025``), one of a week or longer
+``Kamis, 24 Desember 2026 – Jumat, 1 Januari 2027`` (a weekday range over
+nine days would read as two days); an event with no time
 shows no time.  Dates are day-month-year in every language (the British
 order in English), month and weekday names from CLDR via Babel; times in the
 language's CLDR short form (``HH.mm`` in Indonesian, ``h:mm a`` in English,
@@ -416,21 +418,48 @@ def _fmt(d: date, pattern: str, language: str) -> str:
     return format_date(d, pattern, locale=_lang(language))
 
 
+#: The longest span, in days, written with a weekday range (``Senin–Jumat,
+#: 31 Maret – 4 April 2025``).  A week or more would repeat a weekday, and
+#: ``Kamis–Jumat`` over nine days reads as two days: a longer span names its
+#: first and last day each with its own weekday.
+WEEKDAY_RANGE_MAX_DAYS = 6
+
+
+def _short_span(event: EventTime) -> bool:
+    return (event.last - event.first).days + 1 <= WEEKDAY_RANGE_MAX_DAYS
+
+
+def _span_parts(event: EventTime, language: str) -> tuple[str, list[str]]:
+    """``(weekdays, [dates...])`` of a range: ``("Rabu–Jumat", ["12–14 Mei
+    2027"])``, ``("", ["Kamis, 24 Desember 2026", "Jumat, 1 Januari 2027"])``
+    (a week or longer: each end with its weekday), or for one day
+    ``("Sabtu", ["17 Agustus 2024"])``.  Joined with " – " they are the
+    dates; the weekdays go before them with ", "."""
+    a, b = event.first, event.last
+    if a == b:
+        return _fmt(a, "EEEE", language), [_fmt(a, "d MMMM y", language)]
+    if not _short_span(event):
+        first = _fmt(a, "EEEE, d MMMM" + ("" if a.year == b.year else " y"), language)
+        return "", [first, _fmt(b, "EEEE, d MMMM y", language)]
+    days = f"{_fmt(a, 'EEEE', language)}–{_fmt(b, 'EEEE', language)}"
+    if (a.year, a.month) == (b.year, b.month):
+        return days, [f"{a.day}–{_fmt(b, 'd MMMM y', language)}"]
+    if a.year == b.year:
+        return days, [_fmt(a, "d MMMM", language), _fmt(b, "d MMMM y", language)]
+    return days, [_fmt(a, "d MMMM y", language), _fmt(b, "d MMMM y", language)]
+
+
 def format_days(event: EventTime, language: str = "id") -> str:
     """The day(s): ``Sabtu, 17 Agustus 2024``; ``Rabu–Jumat, 12–14 Mei 2027``;
     ``Kamis–Sabtu, 30 April – 2 Mei 2027``; ``Selasa–Kamis, 31 Desember 2024 –
-    2 Januari 2025`` (weekday and month names from CLDR via Babel)."""
-    a, b = event.first, event.last
-    if a == b:
-        return _fmt(a, "EEEE, d MMMM y", language)
-    days = f"{_fmt(a, 'EEEE', language)}–{_fmt(b, 'EEEE', language)}"
-    if (a.year, a.month) == (b.year, b.month):
-        span = f"{a.day}–{_fmt(b, 'd MMMM y', language)}"
-    elif a.year == b.year:
-        span = f"{_fmt(a, 'd MMMM', language)} – {_fmt(b, 'd MMMM y', language)}"
-    else:
-        span = f"{_fmt(a, 'd MMMM y', language)} – {_fmt(b, 'd MMMM y', language)}"
-    return f"{days}, {span}"
+    2 Januari 2025`` (weekday and month names from CLDR via Babel).
+
+    A weekday range only for a span of up to :data:`WEEKDAY_RANGE_MAX_DAYS`
+    days; a week or longer names its ends, each with its weekday:
+    ``Kamis, 24 Desember 2026 – Jumat, 1 Januari 2027``, ``Senin, 1 Juni –
+    Jumat, 12 Juni 2026`` (never ``Kamis–Jumat`` over nine days)."""
+    days, dates = _span_parts(event, language)
+    return (f"{days}, " if days else "") + " – ".join(dates)
 
 
 def _clock(t: time, language: str) -> str:
@@ -507,30 +536,39 @@ def date_block(event: EventTime, language: str = "id") -> dict[str, str]:
     ``month``    the month's full name (``Agustus``), or both months
                  abbreviated across months (``Apr–Mei``, ``Des–Jan``);
     ``year``     ``2024``; ``2024–2025`` across years;
-    ``weekday``  ``Sabtu``; ``Rabu–Jumat`` over several days;
+    ``weekday``  ``Sabtu``; ``Rabu–Jumat`` over several days; ``""`` for a
+                 week or longer (see :func:`format_days`: the ends' weekdays
+                 are in ``days``);
     ``days``     :func:`format_days`' text with no-break spaces inside each
-                 date, so that a line breaks only after the weekdays' comma
-                 or after a range's dash (``31 Desember 2024 –`` /
-                 ``2 Januari 2025``), never between a day and its month.
+                 date and before a range's dash, so that a line breaks only
+                 after a weekday's comma or after the dash (``31 Desember
+                 2024 –`` / ``2 Januari 2025``; ``Kamis, 24 Desember 2026 –``
+                 / ``Jumat, 1 Januari 2027``): never between a day and its
+                 month, and no line starts with a dash;
+    ``dates``    ``days`` without the weekday range in front of it
+                 (``12–14 Mei 2027``); for a week or longer the same as
+                 ``days``.
 
     Names from CLDR via Babel, as :func:`format_days` writes them.
     """
     a, b = event.first, event.last
-    text = format_days(event, language)
-    head, sep, dates = text.partition(", ")
-    glued = " – ".join(part.replace(" ", "\u00a0") for part in dates.split(" – "))
-    days = head + sep + glued.replace(" – ", "\u00a0– ")
+    head, parts = _span_parts(event, language)
+    # inside a date no-break spaces; after an end's own weekday ("Kamis, ")
+    # an ordinary space, so a balanced line breaks there before it must
+    # break a date
+    dates = "\u00a0– ".join(", ".join(w.replace(" ", "\u00a0") for w in p.split(", ", 1))
+                             for p in parts)
+    days = (f"{head}, " if head else "") + dates
     if a == b:
         return {"day": str(a.day), "month": _fmt(a, "MMMM", language), "year": str(a.year),
-                "weekday": _fmt(a, "EEEE", language), "days": days}
-    weekday = f"{_fmt(a, 'EEEE', language)}–{_fmt(b, 'EEEE', language)}"
+                "weekday": head, "days": days, "dates": dates}
     year = str(a.year) if a.year == b.year else f"{a.year}–{b.year}"
     if (a.year, a.month) == (b.year, b.month):
         month = _fmt(a, "MMMM", language)
     else:
         month = f"{_fmt(a, 'MMM', language)}–{_fmt(b, 'MMM', language)}".replace(".", "")
-    return {"day": f"{a.day}–{b.day}", "month": month, "year": year, "weekday": weekday,
-            "days": days}
+    return {"day": f"{a.day}–{b.day}", "month": month, "year": year, "weekday": head,
+            "days": days, "dates": dates}
 
 
 def event_date_block(event: Any, language: str = "id") -> dict[str, str]:

@@ -1,7 +1,8 @@
 """Opening hours and service notices: read the way library staff write them, written with Babel.
 
 An opening-hours table is a list of :class:`HoursRow` (days -> hours).  Staff
-write it in one spreadsheet cell, rows separated by ``;`` or line breaks::
+write it in one spreadsheet cell, rows separated by ``;``, line breaks or
+`` / ``::
 
     Senin–Kamis 08.00–16.00; Jumat 08.00–11.00, 13.30–16.00; Sabtu 09.00–13.00; Minggu tutup
 
@@ -39,6 +40,11 @@ and for public holidays are the template's, from its message catalog.
 Service notices (:func:`notice_kind`): the kind of an announcement,
 ``closed``, ``hours``, ``moved`` or ``outage``, from the ``kind`` field in
 Indonesian or English, or guessed from the fields the record fills.
+
+A record whose CSV row had more cells than the header (an unquoted hours
+cell in a ``;``-separated file) fails with an error naming the row and the
+hours column (:func:`check_whole_row`); it is not rejoined, as the reader
+cannot know which cell held the separator.
 
 Jinja filters (registered in :mod:`libmedia.templating`): ``hours_table``,
 ``notice_kind``.
@@ -233,12 +239,19 @@ def _parse_row(text: str) -> HoursRow:
     return HoursRow(spans, holidays, tuple(intervals), zone, changed, source)
 
 
+#: Between the rows of an hours cell: ``;``, a line break (also U+2028,
+#: which a value's line breaks become in a layout) or a ``/`` with a space on
+#: each side (``Senin–Kamis 08.00–16.00 / Jumat 08.00–11.00``: no separator
+#: of a CSV file, so the cell needs no quotes; ``s/d`` has no spaces).
+ROW_SEPARATOR = re.compile(r"[;\n\u2028]+|\s+/\s+")
+
+
 def parse_hours(text: str) -> list[HoursRow]:
-    """An hours cell as rows: split at ``;`` and line breaks (also U+2028,
-    which a value's line breaks become in a layout), each read by the rules in
+    """An hours cell as rows: split at :data:`ROW_SEPARATOR` (``;``, line
+    breaks, `` / ``), each read by the rules in
     the module docstring.  ``""`` -> ``[]``.  Raises :class:`HoursError`
     (a :class:`ValueError`) naming the row that cannot be read."""
-    rows = [r for r in re.split(r"[;\n\u2028]+", str(text)) if r.strip()]
+    rows = [r for r in ROW_SEPARATOR.split(str(text)) if r.strip()]
     return [_parse_row(r) for r in rows]
 
 
@@ -302,9 +315,24 @@ def to_cell(value: Any) -> str:
     return "; ".join(out)
 
 
-def _record_error(record: Any, field: str, message: str, hint: str) -> DataError:
+def _header(record: Any, field: str | None) -> str | None:
+    """The data file's own column header for canonical ``field`` (``Jam
+    Buka`` for ``hours``), when the record knows its file's columns."""
+    if not field:
+        return None
+    from .sources.fields import lookup_header
+
+    for column in getattr(record, "_columns", ()) or ():
+        found = lookup_header(column)
+        if found and found[0] == field:
+            return column if column != field else None
+    return None
+
+
+def _record_error(record: Any, field: str | None, message: str, hint: str) -> DataError:
     return DataError(message, Location(file=getattr(record, "_source", None),
-                                       row=getattr(record, "_row", None), field=field), hint)
+                                       row=getattr(record, "_row", None), field=field,
+                                       header=_header(record, field)), hint)
 
 
 def hours_table(value: Any, language: str = "id", holidays: str = "",
@@ -348,6 +376,58 @@ NOTICE_HINT = ("write the kind as closed (tutup/libur), hours (jam buka), moved 
                "outage (gangguan), or leave it empty to have it guessed from the other columns")
 
 
+SPLIT_HINT = ("put the whole hours cell in double quotes (\"Senin–Kamis 08.00–16.00; Jumat "
+              "08.00–11.00\"): a spreadsheet saved as CSV does so itself; or separate the days "
+              "with ' / ' (Senin–Kamis 08.00–16.00 / Jumat 08.00–11.00), which needs no quotes")
+
+
+def check_whole_row(record: Any, field: str = "hours") -> None:
+    """Raise :class:`~libmedia.errors.DataError` when ``record`` (a
+    :class:`~libmedia.templating.RecordView`) came from a row with more
+    cells than its file's header: a separator inside an unquoted value
+    shifted or cut its cells, so none of them can be trusted.
+
+    The usual cause is an hours cell (``Senin–Kamis 08.00–16.00; Jumat
+    08.00–11.00``) in a file separated by ``;``, Indonesian Excel's
+    separator: when the cells left over read as hours rows after the
+    ``field`` cell, the error says that the hours were split by the file's
+    ``;`` and names the hours column, with :data:`SPLIT_HINT`.
+
+    The row fails rather than being rejoined: the reader cannot know which
+    cell the separator was in (the hours column may not be the last), and a
+    notice posted with the wrong hours or a shifted date is worse than none.
+    """
+    extra = tuple(getattr(record, "_extra", ()) or ())
+    if not extra:
+        return
+    hours = str(record.get(field, "") or "").strip() if isinstance(record, Mapping) else ""
+    left = ", ".join(repr(v.strip()) for v in extra)
+
+    def reads_as_hours(value: Any) -> bool:
+        try:
+            return bool(parse_hours(str(value or "")))
+        except HoursError:
+            return False
+
+    # the rest of the hours cell is left over past the last column, or (the
+    # hours not the last column) in the columns after it
+    others = [v for k, v in record.items() if k != field and isinstance(v, str)] if hours else []
+    if hours and reads_as_hours(hours) and any(reads_as_hours(v) for v in (*extra, *others)):
+        raise _record_error(
+            record, field,
+            f"the opening hours were split by the file's ';' separator: only {hours!r} "
+            "reached the hours column, the rest of the cell spilled into the columns "
+            f"after it ({len(extra)} more value(s) than the header has columns: {left}); "
+            "the other days would be missing from the post", SPLIT_HINT)
+    raise _record_error(
+        record, None,
+        f"this row has {len(extra)} more value(s) than the header has columns ({left}): a "
+        "separator inside a value that is not in quotes has shifted its cells, so the "
+        "notice cannot be trusted",
+        "put any value that contains the file's separator (';' or ',') in double quotes; "
+        "for opening hours: " + SPLIT_HINT)
+
+
 def notice_kind(record: Any, field: str = "kind") -> str:
     """Jinja filter ``{{ notice | notice_kind }}``: ``"closed"``, ``"hours"``,
     ``"moved"`` or ``"outage"``, from the record's ``kind`` field (words in
@@ -355,11 +435,13 @@ def notice_kind(record: Any, field: str = "kind") -> str:
     (``moved_to``) is a move, an hours table an hours notice, a ``service``
     with a date an outage, else a closure.  Raises
     :class:`~libmedia.errors.DataError` (row and column named) for a kind it
-    does not know."""
+    does not know, and for a record whose row had more cells than the header
+    (:func:`check_whole_row`: hours split by a ``;`` separator)."""
     def cell(name: str) -> str:
         v = record.get(name, "") if isinstance(record, Mapping) else ""
         return str(v or "").strip()
 
+    check_whole_row(record)
     raw = cell(field) if isinstance(record, Mapping) else str(record or "").strip()
     if raw:
         folded = _fold(raw)

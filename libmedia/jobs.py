@@ -605,7 +605,7 @@ def plan(job: Job, out_dir: Path | None = None, bundle=None) -> list:
             format_names=tuple(f.name for f in job.formats), image_ext=job.image_ext,
             search_dirs=() if remote else tuple(job.search_dirs), source=job.source,
             columns=tuple(job.columns),
-            stem=output_stem(first.row, first.fields.get("title", "")),
+            stem=output_stem(first.row, job.template.file_name_text(first.fields)),
             digest=task_digest(shared, group, job.search_dirs),
             files=record_files(job, group) if remote else (), clip=job.clip,
             language=job.brand.language))

@@ -21,6 +21,7 @@ what it reads: :func:`build_context`, :func:`libmedia.templating.render_markup`,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -116,6 +117,20 @@ def record_fields(record: Record, brand: Brand) -> dict[str, Any]:
     return fields
 
 
+def extra_cells(record: Record, width: int) -> list[str]:
+    """The values of a row beyond its header's ``width`` columns (kept in
+    ``record.raw`` as ``column_N`` by :mod:`libmedia.sources.normalize`, which
+    warns ``extra-values``), in column order; ``[]`` for a whole row."""
+    if not any(w.code == "extra-values" for w in record.warnings):
+        return []
+    out = []
+    for key, value in record.raw.items():
+        m = re.fullmatch(r"column_(\d+)", key)
+        if m and int(m[1]) > width and value.strip():
+            out.append(value)
+    return out
+
+
 def build_context(template: Template, records: Sequence[Record], brand: Brand, fmt: Format, *,
                   source: str | None = None, columns: Sequence[str] = ()) -> dict[str, Any]:
     """Stage 1: the Jinja context for one render.
@@ -132,7 +147,7 @@ def build_context(template: Template, records: Sequence[Record], brand: Brand, f
     declared = {name: "" for name in template.fields}
     views = [
         RecordView({**declared, **record_fields(r, brand)}, r.row or None, columns, source, r.lists,
-                   zone=brand.timezone)
+                   zone=brand.timezone, extra=extra_cells(r, len(columns)))
         for r in records
     ]
     lang = brand.language

@@ -60,7 +60,7 @@ TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 
 FIELD_TYPES = ("text", "image", "date", "url", "isbn", "number")
 _TOML_KEYS = {"name", "title", "description", "kind", "formats", "records", "record_name",
-              "fields", "sample", "default_format", "carousel", "per_post"}
+              "fields", "sample", "default_format", "carousel", "per_post", "file_name"}
 
 
 @dataclass(frozen=True)
@@ -184,12 +184,24 @@ class Template:
     #: records one post takes unless ``--per-post`` says otherwise: template.toml
     #: ``per_post`` (within ``records``), else the ``records`` maximum
     per_post: int = 0
+    #: what a post's files are named from: template.toml ``file_name``, one
+    #: pattern or a list tried in turn (``["{title}", "{kind} {date}"]``; see
+    #: :func:`libmedia.run.names.file_name_text`)
+    file_name: tuple[str, ...] = ("{title}",)
     _env: Any = field(default=None, repr=False)
     _text_env: Any = field(default=None, repr=False)
 
     @property
     def default_format(self) -> str:
         return self.formats[0]
+
+    def file_name_text(self, fields: Mapping[str, Any]) -> str:
+        """The text a record's output files are named from (its title, or
+        what ``file_name`` names; fields of type ``date`` in ISO 8601)."""
+        from .run.names import file_name_text
+
+        dates = [n for n, f in self.fields.items() if f.type == "date"] or ["date"]
+        return file_name_text(fields, self.file_name, dates)
 
     def slide_count(self, records: int) -> int:
         """How many images a post of ``records`` records makes: one for an
@@ -344,6 +356,15 @@ def load_template(folder: str | Path) -> Template:
     if problems:
         raise ProblemList(problems, f"template {folder.name} is invalid")
 
+    file_name = meta.get("file_name", "{title}")
+    if isinstance(file_name, str):
+        file_name = [file_name]
+    if not (isinstance(file_name, list) and file_name
+            and all(isinstance(p, str) and re.search(r"\{[A-Za-z_]\w*\}", p) for p in file_name)):
+        raise TemplateError(f"file_name = {meta.get('file_name')!r} is not a pattern naming a field",
+                            Location(file=where, field="file_name"),
+                            hint='write file_name = "{title}" or a list tried in turn, e.g. '
+                                 '["{title}", "{kind} {date}"]')
     samples = meta.get("sample", [])
     if isinstance(samples, dict):
         samples = [samples]
@@ -355,6 +376,7 @@ def load_template(folder: str | Path) -> Template:
         samples=[{k: str(v) for k, v in s.items()} for s in samples],
         layout_source=sources["layout.xml.j2"], caption_source=sources["caption.txt.j2"],
         alt_source=sources["alt.txt.j2"], carousel=carousel, per_post=per_post,
+        file_name=tuple(file_name),
     )
     t._env = make_environment(folder, autoescape=True)
     t._text_env = make_environment(folder, autoescape=False)
@@ -403,13 +425,18 @@ class RecordView(Mapping):
     A field the record lacks is an error naming the field, the row and the
     columns the data has (see :class:`_Undefined`); an empty field is "".
     ``zone`` is the brand kit's time zone for event times that name none
-    (read by the ``event_*`` filters).
+    (read by the ``event_*`` filters).  ``extra`` holds the values of a row
+    that has more cells than the header (a separator inside an unquoted
+    value), for filters that must not read such a row as if it were whole
+    (:func:`libmedia.hours.notice_kind`).
     """
 
     def __init__(self, fields: Mapping[str, Any], row: int | None = None,
                  columns: Sequence[str] = (), source: str | None = None,
-                 lists: Mapping[str, list] | None = None, zone: str = ""):
+                 lists: Mapping[str, list] | None = None, zone: str = "",
+                 extra: Sequence[str] = ()):
         self._fields = dict(fields)
+        self._extra = tuple(extra)
         self._row = row
         self._columns = list(columns)
         self._source = source

@@ -395,3 +395,129 @@ def test_hours_table_takes_structured_rows_and_multiline_cells(tmp_path):
                      .encode("utf-8"))
     (rec,) = read_records(path).records
     assert [r["days"] for r in hours_table(rec.fields["hours"], "id")] == ["Senin–Kamis", "Jumat"]
+
+
+LONG_CLOSURE_CSV = ("Jenis;Judul;Tanggal;Tanggal Selesai;Deskripsi\n"
+                    "tutup;;24 Desember 2026;1 Januari 2027;Layanan buka kembali Senin, 4 Januari 2027.\n"
+                    "tutup;Libur Idul Fitri;31 Maret 2025;4 April 2025;\n")
+
+
+@pytest.mark.parametrize("fmt", load_template(TEMPLATE).formats)
+def test_a_long_closure_names_its_ends_and_no_line_starts_with_a_dash(tmp_path, template, brands, fmt):
+    """A nine-day closure is not "Kamis–Jumat" (two days): each end has its
+    own weekday; a five-day one keeps its weekday range over the dates.
+    No line of the post starts with a dash."""
+    data = read_records(write(tmp_path, "tutup.csv", LONG_CLOSURE_CSV))
+    for rec, lang, wanted, unwanted in (
+            (data.records[0], "id", "Kamis, 24 Desember 2026 – Jumat, 1 Januari 2027", "Kamis–Jumat"),
+            (data.records[0], "en", "Thursday, 24 December 2026 – Friday, 1 January 2027",
+             "Thursday–Friday"),
+            (data.records[1], "id", "31 Maret – 4 April 2025", "Senin, 31")):
+        out = render(RenderInput(template, [rec], get_format(fmt), brands[lang],
+                                 source=str(tmp_path / "tutup.csv"), columns=data.columns))
+        lines = [ln.text.replace("\u00a0", " ").strip()
+                 for f in out.page.root.walk() if f.text for ln in f.text.lines]
+        assert not [ln for ln in lines if ln.startswith(("–", "-"))], (fmt, lines)
+        shown = " ".join(lines)
+        assert wanted in shown, (fmt, lines)
+        assert unwanted not in shown
+        for text in (out.caption, out.alt):
+            assert wanted in text.replace("\u00a0", " ")
+            assert unwanted not in text
+        assert not [w.message for w in out.warnings if w.code in LINT], fmt
+    # the five-day closure: the weekday range over its dates
+    assert "Senin–Jumat" in shown
+
+
+def test_hours_rows_split_at_a_spaced_slash_but_not_at_s_slash_d():
+    rows = parse_hours("Senin s/d Kamis 08.00–16.00 / *Jumat 08.00–11.00, 13.30–16.00 / Sabtu tutup")
+    assert [(r.changed, r.closed) for r in rows] == [(False, False), (True, False), (False, True)]
+    assert rows == parse_hours("Senin s/d Kamis 08.00–16.00; *Jumat 08.00–11.00, 13.30–16.00; "
+                               "Sabtu tutup")
+
+
+SPLIT_HOURS = "Senin–Kamis 08.00–16.00; *Jumat 08.00–11.00, 13.30–16.00; Sabtu tutup"
+
+
+@pytest.mark.parametrize("header, row", [
+    # the hours the last column: Friday and Saturday left over past it
+    ("Jenis;Judul;Tanggal;Jam Buka", f"jam buka;Jam layanan baru;1 September 2025;{SPLIT_HOURS}"),
+    # the hours in the middle: the rest of the cell shifted the description
+    ("Jenis;Tanggal;Jam Buka;Deskripsi", f"jam buka;1 September 2025;{SPLIT_HOURS};Hari lain tetap."),
+])
+def test_unquoted_hours_split_by_the_separator_fail_naming_row_and_column(tmp_path, header, row):
+    path = write(tmp_path, "jam.csv", f"{header}\n{row}\n")
+    data = read_records(path)
+    assert data.delimiter == ";"
+    inp = RenderInput(load_template(TEMPLATE), data.records, get_format("instagram-portrait"),
+                      load_brand(), source=str(path), columns=data.columns)
+    with pytest.raises(DataError) as info:
+        render_until(inp, "markup")
+    d = info.value.diagnostic
+    assert (d.location.file, d.location.row, d.location.field, d.location.header) == (
+        str(path), 1, "hours", "Jam Buka")
+    assert "split by the file's ';' separator" in d.message
+    assert "'Senin–Kamis 08.00–16.00' reached the hours column" in d.message
+    assert "double quotes" in d.hint and "' / '" in d.hint
+    # the fixes the hint names both give the whole table
+    for fixed in (row.replace(SPLIT_HOURS, f'"{SPLIT_HOURS}"'),
+                  row.replace(SPLIT_HOURS, SPLIT_HOURS.replace("; ", " / "))):
+        data = read_records(write(tmp_path, "jam.csv", f"{header}\n{fixed}\n"))
+        view = RecordView(data.records[0].fields, 1, data.columns, str(path))
+        assert [r["days"] for r in hours_table(view, "id")] == ["Senin–Kamis", "Jumat", "Sabtu"]
+
+
+def test_any_notice_row_with_more_cells_than_the_header_fails(tmp_path):
+    path = write(tmp_path, "tutup.csv", "Jenis;Judul;Tanggal\n"
+                                        "tutup;Libur; cuti bersama;24 Desember 2026\n")
+    data = read_records(path)
+    inp = RenderInput(load_template(TEMPLATE), data.records, get_format("instagram-portrait"),
+                      load_brand(), source=str(path), columns=data.columns)
+    with pytest.raises(DataError) as info:
+        render_until(inp, "markup")
+    d = info.value.diagnostic
+    assert d.location.row == 1 and "1 more value(s) than the header" in d.message
+    assert "double quotes" in d.hint
+
+
+def test_file_name_patterns():
+    from libmedia.run.names import file_name_text, output_stem
+
+    patterns = ("{title}", "{kind} {date}", "{date}")
+    assert file_name_text({"title": "Libur Idul Fitri", "kind": "tutup"}, patterns) == "Libur Idul Fitri"
+    # no title: the kind and the (first) day, in ISO 8601 so names sort by date
+    assert file_name_text({"title": "", "kind": "tutup", "date": "24 Desember 2026"},
+                          patterns) == "tutup 2026-12-24"
+    assert file_name_text({"kind": "", "date": "31 Maret s.d. 4 April 2025"},
+                          patterns) == "2025-03-31"
+    # a date that cannot be read is used as written (the render reports it)
+    assert file_name_text({"kind": "tutup", "date": "besok"}, patterns) == "tutup besok"
+    assert file_name_text({}, patterns) == ""
+    assert output_stem(2, file_name_text({"kind": "tutup", "date": "24/12/2026"}, patterns)) == (
+        "0002-tutup-2026-12-24")
+
+
+def test_notices_without_a_title_are_named_after_their_kind_and_day(tmp_path):
+    from libmedia.jobs import open_job, plan
+
+    path = write(tmp_path, "tutup.csv", LONG_CLOSURE_CSV + "pindah;;1 Oktober 2025;;\n")
+    job = open_job("announcement", path, ["instagram-portrait"])
+    assert [t.stem for t in plan(job)] == ["0001-tutup-2026-12-24", "0002-libur-idul-fitri",
+                                           "0003-pindah-2025-10-01"]
+
+
+@pytest.mark.parametrize("value", ["title", [], ["{title}", 3]])
+def test_a_bad_file_name_pattern_names_the_key(tmp_path, value):
+    from libmedia.errors import TemplateError
+
+    folder = tmp_path / "t"
+    folder.mkdir()
+    for name in ("layout.xml.j2", "caption.txt.j2", "alt.txt.j2"):
+        (folder / name).write_text((TEMPLATE / name).read_text(encoding="utf-8"), encoding="utf-8")
+    toml = (TEMPLATE / "template.toml").read_text(encoding="utf-8")
+    toml = toml.replace('file_name = ["{title}", "{kind} {date}", "{service} {date}", "{date}"]',
+                        "file_name = " + repr(value).replace("'", '"'))
+    (folder / "template.toml").write_text(toml, encoding="utf-8")
+    with pytest.raises(TemplateError) as info:
+        load_template(folder)
+    assert info.value.diagnostic.location.field == "file_name"

@@ -13,6 +13,7 @@ import pytest
 from libmedia.errors import DataError
 from libmedia.eventtime import (
     EventTime,
+    date_block,
     event_when,
     format_days,
     parse_dates,
@@ -204,6 +205,38 @@ def test_end_time_and_no_time():
 ])
 def test_days_spanning(first, last, lang, text):
     assert format_days(EventTime(first, last), lang) == text
+
+
+@pytest.mark.parametrize("first, last, lang, text", [
+    # up to six days: a weekday range (Idul Fitri, a working week)
+    (date(2025, 3, 31), date(2025, 4, 4), "id", "Senin–Jumat, 31 Maret – 4 April 2025"),
+    (date(2025, 3, 29), date(2025, 4, 3), "id", "Sabtu–Kamis, 29 Maret – 3 April 2025"),
+    # a week or longer: each end with its own weekday, never "Kamis–Jumat" over nine days
+    (date(2026, 12, 24), date(2027, 1, 1), "id",
+     "Kamis, 24 Desember 2026 – Jumat, 1 Januari 2027"),
+    (date(2026, 12, 24), date(2027, 1, 1), "en",
+     "Thursday, 24 December 2026 – Friday, 1 January 2027"),
+    (date(2026, 6, 1), date(2026, 6, 7), "id", "Senin, 1 Juni – Minggu, 7 Juni 2026"),
+    (date(2026, 6, 1), date(2026, 7, 15), "id", "Senin, 1 Juni – Rabu, 15 Juli 2026"),
+])
+def test_days_weekday_range_only_under_a_week(first, last, lang, text):
+    assert format_days(EventTime(first, last), lang) == text
+
+
+def test_date_block_long_span_has_no_weekday_range_and_no_line_starts_with_a_dash():
+    block = date_block(EventTime(date(2026, 12, 24), date(2027, 1, 1)), "id")
+    assert block["weekday"] == ""
+    assert block["days"] == block["dates"] == (
+        "Kamis, 24\u00a0Desember\u00a02026\u00a0– Jumat, 1\u00a0Januari\u00a02027")
+    short = date_block(EventTime(date(2025, 3, 31), date(2025, 4, 4)), "id")
+    assert short["weekday"] == "Senin–Jumat"
+    assert short["dates"] == "31\u00a0Maret\u00a0– 4\u00a0April\u00a02025"
+    assert short["days"] == "Senin–Jumat, " + short["dates"]
+    for b in (block, short):
+        # every ordinary space (a break opportunity) is after a comma or a dash
+        for i, ch in enumerate(b["days"]):
+            if ch == " ":
+                assert b["days"][i - 1] in ",–"
 
 
 def test_jinja_filters_on_a_record():

@@ -245,3 +245,11 @@ def test_render_makes_the_post_of_every_row(kits, tmp_path):
                            brand_path=kits["id"])
     assert "Laut Bercerita" in (tmp_path / "s.alt.txt").read_text(encoding="utf-8")
     assert sample.error is None
+
+
+def test_the_post_is_named_after_the_month():
+    """template.toml file_name: the month's row (bulan) names the files, not
+    the ``0001-record`` of a table without a title column."""
+    job = open_job("stats", SAMPLE, ["instagram-portrait"])
+    (task,) = plan(job)
+    assert task.stem == "0001-statistik-oktober-2025"

@@ -7,7 +7,10 @@ A post's files share one stem, ``<row>-<slug>``: the data row zero-padded to
 python-slugify (text-unidecode): ``كتاب الأغاني`` -> ``ktb-lgny``,
 ``三体`` -> ``san-ti``; only a title with nothing to transliterate gives
 ``0007-record``.  A post of several records (a carousel) is named after its
-first record.
+first record.  A template names the field(s) its files are named from in
+template.toml (``file_name``, :func:`file_name_text`; the title by default):
+a notice without a title is ``0002-tutup-2026-12-24``, the month in numbers
+``0001-statistik-oktober-2025``.
 
 Each format adds ``.<format>``: ``0003-filosofi-kopi.instagram-portrait.png``
 with ``….caption.txt`` and ``….alt.txt`` beside it.  A format the platform
@@ -23,6 +26,8 @@ its alt text one per slide, as Instagram takes it
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from slugify import slugify
 
@@ -56,6 +61,38 @@ def title_slug(title: str, limit: int = SLUG_MAX) -> str:
         cut = slug[: limit + 1].rfind("-")
         slug = slug[:cut] if cut > 0 else slug[:limit]
     return slug.strip("-")
+
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def file_name_text(fields: Mapping[str, Any], patterns: Sequence[str] = ("{title}",),
+                   date_fields: Sequence[str] = ("date",)) -> str:
+    """The text a post's file name is made from (its slug by
+    :func:`title_slug`), by the template's ``file_name`` patterns
+    (template.toml ``file_name``, default ``"{title}"``): the first pattern
+    whose ``{field}`` placeholders all have a value, filled in; ``""`` when
+    none has.  A field in ``date_fields`` is written as its (first) day in
+    ISO 8601, read by :func:`libmedia.eventtime.parse_dates`, so names sort
+    by date: ``["{title}", "{kind} {date}"]`` gives ``Libur Idul Fitri``, or
+    for a notice without a title ``tutup 2026-12-24``; ``"statistik
+    {label}"`` gives ``statistik Oktober 2025``.  A date that cannot be
+    read is used as written (the render reports it)."""
+    from ..eventtime import parse_dates
+
+    for pattern in patterns:
+        values: dict[str, str] = {}
+        for name in _PLACEHOLDER.findall(pattern):
+            value = str(fields.get(name, "") or "").strip()
+            if value and name in date_fields:
+                try:
+                    value = parse_dates(value)[0].isoformat()
+                except ValueError:
+                    pass
+            values[name] = value
+        if all(values.values()):
+            return _PLACEHOLDER.sub(lambda m, v=values: v[m[1]], pattern)
+    return ""
 
 
 def output_stem(row: int | None, title: str) -> str:

@@ -175,7 +175,7 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
             target = target.with_name(f"{target.stem}.safe-zones{target.suffix}")
         paths = sidecar_paths(target)
     else:
-        stem = output_stem(record.row, record.fields.get("title", ""))
+        stem = output_stem(record.row, job.template.file_name_text(record.fields))
         paths = output_paths(Path(out_dir), stem,
                              f"{fmt.name}.safe-zones" if show_safe_zones else fmt.name, ext)
     from ..encode import encode_image
@@ -355,7 +355,7 @@ def render_single_clip(template_name: str, data_path: str | Path | None = None,
                  "srt": Path(f"{base}.srt"), "caption": Path(f"{base}.caption.txt"),
                  "alt": Path(f"{base}.alt.txt")}
     else:
-        stem = output_stem(group[0].row, group[0].fields.get("title", ""))
+        stem = output_stem(group[0].row, job.template.file_name_text(group[0].fields))
         draft = bool(clip and clip.draft)
         paths = {k: Path(out_dir) / v for k, v in clip_names(stem, fmt.name, draft).items()}
     data = {"video": done.mp4, "cover": done.cover, "vtt": done.vtt.encode("utf-8"),
