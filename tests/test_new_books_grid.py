@@ -156,6 +156,13 @@ def layout_problems(page: Page) -> list[str]:
     return out
 
 
+def name_forms(name: str) -> tuple[str, str]:
+    """A person's name as a byline may show it: whole, or its given names
+    as initials ("Henry Manampiring" -> "H. Manampiring")."""
+    *given, last = name.split()
+    return name, " ".join([g[0] + "." for g in given] + [last])
+
+
 def page_texts(page: Page) -> str:
     """Every text block's lines, joined (soft hyphens and line ends dropped)."""
     lines = [ln.text for f in page.find("text") if f.text for ln in f.text.lines]
@@ -327,7 +334,9 @@ def test_every_count_in_every_format_lays_out_clean(tmp_path, fmt):
             text = page_texts(page)
             for b in books[:n]:
                 assert b.fields["title"].split(":")[0] in text, where
-                assert b.fields["author"] in text, where
+                # a name whole, or where it cannot fit its line at the
+                # smallest size, shortened at a name boundary ("H. Manampiring")
+                assert any(form in text for form in name_forms(b.fields["author"])), where
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -425,3 +434,19 @@ def test_goodbooks_longest_titles_and_names_in_every_format(realdata, tmp_path):
 def test_long_titles_case_c02(cases):
     records = read_data(cases / "C02_long_titles_wrap.csv").records
     assert_clean([records[:5], records[:2], records[2:5]], [cases])
+
+
+@pytest.mark.parametrize("fmt", ["x-post", "instagram-portrait", "facebook-post"])
+def test_a_long_name_is_never_hyphenated_nor_cut_but_shortened_at_a_name_boundary(fmt):
+    """"Habiburrahman El-Shirazy" once came out as "Habiburrah-/man El-Shira…"
+    (x-post) and "Habiburrahman…" (portrait): a person's name stays whole on
+    its line, shrinks, and where even the smallest size cannot hold it, its
+    given names become initials."""
+    books = sample_records(open_template("new-books-grid"))
+    long = Record(row=9, line=10, fields={**books[0].fields, "title": "Ayat-Ayat Cinta",
+                                          "author": "Habiburrahman El-Shirazy", "cover": ""}, raw={})
+    page, warnings = lay_out([long, *books[1:5]], fmt)
+    assert [w.code for w in warnings if w.code == "truncated"] == []
+    bylines = [ln.text for f in page.find("text") if f.text for ln in f.text.lines
+               if "Shirazy" in ln.text or "Habib" in ln.text]
+    assert bylines in (["Habiburrahman\u00a0El-Shirazy"], ["H.\u00a0El-Shirazy"]), bylines
