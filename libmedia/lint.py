@@ -169,6 +169,26 @@ def _watched(node: Fragment) -> str | None:
     return None
 
 
+def off_canvas(node: Fragment, ctx: LintContext) -> Iterator[Diagnostic]:
+    """``off-canvas``: text, a QR code or the brand logo reaching past an
+    edge of the canvas (by more than 1 px), so part of it is cut off: a
+    layout whose content is taller than its format (a long table, a footer
+    pushed down) is flagged instead of posted with its last line missing."""
+    what = _watched(node)
+    rect = drawn_rect(node) if what is not None else None
+    if rect is None:
+        return
+    past = {"top": -rect.y, "left": -rect.x, "bottom": rect.y + rect.h - ctx.page.height,
+            "right": rect.x + rect.w - ctx.page.width}
+    edge, by = max(past.items(), key=lambda kv: kv[1])
+    if by > 1:
+        yield Diagnostic.warning(
+            f"{what} (template line {node.element.line}) reaches {math.ceil(by)} px past the "
+            f"canvas's {edge} edge and is cut off", ctx.location, "off-canvas",
+            hint="the layout holds more than the format has room for: let a text shrink "
+                 "(fit=\"shrink\"), allow fewer lines, or give this format a tighter layout")
+
+
 def safe_zone(node: Fragment, ctx: LintContext) -> Iterator[Diagnostic]:
     """``safe-zone``: text, a QR code or the brand logo reaching into a band
     that the platform's app covers with its own interface (the format's
@@ -724,6 +744,7 @@ RULES: dict[str, Rule] = {
     "missing-glyph": missing_glyphs,
     "truncated": truncated,
     "safe-zone": safe_zone,
+    "off-canvas": off_canvas,
     "touching-lines": touching_lines,
     "bare-break": bare_break,
     "shortened-with-room": shortened_with_room,

@@ -213,3 +213,17 @@ def test_show_safe_zones_never_writes_under_the_name_asked_for_a_post(tmp_path, 
                        "-o", "check/again.safe-zones.jpg")
     assert code == 0 and (tmp_path / "check" / "again.safe-zones.jpg").is_file()
     assert not list((tmp_path / "check").glob("*.safe-zones.safe-zones.*"))
+
+
+def test_content_pushed_past_the_canvas_is_flagged():
+    """A notice whose hours table pushed its footer 9 px past the bottom of
+    the portrait post was posted without its last line: ``off-canvas``."""
+    tall = "".join(f'<text size="60" max-lines="1">Baris {i}</text>' for i in range(1, 25))
+    page, f = page_of(f'<canvas><column padding="40">{tall}</column></canvas>',
+                      "instagram-portrait")
+    found = [d for d in lint.lint_page(page, WHERE, fmt=f) if d.code == "off-canvas"]
+    assert found and all("bottom edge" in d.message for d in found)
+    assert "'Baris 24'" in found[-1].message and "'Baris 1'" not in found[0].message
+    page, f = page_of('<canvas><column padding="40"><text size="60">Baris 1</text></column>'
+                      '</canvas>', "instagram-portrait")
+    assert not [d for d in lint.lint_page(page, WHERE, fmt=f) if d.code == "off-canvas"]
