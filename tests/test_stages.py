@@ -114,7 +114,7 @@ def test_brand_kit_restyles_the_stand_in(template, tmp_path):
 
 
 def test_lint_is_a_registry_of_rules_over_the_page(template):
-    assert list(lint.RULES) == ["upscaled", "missing-glyph", "truncated", "safe-zone",
+    assert list(lint.RULES) == ["upscaled", "missing-glyph", "truncated", "safe-zone", "off-canvas",
                                 "touching-lines", "bare-break", "shortened-with-room",
                                 "small-text"]
     assert list(lint.DRAWN_RULES) == ["low-contrast"]
