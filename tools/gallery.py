@@ -123,14 +123,17 @@ def readme_with(table_html: str) -> str:
     return f"{head}{START}\n{table_html}\n{END}{tail}"
 
 
+def _recorded() -> dict[str, str]:
+    """What ``docs/gallery/sources.json`` says each thumbnail was made from."""
+    index = GALLERY / "sources.json"
+    return json.loads(index.read_text(encoding="utf-8")) if index.is_file() else {}
+
+
 def stale() -> list[str]:
     """What is out of date, in words; [] when the gallery is current."""
     problems = []
     entries = templates()
-    recorded = {}
-    index = GALLERY / "sources.json"
-    if index.is_file():
-        recorded = json.loads(index.read_text(encoding="utf-8"))
+    recorded = _recorded()
     now = sources()
     for name, _ in entries:
         if not (GALLERY / f"{name}.jpg").is_file():
@@ -158,10 +161,8 @@ def main() -> int:
         return 1 if problems else 0
     GALLERY.mkdir(parents=True, exist_ok=True)
     entries = templates()
-    recorded = {}
+    recorded = _recorded()
     index = GALLERY / "sources.json"
-    if index.is_file():
-        recorded = json.loads(index.read_text(encoding="utf-8"))
     now = sources()
     for name, meta in entries:
         if args.only and name not in args.only:
