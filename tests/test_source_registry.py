@@ -17,11 +17,13 @@ from libmedia.errors import DataError
 from libmedia.sources import DataSet, read_records, registry
 from libmedia.sources.base import CERTAIN, LIKELY, NOT_MINE, POSSIBLE, Source, confidence
 from libmedia.sources.csvfile import CSV
+from libmedia.sources.jsonfile import JSON
 from libmedia.sources.normalize import Row, normalize
 from libmedia.sources.sniff import describe
 from libmedia.sources.tomlfile import TOML
 
-CSV_FORMATS = "libmedia reads: CSV or TSV text (.csv, .tsv, .txt); TOML text (.toml)"
+CSV_FORMATS = ("libmedia reads: CSV or TSV text (.csv, .tsv, .txt); TOML text (.toml); "
+               "JSON or JSON Lines (.json, .jsonl, .ndjson)")
 
 
 class FakeSource:
@@ -76,7 +78,7 @@ FAKE_FILE = "FAKE1\njudul=Laskar Pelangi\npengarang=Andrea Hirata\n\njudul=Bumi\
 
 def test_both_sources_meet_the_protocol(fake):
     assert isinstance(CSV, Source) and isinstance(fake, Source)
-    assert registry.SOURCES == [CSV, TOML, fake]
+    assert registry.SOURCES == [CSV, TOML, JSON, fake]
 
 
 def test_a_registered_source_reads_its_files_through_the_normaliser(tmp_path, fake):
@@ -137,8 +139,7 @@ def test_unregistered_source_is_gone_and_its_files_are_refused(tmp_path):
 def test_the_error_lists_every_registered_format(tmp_path, fake):
     with pytest.raises(DataError) as err:
         read_records(write(tmp_path, b"%PDF-1.7\n", "list.pdf"))
-    assert err.value.hint.endswith(
-        "libmedia reads: CSV or TSV text (.csv, .tsv, .txt); TOML text (.toml); Fake records (.fake)")
+    assert err.value.hint.endswith(CSV_FORMATS + "; Fake records (.fake)")
 
 
 def _zip(tmp_path: Path, members: dict[str, str]) -> bytes:
@@ -168,7 +169,6 @@ def test_xlsx_gets_how_to_save_csv_from_excel(tmp_path):
     ("catalogue.xml", b'<?xml version="1.0"?>\n<marc:collection '
                       b'xmlns:marc="http://www.loc.gov/MARC21/slim">', "a MARCXML file"),
     ("events.ics", "\ufeffBEGIN:VCALENDAR\r\nVERSION:2.0\r\n", "an iCalendar file (.ics)"),
-    ("books.json", '[\n  {"title": "Bumi"}\n]\n', "a JSON file"),
     ("dump.csv", "-- MySQL dump 10.13\nCREATE TABLE biblio (id int);\n", "an SQL database dump"),
 ])
 def test_other_formats_are_named_with_the_formats_read(tmp_path, name, data, what):

@@ -22,12 +22,14 @@ from typing import Any
 from . import DataSet
 from .base import Source, confidence, data_error, empty_file_error, is_blank, read_head
 from .csvfile import CSV
+from .jsonfile import JSON
 from .sniff import describe
 from .tomlfile import TOML
 
 SOURCES: list[Source] = [
     CSV,
     TOML,
+    JSON,
 ]
 """Registered readers, in order of preference on a tie."""
 
