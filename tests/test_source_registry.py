@@ -18,12 +18,14 @@ from libmedia.sources import DataSet, read_records, registry
 from libmedia.sources.base import CERTAIN, LIKELY, NOT_MINE, POSSIBLE, Source, confidence
 from libmedia.sources.csvfile import CSV
 from libmedia.sources.jsonfile import JSON
+from libmedia.sources.marc import MARC
 from libmedia.sources.normalize import Row, normalize
 from libmedia.sources.sniff import describe
 from libmedia.sources.tomlfile import TOML
 
 CSV_FORMATS = ("libmedia reads: CSV or TSV text (.csv, .tsv, .txt); TOML text (.toml); "
-               "JSON or JSON Lines (.json, .jsonl, .ndjson)")
+               "JSON or JSON Lines (.json, .jsonl, .ndjson); "
+               "MARC records, ISO 2709 or MARCXML (.mrc, .marc, .dat, .iso, .xml, .marcxml)")
 
 
 class FakeSource:
@@ -78,7 +80,7 @@ FAKE_FILE = "FAKE1\njudul=Laskar Pelangi\npengarang=Andrea Hirata\n\njudul=Bumi\
 
 def test_both_sources_meet_the_protocol(fake):
     assert isinstance(CSV, Source) and isinstance(fake, Source)
-    assert registry.SOURCES == [CSV, TOML, JSON, fake]
+    assert registry.SOURCES == [CSV, TOML, JSON, MARC, fake]
 
 
 def test_a_registered_source_reads_its_files_through_the_normaliser(tmp_path, fake):
@@ -165,9 +167,6 @@ def test_xlsx_gets_how_to_save_csv_from_excel(tmp_path):
 @pytest.mark.parametrize("name, data, what", [
     ("scan.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "a PDF document"),
     ("export.zip", None, "a ZIP archive"),
-    ("catalogue.mrc", b"00714cam  2200205 a 4500001001300000", "a MARC record file (ISO 2709)"),
-    ("catalogue.xml", b'<?xml version="1.0"?>\n<marc:collection '
-                      b'xmlns:marc="http://www.loc.gov/MARC21/slim">', "a MARCXML file"),
     ("events.ics", "\ufeffBEGIN:VCALENDAR\r\nVERSION:2.0\r\n", "an iCalendar file (.ics)"),
     ("dump.csv", "-- MySQL dump 10.13\nCREATE TABLE biblio (id int);\n", "an SQL database dump"),
 ])
@@ -227,9 +226,6 @@ def test_real_csv_files_are_all_chosen_as_csv(realdata):
 
 @pytest.mark.parametrize("pattern, what", [
     ("cases/spreadsheets/*.xlsx", "an Excel workbook (.xlsx)"),
-    ("marc/*.dat", "a MARC record file (ISO 2709)"),
-    ("marc/*.mrc", "a MARC record file (ISO 2709)"),
-    ("marc/*.xml", "a MARCXML file"),
     ("ics/*.ics", "an iCalendar file (.ics)"),
     ("cases/calendars/*.ics", "an iCalendar file (.ics)"),
     ("*/original/*.sql", "an SQL database dump"),

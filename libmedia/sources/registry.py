@@ -23,6 +23,7 @@ from . import DataSet
 from .base import Source, confidence, data_error, empty_file_error, is_blank, read_head
 from .csvfile import CSV
 from .jsonfile import JSON
+from .marc import MARC
 from .sniff import describe
 from .tomlfile import TOML
 
@@ -30,6 +31,7 @@ SOURCES: list[Source] = [
     CSV,
     TOML,
     JSON,
+    MARC,
 ]
 """Registered readers, in order of preference on a tie."""
 

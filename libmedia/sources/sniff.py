@@ -11,9 +11,17 @@ described here).  When a reader for one of these formats is added
 (``xlsx.py``), its sniff claims the file before the description is needed.
 
 Binary signatures come from the one table in :mod:`libmedia.filetypes`
-(this module adds the advice for a data file); in the text: an SQL dump, a web page, MARCXML (the MARC 21 slim
-namespace), other XML, iCalendar
-(``BEGIN:VCALENDAR``, RFC 5545) and JSON.
+(this module adds the advice for a data file); in the text: an SQL dump, a
+web page, MARCXML (the MARC 21 slim namespace, or without it a
+``collection``/``record`` root holding ``leader``/``controlfield``/
+``datafield`` elements, with or without an XML declaration), other XML,
+iCalendar (``BEGIN:VCALENDAR``, RFC 5545) and JSON.
+
+MARC (ISO 2709 and MARCXML) and JSON have readers
+(:mod:`libmedia.sources.marc`, :mod:`libmedia.sources.jsonfile`) whose
+sniffs claim those files, so their descriptions here serve the CSV reader,
+which refuses them by name when it is handed one, and the message for a
+file those readers refuse too (a MARC leader cut short).
 """
 
 from __future__ import annotations
@@ -62,7 +70,10 @@ _TEXT_FORMATS = (
      FileKind("an SQL database dump", "export CSV instead (in SLiMS: Bibliography > Export)")),
     (re.compile(r"^\s*<(!DOCTYPE\s+html|html)", re.I),
      FileKind("a web page (HTML)", "save the spreadsheet as 'CSV UTF-8', not as a web page")),
-    (re.compile(r"^\s*<\?xml.*?www\.loc\.gov/MARC21/slim", re.I | re.S),
+    (re.compile(r"^\s*<.*?www\.loc\.gov/MARC21/slim", re.I | re.S),
+     FileKind("a MARCXML file", EXPORT_CATALOGUE)),
+    (re.compile(r"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<([\w.-]+:)?(collection|record)\b"
+                r".*?<([\w.-]+:)?(leader|controlfield|datafield)\b", re.S),
      FileKind("a MARCXML file", EXPORT_CATALOGUE)),
     (re.compile(r"^\s*<\?xml", re.I),
      FileKind("an XML file", "save the spreadsheet as 'CSV UTF-8'")),
