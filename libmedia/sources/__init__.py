@@ -23,6 +23,8 @@ Package layout (each module's docstring says what it takes and returns)::
     normalize.py  header + rows of cells -> canonical records (shared by readers)
     csvfile.py    the CSV reader, chaining the above
     tomlfile.py   the TOML reader (hand-written notices and events)
+    jsonfile.py   the JSON and JSON Lines reader
+    marc.py       the MARC reader (ISO 2709 and MARCXML; MARC 21 and UNIMARC)
 """
 
 from __future__ import annotations
