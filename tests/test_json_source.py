@@ -290,3 +290,29 @@ def test_check_and_batch_agree_on_a_json_lines_file(tmp_path):
     rows = sorted({p["row"] for p in posts})
     assert rows == [1, 3]
     assert len(list(out.glob("*.png"))) == 2
+
+
+def test_a_table_written_as_lists_under_its_header(tmp_path):
+    doc = {"range": "Buku!A1:D3", "values": [
+        ["Judul", "Pengarang", "ISBN", "Pengarang"],
+        ["Laskar Pelangi", "Andrea Hirata", "9789793062792", "", "extra"],
+        ["Bumi", "Tere Liye", 9786020332956],
+    ]}
+    ds = read_json(write(tmp_path, json.dumps(doc, indent=None).replace("], [", "],\n[")))
+    assert [(r.row, r.line, r.fields["title"]) for r in ds.records] == \
+        [(2, 2, "Laskar Pelangi"), (3, 3, "Bumi")]
+    assert ds.columns == ["Judul", "Pengarang", "ISBN", "Pengarang (4)", "column_5"]
+    assert ds.records[1].fields["isbn"] == "978-602-03-3295-6"
+    assert ds.records[0].raw["column_5"] == "extra"
+
+
+def test_events_read_as_the_csv_reader_reads_them(tmp_path):
+    events = [{"judul acara": "Mendongeng bersama", "tanggal": "2027-05-12", "jam mulai": "09.00",
+               "jam selesai": "10.30", "tempat": "Ruang anak", "link pendaftaran":
+               "https://example.org/daftar"}]
+    csv_text = ",".join(events[0]) + "\n" + ",".join(events[0].values()) + "\n"
+    from_csv = read_records(write(tmp_path, csv_text, "acara.csv"))
+    from_json = read_records(write(tmp_path, json.dumps(events), "acara.json"))
+    assert from_json.records[0].fields == from_csv.records[0].fields
+    assert from_json.records[0].fields["date"] == "2027-05-12"
+    assert from_json.records[0].fields["place"] == "Ruang anak"

@@ -12,6 +12,10 @@ Which values are the records
       (``{"response": {"docs": [...]}}``, as Solr answers).  Two or more
       lists of objects at the same depth: :class:`DataError` naming them;
     * an object with no list of objects: one record;
+    * a table as lists, the first one its header (``[["title", "author"],
+      ["Bumi", "Tere Liye"]]``, as spreadsheet APIs answer): each list
+      after the header a record; its row is its position in the list, the
+      header being 1 (as a spreadsheet counts);
     * JSON Lines: each non-blank line one object.  A line that is not valid
       JSON, or not an object, is that record's problem (a file warning
       naming its line and the parser's message); the other lines go on.
@@ -198,9 +202,12 @@ def _parse(path: Path, text: str) -> Any:
 
 def _is_records(value: Any) -> bool:
     """A list of records: at least half of its items are objects (the
-    others are reported one by one)."""
+    others are reported one by one), or a table of lists whose first list
+    is all text (its header)."""
     if not isinstance(value, list) or not value:
         return False
+    if all(isinstance(v, list) for v in value):  # a table: a header of text, then rows
+        return bool(value[0]) and all(isinstance(h, str) for h in value[0])
     return 2 * sum(isinstance(v, dict) for v in value) >= len(value)
 
 
@@ -382,6 +389,28 @@ def _items_of_lines(path: Path, text: str, warnings: list[Diagnostic]
     return out
 
 
+def _table_items(items: list[tuple[int, int, Any]]) -> list[tuple[int, int, Any]]:
+    """A table written as lists (``[["title", "author"], ["Bumi", "Tere
+    Liye"], ...]``, as spreadsheet APIs give it: the first list, all text,
+    is the header) as objects under those names; other items unchanged.
+    A repeated header name gets its column number (``"author (3)"``), a
+    value past the header ``column_N``."""
+    if not items or not all(isinstance(item, list) for _, _, item in items):
+        return items
+    header = items[0][2]
+    if not header or not all(isinstance(h, str) for h in header):
+        return items
+    names: list[str] = []
+    for col, name in enumerate(header, 1):
+        name = name.strip() or f"column_{col}"
+        names.append(name if name not in names else f"{name} ({col})")
+    out: list[tuple[int, int, Any]] = []
+    for row, line, item in items[1:]:
+        out.append((row, line, {(names[i] if i < len(names) else f"column_{i + 1}"): value
+                                for i, value in enumerate(item)}))
+    return out
+
+
 def _is_lines(path: Path, text: str) -> bool:
     """JSON Lines: the name says so, or the text is not one JSON document
     and one of its first two non-blank lines is a whole JSON object (so a
@@ -419,6 +448,7 @@ def read_json(path: Path) -> DataSet:
         where = "the file"
     else:
         items, where = _items_of_document(path, text)
+        items = _table_items(items)
     rows: list[Row] = []
     for row, line, item in items:
         if not isinstance(item, dict):
