@@ -225,6 +225,38 @@ def test_non_filing_marks_are_removed_silently(tmp_path):
     assert rec.fields["title"] == "The pragmatic programmer" and rec.warnings == []
 
 
+def test_unimarc_fields(tmp_path):
+    ds = read_marc(write(tmp_path, record(
+        field("010", "  ", ("a", "978-979-3062-79-2"), ("d", "Rp 50.000")),
+        field("101", "0 ", ("a", "ind")),
+        field("200", "1 ", ("a", "Ronggeng Dukuh Paruk"), ("e", "novel"),
+              ("f", "Ahmad Tohari")),
+        field("205", "  ", ("a", "Cet. 5")),
+        field("210", "  ", ("a", "Jakarta"), ("c", "Gramedia Pustaka Utama"), ("d", "2011")),
+        field("225", "2 ", ("a", "Sastra Indonesia"), ("v", "3")),
+        field("330", "  ", ("a", "Kisah Srintil, ronggeng dari Dukuh Paruk.")),
+        field("606", "  ", ("a", "Fiksi Indonesia"), ("x", "Sejarah"), ("y", "Jawa"),
+              ("z", "1960-an")),
+        field("676", "  ", ("a", "899.2213"), ("v", "22")),
+        field("700", " 1", ("a", "Tohari"), ("b", "Ahmad"), ("f", "1948-")),
+        field("702", " 1", ("a", "Penerjemah"), ("b", "Nama")),
+        control={"001": "UNI-1"})))
+    [rec] = ds.records
+    assert [w.code for w in ds.warnings] == ["unimarc"]
+    assert (rec.fields["title"], rec.fields["subtitle"]) == ("Ronggeng Dukuh Paruk", "novel")
+    assert rec.lists["author"] == ["Tohari, Ahmad"]  # 702 (translator, editor) is not an author
+    assert rec.lists["author_display"] == ["Ahmad Tohari"]
+    assert (rec.fields["place"], rec.fields["publisher"], rec.fields["year"]) == \
+        ("Jakarta", "Gramedia Pustaka Utama", "2011")
+    assert rec.fields["isbn"] == "978-979-3062-79-2" and rec.warnings == []
+    assert (rec.fields["classification"], rec.fields["call_number"]) == ("899.2213", "899.2213")
+    assert rec.fields["subject"] == "Fiksi Indonesia -- Sejarah -- Jawa -- 1960-an"
+    assert (rec.fields["edition"], rec.fields["series"], rec.fields["language"]) == \
+        ("Cet. 5", "Sastra Indonesia ; 3", "ind")
+    assert rec.fields["summary"] == "Kisah Srintil, ronggeng dari Dukuh Paruk."
+    assert rec.fields["id"] == "UNI-1"
+
+
 # --- characters --------------------------------------------------------------------------------
 
 
