@@ -7,7 +7,7 @@ confidence goes to a source that claims the file's extension, then to the
 one registered first.  A source whose sniff returns 0 is never picked, so
 content decides first and the extension only breaks ties.  When no source
 takes the file, :class:`DataError` names the file, says what it is (from
-:mod:`libmedia.sources.sniff`: an Excel workbook, a PDF, MARC...), how to get
+:mod:`libmedia.sources.sniff`: an OpenDocument spreadsheet, a PDF, MARC...), how to get
 a file libmedia reads from it, and lists the formats read.
 
 To add a reader: one module (``xlsx.py`` defining ``XLSX``, an object with
@@ -22,12 +22,18 @@ from typing import Any
 from . import DataSet
 from .base import Source, confidence, data_error, empty_file_error, is_blank, read_head
 from .csvfile import CSV
+from .htmltable import HTML_TABLE
 from .sniff import describe
 from .tomlfile import TOML
+from .xls import XLS
+from .xlsx import XLSX
 
 SOURCES: list[Source] = [
     CSV,
     TOML,
+    XLSX,
+    XLS,
+    HTML_TABLE,
 ]
 """Registered readers, in order of preference on a tie."""
 
@@ -82,9 +88,19 @@ def choose(path: Path, head: bytes) -> Source:
 def read_records(path: Path, **options: Any) -> DataSet:
     """Read ``path`` with the source :func:`choose` picks, passing
     ``options`` on.  Raises :class:`DataError` when the file is missing, a
-    folder, unreadable, empty or in no format a source reads, and whatever
-    the chosen source raises."""
+    folder, unreadable, empty or in no format a source reads, when an
+    option is one the chosen source does not take (its ``options``
+    attribute, if it has one, lists those it takes: ``("sheet",)``), and
+    whatever the chosen source raises."""
     head = read_head(path, extensions())
     if is_blank(head) and path.stat().st_size <= len(head):
         raise empty_file_error(path)
-    return choose(path, head).read(path, **options)
+    source = choose(path, head)
+    unknown = sorted(set(options) - set(getattr(source, "options", ())))
+    if unknown:
+        given = ", ".join(f"--{name}" for name in unknown)
+        raise data_error(path, f"{given} does not apply to this file: it is read as "
+                               f"{source.label}, which has no such part",
+                         f"leave out {given} (it is for workbooks: .xlsx, .xls)"
+                         if unknown == ["sheet"] else f"leave out {given}")
+    return source.read(path, **options)
