@@ -19,7 +19,8 @@ Rules (number format codes: ECMA-376 Part 1, 18.8.30-31; the date systems:
                    significant digits (Excel's precision); ``%`` formats
                    as percent.
     date, time     by the format's kind: a date ``YYYY-MM-DD``, a time
-                   ``HH:MM`` (``HH:MM:SS`` when the format shows seconds),
+                   ``HH:MM`` (``HH:MM:SS`` when the format shows seconds and
+                   they are not 0),
                    both ``YYYY-MM-DD HH:MM``; the serial is read in the
                    workbook's own date system (1900 or Mac 1904), so both
                    give the same dates.
@@ -154,6 +155,8 @@ def _iso(value: datetime | date | time | timedelta, kind: str | None, fmt: str) 
     (``"date"``, ``"time"``, ``"datetime"``; ``None`` for a value that came
     typed without a format)."""
     seconds = bool(re.search(r"(?<![a-z])s", _section(fmt).lower()))
+    if isinstance(value, (datetime, time)) and not value.second:
+        seconds = False  # 09:00:00 reads as 09:00: the event fields take HH:MM
     clock = "%H:%M:%S" if seconds else "%H:%M"
     if isinstance(value, timedelta):
         total = int(round(value.total_seconds()))

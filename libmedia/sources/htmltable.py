@@ -49,7 +49,7 @@ class HtmlTableSource:
     name = "html-table"
     label = "web-page table saved as a spreadsheet"
     extensions = (".xls", ".xlsx", ".htm", ".html")
-    options = ("sheet",)
+    takes_options = ("sheet",)
     """Options :meth:`read` takes (``--sheet``)."""
     media_types = ("text/html",)
 

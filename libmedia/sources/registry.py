@@ -89,14 +89,15 @@ def read_records(path: Path, **options: Any) -> DataSet:
     """Read ``path`` with the source :func:`choose` picks, passing
     ``options`` on.  Raises :class:`DataError` when the file is missing, a
     folder, unreadable, empty or in no format a source reads, when an
-    option is one the chosen source does not take (its ``options``
-    attribute, if it has one, lists those it takes: ``("sheet",)``), and
-    whatever the chosen source raises."""
+    option is one the chosen source does not take (its ``takes_options``
+    attribute, if it has one, lists those it takes: ``("sheet",)``; a source
+    without it gets every option), and whatever the chosen source raises."""
     head = read_head(path, extensions())
     if is_blank(head) and path.stat().st_size <= len(head):
         raise empty_file_error(path)
     source = choose(path, head)
-    unknown = sorted(set(options) - set(getattr(source, "options", ())))
+    takes = getattr(source, "takes_options", None)
+    unknown = sorted(set(options) - set(takes)) if takes is not None else []
     if unknown:
         given = ", ".join(f"--{name}" for name in unknown)
         raise data_error(path, f"{given} does not apply to this file: it is read as "

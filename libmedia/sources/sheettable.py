@@ -10,8 +10,9 @@ picks the sheet, finds the table in it and hands its rows to
 Which sheet (:func:`choose_sheet`)
     ``sheet=`` a name (case-insensitive) or a 1-based number among all the
     workbook's sheets; else the first visible sheet holding a table: a row
-    naming two or more known columns (:func:`fields.lookup_header`), else a
-    row of two or more column-like names.  An instructions sheet, a hidden
+    naming two or more known columns (:func:`fields.lookup_header`), else
+    the one naming the most (one column ``Judul`` is a table too), else a row
+    of two or more column-like names.  An instructions sheet, a hidden
     or an empty one before it is passed over, with a note saying which sheet
     was read.
 Which rows
@@ -25,7 +26,8 @@ Which rows
     (``Record.row`` = ``Record.line`` = the sheet's row); blank rows are
     skipped; a hidden row (filtered out, or hidden by hand) is skipped with
     a warning naming it.  A cell of a vertically merged range below the
-    header reads as the range's value.
+    header reads as the range's value in every row that has values of its
+    own (one publisher merged over three books' rows).
 Where
     every warning's location names the sheet (``Location.sheet``); a cell's
     own problem says its column by letter and header (``column E (ISBN)``).
@@ -130,7 +132,7 @@ def find_header(sheet: Sheet) -> TableHead | None:
         score = sum(1 for t in texts[r].values() if lookup_header(t))
         if score > best_score:
             best, best_score = r, score
-    if best is None or (best_score < 2 and len(texts[best]) < 2):
+    if best is None:
         best = next((r for r in rows if len(texts[r]) >= 2
                      and len(set(texts[r].values())) == len(texts[r])
                      and looks_like_header(list(texts[r].values()))), None)
@@ -168,7 +170,7 @@ def choose_sheet(path: Path, sheets: Sequence[tuple[str, bool]], load: Callable[
         return sheet, find_header(sheet), []
     passed: list[str] = []
     first: tuple[Sheet, TableHead | None] | None = None
-    fallback: tuple[Sheet, TableHead] | None = None
+    fallback: tuple[int, Sheet, TableHead] | None = None
     for i, (name, visible) in enumerate(sheets):
         if not visible:
             passed.append(f"'{name}' (hidden)")
@@ -176,13 +178,13 @@ def choose_sheet(path: Path, sheets: Sequence[tuple[str, bool]], load: Callable[
         sheet = load(i)
         head = find_header(sheet)
         first = first or (sheet, head)
-        known = head and sum(1 for t in head.names.values() if lookup_header(t))
-        if head and known and known >= 2:
+        known = sum(1 for t in head.names.values() if lookup_header(t)) if head else 0
+        if known >= 2:
             return sheet, head, passed
-        if head and fallback is None:
-            fallback = (sheet, head)
+        if head and (fallback is None or known > fallback[0]):
+            fallback = (known, sheet, head)
         passed.append(f"'{name}' (" + ("empty" if not sheet.cells else "no table") + ")")
-    chosen = fallback or first
+    chosen = fallback[1:] if fallback else first
     if chosen is None:
         raise DataError("every sheet of the workbook is hidden", Location(file=display_path(path)),
                         f"give --sheet the sheet to read: {listed}")
@@ -212,19 +214,18 @@ def table_rows(path: Path, sheet: Sheet, head: TableHead) -> tuple[list[str], li
     fields = [_field_of(h) if h else None for h in headers]
     merged = _merge_map(sheet, vertical_only=True)
     merged = {k: v for k, v in merged.items() if k[0] > head.row and v[0] > head.row}
-    merged_rows = {r for r, _ in merged}
     rows: list[Row] = []
     notes: list[Diagnostic] = []
     where_file = display_path(path)
-    for r in sorted(set(sheet.cells) | merged_rows):
+    for r in sorted(sheet.cells):
         if r <= head.row:
             continue
-        cells = dict(sheet.cells.get(r, {}))
+        cells = dict(sheet.cells[r])
+        if all(cell.blank for cell in cells.values()):
+            continue  # a row that only a merged range crosses is still blank
         for (mr, mc), src in merged.items():
             if mr == r and mc not in cells:
                 cells[mc] = sheet.cells.get(src[0], {}).get(src[1]) or Cell(None)
-        if all(cell.blank for cell in cells.values()):
-            continue
         if r in sheet.hidden:
             title_col = next((c for c, f in zip(range(first, last + 1), fields, strict=True)
                               if f == "title"), first)
