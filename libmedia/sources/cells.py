@@ -50,8 +50,9 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
-from openpyxl.styles.numbers import is_datetime
+from openpyxl.styles.numbers import is_datetime as _is_datetime
 
 from .isbn import parse_isbn
 
@@ -112,6 +113,7 @@ class Shown:
     problem: tuple[str, str] | None = None
 
 
+@lru_cache(maxsize=512)
 def _section(fmt: str) -> str:
     """The positive-number section of a format code, without quoted text,
     escapes, colours, conditions and locale tags."""
@@ -148,6 +150,13 @@ def format_number(value: float | int, fmt: str) -> str:
         whole, dot, frac = digits.partition(".")
         text = sign + whole.zfill(min_digits) + dot + frac
     return text + ("%" if percent else "")
+
+
+@lru_cache(maxsize=512)
+def is_datetime(fmt: str) -> str | None:
+    """openpyxl's kind of a date format (``"date"``, ``"time"``,
+    ``"datetime"``) or ``None``, cached per format code."""
+    return _is_datetime(fmt)
 
 
 def _iso(value: datetime | date | time | timedelta, kind: str | None, fmt: str) -> str:

@@ -213,7 +213,10 @@ def table_rows(path: Path, sheet: Sheet, head: TableHead) -> tuple[list[str], li
     headers = [head.names.get(c, "") for c in range(first, last + 1)]
     fields = [_field_of(h) if h else None for h in headers]
     merged = _merge_map(sheet, vertical_only=True)
-    merged = {k: v for k, v in merged.items() if k[0] > head.row and v[0] > head.row}
+    by_row: dict[int, list[tuple[int, tuple[int, int]]]] = {}
+    for (mr, mc), src in merged.items():
+        if mr > head.row and src[0] > head.row:
+            by_row.setdefault(mr, []).append((mc, src))
     rows: list[Row] = []
     notes: list[Diagnostic] = []
     where_file = display_path(path)
@@ -223,8 +226,8 @@ def table_rows(path: Path, sheet: Sheet, head: TableHead) -> tuple[list[str], li
         cells = dict(sheet.cells[r])
         if all(cell.blank for cell in cells.values()):
             continue  # a row that only a merged range crosses is still blank
-        for (mr, mc), src in merged.items():
-            if mr == r and mc not in cells:
+        for mc, src in by_row.get(r, ()):
+            if mc not in cells:
                 cells[mc] = sheet.cells.get(src[0], {}).get(src[1]) or Cell(None)
         if r in sheet.hidden:
             title_col = next((c for c, f in zip(range(first, last + 1), fields, strict=True)
