@@ -119,7 +119,7 @@ def test_c51_isbns_and_years_stored_as_numbers(cases):
     (w,) = rounded.warnings
     assert w.code == "isbn" and "9786020000000 was rounded by Excel" in w.message
     assert "9.78602E+12" in w.message
-    assert str(w.location).endswith("sheet 'Koleksi', row 5")
+    assert str(w.location).endswith("sheet 'Koleksi', row 5, field 'ISBN'")
     assert "column E (ISBN)" in w.message
     for r in ds.records:
         assert r.raw["Tahun"] == r.fields["year"]  # never "2021.0"
@@ -193,6 +193,8 @@ def test_c53_formula_without_a_saved_result_is_never_printed(tmp_path):
         found[0].message
     assert "open the file in Excel or LibreOffice Calc and save it" in found[0].message
     assert found[0].location.sheet == "Buku" and found[0].location.row == 2
+    assert found[0].location.field == "Judul"  # check reports it on field 'title'
+    assert found[0].location.line is None  # a sheet has rows, not lines
     assert ds.records[1].fields["title"] == "Bumi" and not ds.records[1].warnings
 
 
@@ -507,3 +509,13 @@ def test_locations_name_the_sheet():
     assert str(Location(file="a.xlsx", row=7, field="ISBN", sheet="Buku")) == \
         "a.xlsx, sheet 'Buku', row 7, field 'ISBN'"
     assert re.search(r"sheet 'Buku'", str(Location(file="a.xlsx", sheet="Buku")))
+
+
+def test_c53_check_blames_the_data_and_says_how_to_fix_it(tmp_path):
+    path = _formula_book(tmp_path)
+    res = CliRunner().invoke(main, ["check", "new-book", str(path)])
+    assert res.exit_code == 1, res.output  # the title is empty: that record will not be made
+    assert "row 2, field 'title': required field 'title' is empty" in res.output
+    assert ("row 2, field 'title' (column \"Judul\"): column A (Judul) has the formula "
+            '="Laskar"&" Pelangi" but no saved result') in res.output
+    assert "open the file in Excel or LibreOffice Calc and save it" in res.output

@@ -203,11 +203,22 @@ def _field_of(name: str) -> str | None:
     return found[0] if found else None
 
 
-def table_rows(path: Path, sheet: Sheet, head: TableHead) -> tuple[list[str], list[Row],
-                                                                   list[Diagnostic]]:
-    """The header names (sheet column order, first to last named column),
-    the data rows below the header as :class:`Row` (cells as the sheet shows
-    them, problems per cell), and warnings for hidden rows."""
+@dataclass
+class TableRows:
+    """What :func:`table_rows` found: the ``headers`` (sheet column order,
+    first to last named column), the data ``rows`` below the header as
+    :class:`Row` (cells as the sheet shows them), each cell's ``problems``
+    by sheet row (``(header, code, sentence)``; header ``""`` for a cell
+    right of the table) and warnings for ``hidden`` rows."""
+
+    headers: list[str]
+    rows: list[Row]
+    problems: dict[int, list[tuple[str, str, str]]]
+    hidden: list[Diagnostic]
+
+
+def table_rows(path: Path, sheet: Sheet, head: TableHead) -> TableRows:
+    """The table below ``head`` on ``sheet`` (see :class:`TableRows`)."""
     cols = sorted(head.names)
     first, last = cols[0], cols[-1]
     headers = [head.names.get(c, "") for c in range(first, last + 1)]
@@ -219,6 +230,7 @@ def table_rows(path: Path, sheet: Sheet, head: TableHead) -> tuple[list[str], li
             by_row.setdefault(mr, []).append((mc, src))
     rows: list[Row] = []
     notes: list[Diagnostic] = []
+    found: dict[int, list[tuple[str, str, str]]] = {}
     where_file = display_path(path)
     for r in sorted(sheet.cells):
         if r <= head.row:
@@ -242,7 +254,6 @@ def table_rows(path: Path, sheet: Sheet, head: TableHead) -> tuple[list[str], li
             continue
         width = max(last, max(c for c, cell in cells.items() if not cell.blank))
         texts: list[str] = []
-        problems: list[tuple[str, str]] = []
         for c in range(first, width + 1):
             cell = cells.get(c)
             if cell is None:
@@ -253,9 +264,9 @@ def table_rows(path: Path, sheet: Sheet, head: TableHead) -> tuple[list[str], li
             shown = cell_text(cell, fields[c - first] if c <= last else None, sheet.epoch, where)
             texts.append(shown.text)
             if shown.problem:
-                problems.append(shown.problem)
-        rows.append(Row(r, r, texts, problems))
-    return headers, rows, notes
+                found.setdefault(r, []).append((name, *shown.problem))
+        rows.append(Row(r, r, texts))
+    return TableRows(headers, rows, found, notes)
 
 
 def sheet_dataset(path: Path, sheet: Sheet, head: TableHead | None, reader: str,
@@ -282,9 +293,14 @@ def sheet_dataset(path: Path, sheet: Sheet, head: TableHead | None, reader: str,
             f"the header is on row {head.row}; {span} above it (titles, notes, a group row"
             + (f": '{first_text[:60]}'" if first_text else "") + ") are not records",
             Location(file=where_file, row=head.row, sheet=sheet.name), "preamble"))
-    headers, rows, hidden = table_rows(path, sheet, head)
-    table = normalize(path, headers, rows)
+    found = table_rows(path, sheet, head)
+    headers, hidden = found.headers, found.hidden
+    table = normalize(path, headers, found.rows)
     for rec in table.records:
+        rec.warnings.extend(
+            Diagnostic.warning(message, Location(file=where_file, row=rec.row,
+                                                 field=header or None), code)
+            for header, code, message in found.problems.get(rec.row, ()))
         rec.warnings = [_with_sheet(w, sheet.name) for w in rec.warnings]
     records: list[Record] = table.records
     warnings.extend(hidden)
