@@ -239,6 +239,8 @@ def test_c53_saved_results_are_used_and_a_saved_error_is_named(tmp_path):
     (0.125, "0.0%", "12.5%"),
     (7, '"No. "000', "007"),
     (-3, "000", "-003"),
+    (9786020314587, "0.00E+00", "9786020314587"),
+    (1234.5, "#,##0.00;[Red]-#,##0.00", "1234.50"),
 ])
 def test_numbers_as_the_format_shows_their_digits(value, fmt, shown):
     assert format_number(value, fmt) == shown

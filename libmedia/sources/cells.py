@@ -16,8 +16,9 @@ Rules (number format codes: ECMA-376 Part 1, 18.8.30-31; the date systems:
                    thousands separators are not written (an ISBN or a year
                    under ``#,##0`` stays digits); decimals as many as the
                    format has (``0.00``), else the shortest of 15
-                   significant digits (Excel's precision); ``%`` formats
-                   as percent.
+                   significant digits (Excel's precision); a scientific
+                   format (``0.00E+00``) as all the digits it rounds away;
+                   ``%`` formats as percent.
     date, time     by the format's kind: a date ``YYYY-MM-DD``, a time
                    ``HH:MM`` (``HH:MM:SS`` when the format shows seconds and
                    they are not 0),
@@ -134,7 +135,8 @@ def format_number(value: float | int, fmt: str) -> str:
     decimals = re.search(r"\.([0#?]+)", section)
     integer_part = section.split(".")[0]
     min_digits = integer_part.count("0") if re.fullmatch(r"[0#?,\s]*", integer_part) else 0
-    if decimals and not section.lower().startswith("general"):
+    scientific = re.search(r"[eE][+-]", section)  # 9.79E+12: the digits are all there
+    if decimals and not scientific and not section.lower().startswith("general"):
         places = decimals.group(1).count("0")
         text = f"{value:.{places}f}"
         if decimals.group(1).count("#") or decimals.group(1).count("?"):
