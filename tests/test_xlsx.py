@@ -521,3 +521,17 @@ def test_c53_check_blames_the_data_and_says_how_to_fix_it(tmp_path):
     assert ("row 2, field 'title' (column \"Judul\"): column A (Judul) has the formula "
             '="Laskar"&" Pelangi" but no saved result') in res.output
     assert "open the file in Excel or LibreOffice Calc and save it" in res.output
+
+
+def test_html_data_table_inside_a_layout_table(tmp_path):
+    page = ("<html><body><table><tr><td><img src='logo.png'> INLISLite</td></tr><tr><td>"
+            "<table><tr><th>Judul</th><th>Pengarang</th></tr>"
+            "<tr><td>Bumi</td><td>Tere Liye</td></tr>"
+            "<tr><td>Hujan<br/>(cetak ulang)</td><td>Tere Liye</td></tr></table>"
+            "</td></tr></table>")  # the page ends inside the layout table
+    path = tmp_path / "inlis.xls"
+    path.write_text(page)
+    ds = read_records(path)
+    assert [(r.row, r.fields["title"]) for r in ds.records] == [
+        (2, "Bumi"), (3, "Hujan\n(cetak ulang)")]
+    assert ds.warnings[0].code == "sheet" and "'table 1' (no table)" in ds.warnings[0].message

@@ -6,8 +6,10 @@
 Library web apps (SLiMS and INLISLite report exports, many school systems)
 "export to Excel" by sending an HTML ``<table>`` with an ``.xls`` name;
 Excel opens it with a warning that the format and the extension differ.  It
-is read here as the table it is: each ``<table>`` is a sheet (``--sheet N``
-picks the N-th; by default the first holding a table, as in a workbook),
+is read here as the table it is: each ``<table>`` is a sheet, nested ones
+too, numbered in the order they start (``--sheet N`` picks the N-th; by
+default the first holding a table with known column names, as in a
+workbook, so a page-layout table around the data is passed over),
 each ``<tr>`` a row numbered from 1 in document order, ``<td>``/``<th>``
 cells with ``colspan``/``rowspan`` (a spanned cell is a merged range),
 ``<br>`` a line break, entities decoded, a row styled ``display:none``
@@ -25,6 +27,7 @@ itself), so a web page saved as ``.csv`` is still refused by name.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -76,17 +79,42 @@ HTML_TABLE = HtmlTableSource()
 """The HTML-table reader, as registered in :mod:`libmedia.sources.registry`."""
 
 
+@dataclass
+class _Table:
+    """One ``<table>`` being read: its rows of cells ``(text, colspan,
+    rowspan)``, its hidden row indexes, and the row and cell open now."""
+
+    rows: list[list[tuple[str, int, int]]] = field(default_factory=list)
+    hidden: set[int] = field(default_factory=set)
+    row: list[tuple[str, int, int]] | None = None
+    cell: list[str] | None = None
+    span: tuple[int, int] = (1, 1)
+
+    def close_cell(self) -> None:
+        if self.cell is not None:
+            if self.row is None:
+                self.row = []
+            text = re.sub(r"[ \t\r\n\xa0]*\n[ \t\r\n\xa0]*", "\n", "".join(self.cell))
+            text = re.sub(r"[ \t\r\xa0]+", " ", text).strip()
+            self.row.append((text, *self.span))
+        self.cell = None
+
+    def close_row(self) -> None:
+        self.close_cell()
+        if self.row is not None:
+            self.rows.append(self.row)
+        self.row = None
+
+
 class _TableParser(HTMLParser):
-    """Collects every top-level ``<table>`` as rows of cells
-    ``(text, colspan, rowspan)`` and its hidden row indexes."""
+    """Collects every ``<table>`` in document order of its start, nested ones
+    too (a data table inside a page-layout table is a table of its own; its
+    text is not part of the outer cell)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.tables: list[tuple[list[list[tuple[str, int, int]]], set[int]]] = []
-        self._depth = 0
-        self._row: list[tuple[str, int, int]] | None = None
-        self._cell: list[str] | None = None
-        self._span = (1, 1)
+        self.tables: list[_Table] = []
+        self._open: list[_Table] = []
         self._skip = 0  # inside <script>/<style>
 
     @staticmethod
@@ -100,57 +128,55 @@ class _TableParser(HTMLParser):
         a = dict(attrs)
         if tag in ("script", "style"):
             self._skip += 1
-        elif tag == "table":
-            self._depth += 1
-            if self._depth == 1:
-                self.tables.append(([], set()))
-        elif self._depth != 1:
-            if tag == "br" and self._cell is not None:
-                self._cell.append("\n")
-        elif tag == "tr":
-            self._close_row()
-            self._row = []
+            return
+        if tag == "table":
+            table = _Table()
+            self.tables.append(table)
+            self._open.append(table)
+            return
+        if not self._open:
+            return
+        table = self._open[-1]
+        if tag == "tr":
+            table.close_row()
+            table.row = []
             if _HIDDEN_STYLE.search(a.get("style") or "") or "hidden" in a:
-                self.tables[-1][1].add(len(self.tables[-1][0]))
+                table.hidden.add(len(table.rows))
         elif tag in ("td", "th"):
-            self._close_cell()
-            if self._row is None:
-                self._row = []
-            self._cell = []
-            self._span = (self._int(a.get("colspan")), self._int(a.get("rowspan")))
-        elif tag == "br" and self._cell is not None:
-            self._cell.append("\n")
-        elif tag in ("p", "div") and self._cell:
-            self._cell.append("\n")
+            table.close_cell()
+            table.cell = []
+            table.span = (self._int(a.get("colspan")), self._int(a.get("rowspan")))
+        elif tag == "br" and table.cell is not None:
+            table.cell.append("\n")
+        elif tag in ("p", "div") and table.cell:
+            table.cell.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "table":  # <br/>; a self-closed <table/> holds nothing
+            self.handle_starttag(tag, attrs)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style"):
             self._skip = max(0, self._skip - 1)
+        elif not self._open:
+            return
         elif tag == "table":
-            if self._depth == 1:
-                self._close_row()
-            self._depth = max(0, self._depth - 1)
-        elif self._depth == 1 and tag in ("td", "th"):
-            self._close_cell()
-        elif self._depth == 1 and tag == "tr":
-            self._close_row()
+            self._open.pop().close_row()
+        elif tag in ("td", "th"):
+            self._open[-1].close_cell()
+        elif tag == "tr":
+            self._open[-1].close_row()
 
     def handle_data(self, data: str) -> None:
-        if self._cell is not None and not self._skip:
-            self._cell.append(data)
+        if self._open and self._open[-1].cell is not None and not self._skip:
+            self._open[-1].cell.append(data)
 
-    def _close_cell(self) -> None:
-        if self._cell is not None and self._row is not None:
-            text = re.sub(r"[ \t\r\n\xa0]*\n[ \t\r\n\xa0]*", "\n", "".join(self._cell))
-            text = re.sub(r"[ \t\r\xa0]+", " ", text).strip()
-            self._row.append((text, *self._span))
-        self._cell = None
-
-    def _close_row(self) -> None:
-        self._close_cell()
-        if self._row is not None and self.tables:
-            self.tables[-1][0].append(self._row)
-        self._row = None
+    def finish(self) -> list[_Table]:
+        """Every table, those left open by a cut-off page closed."""
+        self.close()
+        while self._open:
+            self._open.pop().close_row()
+        return self.tables
 
 
 def _sheet(index: int, rows: list[list[tuple[str, int, int]]], hidden: set[int]) -> Sheet:
@@ -197,9 +223,8 @@ def read_html_table(path: Path, sheet: str | int | None = None) -> DataSet:
         text = decode_bytes(data, path).text
     parser = _TableParser()
     parser.feed(text)
-    parser.close()
-    parser._close_row()
-    tables = [(rows, hidden) for rows, hidden in parser.tables if rows]
+    tables = [(t.rows, t.hidden) for t in parser.finish()
+              if any(text for row in t.rows for text, _, _ in row)]
     if not tables:
         raise data_error(path, "this is a web page (HTML) saved as a spreadsheet, but it holds no "
                                "table", "export the data again as CSV or as an Excel workbook")
