@@ -40,6 +40,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
+from ..diagnostics import INFO
 from ..errors import DataError, Diagnostic, Location, display_path
 from . import DataSet, Record
 from .cells import WINDOWS_EPOCH, Cell, cell_text
@@ -289,10 +290,11 @@ def sheet_dataset(path: Path, sheet: Sheet, head: TableHead | None, reader: str,
                            for t in _plain(sheet, r, {}).values()), "")
         span = (f"row {head.skipped[0]}" if len(head.skipped) == 1
                 else f"rows {head.skipped[0]}-{head.skipped[-1]}")
-        warnings.append(Diagnostic.warning(
+        warnings.append(Diagnostic(
+            INFO, "preamble",
             f"the header is on row {head.row}; {span} above it (titles, notes, a group row"
             + (f": '{first_text[:60]}'" if first_text else "") + ") are not records",
-            Location(file=where_file, row=head.row, sheet=sheet.name), "preamble"))
+            Location(file=where_file, row=head.row, sheet=sheet.name)))
     found = table_rows(path, sheet, head)
     headers, hidden = found.headers, found.hidden
     table = normalize(path, headers, found.rows)
@@ -321,7 +323,7 @@ def read_sheets(path: Path, sheets: Sequence[tuple[str, bool]], load: Callable[[
     notes = []
     if passed:
         notes.append(Diagnostic(
-            "info", "sheet", f"read the sheet '{chosen.name}'; passed over "
+            INFO, "sheet", f"read the sheet '{chosen.name}'; passed over "
             + ", ".join(passed), Location(file=display_path(path)),
             "give --sheet NAME to read another sheet"))
     return sheet_dataset(path, chosen, head, reader, notes)
