@@ -434,21 +434,122 @@ def test_truncated_xlsx(tmp_path):
     assert "damaged" in err.value.message
 
 
-def test_ods_and_excel_2003_xml_are_refused_with_advice(tmp_path):
-    ods = tmp_path / "k.ods"
-    with zipfile.ZipFile(ods, "w") as z:
-        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        z.writestr("content.xml", "<office:document-content/>")
-    with pytest.raises(DataError) as err:
-        read_records(ods)
-    assert "OpenDocument spreadsheet" in err.value.message
-    assert "save it as an Excel workbook (.xlsx)" in err.value.hint
+def test_excel_2003_xml_is_refused_with_advice(tmp_path):
     xml = tmp_path / "k.xls"
     xml.write_text('<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
                    '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"></Workbook>')
     with pytest.raises(DataError) as err:
         read_records(xml)
     assert "an Excel 2003 XML spreadsheet" in err.value.message
+    assert "save it as an Excel workbook (.xlsx)" in err.value.hint
+
+
+# ---------------------------------------------------------------------------
+# .ods (OpenDocument) spreadsheets
+
+ODS_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+          'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+          'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"')
+
+
+def ods(path: Path, tables: str, null_date: str = "1899-12-30", manifest: str = "") -> Path:
+    """A minimal .ods (the mimetype first and stored, as the format wants)."""
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODS_NS}>'
+               '<office:automatic-styles><style:style style:name="ta2" style:family="table">'
+               '<style:table-properties table:display="false"/></style:style>'
+               '</office:automatic-styles><office:body><office:spreadsheet>'
+               f'<table:calculation-settings><table:null-date table:date-value="{null_date}"/>'
+               f'</table:calculation-settings>{tables}</office:spreadsheet></office:body>'
+               '</office:document-content>')
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
+                   compress_type=zipfile.ZIP_STORED)
+        z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+        z.writestr("META-INF/manifest.xml", manifest or "<manifest:manifest/>")
+    return path
+
+
+def _c(text: str, **attrs: str) -> str:
+    extra = "".join(f' {k.replace("__", ":").replace("_", "-")}="{v}"' for k, v in attrs.items())
+    return f"<table:table-cell{extra}><text:p>{text}</text:p></table:table-cell>"
+
+
+def _row(*cells: str, **attrs: str) -> str:
+    extra = "".join(f' {k.replace("__", ":").replace("_", "-")}="{v}"' for k, v in attrs.items())
+    return f"<table:table-row{extra}>{''.join(cells)}</table:table-row>"
+
+
+def _ods_book(tmp_path: Path, null_date: str = "1899-12-30") -> Path:
+    serial = (dt.date(2027, 3, 6) - dt.date.fromisoformat(null_date)).days
+    books = (
+        '<table:table table:name="Petunjuk"><table:table-row>'
+        + _c("Isi satu baris per judul") + "</table:table-row></table:table>"
+        '<table:table table:name="Lama" table:style-name="ta2">'
+        + _row(_c("Judul"), _c("Pengarang")) + _row(_c("Lama"), _c("X")) + "</table:table>"
+        '<table:table table:name="Koleksi">'
+        + _row(_c("DAFTAR KOLEKSI BARU", table__number_columns_spanned="4"),
+               '<table:covered-table-cell table:number-columns-repeated="3"/>')
+        + _row(_c("Judul"), _c("Pengarang"), _c("Tahun"), _c("ISBN"), _c("Tanggal Masuk"),
+               _c("Harga"))
+        + _row(_c("Senja <text:span>di</text:span><text:s text:c=\"2\"/>Pelabuhan"),
+               _c("Rina Kartika"),
+               _c("2021", office__value_type="float", office__value="2021"),
+               _c("9.78602E+12", office__value_type="float", office__value="9786020314587"),
+               _c("06/03/27", office__value_type="date", office__date_value="2027-03-06"),
+               _c("15000.50", office__value_type="float", office__value="15000.5"))
+        + _row(_c("Kamus"), _c("Tim"), _c("2019", office__value_type="float", office__value="2019"),
+               _c("0194315738", office__value_type="float", office__value="194315738"),
+               _c(str(serial), office__value_type="float", office__value=str(serial)))
+        + _row(_c("Ditarik"), _c("Anonim"), table__visibility="filter")
+        + '<table:table-row table:number-rows-repeated="3"><table:table-cell '
+          'table:number-columns-repeated="1024"/></table:table-row>'
+        + _row(_c("Rumus", table__formula="of:=[.A1]"), _c("#N/A", table__formula="of:=NA()",
+                                                          office__value_type="string",
+                                                          calcext__value_type="error"))
+        + '<table:table-row table:number-rows-repeated="1048000"><table:table-cell '
+          'table:number-columns-repeated="1024"/></table:table-row>'
+        + "</table:table>")
+    return ods(tmp_path / "koleksi.ods", books, null_date)
+
+
+@pytest.mark.parametrize("null_date", ["1899-12-30", "1904-01-01"])
+def test_ods_spreadsheet(tmp_path, null_date):
+    ds = read_records(_ods_book(tmp_path, null_date))
+    assert ds.reader == "ods"
+    assert ds.columns == ["Judul", "Pengarang", "Tahun", "ISBN", "Tanggal Masuk", "Harga"]
+    rows = {r.row: r for r in ds.records}
+    assert sorted(rows) == [3, 4]  # the sheet's rows; hidden row 5 and blank 6-8 skipped
+    first = rows[3].fields
+    assert first["title"] == "Senja di  Pelabuhan"
+    assert (first["year"], first["isbn"], first["date_added"], first["price"]) == (
+        "2021", "978-602-03-1458-7", "2027-03-06", "15000.50")
+    assert rows[4].fields["isbn10"] == "0-19-431573-8"  # the zero the sheet shows is kept
+    assert rows[4].fields["date_added"] == "2027-03-06"  # a serial from the null date
+    # row 9 holds only a formula with no result and an error: no record, two warnings
+    assert codes(ds.warnings) == ["sheet", "preamble", "hidden-row", "formula-not-calculated",
+                                  "formula-error"]
+    assert [w.location.row for w in ds.warnings[3:]] == [9, 9]
+    assert "so it is not a record" in ds.warnings[4].message
+    assert "'Lama' (hidden)" in ds.warnings[0].message
+    assert read_records(tmp_path / "koleksi.ods", sheet="Lama").records[0].fields["title"] == \
+        "Lama"
+
+
+def test_ods_password_protected_or_damaged(tmp_path):
+    path = ods(tmp_path / "rahasia.ods", "", manifest="<manifest:manifest><manifest:file-entry>"
+               "<manifest:encryption-data/></manifest:file-entry></manifest:manifest>")
+    with pytest.raises(DataError) as err:
+        read_records(path)
+    assert "protected with a password" in err.value.message
+    bad = tmp_path / "rusak.ods"
+    with zipfile.ZipFile(bad, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", "<office:document-content>")
+    with pytest.raises(DataError) as err:
+        read_records(bad)
+    assert "damaged" in err.value.message and "LibreOffice Calc" in err.value.hint
 
 
 # ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ confidence goes to a source that claims the file's extension, then to the
 one registered first.  A source whose sniff returns 0 is never picked, so
 content decides first and the extension only breaks ties.  When no source
 takes the file, :class:`DataError` names the file, says what it is (from
-:mod:`libmedia.sources.sniff`: an OpenDocument spreadsheet, a PDF, MARC...), how to get
+:mod:`libmedia.sources.sniff`: a PDF, MARC, an SQL dump...), how to get
 a file libmedia reads from it, and lists the formats read.
 
 To add a reader: one module (``xlsx.py`` defining ``XLSX``, an object with
@@ -23,6 +23,7 @@ from . import DataSet
 from .base import Source, confidence, data_error, empty_file_error, is_blank, read_head
 from .csvfile import CSV
 from .htmltable import HTML_TABLE
+from .ods import ODS
 from .sniff import describe
 from .tomlfile import TOML
 from .xls import XLS
@@ -33,6 +34,7 @@ SOURCES: list[Source] = [
     TOML,
     XLSX,
     XLS,
+    ODS,
     HTML_TABLE,
 ]
 """Registered readers, in order of preference on a tie."""

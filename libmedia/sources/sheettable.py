@@ -306,6 +306,14 @@ def sheet_dataset(path: Path, sheet: Sheet, head: TableHead | None, reader: str,
         rec.warnings = [_with_sheet(w, sheet.name) for w in rec.warnings]
     records: list[Record] = table.records
     warnings.extend(hidden)
+    kept = {rec.row for rec in records}
+    for r, problems in sorted(found.problems.items()):
+        if r not in kept:  # every value of the row was left out: no record, but never silent
+            warnings.extend(
+                Diagnostic.warning(message + "; the row has no other values, so it is not a record",
+                                   Location(file=where_file, row=r, field=header or None,
+                                            sheet=sheet.name), code)
+                for header, code, message in problems)
     if not records:
         warnings.append(Diagnostic.warning(
             f"the sheet '{sheet.name}' has a header row but no records",

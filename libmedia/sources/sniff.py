@@ -1,19 +1,19 @@
 """What a file is, judged from its first bytes: the formats no reader takes.
 
 ``describe(head: bytes) -> FileKind | None``.  A :class:`FileKind` is a
-description for a message (``"an OpenDocument spreadsheet (.ods)"``) and a hint that
+description for a message (``"a PDF document"``) and a hint that
 says how to get a file libmedia reads from it.  ``None`` means "may be text
 data" (nothing here recognised it).
 
 Used by the registry to name a file no registered reader takes, and by
 readers to say "not mine" in their sniff (the CSV reader refuses everything
-described here).  Excel workbooks (``.xlsx``, ``.xls``) and web-page tables
-saved as ``.xls`` have readers (:mod:`~libmedia.sources.xlsx`,
-:mod:`~libmedia.sources.xls`, :mod:`~libmedia.sources.htmltable`) whose
-sniff claims them first; their descriptions are still used by the CSV
-reader (a workbook renamed ``.csv``) and for an OLE2 file that is no
-workbook.  OpenDocument spreadsheets (``.ods``) and Excel 2003 XML
-spreadsheets are described with the advice to save them as ``.xlsx``.
+described here).  Workbooks (``.xlsx``, ``.xls``, ``.ods``) and web-page
+tables saved as ``.xls`` have readers (:mod:`~libmedia.sources.xlsx`,
+:mod:`~libmedia.sources.xls`, :mod:`~libmedia.sources.ods`,
+:mod:`~libmedia.sources.htmltable`) whose sniff claims them first; their
+descriptions are still used by the CSV reader (a workbook renamed ``.csv``)
+and for an OLE2 file that is no workbook.  Excel 2003 XML spreadsheets are
+described with the advice to save them as ``.xlsx``.
 
 Binary signatures come from the one table in :mod:`libmedia.filetypes`
 (this module adds the advice for a data file); in the text: an SQL dump, a web page, MARCXML (the MARC 21 slim
@@ -38,7 +38,7 @@ SAVE_AS_XLSX = ("open it in Excel or LibreOffice Calc and save it as an Excel wo
                 "File > Save As > 'Excel Workbook (*.xlsx)'; or " + EXCEL_TO_CSV)
 """How to get a file libmedia reads from a spreadsheet it does not read."""
 
-READ_WORKBOOK = ("libmedia reads Excel workbooks (.xlsx, .xls) as they are: pass the workbook "
+READ_WORKBOOK = ("libmedia reads workbooks (.xlsx, .xls, .ods) as they are: pass the workbook "
                  "itself; or " + EXCEL_TO_CSV)
 """The advice for a workbook handed to the CSV reader."""
 
@@ -62,7 +62,7 @@ _IMAGE_HINT = "cover images are named in the cover column; pass the data file he
 #: What to do with each binary format (:mod:`libmedia.filetypes` names) when a data
 #: file was expected.
 _HINTS = {
-    "xlsx": READ_WORKBOOK, "ods": SAVE_AS_XLSX, "ole2": READ_WORKBOOK,
+    "xlsx": READ_WORKBOOK, "ods": READ_WORKBOOK, "ole2": READ_WORKBOOK,
     "docx": "save the table in it as CSV from a spreadsheet",
     "zip": "unpack it and pass the data file inside",
     "rtf": "save the table in it as CSV from a spreadsheet",
