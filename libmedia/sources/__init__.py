@@ -23,6 +23,12 @@ Package layout (each module's docstring says what it takes and returns)::
     normalize.py  header + rows of cells -> canonical records (shared by readers)
     csvfile.py    the CSV reader, chaining the above
     tomlfile.py   the TOML reader (hand-written notices and events)
+    cells.py      a spreadsheet cell as the sheet shows it (numbers, dates, errors, formulas)
+    sheettable.py which sheet, which header row, which rows: a sheet -> records
+    xlsx.py       the Excel reader (.xlsx, .xlsm; openpyxl's streaming parser)
+    xls.py        the Excel 97-2003 reader (.xls; xlrd); password-protected workbooks
+    ods.py        the OpenDocument spreadsheet reader (.ods)
+    htmltable.py  web-page tables saved as .xls (SLiMS, INLISLite report exports)
 """
 
 from __future__ import annotations
