@@ -76,8 +76,9 @@ def print_error(exc: LibmediaError) -> None:
 
 
 def print_warning(w: Diagnostic) -> None:
-    """Print one warning to stderr with its location."""
-    _err(f"warning: {w}")
+    """Print one warning (or note, for an ``info`` diagnostic) to stderr with
+    its location."""
+    _err(f"{'note' if w.severity == 'info' else 'warning'}: {w}")
 
 
 def print_brand_note(brand_file: Path | None, brand_name: str) -> None:
@@ -318,6 +319,15 @@ _PER_POST = click.option(
 _BRAND = click.option("--brand", type=click.Path(dir_okay=False, path_type=Path),
                       help="Brand kit (libmedia.toml). Default: libmedia.toml beside the data "
                            "file, else in this folder, else the built-in kit.")
+_SHEET = click.option("--sheet", metavar="NAME|N",
+                      help="Sheet of a workbook (.xlsx, .xls) to read: its name, or its number "
+                           "counting from 1 (hidden sheets counted). Default: the first visible "
+                           "sheet holding a table.")
+
+
+def _data_options(sheet: str | None) -> dict[str, str] | None:
+    """The reader options from the command line (``--sheet``), or None."""
+    return {"sheet": sheet} if sheet else None
 
 
 
@@ -335,6 +345,7 @@ _BRAND = click.option("--brand", type=click.Path(dir_okay=False, path_type=Path)
                    "For a video template: FILE.mp4, with its cover, subtitles, caption and alt "
                    "text beside it.")
 @_BRAND
+@_SHEET
 @_LANG
 @_PER_POST
 @_video_options
@@ -350,7 +361,8 @@ _BRAND = click.option("--brand", type=click.Path(dir_okay=False, path_type=Path)
 def render(template: str, data: Path | None, row: int | None, format_name: str | None,
            output: Path | None, brand: Path | None, dump: str | None, draft: bool,
            music: Path | None, no_music: bool, burn_subtitles: bool,
-           show_safe_zones: bool, lang: str | None, per_post: int | None) -> None:
+           show_safe_zones: bool, lang: str | None, per_post: int | None,
+           sheet: str | None) -> None:
     """Render one post from TEMPLATE: a record of DATA, or the template's own sample.
 
     Cover files named in the data are looked for beside the data file, then
@@ -368,7 +380,7 @@ def render(template: str, data: Path | None, row: int | None, format_name: str |
         with user_errors(), terminate_as_interrupt(), frame_progress("encoding") as progress:
             rep = render_single(template, data, row, format_name, output, brand, dump,
                                 clip=clip, progress=progress, show_safe_zones=show_safe_zones,
-                                lang=lang, per_post=per_post)
+                                lang=lang, per_post=per_post, data_options=_data_options(sheet))
     except KeyboardInterrupt:
         _err("stopped: nothing was written (a clip being encoded is removed, never left half-made)")
         sys.exit(EXIT_INTERRUPTED)
@@ -468,6 +480,7 @@ def _summarise_warnings(results) -> list[str]:
               help="Render in N processes. Default: one per CPU core, at most 4 "
                    "(1 for fewer than 8 images).")
 @_BRAND
+@_SHEET
 @_LANG
 @_PER_POST
 @click.option("--jpeg", is_flag=True, help="Write .jpg files instead of .png.")
@@ -482,7 +495,7 @@ def _summarise_warnings(results) -> list[str]:
 def batch(template: str, data: Path, formats: tuple[str, ...], out_dir: Path, jobs: int | None,
           brand: Path | None, jpeg: bool, resume: bool, scheduler: str | None, draft: bool,
           music: Path | None, no_music: bool, burn_subtitles: bool, lang: str | None,
-          per_post: int | None) -> None:
+          per_post: int | None, sheet: str | None) -> None:
     """Render one post per record of DATA with TEMPLATE, into --out (a
     template of several records a post, such as a grid: one post per
     --per-post records).
@@ -510,7 +523,7 @@ def batch(template: str, data: Path, formats: tuple[str, ...], out_dir: Path, jo
     with user_errors(), terminate_as_interrupt(), progress_bar("rendering") as progress:
         rep = run_batch(template, data, formats, out_dir, jobs, brand, jpeg, progress,
                         resume=resume, scheduler=scheduler, clip=clip, lang=lang,
-                        per_post=per_post)
+                        per_post=per_post, data_options=_data_options(sheet))
     print_brand_note(rep.brand, rep.brand_name)
     for w in rep.warnings:
         print_warning(w)
@@ -616,6 +629,7 @@ def _resume_command() -> str:
                    "(with --render: the formats every record is rendered in). "
                    "Default: the template's first.")
 @_BRAND
+@_SHEET
 @_LANG
 @click.option("--render", "render_all", is_flag=True,
               help="Also lay out and draw every record as batch would (nothing is written) and "
@@ -629,7 +643,7 @@ def _resume_command() -> str:
 @_PER_POST
 def check(template: str, data: Path, brand: Path | None, formats: tuple[str, ...],
           render_all: bool, jobs: int | None, as_json: bool, lang: str | None,
-          per_post: int | None) -> None:
+          per_post: int | None, sheet: str | None) -> None:
     """Check DATA against TEMPLATE without rendering it: columns, empty required
     fields, ISBNs, cover files; and that the template and brand kit render at
     all (the template's own sample is rendered first, as batch does).  With
@@ -645,7 +659,8 @@ def check(template: str, data: Path, brand: Path | None, formats: tuple[str, ...
     if as_json and not render_all:
         raise click.UsageError("--json needs --render")
     with user_errors():
-        rep = check_data(template, data, brand, formats, lang=lang, per_post=per_post)
+        rep = check_data(template, data, brand, formats, lang=lang, per_post=per_post,
+                         data_options=_data_options(sheet))
     if as_json:
         code = EXIT_PROBLEMS if rep.rows_with("error") else EXIT_OK
     else:
@@ -656,7 +671,7 @@ def check(template: str, data: Path, brand: Path | None, formats: tuple[str, ...
             from .check import check_rendering
 
             found = check_rendering(template, data, brand, formats, jobs, progress, lang=lang,
-                                    per_post=per_post)
+                                    per_post=per_post, data_options=_data_options(sheet))
         if as_json:
             import json
 
@@ -673,8 +688,11 @@ def _print_check(rep) -> int:
     from .check import ERROR, WARNING, row_ranges
     click.echo(f"data: {rep.data}")
     delim = {"\t": "TAB", ",": "comma (,)", ";": "semicolon (;)", "|": "bar (|)"}
-    click.echo(f"  encoding: {rep.encoding}; delimiter: {delim.get(rep.delimiter, repr(rep.delimiter))}; "
-               f"{_n(rep.records, 'record')}")
+    if rep.encoding:
+        click.echo(f"  encoding: {rep.encoding}; delimiter: "
+                   f"{delim.get(rep.delimiter, repr(rep.delimiter))}; {_n(rep.records, 'record')}")
+    else:  # a workbook: cells, not text
+        click.echo(f"  {_n(rep.records, 'record')}")
     click.echo("  brand kit: " + (display_path(rep.brand) if rep.brand else
                                   "built-in default (no libmedia.toml beside the data or here)"))
     if rep.language:

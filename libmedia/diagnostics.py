@@ -36,7 +36,7 @@ class Location:
     after the header the way a spreadsheet user counts rows (the first data
     row is row 1); ``field`` is the template's field name (``isbn``) and
     ``header`` the data file's own column header when it differs
-    (``ISBN13``).
+    (``ISBN13``); ``sheet`` the workbook sheet the row is on.
     """
 
     file: str | None = None
@@ -45,6 +45,7 @@ class Location:
     row: int | None = None
     field: str | None = None
     header: str | None = None
+    sheet: str | None = None
 
     def __str__(self) -> str:
         parts: list[str] = []
@@ -55,6 +56,8 @@ class Location:
                 if self.column is not None:
                     where += f":{self.column}"
             parts.append(where)
+        if self.sheet:
+            parts.append(f"sheet '{self.sheet}'")
         if self.row is not None:
             parts.append(f"row {self.row}")
         if self.field:

@@ -25,6 +25,12 @@ Package layout (each module's docstring says what it takes and returns)::
     tomlfile.py   the TOML reader (hand-written notices and events)
     jsonfile.py   the JSON and JSON Lines reader
     marc.py       the MARC reader (ISO 2709 and MARCXML; MARC 21 and UNIMARC)
+    cells.py      a spreadsheet cell as the sheet shows it (numbers, dates, errors, formulas)
+    sheettable.py which sheet, which header row, which rows: a sheet -> records
+    xlsx.py       the Excel reader (.xlsx, .xlsm; openpyxl's streaming parser)
+    xls.py        the Excel 97-2003 reader (.xls; xlrd); password-protected workbooks
+    ods.py        the OpenDocument spreadsheet reader (.ods)
+    htmltable.py  web-page tables saved as .xls (SLiMS, INLISLite report exports)
 """
 
 from __future__ import annotations

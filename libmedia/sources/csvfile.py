@@ -50,6 +50,8 @@ class CsvSource:
     label = "CSV or TSV text"
     extensions = (".csv", ".tsv", ".txt")
     media_types = ("text/csv", "text/tab-separated-values", "text/plain")
+    takes_options: tuple[str, ...] = ()
+    """Options :meth:`read` takes: none (the registry refuses ``--sheet`` by name)."""
 
     def sniff(self, path: Path, head: bytes) -> float:
         """:data:`~base.NOT_MINE` for anything :func:`sniff.describe` names

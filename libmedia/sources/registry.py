@@ -7,7 +7,7 @@ confidence goes to a source that claims the file's extension, then to the
 one registered first.  A source whose sniff returns 0 is never picked, so
 content decides first and the extension only breaks ties.  When no source
 takes the file, :class:`DataError` names the file, says what it is (from
-:mod:`libmedia.sources.sniff`: an Excel workbook, a PDF, MARC...), how to get
+:mod:`libmedia.sources.sniff`: a PDF, MARC, an SQL dump...), how to get
 a file libmedia reads from it, and lists the formats read.
 
 To add a reader: one module (``xlsx.py`` defining ``XLSX``, an object with
@@ -22,16 +22,24 @@ from typing import Any
 from . import DataSet
 from .base import Source, confidence, data_error, empty_file_error, is_blank, read_head
 from .csvfile import CSV
+from .htmltable import HTML_TABLE
 from .jsonfile import JSON
 from .marc import MARC
+from .ods import ODS
 from .sniff import describe
 from .tomlfile import TOML
+from .xls import XLS
+from .xlsx import XLSX
 
 SOURCES: list[Source] = [
     CSV,
     TOML,
     JSON,
     MARC,
+    XLSX,
+    XLS,
+    ODS,
+    HTML_TABLE,
 ]
 """Registered readers, in order of preference on a tie."""
 
@@ -86,9 +94,20 @@ def choose(path: Path, head: bytes) -> Source:
 def read_records(path: Path, **options: Any) -> DataSet:
     """Read ``path`` with the source :func:`choose` picks, passing
     ``options`` on.  Raises :class:`DataError` when the file is missing, a
-    folder, unreadable, empty or in no format a source reads, and whatever
-    the chosen source raises."""
+    folder, unreadable, empty or in no format a source reads, when an
+    option is one the chosen source does not take (its ``takes_options``
+    attribute, if it has one, lists those it takes: ``("sheet",)``; a source
+    without it gets every option), and whatever the chosen source raises."""
     head = read_head(path, extensions())
     if is_blank(head) and path.stat().st_size <= len(head):
         raise empty_file_error(path)
-    return choose(path, head).read(path, **options)
+    source = choose(path, head)
+    takes = getattr(source, "takes_options", None)
+    unknown = sorted(set(options) - set(takes)) if takes is not None else []
+    if unknown:
+        given = ", ".join(f"--{name}" for name in unknown)
+        raise data_error(path, f"{given} does not apply to this file: it is read as "
+                               f"{source.label}, which has no such part",
+                         f"leave out {given} (it is for workbooks: .xlsx, .xls)"
+                         if unknown == ["sheet"] else f"leave out {given}")
+    return source.read(path, **options)

@@ -1,14 +1,19 @@
 """What a file is, judged from its first bytes: the formats no reader takes.
 
 ``describe(head: bytes) -> FileKind | None``.  A :class:`FileKind` is a
-description for a message (``"an Excel workbook (.xlsx)"``) and a hint that
+description for a message (``"a PDF document"``) and a hint that
 says how to get a file libmedia reads from it.  ``None`` means "may be text
 data" (nothing here recognised it).
 
 Used by the registry to name a file no registered reader takes, and by
 readers to say "not mine" in their sniff (the CSV reader refuses everything
-described here).  When a reader for one of these formats is added
-(``xlsx.py``), its sniff claims the file before the description is needed.
+described here).  Workbooks (``.xlsx``, ``.xls``, ``.ods``) and web-page
+tables saved as ``.xls`` have readers (:mod:`~libmedia.sources.xlsx`,
+:mod:`~libmedia.sources.xls`, :mod:`~libmedia.sources.ods`,
+:mod:`~libmedia.sources.htmltable`) whose sniff claims them first; their
+descriptions are still used by the CSV reader (a workbook renamed ``.csv``)
+and for an OLE2 file that is no workbook.  Excel 2003 XML spreadsheets are
+described with the advice to save them as ``.xlsx``.
 
 Binary signatures come from the one table in :mod:`libmedia.filetypes`
 (this module adds the advice for a data file); in the text: an SQL dump, a
@@ -37,6 +42,14 @@ EXCEL_TO_CSV = ("save it as CSV: in Excel, File > Save As > 'CSV UTF-8 (Comma de
                 "'Unicode (UTF-8)'")
 """How to get a CSV file from a spreadsheet program."""
 
+SAVE_AS_XLSX = ("open it in Excel or LibreOffice Calc and save it as an Excel workbook (.xlsx): "
+                "File > Save As > 'Excel Workbook (*.xlsx)'; or " + EXCEL_TO_CSV)
+"""How to get a file libmedia reads from a spreadsheet it does not read."""
+
+READ_WORKBOOK = ("libmedia reads workbooks (.xlsx, .xls, .ods) as they are: pass the workbook "
+                 "itself; or " + EXCEL_TO_CSV)
+"""The advice for a workbook handed to the CSV reader."""
+
 EXPORT_CATALOGUE = "export the catalogue as CSV (in SLiMS: Bibliography > Export)"
 """How to get a CSV file from a library system."""
 
@@ -57,7 +70,7 @@ _IMAGE_HINT = "cover images are named in the cover column; pass the data file he
 #: What to do with each binary format (:mod:`libmedia.filetypes` names) when a data
 #: file was expected.
 _HINTS = {
-    "xlsx": EXCEL_TO_CSV, "ods": EXCEL_TO_CSV, "ole2": EXCEL_TO_CSV,
+    "xlsx": READ_WORKBOOK, "ods": READ_WORKBOOK, "ole2": READ_WORKBOOK,
     "docx": "save the table in it as CSV from a spreadsheet",
     "zip": "unpack it and pass the data file inside",
     "rtf": "save the table in it as CSV from a spreadsheet",
@@ -70,6 +83,9 @@ _TEXT_FORMATS = (
      FileKind("an SQL database dump", "export CSV instead (in SLiMS: Bibliography > Export)")),
     (re.compile(r"^\s*<(!DOCTYPE\s+html|html)", re.I),
      FileKind("a web page (HTML)", "save the spreadsheet as 'CSV UTF-8', not as a web page")),
+    (re.compile(r"^\s*<\?xml.*?(urn:schemas-microsoft-com:office:spreadsheet"
+                r"|progid=.Excel\.Sheet)", re.I | re.S),
+     FileKind("an Excel 2003 XML spreadsheet", SAVE_AS_XLSX)),
     (re.compile(r"^\s*<.*?www\.loc\.gov/MARC21/slim", re.I | re.S),
      FileKind("a MARCXML file", EXPORT_CATALOGUE)),
     (re.compile(r"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<([\w.-]+:)?(collection|record)\b"

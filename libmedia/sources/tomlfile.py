@@ -85,6 +85,8 @@ class TomlSource:
     label = "TOML text"
     extensions = (".toml",)
     media_types = ("application/toml",)
+    takes_options: tuple[str, ...] = ()
+    """Options :meth:`read` takes: none (the registry refuses ``--sheet`` by name)."""
 
     def sniff(self, path: Path, head: bytes) -> float:
         """:data:`~base.CERTAIN` for a ``.toml`` file; for another name,
