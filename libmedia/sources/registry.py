@@ -22,6 +22,7 @@ from typing import Any
 from . import DataSet
 from .base import Source, confidence, data_error, empty_file_error, is_blank, read_head
 from .csvfile import CSV
+from .normalize import tidy_dataset
 from .sniff import describe
 from .tomlfile import TOML
 
@@ -81,10 +82,12 @@ def choose(path: Path, head: bytes) -> Source:
 
 def read_records(path: Path, **options: Any) -> DataSet:
     """Read ``path`` with the source :func:`choose` picks, passing
-    ``options`` on.  Raises :class:`DataError` when the file is missing, a
+    ``options`` on, then the dataset-level cleaning
+    (:func:`normalize.tidy_dataset`: repeated columns, copies of one book
+    merged).  Raises :class:`DataError` when the file is missing, a
     folder, unreadable, empty or in no format a source reads, and whatever
     the chosen source raises."""
     head = read_head(path, extensions())
     if is_blank(head) and path.stat().st_size <= len(head):
         raise empty_file_error(path)
-    return choose(path, head).read(path, **options)
+    return tidy_dataset(choose(path, head).read(path, **options))
