@@ -37,6 +37,8 @@ Cleaning, per field
                   order (:func:`fields.display_name`), unless some author
                   value shows that commas separate people in this table:
                   then one person each (:func:`fields.split_people`).
+    subtitle      added to the title after ``": "`` (``Bumi manusia:
+                  sebuah roman``), the form templates split.
     title, author, publisher
                   exactly 100 or 255 characters ending mid-word: warning
                   ``cut-short`` (:data:`FIELD_LIMITS`).
@@ -64,6 +66,7 @@ from .clean import (
     Artefact,
     clean_format_characters,
     fold_lines,
+    match_form,
     parse_year,
     same_book_key,
     split_subjects,
@@ -486,8 +489,21 @@ def _build_record(source: Row, cells: list[str], ctx: _Context) -> Record:
         _fill_field(rec, name, values, cols, ctx)
     for col, slug in ctx.plan.extras.items():
         rec.fields[slug] = values[col]
+    _join_subtitle(rec)
     _flag_cut_values(rec, ctx)
     return rec
+
+
+def _join_subtitle(rec: Record) -> None:
+    """A subtitle from its own column (Koha's ``Subtitle``, MARC 245 $b)
+    added to the title after ``": "`` (ISBD's mark before other title
+    information), the form every book template reads its ``title`` in and
+    splits again (:func:`libmedia.textfilters.title_parts`); the
+    ``subtitle`` field keeps it alone.  Not added when the title already
+    holds it."""
+    title, subtitle = rec.fields.get("title", ""), rec.fields.get("subtitle", "")
+    if title and subtitle and match_form(subtitle) not in match_form(title):
+        rec.fields["title"] = f"{title}: {subtitle}"
 
 
 def normalize(path: Path, headers: Sequence[str] | None, rows: Sequence[Row], *,
