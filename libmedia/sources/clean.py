@@ -219,7 +219,7 @@ YEAR_RANGE = (1000, 2100)
 """Years a post prints (inclusive): earlier or later numbers are typing or
 conversion mistakes (``99999``, ``-50000``)."""
 
-_YEAR_PREFIX = re.compile(r"^(?:c|©|p|℗|cop\.?|copyright|ca\.?|tahun|th\.?)\s*", re.IGNORECASE)
+_YEAR_PREFIX = re.compile(r"^(?:copyright|cop\.?|ca\.?|tahun|th\.?|c|©|p|℗)\s*", re.IGNORECASE)
 _NO_DATE = re.compile(r"^(?:s\.?\s?a|n\.?\s?d|t\.?\s?th|t\.?\s?t|tanpa tahun|no date|sine anno)\.?$",
                       re.IGNORECASE)
 _INEXACT = re.compile(r"^\d{2}(?:\d-|--)\??$")
