@@ -232,7 +232,7 @@ def test_co_author_and_numbered_columns_add_values():
     ("Fuadi, A.,", "Fuadi, A."), ("Rowling, J. K.,", "Rowling, J. K."),
     ("Rowling, J.K.", "Rowling, J.K."), ("Gramedia Pustaka Utama, Ed.", "Gramedia Pustaka Utama, Ed."),
     ("Dr. Mardiasmo, MBA, Ak.", "Dr. Mardiasmo, MBA, Ak."), ("Dan Tuhan pun...", "Dan Tuhan pun..."),
-    ("Siapa aku? /", "Siapa aku?"), ("Hore!", "Hore!"), ("Sang Pemimpi", "Sang Pemimpi"),
+    ("Siapa aku? /", "Siapa aku?"), ("Westport, Conn.", "Westport, Conn."), ("Hore!", "Hore!"), ("Sang Pemimpi", "Sang Pemimpi"),
     ("Bumi : /", "Bumi"), ("", ""),
 ])
 def test_strip_isbd(value, clean):
@@ -243,7 +243,8 @@ def test_strip_isbd(value, clean):
     ("2005.", "2005"), ("c1980.", "1980"), ("[2004]", "2004"), ("©2009.", "2009"),
     ("p2001", "2001"), ("℗1999", "1999"), ("cop. 2010", "2010"), ("[2005?]", "2005"),
     ("1980, c1979", "1980"), ("[199-?]", ""), ("[19--]", ""), ("199-", ""), ("[s.a.]", ""),
-    ("[t.th.]", ""), ("n.d.", ""), ("99999", ""), ("-50000", ""), ("0999", ""), ("2021", "2021"),
+    ("[t.th.]", ""), ("n.d.", ""), ("99999", ""), ("-50000", ""), ("-750", "-750"), ("0999", "999"),
+    ("2021", "2021"), ("2101", ""),
     ("", ""), ("Cetakan kedua", "Cetakan kedua"),
 ])
 def test_parse_year(value, year):
@@ -254,7 +255,7 @@ def test_parse_year_notes_each_change():
     assert parse_year("2021").note == ""
     assert "2005" in parse_year("[2005?]").note and "probable" in parse_year("[2005?]").note
     assert "decade" in parse_year("[199-?]").note
-    assert "between 1000 and 2100" in parse_year("99999").note
+    assert "between -3000 and 2100" in parse_year("99999").note
 
 
 @pytest.mark.parametrize("name, shown", [
@@ -349,6 +350,20 @@ def test_c32_check_render_reports_no_missing_glyphs(cases):
     (summary,) = done.formats
     assert not done.failed_rows
     assert "missing-glyph" not in summary.codes
+
+
+def test_c32_file_names_and_hashtags_hold_no_invisible_characters(cases, tmp_path):
+    out = tmp_path / "out"
+    CliRunner().invoke(main, ["batch", "new-book", str(cases / "C32_invisible_format_characters.csv"),
+                              "--out", str(out)], catch_exceptions=False)
+    names = [p.name for p in out.iterdir()]
+    assert len([n for n in names if n.endswith(".png")]) == 9
+    invisible = "\u00ad\u200b\u200e\u200f\u2060\u2066\u2069\u061c\ufeff\ufffc\u2028"
+    assert not [n for n in names if any(ch in n for ch in invisible)]
+    tags = [t for p in out.glob("*.caption.txt")
+            for t in p.read_text(encoding="utf-8").split() if t.startswith("#")]
+    assert {"#KamusIndonesiaInggris", "#PerpustakaanDigitalEdisi2", "#IlmuFalak"} <= set(tags)
+    assert not [t for t in tags if any(ch in t for ch in invisible)]
 
 
 def test_format_characters_in_prose_and_one_line_fields():

@@ -173,6 +173,7 @@ def unguard(value: str) -> str:
 ABBREVIATIONS: frozenset[str] = frozenset(
     """ed eds edt comp comps trans tr transl jr sr dr drs dra ir prof st mr mrs ms co inc ltd
     corp bros dept univ vol vols no hlm hal dkk al etc pt cv penerj peny ket pbk hbk rev
+    conn mass calif ill wash mich fla tex ont ariz colo minn okla wis penn
     m.si m.pd m.hum m.kom m.ag s.pd s.si s.kom s.ag s.h s.e s.s m.a m.sc ph.d b.a m.m m.t
     s.t s.sos s.ip m.h s.kep s.psi m.psi m.kes s.ked s.farm lc""".split())
 
@@ -215,9 +216,10 @@ def strip_isbd(value: str) -> str:
 
 # --- years -----------------------------------------------------------------
 
-YEAR_RANGE = (1000, 2100)
-"""Years a post prints (inclusive): earlier or later numbers are typing or
-conversion mistakes (``99999``, ``-50000``)."""
+YEAR_RANGE = (-3000, 2100)
+"""Years a post prints (inclusive): goodreads gives ancient works negative
+years (The Iliad, ``-750``); numbers outside are typing or conversion
+mistakes (``99999``, ``-50000``)."""
 
 _YEAR_PREFIX = re.compile(r"^(?:copyright|cop\.?|ca\.?|tahun|th\.?|c|©|p|℗)\s*", re.IGNORECASE)
 _NO_DATE = re.compile(r"^(?:s\.?\s?a|n\.?\s?d|t\.?\s?th|t\.?\s?t|tanpa tahun|no date|sine anno)\.?$",
@@ -251,7 +253,7 @@ def parse_year(value: str) -> YearReading:
         return YearReading("")
     if _NUMBER.match(text):
         if YEAR_RANGE[0] <= int(text) <= YEAR_RANGE[1]:
-            return YearReading(text.lstrip("+"))
+            return YearReading(str(int(text)))
         return YearReading("", f"'{text}' is not a year between {YEAR_RANGE[0]} and "
                                f"{YEAR_RANGE[1]}; left out")
     inner = text.rstrip(". ").strip()
