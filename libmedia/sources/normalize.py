@@ -19,17 +19,43 @@ Cleaning, per field
                   break VT and FF become a space, a MARC subfield
                   delimiter 0x1F with its code a space, terminal escape
                   sequences and other C0/C1 controls are removed; warning
-                  ``control-characters``); trimmed.
+                  ``control-characters``); text that still looks garbled
+                  after the repair: warning ``mojibake-suspected``; format
+                  characters (case C32, :func:`clean.clean_format_characters`:
+                  U+FFFC/U+FFFD and a BOM inside the value removed, warning
+                  ``format-characters``; U+2028/U+2029 as line breaks);
+                  trimmed; a spreadsheet's guarding apostrophe removed
+                  (warning ``apostrophe``), else a spreadsheet error value
+                  or formula left out (warnings ``spreadsheet-error``,
+                  ``formula``: :data:`DROPPED_CODES`; on a field the
+                  template requires, :func:`libmedia.render.check_required`
+                  makes it the record's error, so check, batch and render
+                  agree) and a ``=HYPERLINK`` replaced by its label (its
+                  address in ``url``/``cover``; warning ``hyperlink``),
+                  case C26; line breaks of a one-line field (all but
+                  :data:`MULTILINE_FIELDS`) as one space (warning
+                  ``line-break``), in prose three or more as one blank line.
+                  Warnings name the canonical ``field`` and the column as
+                  ``header`` (:func:`_field_warning`).
+    title, subtitle, publisher, place, series, each author and subject
+                  ISBD punctuation at the end removed (case C29,
+                  :func:`clean.strip_isbd`; warning ``isbd``); subjects
+                  also split at Koha's ``.,`` joins.
     one field, several columns
                   the first non-empty column in alias priority
-                  (:func:`fields.plan_columns`).
+                  (:func:`fields.plan_columns`); for a multi-valued field
+                  the values of repeated and added columns are joined
+                  (case C28, :attr:`fields.ColumnPlan.joined`).
     isbn          the first column holding a valid ISBN
                   (:func:`isbn.parse_isbn`): ``isbn`` hyphenated ISBN-13,
                   ``isbn10``, and ``issn`` when the cell held an ISSN;
                   warnings ``isbn`` (not used, raw value quoted) and
                   ``isbn-repaired`` (a restored leading zero).
     issn          its own column, else an ISSN found in an ISBN column.
-    year          :func:`fields.normalise_year` (``2008.0`` -> ``2008``).
+    year          :func:`fields.normalise_year` (``2008.0`` -> ``2008``),
+                  then :func:`clean.parse_year` (``c1980.``, ``[2004]``,
+                  ``©2009.``; decades, "no date" and numbers out of range
+                  left out; warning ``year``).
     author, subject, item_code
                   multi-valued: :func:`fields.split_values` into
                   ``Record.lists``, joined with ``"; "`` in ``fields``;
@@ -45,6 +71,12 @@ Cleaning, per field
     other columns under their slug (``Harga (Rp)`` -> ``harga_rp``).
     A row longer than the header keeps the extra values in ``raw`` as
     ``column_N`` (warning ``extra-values``); a shorter one reads as blanks.
+
+The whole table, after the reader (:func:`tidy_dataset`, called by
+:func:`libmedia.sources.registry.read_records` for every reader): a file
+warning ``repeated-column`` for a header repeated (case C28), and copies of
+one book merged into one record with a warning ``same-book`` (case C40,
+:func:`merge_copies`).
 """
 
 from __future__ import annotations
