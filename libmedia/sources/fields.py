@@ -21,6 +21,20 @@ Priority when several columns name the same field
     usually empty, free text such as "by X and Y") is therefore the last
     resort for ``author``.
 
+Columns that add values
+    A multi-valued field (authors, subjects) uses every column that repeats
+    its best column's header (``Pengarang;Pengarang``, case C28), every
+    column with an added-values alias (:attr:`FieldSpec.added`: a
+    co-author column, MARC 700 $a) and every alias with a number
+    (``Subjek 1``, ``Subjek 2``): their values are joined, not ranked.
+
+Koha
+    The column names of Koha's reports and CSV export profiles are aliases:
+    the database columns (``biblio.title``, ``biblioitems.publishercode``,
+    ``items.itemcallnumber``...) and MARC tag/subfield headers (``245$a``,
+    ``245$b``, ``100$a``, ``260$b``/``264$b``, ``260$c``, ``020$a``,
+    ``650$a``, ``952$o``...).
+
 Weak aliases
     A weak alias is used only when the file has no column with a regular
     alias for that field.  ``kode_buku`` ("book code") is weak for
