@@ -521,8 +521,8 @@ def _build_record(source: Row, cells: list[str], ctx: _Context) -> Record:
         _fill_field(rec, name, values, cols, ctx)
     for col, slug in ctx.plan.extras.items():
         rec.fields[slug] = values[col]
-    _join_subtitle(rec)
     _flag_cut_values(rec, ctx)
+    _join_subtitle(rec)
     return rec
 
 
