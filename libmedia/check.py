@@ -291,10 +291,14 @@ def record_problems(template: Template, record: Record, image_fields: list[str],
     empty image field is a finding only when it is in ``stand_ins`` (the
     fields whose empty value the template draws as a stand-in, see
     :func:`stand_in_fields`; None: every field)."""
-    out = [replace(d, code="required", location=Location(row=record.row, field=d.location.field))
-           for err in check_required(template, record, None) for d in err.diagnostics]
+    required = [d for err in check_required(template, record, None) for d in err.diagnostics]
+    out = [replace(d, code="required" if d.code == "data" else d.code,
+                   location=Location(row=record.row, field=d.location.field,
+                                     header=d.location.header))
+           for d in required]
+    told = {(d.code, d.location.field) for d in required}  # a dropped value named as the error
     out += [replace(w, location=Location(row=record.row, **_field_and_column(w.location, dataset)))
-            for w in record.warnings]
+            for w in record.warnings if (w.code, w.location.field) not in told]
     for name in image_fields:
         value = record.fields.get(name, "")
         if not value.strip() and stand_ins is not None and name not in stand_ins:
@@ -310,6 +314,8 @@ def _field_and_column(loc: Location, dataset: DataSet) -> dict[str, str | None]:
     ``header`` when that has another name (``isbn13`` for ``isbn``)."""
     if not loc.field:
         return {"field": None, "header": None}
+    if loc.header:  # the reader named both (libmedia.sources.normalize._field_warning)
+        return {"field": loc.field, "header": loc.header}
     mapped = dataset.mapping.get(loc.field)
     if mapped and mapped != loc.field:
         return {"field": mapped, "header": loc.field}

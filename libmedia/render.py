@@ -493,12 +493,26 @@ def sample_records(template: Template) -> list[Record]:
 
 
 def check_required(template: Template, record: Record, source: str | None) -> list[LibmediaError]:
-    """Errors for required fields that are empty in ``record``."""
+    """Errors for required fields that are empty in ``record``.  When the
+    reader left the value out (a spreadsheet error value or a formula:
+    a record warning with a code in
+    :data:`libmedia.sources.normalize.DROPPED_CODES` on that field), the
+    error says so, with the column, the value and the reader's hint."""
     from .errors import DataError
+    from .sources.normalize import DROPPED_CODES
 
     out: list[LibmediaError] = []
     for name in template.required_fields:
         if not str(record.fields.get(name, "")).strip():
+            why = next((w for w in record.warnings
+                        if w.code in DROPPED_CODES and w.location.field == name), None)
+            if why is not None:
+                out.append(DataError(f"required field '{name}' cannot be used: "
+                                     f"{why.message.removesuffix('; left out')}",
+                                     Location(file=source, row=record.row or None, field=name,
+                                              header=why.location.header),
+                                     hint=why.hint, code=why.code))
+                continue
             out.append(DataError(f"required field '{name}' is empty",
                                  Location(file=source, row=record.row or None, field=name),
                                  hint=f"fill in the {name} of this record, or leave the row out"))

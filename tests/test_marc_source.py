@@ -61,7 +61,7 @@ def test_title_with_part_number_and_name_and_subtitle_without_responsibility(tmp
     rec = one(tmp_path, record(field("245", "10", ("a", "Star wars."), ("n", "Episode IV,"),
                                      ("p", "A new hope :"), ("b", "the novel /"),
                                      ("c", "George Lucas."))))
-    assert rec.fields["title"] == "Star wars. Episode IV, A new hope"
+    assert rec.fields["title"] == "Star wars. Episode IV, A new hope: the novel"  # title: subtitle
     assert rec.fields["subtitle"] == "the novel"
     assert "Lucas" not in rec.fields["author"]  # 245 $c is not an author
 
@@ -243,7 +243,7 @@ def test_unimarc_fields(tmp_path):
         control={"001": "UNI-1"})))
     [rec] = ds.records
     assert [w.code for w in ds.warnings] == ["unimarc"]
-    assert (rec.fields["title"], rec.fields["subtitle"]) == ("Ronggeng Dukuh Paruk", "novel")
+    assert (rec.fields["title"], rec.fields["subtitle"]) == ("Ronggeng Dukuh Paruk: novel", "novel")
     assert rec.lists["author"] == ["Tohari, Ahmad"]  # 702 (translator, editor) is not an author
     assert rec.lists["author_display"] == ["Ahmad Tohari"]
     assert (rec.fields["place"], rec.fields["publisher"], rec.fields["year"]) == \
@@ -341,8 +341,8 @@ def test_marcxml_with_or_without_namespace(tmp_path, declaration, ns):
     ds = read_records(path)
     first_line = 3 if declaration else 2
     assert [(r.row, r.line, r.fields["title"], r.fields["subtitle"]) for r in ds.records] == [
-        (1, first_line, "Laskar", "sebuah novel"),
-        (2, first_line + 10, "Maryamah Karpov", "sebuah novel")]
+        (1, first_line, "Laskar: sebuah novel", "sebuah novel"),
+        (2, first_line + 10, "Maryamah Karpov: sebuah novel", "sebuah novel")]
     assert ds.records[0].lists["author_display"] == ["Andrea Hirata"]
 
 
@@ -350,7 +350,7 @@ def test_marcxml_broken_after_some_records_keeps_them(tmp_path):
     text = ("<collection>\n" + XML_RECORD.format(ns="", id="1", title="Laskar")
             + "<record><leader>x</leader><datafield tag='245'>\n</record>")
     ds = read_marc(write(tmp_path, text, "katalog.xml"))
-    assert [r.fields["title"] for r in ds.records] == ["Laskar"]
+    assert [r.fields["title"] for r in ds.records] == ["Laskar: sebuah novel"]
     assert [w.code for w in ds.warnings] == ["xml-broken"]
     assert ds.warnings[0].location.line == 13
 
@@ -418,7 +418,7 @@ def test_real_marc_dat_20_records(realdata):
     assert len(ds.records) == 20 and ds.encoding == "marc-8" and ds.warnings == []
     first = ds.records[0]
     assert (first.fields["title"], first.fields["subtitle"]) == \
-        ("The pragmatic programmer", "from journeyman to master")
+        ("The pragmatic programmer: from journeyman to master", "from journeyman to master")
     assert first.lists["author_display"] == ["Andrew Hunt", "David Thomas"]
     assert (first.fields["publisher"], first.fields["place"], first.fields["year"]) == \
         ("Addison-Wesley", "Reading, Mass", "2000")
@@ -442,7 +442,7 @@ def test_real_marc8_diacritics(realdata):
 
 def test_real_diacritic_utf8(realdata):
     [rec] = real(realdata, "pymarc_diacritic.dat").records
-    assert rec.fields["title"] == "Amateur media"
+    assert rec.fields["title"].startswith("Amateur media: ")
     assert rec.fields["isbn"] == "978-0-415-78265-4"  # 020 $a "9780415782654 (hardback)"
     assert rec.fields["classification"] == "302.231"
     assert "Internet -- Law and legislation" in rec.lists["subject"]
@@ -453,7 +453,7 @@ def test_real_cp1251_russian(realdata):
     assert ds.encoding == "cp1251" and len(ds.records) == 6
     assert [w.code for w in ds.warnings] == ["encoding"] and "cp1251" in ds.warnings[0].message
     first = ds.records[0]
-    assert first.fields["title"] == "Основы гидравлического расчета инженерных сетей"
+    assert first.fields["title"].startswith("Основы гидравлического расчета инженерных сетей: ")
     assert first.lists["author_display"] == ["Татьяна Николаевна Ильина"]
     assert first.fields["subject"] == "Трубопроводы -- Гидравлический расчет"
     assert first.fields["language"] == "rus"
@@ -472,8 +472,8 @@ def test_real_unimarc(realdata):
 
 def test_real_bad_records_are_named_and_skipped(realdata):
     ds = real(realdata, "pymarc_bad_records.mrc")
-    assert [r.row for r in ds.records] == [1, 8]
-    assert titles(ds) == ["The pragmatic programmer"] * 2
+    assert [r.row for r in ds.records] == [1]  # record 8 is the same book: merged into record 1
+    assert titles(ds) == ["The pragmatic programmer: from journeyman to master"]
     skipped = [(w.code, w.location.row) for w in ds.warnings]
     assert skipped == [("record-skipped", n) for n in range(2, 8)]
     assert all("(byte " in w.message and w.hint for w in ds.warnings)
@@ -515,7 +515,7 @@ def test_real_check_and_batch_agree(realdata, tmp_path):
     assert batch.exit_code == 0, batch.output
     for n in range(2, 8):
         assert f"row {n}: record {n} (byte " in batch.output
-    assert len(list(out.glob("*.png"))) == 2
+    assert len(list(out.glob("*.png"))) == 1  # record 8 repeats record 1
 
 
 def test_marcxml_record_with_a_bad_leader_is_kept_and_one_without_a_tag_skipped(tmp_path):
@@ -525,7 +525,7 @@ def test_marcxml_record_with_a_bad_leader_is_kept_and_one_without_a_tag_skipped(
             + "<record><datafield><subfield code='a'>x</subfield></datafield></record>\n"
             + XML_RECORD.format(ns="", id="3", title="Edensor") + "</collection>")
     ds = read_marc(write(tmp_path, text, "katalog.xml"))
-    assert [(r.row, r.fields["title"]) for r in ds.records] == [(1, "Laskar"), (3, "Edensor")]
+    assert [(r.row, r.fields["title"]) for r in ds.records] == [(1, "Laskar: sebuah novel"), (3, "Edensor: sebuah novel")]
     assert [w.code for w in ds.records[0].warnings] == ["marc-leader"]
     [skipped] = ds.warnings
     assert (skipped.code, skipped.location.row, skipped.location.line) == ("record-skipped", 2, 12)

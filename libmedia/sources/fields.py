@@ -21,6 +21,20 @@ Priority when several columns name the same field
     usually empty, free text such as "by X and Y") is therefore the last
     resort for ``author``.
 
+Columns that add values
+    A multi-valued field (authors, subjects) uses every column that repeats
+    its best column's header (``Pengarang;Pengarang``, case C28), every
+    column with an added-values alias (:attr:`FieldSpec.added`: a
+    co-author column, MARC 700 $a) and every alias with a number
+    (``Subjek 1``, ``Subjek 2``): their values are joined, not ranked.
+
+Koha
+    The column names of Koha's reports and CSV export profiles are aliases:
+    the database columns (``biblio.title``, ``biblioitems.publishercode``,
+    ``items.itemcallnumber``...) and MARC tag/subfield headers (``245$a``,
+    ``245$b``, ``100$a``, ``260$b``/``264$b``, ``260$c``, ``020$a``,
+    ``650$a``, ``952$o``...).
+
 Weak aliases
     A weak alias is used only when the file has no column with a regular
     alias for that field.  ``kode_buku`` ("book code") is weak for
@@ -38,7 +52,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -50,64 +64,80 @@ class FieldSpec:
                  (compared via :func:`header_key`);
     ``weak``     aliases used only when no regular alias is present;
     ``multi``    the field may hold several values (``<a><b>`` or
-                 ``a; b``), split into ``Record.lists[name]``.
+                 ``a; b``), split into ``Record.lists[name]``;
+    ``added``    (multi-valued fields) headers of columns whose values are
+                 added to the field's, never compared with them: a
+                 co-author column, MARC 700 $a beside 100 $a.
     """
 
     name: str
     aliases: tuple[str, ...]
     weak: tuple[str, ...] = ()
     multi: bool = False
+    added: tuple[str, ...] = ()
 
 
 FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("title", ("title", "judul", "judul buku", "book title", "judul acara",
                         "judul kegiatan", "nama kegiatan", "nama acara", "event title",
-                        "event name", "event", "acara", "kegiatan")),
-    FieldSpec("subtitle", ("subtitle", "anak judul", "subjudul", "sub judul")),
+                        "event name", "event", "acara", "kegiatan", "biblio.title", "245$a")),
+    FieldSpec("subtitle", ("subtitle", "anak judul", "subjudul", "sub judul", "biblio.subtitle",
+                           "245$b", "title remainder", "remainder of title")),
     FieldSpec(
         "author",
         ("authors", "author", "pengarang", "nama pengarang", "penulis", "author(s)",
-         "creator", "sor", "statement of responsibility"),
+         "biblio.author", "100$a", "main author", "pengarang utama", "creator", "sor",
+         "statement of responsibility", "245$c"),
         multi=True,
+        added=("co-author", "co-authors", "coauthor", "additional author", "additional authors",
+               "added author", "other authors", "pengarang tambahan", "penulis tambahan",
+               "pengarang lain", "700$a", "710$a"),
     ),
-    FieldSpec("publisher", ("publisher", "publisher name", "penerbit", "nama penerbit")),
+    FieldSpec("publisher", ("publisher", "publisher name", "penerbit", "nama penerbit",
+                            "biblioitems.publishercode", "publishercode", "260$b", "264$b")),
     FieldSpec(
         "year",
         ("year", "publish year", "tahun terbit", "tahun", "original publication year",
-         "publication year"),
+         "publication year", "biblio.copyrightdate", "biblioitems.publicationyear",
+         "copyrightdate", "publicationyear", "260$c", "264$c", "date of publication"),
     ),
-    FieldSpec("isbn", ("isbn", "isbn issn", "isbn13", "isbn 13", "isbn10")),
+    FieldSpec("isbn", ("isbn", "isbn issn", "isbn13", "isbn 13", "isbn10", "biblioitems.isbn",
+                       "020$a")),
     FieldSpec("issn", ("issn",)),
     FieldSpec(
         "call_number",
-        ("call number", "callnumber", "call no", "no panggil", "nomor panggil"),
+        ("call number", "callnumber", "call no", "no panggil", "nomor panggil",
+         "items.itemcallnumber", "itemcallnumber", "biblioitems.cn_class", "952$o"),
         weak=("kode buku",),
     ),
     FieldSpec("cover", ("cover", "cover image", "image", "image url", "sampul", "gambar",
                         "poster", "gambar acara")),
-    FieldSpec("subject", ("subject", "subjects", "topics", "subjek", "topik"), multi=True),
+    FieldSpec("subject", ("subject", "subjects", "topics", "subjek", "topik", "650$a"),
+              multi=True, added=("651$a", "subjek tambahan", "additional subjects")),
     FieldSpec(
         "summary",
         ("summary", "abstract", "description", "sinopsis", "ringkasan", "abstrak",
-         "deskripsi", "notes", "catatan"),
+         "deskripsi", "biblio.abstract", "520$a", "notes", "catatan", "biblio.notes"),
     ),
-    FieldSpec("edition", ("edition", "edisi")),
-    FieldSpec("series", ("series", "series title", "seri")),
+    FieldSpec("edition", ("edition", "edisi", "biblioitems.editionstatement", "250$a")),
+    FieldSpec("series", ("series", "series title", "seri", "biblio.seriestitle", "490$a")),
     FieldSpec("language", ("language", "language name", "language code", "bahasa")),
-    FieldSpec("place", ("place", "place name", "tempat terbit", "kota terbit", "tempat",
+    FieldSpec("place", ("place", "place name", "tempat terbit", "kota terbit", "place of publication",
+                        "biblioitems.place", "260$a", "264$a", "tempat",
                         "lokasi", "tempat kegiatan", "location", "venue", "branch",
                         "library branch", "cabang")),
-    FieldSpec("collation", ("collation", "kolasi")),
+    FieldSpec("collation", ("collation", "kolasi", "biblioitems.pages", "300$a")),
     FieldSpec("gmd", ("gmd", "gmd name")),
-    FieldSpec("classification", ("classification", "klasifikasi")),
+    FieldSpec("classification", ("classification", "klasifikasi", "082$a")),
     FieldSpec(
         "item_code",
-        ("item code", "kode eksemplar", "barcode", "no induk", "nomor induk"),
+        ("item code", "kode eksemplar", "barcode", "no induk", "nomor induk", "items.barcode",
+         "952$p"),
         multi=True,
     ),
     FieldSpec("date_added", ("date added", "input date", "tanggal masuk")),
     FieldSpec("price", ("price", "harga")),
-    FieldSpec("id", ("id", "biblio id", "book id")),
+    FieldSpec("id", ("id", "biblio id", "book id", "biblionumber", "biblio.biblionumber")),
     FieldSpec("url", ("link pendaftaran", "tautan pendaftaran", "pendaftaran",
                       "registration url", "registration link", "registration", "register",
                       "url", "link", "tautan")),
@@ -192,16 +222,44 @@ def _build_index() -> dict[str, tuple[str, int, bool]]:
 
 
 _ALIAS_INDEX = _build_index()
+_ADDED_INDEX = {header_key(alias): spec.name for spec in FIELDS for alias in spec.added}
 _SPECS = {spec.name: spec for spec in FIELDS}
+_NUMBERED = re.compile(r"^(.*?[a-z])(\d{1,2})$")
 
 
 def lookup_header(header: str) -> tuple[str, int, bool] | None:
     """Canonical field for a header: ``(field, rank, weak)`` or ``None``.
 
     ``rank`` is the alias's priority (0 = most specific); ``weak`` is True
-    for aliases used only when nothing better is present.
+    for aliases used only when nothing better is present.  An added-values
+    header of a multi-valued field (:attr:`FieldSpec.added`, ``Co-author``)
+    or a numbered one (``Pengarang 2``, ``Subject1``) ranks after every
+    alias (see :func:`adds_values`).
     """
-    return _ALIAS_INDEX.get(header_key(header))
+    key = header_key(header)
+    hit = _ALIAS_INDEX.get(key)
+    if hit is not None:
+        return hit
+    name = _ADDED_INDEX.get(key) or _numbered_field(key)
+    return (name, 1000, False) if name else None
+
+
+def _numbered_field(key: str) -> str | None:
+    """The multi-valued field a numbered header key (``pengarang2``) names."""
+    m = _NUMBERED.match(key)
+    if not m:
+        return None
+    hit = _ALIAS_INDEX.get(m.group(1))
+    return hit[0] if hit and not hit[2] and _SPECS[hit[0]].multi else None
+
+
+def adds_values(header: str) -> bool:
+    """True for a header whose column adds values to a multi-valued field
+    rather than competing with the field's other columns: an
+    :attr:`FieldSpec.added` alias (``Co-author``, ``700$a``) or an alias
+    with a number (``Pengarang 2``, ``Subjek1``)."""
+    key = header_key(header)
+    return key not in _ALIAS_INDEX and (key in _ADDED_INDEX or _numbered_field(key) is not None)
 
 
 def field_spec(name: str) -> FieldSpec | None:
@@ -225,12 +283,20 @@ class ColumnPlan:
 
     ``sources``  canonical field -> column indexes, best first;
     ``extras``   column index -> slug, for unrecognised columns;
-    ``mapping``  header -> canonical field (for :class:`DataSet.mapping`).
+    ``mapping``  header -> canonical field (for :class:`DataSet.mapping`);
+    ``joined``   multi-valued field -> the columns whose values are all
+                 used, in column order: the best column, every column with
+                 the same header (case C28: ``Pengarang;Pengarang``), and
+                 added-values columns (:func:`adds_values`);
+    ``repeated`` single-valued field -> columns that share the best
+                 column's header (each record uses the first filled one).
     """
 
     sources: dict[str, list[int]]
     extras: dict[int, str]
     mapping: dict[str, str]
+    joined: dict[str, list[int]] = field(default_factory=dict)
+    repeated: dict[str, list[int]] = field(default_factory=dict)
 
 
 def plan_columns(headers: list[str]) -> ColumnPlan:
@@ -240,7 +306,10 @@ def plan_columns(headers: list[str]) -> ColumnPlan:
     are used only for fields with no regular column.  Unrecognised headers
     (and weak ones left unused) become slugs; a slug that collides with a
     canonical field or an earlier slug gets ``_2``, ``_3``...  A blank
-    header becomes ``column_N`` (1-based column number).
+    header becomes ``column_N`` (1-based column number).  A multi-valued
+    field joins the values of its best column, the columns repeating its
+    header and its added-values columns (``joined``); a single-valued field
+    whose best header is repeated lists those columns in ``repeated``.
     """
     found: dict[str, list[tuple[bool, int, int]]] = {}
     for col, header in enumerate(headers):
@@ -253,6 +322,17 @@ def plan_columns(headers: list[str]) -> ColumnPlan:
         regular = [c for c in cands if not c[0]]
         chosen = sorted(regular or cands)
         sources[name] = [col for _, _, col in chosen]
+    joined: dict[str, list[int]] = {}
+    repeated: dict[str, list[int]] = {}
+    for name, cols in sources.items():
+        best = header_key(headers[cols[0]])
+        same = [c for c in cols if header_key(headers[c]) == best]
+        if _SPECS[name].multi:
+            extra = [c for c in cols if adds_values(headers[c])]
+            if len(same) > 1 or extra:
+                joined[name] = sorted(set(same) | set(extra))
+        elif len(same) > 1:
+            repeated[name] = same
     used = {col for cols in sources.values() for col in cols}
     mapping = {headers[col]: name for name, cols in sources.items() for col in cols}
     taken = {spec.name for spec in FIELDS} | set(DERIVED_FIELDS)
@@ -266,7 +346,7 @@ def plan_columns(headers: list[str]) -> ColumnPlan:
             slug, n = f"{base}_{n}", n + 1
         taken.add(slug)
         extras[col] = slug
-    return ColumnPlan(sources, extras, mapping)
+    return ColumnPlan(sources, extras, mapping, joined, repeated)
 
 
 # --- value rules -----------------------------------------------------------
@@ -345,19 +425,40 @@ def split_people(value: str) -> list[str]:
     return people
 
 
+#: Dates after a heading (MARC 100 $d): ``, 1925-2006``, ``, 1950-``,
+#: ``, b. 1950``, ``, ca. 1900-1980``, ``, 1899?-``.
+_HEADING_DATES = re.compile(
+    r",?\s*(?:\(?(?:b\.|d\.|lahir|wafat|ca\.|approximately|fl\.)\s*)?\d{3,4}\??"
+    r"(?:\s*-\s*(?:\d{3,4}\??)?)?\)?[.,]?\s*$")
+
+
+def heading_without_dates(name: str) -> str:
+    """``name`` without a heading's trailing dates and ISBD punctuation:
+    ``"Toer, Pramoedya Ananta, 1925-2006."`` -> ``"Toer, Pramoedya Ananta"``."""
+    from .clean import strip_isbd
+
+    text = strip_isbd(name.strip())
+    if "," in text:
+        text = strip_isbd(_HEADING_DATES.sub("", text))
+    return text
+
+
 def display_name(name: str) -> str:
     """A catalogue heading "Surname, Given" in reading order: "Given Surname".
 
     ``"Siever, Ellen"`` -> ``"Ellen Siever"``; ``"van Rossum, Guido"`` ->
-    ``"Guido van Rossum"``.  Flipped only when the name has exactly one comma,
-    no digits (dates such as ``"1925-2006"``), a surname of one word (plus
-    particles such as *van*, *de*, *bin*), and the part after the comma is
-    not a degree or suffix -- so ``"Dr. Elly M. Setiadi, M.Si"``,
-    ``"Harry S. Dent, Jr."`` and lists such as
-    ``"J.K. Rowling, Mary GrandPré"`` are returned unchanged.  Rule after
-    AACR2/RDA inverted headings (RDA 9.2.2.9).
+    ``"Guido van Rossum"``; ``"Toer, Pramoedya Ananta, 1925-2006."`` ->
+    ``"Pramoedya Ananta Toer"`` (trailing ISBD punctuation and the
+    heading's dates, MARC 100 $d, are dropped first:
+    :func:`heading_without_dates`).  Flipped only when the name has exactly
+    one comma, no other digits, a surname of one word (plus particles such
+    as *van*, *de*, *bin*), and the part after the comma is not a degree or
+    suffix -- so ``"Dr. Elly M. Setiadi, M.Si"``, ``"Harry S. Dent, Jr."``
+    and lists such as ``"J.K. Rowling, Mary GrandPré"`` are returned
+    unchanged (but for their trailing punctuation).  Rule after AACR2/RDA
+    inverted headings (RDA 9.2.2.9).
     """
-    name = name.strip()
+    name = heading_without_dates(name)
     if name.count(",") != 1 or any(ch.isdigit() for ch in name):
         return name
     surname, given = (part.strip() for part in name.split(","))

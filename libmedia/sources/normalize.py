@@ -19,17 +19,43 @@ Cleaning, per field
                   break VT and FF become a space, a MARC subfield
                   delimiter 0x1F with its code a space, terminal escape
                   sequences and other C0/C1 controls are removed; warning
-                  ``control-characters``); trimmed.
+                  ``control-characters``); text that still looks garbled
+                  after the repair: warning ``mojibake-suspected``; format
+                  characters (case C32, :func:`clean.clean_format_characters`:
+                  U+FFFC/U+FFFD and a BOM inside the value removed, warning
+                  ``format-characters``; U+2028/U+2029 as line breaks);
+                  trimmed; a spreadsheet's guarding apostrophe removed
+                  (warning ``apostrophe``), else a spreadsheet error value
+                  or formula left out (warnings ``spreadsheet-error``,
+                  ``formula``: :data:`DROPPED_CODES`; on a field the
+                  template requires, :func:`libmedia.render.check_required`
+                  makes it the record's error, so check, batch and render
+                  agree) and a ``=HYPERLINK`` replaced by its label (its
+                  address in ``url``/``cover``; warning ``hyperlink``),
+                  case C26; line breaks of a one-line field (all but
+                  :data:`MULTILINE_FIELDS`) as one space (warning
+                  ``line-break``), in prose three or more as one blank line.
+                  Warnings name the canonical ``field`` and the column as
+                  ``header`` (:func:`_field_warning`).
+    title, subtitle, publisher, place, series, each author and subject
+                  ISBD punctuation at the end removed (case C29,
+                  :func:`clean.strip_isbd`; warning ``isbd``); subjects
+                  also split at Koha's ``.,`` joins.
     one field, several columns
                   the first non-empty column in alias priority
-                  (:func:`fields.plan_columns`).
+                  (:func:`fields.plan_columns`); for a multi-valued field
+                  the values of repeated and added columns are joined
+                  (case C28, :attr:`fields.ColumnPlan.joined`).
     isbn          the first column holding a valid ISBN
                   (:func:`isbn.parse_isbn`): ``isbn`` hyphenated ISBN-13,
                   ``isbn10``, and ``issn`` when the cell held an ISSN;
                   warnings ``isbn`` (not used, raw value quoted) and
                   ``isbn-repaired`` (a restored leading zero).
     issn          its own column, else an ISSN found in an ISBN column.
-    year          :func:`fields.normalise_year` (``2008.0`` -> ``2008``).
+    year          :func:`fields.normalise_year` (``2008.0`` -> ``2008``),
+                  then :func:`clean.parse_year` (``c1980.``, ``[2004]``,
+                  ``©2009.``; decades, "no date" and numbers out of range
+                  left out; warning ``year``).
     author, subject, item_code
                   multi-valued: :func:`fields.split_values` into
                   ``Record.lists``, joined with ``"; "`` in ``fields``;
@@ -37,12 +63,20 @@ Cleaning, per field
                   order (:func:`fields.display_name`), unless some author
                   value shows that commas separate people in this table:
                   then one person each (:func:`fields.split_people`).
+    subtitle      added to the title after ``": "`` (``Bumi manusia:
+                  sebuah roman``), the form templates split.
     title, author, publisher
                   exactly 100 or 255 characters ending mid-word: warning
                   ``cut-short`` (:data:`FIELD_LIMITS`).
     other columns under their slug (``Harga (Rp)`` -> ``harga_rp``).
     A row longer than the header keeps the extra values in ``raw`` as
     ``column_N`` (warning ``extra-values``); a shorter one reads as blanks.
+
+The whole table, after the reader (:func:`tidy_dataset`, called by
+:func:`libmedia.sources.registry.read_records` for every reader): a file
+warning ``repeated-column`` for a header repeated (case C28), and copies of
+one book merged into one record with a warning ``same-book`` (case C40,
+:func:`merge_copies`).
 """
 
 from __future__ import annotations
@@ -54,10 +88,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import ftfy
+import ftfy.badness
 
 from ..errors import Diagnostic, Location, display_path
-from . import Record
+from . import DataSet, Record
+from .clean import (
+    COPY_FIELDS,
+    LINK_FIELDS,
+    Artefact,
+    clean_format_characters,
+    fold_lines,
+    match_form,
+    parse_year,
+    same_book_key,
+    split_subjects,
+    spreadsheet_artefact,
+    strip_isbd,
+    unguard,
+)
 from .fields import (
+    FIELDS,
     NON_PROSE_FIELDS,
     ColumnPlan,
     display_name,
@@ -187,6 +237,18 @@ def _warning(ctx: _Context, rec: Record, column: str | None, code: str, message:
     return Diagnostic.warning(message, loc, code)
 
 
+def _field_warning(ctx: _Context, rec: Record, col: int, code: str, message: str,
+                   hint: str | None = None) -> Diagnostic:
+    """A warning about the value in column ``col``: ``field`` is the
+    canonical field it feeds (the column's header for an unrecognised
+    column) and ``header`` the column's own name when that differs."""
+    column = ctx.headers[col] or f"column_{col + 1}"
+    name = ctx.field_of.get(col)
+    loc = Location(file=display_path(ctx.path), line=rec.line, row=rec.row, field=name or column,
+                   header=column if name and name != column else None)
+    return Diagnostic.warning(message, loc, code, hint=hint)
+
+
 def _short(text: str, limit: int = 60) -> str:
     text = text.strip().replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -211,9 +273,12 @@ def _strip_controls(value: str) -> str:
 
 def _clean_value(cell: str, col: int, ctx: _Context, rec: Record) -> str:
     """Line breaks to ``\\n``, SLiMS literal ``\\n``, mojibake, NFC,
-    control characters, trim."""
+    control and format characters, a guarding apostrophe, spreadsheet error
+    values and formulas, line breaks in one-line fields, ISBD punctuation,
+    trim (the rules of :mod:`libmedia.sources.clean`)."""
+    name = ctx.field_of.get(col)
     value = cell.replace("\r\n", "\n").replace("\r", "\n")
-    if ctx.literal_newlines and ctx.field_of.get(col) not in NON_PROSE_FIELDS:
+    if ctx.literal_newlines and name not in NON_PROSE_FIELDS:
         value = value.replace("\\r\\n", "\n").replace("\\n", "\n").replace("\\r", "\n")
     value = unicodedata.normalize("NFC", value)
     if not value.isascii():
@@ -223,6 +288,12 @@ def _clean_value(cell: str, col: int, ctx: _Context, rec: Record) -> str:
                 ctx, rec, ctx.headers[col], "mojibake",
                 f"repaired garbled characters (mojibake): '{_short(value)}' -> '{_short(fixed)}'"))
             value = fixed
+        if ftfy.badness.is_bad(value):
+            rec.warnings.append(_field_warning(
+                ctx, rec, col, "mojibake-suspected",
+                f"'{_short(value)}' looks like garbled characters (mojibake) that cannot be "
+                "repaired with certainty; it is printed as it is",
+                hint="check the text in the catalogue and type it again if it is garbled"))
     if _CONTROLS.search(value):
         fixed = _strip_controls(value)
         rec.warnings.append(_warning(
@@ -230,7 +301,89 @@ def _clean_value(cell: str, col: int, ctx: _Context, rec: Record) -> str:
             f"removed control characters that cannot be printed (from Word, a MARC record or a "
             f"terminal): {_short(value)!r} -> '{_short(fixed)}'"))
         value = fixed
-    return value.strip()
+    if not value.isascii():
+        value, notes = clean_format_characters(value)
+        for note in notes:
+            rec.warnings.append(_field_warning(ctx, rec, col, "format-characters", note))
+    return _clean_spreadsheet(value.strip(), col, ctx, rec)
+
+
+#: A dropped value's hint: how to get values instead of formulas.
+SPREADSHEET_HINT = ("open the file in the spreadsheet, fix or recalculate the formula, then copy "
+                    "the column and paste it back as values (Paste Special > Values) before "
+                    "saving the file again")
+
+#: Codes of warnings for a value left out of a field; on a field the
+#: template requires, :func:`libmedia.render.check_required` makes them the
+#: record's error.
+DROPPED_CODES = frozenset({"spreadsheet-error", "formula"})
+
+#: Fields whose line breaks are kept (prose); every other canonical field
+#: is one line.  Unrecognised columns keep theirs.
+MULTILINE_FIELDS = frozenset({"summary", "quote", "hours", "instead"})
+
+#: Fields whose ISBD punctuation is removed (authors: each name, in
+#: :func:`_fill_field`; subjects in :func:`clean.split_subjects`).
+ISBD_FIELDS = frozenset({"title", "subtitle", "publisher", "place", "series"})
+
+
+def _clean_spreadsheet(value: str, col: int, ctx: _Context, rec: Record) -> str:
+    """A guarding apostrophe removed; an error value or formula left out
+    (a ``=HYPERLINK`` label or address used); line breaks of one-line
+    fields folded; ISBD punctuation removed.  Each change is a warning."""
+    name = ctx.field_of.get(col)
+    unguarded = unguard(value)
+    if unguarded != value:
+        rec.warnings.append(_field_warning(
+            ctx, rec, col, "apostrophe",
+            f"removed the apostrophe in front of '{_short(unguarded)}' (a spreadsheet's mark "
+            "for text)"))
+        value = unguarded
+    else:
+        found = spreadsheet_artefact(value, name)
+        if found is not None:
+            value = _artefact_value(found, value, col, ctx, rec)
+    if name is not None or "\n" in value:
+        folded = fold_lines(value, name is None or name in MULTILINE_FIELDS)
+        if folded != value and name is not None and name not in MULTILINE_FIELDS:
+            rec.warnings.append(_field_warning(
+                ctx, rec, col, "line-break",
+                f"the line breaks in '{_short(value)}' are set as spaces (a one-line field)"))
+        value = folded
+    if name in ISBD_FIELDS:
+        stripped = strip_isbd(value)
+        if stripped != value:
+            rec.warnings.append(_isbd_warning(ctx, rec, col, value, stripped))
+            value = stripped
+    return value
+
+
+def _artefact_value(found: Artefact, value: str, col: int, ctx: _Context, rec: Record) -> str:
+    """What is left of a spreadsheet artefact (see :func:`clean.spreadsheet_artefact`),
+    with its warning."""
+    shown = _short(value, 80)
+    if found.kind == "hyperlink" and found.value:
+        part = "address" if ctx.field_of.get(col) in LINK_FIELDS else "label"
+        rec.warnings.append(_field_warning(
+            ctx, rec, col, "hyperlink",
+            f"the cell holds the formula '{shown}'; its {part} '{_short(found.value)}' is used",
+            hint="check it; to be sure, paste the column as values (Paste Special > Values)"))
+        return found.value
+    if found.kind == "error-value":
+        message = (f"'{shown}' is a spreadsheet error value, not data (a formula failed when the "
+                   "file was saved); left out")
+        code = "spreadsheet-error"
+    else:
+        message = (f"'{shown}' is a spreadsheet formula saved as text, not its result; left out")
+        code = "formula"
+    rec.warnings.append(_field_warning(ctx, rec, col, code, message, hint=SPREADSHEET_HINT))
+    return ""
+
+
+def _isbd_warning(ctx: _Context, rec: Record, col: int, before: str, after: str) -> Diagnostic:
+    return _field_warning(
+        ctx, rec, col, "isbd",
+        f"removed cataloguing (ISBD) punctuation: '{_short(before)}' -> '{_short(after)}'")
 
 
 def _fill_isbn(rec: Record, values: dict[int, str], cols: list[int], ctx: _Context) -> None:
@@ -262,18 +415,27 @@ def _fill_isbn(rec: Record, values: dict[int, str], cols: list[int], ctx: _Conte
 def _fill_field(rec: Record, name: str, values: dict[int, str], cols: list[int],
                 ctx: _Context) -> None:
     """Set ``rec.fields[name]`` (and ``rec.lists``) from the first non-empty
-    candidate column."""
+    candidate column; a multi-valued field with joined columns
+    (:attr:`ColumnPlan.joined`) takes the values of all of them."""
     if name == "isbn":
         _fill_isbn(rec, values, cols, ctx)
         return
-    value = next((values[c] for c in cols if values.get(c)), "")
+    col = next((c for c in cols if values.get(c)), None)
+    value = values[col] if col is not None else ""
     if name == "year":
         value = normalise_year(value)
+        reading = parse_year(value)
+        if reading.note and col is not None:
+            rec.warnings.append(_field_warning(ctx, rec, col, "year", reading.note))
+        value = reading.year
     if name == "issn":  # keep an ISSN already found in an isbn_issn column
         value = value or rec.fields.get("issn", "")
     spec = field_spec(name)
     if spec is not None and spec.multi:
-        items = split_values(value)
+        joined = ctx.plan.joined.get(name)
+        sources = ([(c, values.get(c, "")) for c in joined] if joined
+                   else [(col, value)] if col is not None else [])
+        items = _multi_items(rec, name, sources, ctx)
         rec.lists[name] = items
         value = "; ".join(items)
         if name == "author":
@@ -283,18 +445,41 @@ def _fill_field(rec: Record, name: str, values: dict[int, str], cols: list[int],
     rec.fields[name] = value
 
 
+def _multi_items(rec: Record, name: str, sources: list[tuple[int, str]], ctx: _Context
+                 ) -> list[str]:
+    """The values of a multi-valued field from ``(column, cell)`` pairs:
+    split (:func:`fields.split_values`), subjects also at Koha's ``.,``
+    joins, each without trailing ISBD punctuation (noted per column); a
+    value repeated in two columns is kept once."""
+    items: list[str] = []
+    for col, cell in sources:
+        parts = split_values(cell)
+        if name == "subject":
+            cleaned = split_subjects(parts)
+        elif name == "author":
+            cleaned = [strip_isbd(p) for p in parts]
+        else:
+            cleaned = parts
+        if cleaned != parts:
+            rec.warnings.append(_isbd_warning(ctx, rec, col, "; ".join(parts), "; ".join(cleaned)))
+        items.extend(item for item in cleaned if item and item not in items)
+    return items
+
+
 def _names_are_inverted(rows: list[list[str]], cols: list[int]) -> bool:
     """False when commas separate people in this table's author column.
 
     goodbooks writes ``"Plato, Desmond Lee"`` (two people) and
     ``"George Orwell, Erich Fromm, Celâl Üster"``; one author value with two
     or more commas and no digits (dates) shows the comma is a list separator,
-    so no name in the table is read as "Surname, Given".
+    so no name in the table is read as "Surname, Given".  Trailing ISBD
+    punctuation is not counted (Koha's ``"Toer, Pramoedya Ananta,"`` is one
+    inverted name).
     """
     for cells in rows:
         for col in cols:
             cell = cells[col] if col < len(cells) else ""
-            for item in split_values(cell):
+            for item in (strip_isbd(i) for i in split_values(cell)):
                 if item.count(",") >= 2 and not any(ch.isdigit() for ch in item):
                     return False
     return True
@@ -337,7 +522,20 @@ def _build_record(source: Row, cells: list[str], ctx: _Context) -> Record:
     for col, slug in ctx.plan.extras.items():
         rec.fields[slug] = values[col]
     _flag_cut_values(rec, ctx)
+    _join_subtitle(rec)
     return rec
+
+
+def _join_subtitle(rec: Record) -> None:
+    """A subtitle from its own column (Koha's ``Subtitle``, MARC 245 $b)
+    added to the title after ``": "`` (ISBD's mark before other title
+    information), the form every book template reads its ``title`` in and
+    splits again (:func:`libmedia.textfilters.title_parts`); the
+    ``subtitle`` field keeps it alone.  Not added when the title already
+    holds it."""
+    title, subtitle = rec.fields.get("title", ""), rec.fields.get("subtitle", "")
+    if title and subtitle and match_form(subtitle) not in match_form(title):
+        rec.fields["title"] = f"{title}: {subtitle}"
 
 
 def normalize(path: Path, headers: Sequence[str] | None, rows: Sequence[Row], *,
@@ -364,3 +562,105 @@ def normalize(path: Path, headers: Sequence[str] | None, rows: Sequence[Row], *,
     records = [_build_record(r, cells, ctx) for r, cells in zip(rows, cell_rows, strict=True)
                if any(c.strip() for c in cells)]
     return Normalized(records, names, plan)
+
+
+# --- the whole table -------------------------------------------------------
+
+
+def tidy_dataset(dataset: DataSet) -> DataSet:
+    """The dataset-level cleaning every reader's result goes through
+    (:func:`libmedia.sources.registry.read_records` calls it): a file
+    warning for each repeated column header (:func:`repeated_columns`), and
+    copies of one book merged into one record (:func:`merge_copies`).
+    Returns ``dataset``, changed in place."""
+    dataset.warnings.extend(repeated_columns(dataset))
+    merge_copies(dataset)
+    return dataset
+
+
+def repeated_columns(dataset: DataSet) -> list[Diagnostic]:
+    """File warnings (code ``repeated-column``) for headers that name the
+    same field more than once (case C28): for a multi-valued field the
+    values of every such column are used (co-authors, subjects); for a
+    single-valued one each record uses the first filled column, and the
+    warning names the rows where a later one holds something else."""
+    headers = dataset.columns
+    plan = plan_columns(list(headers))
+    keys = raw_keys(headers)
+    where = Location(file=display_path(dataset.path))
+    out: list[Diagnostic] = []
+    for name, cols in plan.joined.items():
+        named = ", ".join(f"'{headers[c]}' (column {c + 1})" for c in cols)
+        out.append(Diagnostic.warning(
+            f"the columns {named} all give the {name}: the values of every one are used",
+            where, "repeated-column"))
+    for name, cols in plan.repeated.items():
+        differ = [rec.row for rec in dataset.records
+                  if len({v for c in cols if (v := rec.raw.get(keys[c], "").strip())}) > 1]
+        named = ", ".join(f"column {c + 1}" for c in cols)
+        rows = (f"; they differ in row{'s' if len(differ) > 1 else ''} "
+                f"{', '.join(map(str, differ[:10]))}{', …' if len(differ) > 10 else ''}"
+                if differ else "")
+        out.append(Diagnostic.warning(
+            f"{len(cols)} columns are named '{headers[cols[0]]}' ({named}): the {name} of each "
+            f"record is taken from the first that is filled, the others are not used{rows}",
+            where, "repeated-column",
+            hint=f"rename or delete the extra '{headers[cols[0]]}' column"))
+    return out
+
+
+def merge_copies(dataset: DataSet) -> None:
+    """One record per book when a file lists a book once per copy (case
+    C40, an inventory).
+
+    Two records are copies of one book when their title is not blank and
+    every field the file maps, except the copy's own (:data:`clean.COPY_FIELDS`:
+    barcode, inventory id, call number, price, cover, summary...), is the
+    same in :func:`clean.match_form` (case, spaces and punctuation
+    ignored; blank equals blank only).  So a different author, publisher,
+    year, edition, ISBN or subtitle keeps two records apart (two books may
+    share a title); so does a different date, time or quotation in a file
+    of events or quotes.  The first copy is kept, in its place; fields it
+    leaves blank are taken from the later copies, item codes are all kept;
+    it gets a warning (code ``same-book``) naming the rows merged into it.
+    """
+    order = {spec.name: n for n, spec in enumerate(FIELDS)}
+    compared = sorted((set(dataset.mapping.values()) - COPY_FIELDS) | {"title"},
+                      key=lambda name: (order.get(name, len(order)), name))
+    first: dict[tuple[str, ...], Record] = {}
+    merged: dict[int, list[Record]] = {}
+    kept: list[Record] = []
+    for rec in dataset.records:
+        key = same_book_key(rec.fields, compared)
+        if key is None or key not in first:
+            kept.append(rec)
+            if key is not None:
+                first[key] = rec
+            continue
+        owner = first[key]
+        merged.setdefault(id(owner), []).append(rec)
+        for name, value in rec.fields.items():
+            if value and not owner.fields.get(name):
+                owner.fields[name] = value
+                if name in rec.lists:
+                    owner.lists[name] = list(rec.lists[name])
+        codes = owner.lists.get("item_code")
+        if codes is not None:
+            codes.extend(c for c in rec.lists.get("item_code", []) if c not in codes)
+            owner.fields["item_code"] = "; ".join(codes)
+    if not merged:
+        return
+    for rec in kept:
+        copies = merged.get(id(rec))
+        if not copies:
+            continue
+        rows = ", ".join(str(c.row) for c in copies)
+        plural = "s" if len(copies) > 1 else ""
+        shown = ", ".join(n for n in compared if rec.fields.get(n))
+        rec.warnings.append(Diagnostic.warning(
+            f"row{plural} {rows} list{'' if plural else 's'} the same book as this row (the same "
+            f"{shown}): one post is made for all {len(copies) + 1} copies",
+            Location(file=display_path(dataset.path), line=rec.line, row=rec.row), "same-book",
+            hint="if they are different books, make them differ in the data (an edition, a "
+                 "volume number, a year)"))
+    dataset.records = kept

@@ -25,6 +25,7 @@ from .csvfile import CSV
 from .htmltable import HTML_TABLE
 from .jsonfile import JSON
 from .marc import MARC
+from .normalize import tidy_dataset
 from .ods import ODS
 from .sniff import describe
 from .tomlfile import TOML
@@ -93,7 +94,9 @@ def choose(path: Path, head: bytes) -> Source:
 
 def read_records(path: Path, **options: Any) -> DataSet:
     """Read ``path`` with the source :func:`choose` picks, passing
-    ``options`` on.  Raises :class:`DataError` when the file is missing, a
+    ``options`` on, then the dataset-level cleaning
+    (:func:`normalize.tidy_dataset`: repeated columns, copies of one book
+    merged).  Raises :class:`DataError` when the file is missing, a
     folder, unreadable, empty or in no format a source reads, when an
     option is one the chosen source does not take (its ``takes_options``
     attribute, if it has one, lists those it takes: ``("sheet",)``; a source
@@ -110,4 +113,4 @@ def read_records(path: Path, **options: Any) -> DataSet:
                                f"{source.label}, which has no such part",
                          f"leave out {given} (it is for workbooks: .xlsx, .xls)"
                          if unknown == ["sheet"] else f"leave out {given}")
-    return source.read(path, **options)
+    return tidy_dataset(source.read(path, **options))

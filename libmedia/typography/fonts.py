@@ -588,7 +588,13 @@ class FontLibrary:
         return self.face(family, italic).member_for(weight)
 
 
-_IGNORABLE = {0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD, 0x034F}
+#: Default-ignorable code points (Unicode DerivedCoreProperties) that text
+#: carries and no font needs a glyph for: zero-width space/joiners, word
+#: joiner, BOM, soft hyphen, CGJ, and the bidi controls (ALM, LRM, RLM, the
+#: embeddings and overrides U+202A-U+202E, the isolates U+2066-U+2069), which
+#: the shaper applies and draws as nothing (case C32).
+_IGNORABLE = {0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD, 0x034F, 0x061C, 0x200E, 0x200F,
+              0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069}
 
 
 def _ignorable(ch: str) -> bool:
