@@ -11,7 +11,10 @@ takes the file, :class:`DataError` names the file, says what it is (from
 a file libmedia reads from it, and lists the formats read.
 
 To add a reader: one module (``xlsx.py`` defining ``XLSX``, an object with
-the :class:`~base.Source` attributes) and one line in :data:`SOURCES`.
+the :class:`~base.Source` attributes) and one line in :data:`SOURCES`.  A
+reader that takes options (``libmedia batch --from``) lists their names in
+an ``options`` attribute; any other option given for its file is refused
+with a :class:`DataError` (:data:`OPTION_FLAGS` names their flags).
 """
 
 from __future__ import annotations
@@ -22,14 +25,20 @@ from typing import Any
 from . import DataSet
 from .base import Source, confidence, data_error, empty_file_error, is_blank, read_head
 from .csvfile import CSV
+from .ics import ICS
 from .sniff import describe
 from .tomlfile import TOML
 
 SOURCES: list[Source] = [
     CSV,
     TOML,
+    ICS,
 ]
 """Registered readers, in order of preference on a tie."""
+
+
+#: The command-line flag of each reader option, for messages.
+OPTION_FLAGS: dict[str, str] = {"date_from": "--from", "date_to": "--to"}
 
 
 def register(source: Source) -> None:
@@ -81,10 +90,21 @@ def choose(path: Path, head: bytes) -> Source:
 
 def read_records(path: Path, **options: Any) -> DataSet:
     """Read ``path`` with the source :func:`choose` picks, passing
-    ``options`` on.  Raises :class:`DataError` when the file is missing, a
-    folder, unreadable, empty or in no format a source reads, and whatever
-    the chosen source raises."""
+    ``options`` on (those that are not None; a source takes the options its
+    ``options`` attribute names, e.g. the calendar's ``date_from``).
+    Raises :class:`DataError` when the file is missing, a folder,
+    unreadable, empty or in no format a source reads, when an option is
+    given that the chosen source does not take, and whatever the chosen
+    source raises."""
     head = read_head(path, extensions())
     if is_blank(head) and path.stat().st_size <= len(head):
         raise empty_file_error(path)
-    return choose(path, head).read(path, **options)
+    source = choose(path, head)
+    given = {k: v for k, v in options.items() if v is not None}
+    unknown = sorted(set(given) - set(getattr(source, "options", ())))
+    if unknown:
+        flags = ", ".join(OPTION_FLAGS.get(k, k) for k in unknown)
+        raise data_error(path, f"{flags} cannot be used with this file: it is read as "
+                         f"{source.label}, which has no such choice",
+                         "leave the option out; it is for other kinds of data file")
+    return source.read(path, **given)
