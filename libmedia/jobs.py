@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -217,9 +217,11 @@ def mark_past_dates(template: Template, dataset: DataSet) -> None:
                 hint="check the year, or leave this row out"))
 
 
-def read_data(path: str | Path) -> DataSet:
-    """Read a data file; a file with no records is a :class:`DataError`."""
-    dataset = read_records(path)
+def read_data(path: str | Path, options: Mapping[str, Any] | None = None) -> DataSet:
+    """Read a data file; a file with no records is a :class:`DataError`.
+    ``options`` go to the file's reader (:func:`~libmedia.sources.read_records`:
+    a calendar's ``date_from``/``date_to``; None values are left out)."""
+    dataset = read_records(path, **dict(options or {}))
     if not dataset.records:
         raise DataError("the file has no records to render", Location(file=display_path(path)),
                         hint="check that the rows below the header are filled in")
@@ -444,8 +446,12 @@ def resolve_per_post(template: Template, per_post: int | None = None) -> int:
 def open_job(template_name: str | Path, data_path: str | Path | None,
              formats: Sequence[str] = (), brand_path: str | Path | None = None,
              jpeg: bool = False, run_preflight: bool = True, clip: Any = None,
-             lang: str | None = None, per_post: int | None = None) -> Job:
+             lang: str | None = None, per_post: int | None = None,
+             read_options: Mapping[str, Any] | None = None) -> Job:
     """Open a template, its formats, the brand kit and the data once.
+
+    ``read_options`` go to the data file's reader (:func:`read_data`: the
+    calendar reader's ``date_from``/``date_to``, from ``--from``/``--to``).
 
     ``lang`` (``--lang``, e.g. ``en``) overrides the brand kit's language
     for every text of the job: the template's ``t()`` texts, dates, captions,
@@ -476,7 +482,7 @@ def open_job(template_name: str | Path, data_path: str | Path | None,
         return Job(template, fmts, brand, brand_file, None, [], [template.path],
                    display_path(template.path / "template.toml"), "jpg" if jpeg else "png", clip,
                    size)
-    dataset = read_data(data)
+    dataset = read_data(data, read_options)
     warnings = [*dataset.warnings, *fit_data(template, dataset)]
     mark_past_dates(template, dataset)
     if run_preflight:

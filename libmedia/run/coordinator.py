@@ -99,7 +99,8 @@ def run_batch(template_name: str, data_path: str | Path, formats: Sequence[str] 
               brand_path: str | Path | None = None, jpeg: bool = False,
               progress: ProgressFn | None = None, resume: bool = False,
               scheduler: str | None = None, executor=None, clip=None,
-              lang: str | None = None, per_post: int | None = None) -> BatchReport:
+              lang: str | None = None, per_post: int | None = None,
+              read_options: dict | None = None) -> BatchReport:
     """Render every record of ``data_path`` with a template into ``out_dir``
     and write ``out_dir/manifest.json``.
 
@@ -111,6 +112,8 @@ def run_batch(template_name: str, data_path: str | Path, formats: Sequence[str] 
     template and brand kit travel with the tasks; ``executor`` any
     :class:`concurrent.futures.Executor` to use instead (not shut down here);
     ``clip`` a video template's :class:`libmedia.motion.clip.ClipOptions`;
+    ``read_options`` go to the data file's reader (a calendar's
+    ``date_from``/``date_to``: :func:`libmedia.jobs.read_data`);
     ``lang`` (``--lang``) overrides the brand kit's language; ``per_post``
     records a post takes (None: the template's default;
     :func:`libmedia.jobs.resolve_per_post`).
@@ -130,18 +133,20 @@ def run_batch(template_name: str, data_path: str | Path, formats: Sequence[str] 
         schedule.prestart(jobs or default_jobs(MIN_RENDERS_FOR_POOL))
     try:
         return _open_and_run(template_name, data_path, formats, out_dir, jobs, brand_path, jpeg,
-                             progress, resume, scheduler, executor, clip, lang, per_post)
+                             progress, resume, scheduler, executor, clip, lang, per_post,
+                             read_options)
     finally:
         schedule.discard_prestarted()
 
 
 def _open_and_run(template_name, data_path, formats, out_dir, jobs, brand_path, jpeg, progress,
-                  resume, scheduler, executor, clip=None, lang=None, per_post=None) -> BatchReport:
+                  resume, scheduler, executor, clip=None, lang=None, per_post=None,
+                  read_options=None) -> BatchReport:
     from ..jobs import open_job, plan
     from .schedule import default_jobs
 
     job = open_job(template_name, data_path, formats, brand_path, jpeg, clip=clip, lang=lang,
-                   per_post=per_post)
+                   per_post=per_post, read_options=read_options)
     assert job.dataset is not None
     if scheduler is not None and executor is None:
         from contextlib import ExitStack
