@@ -66,6 +66,9 @@ class CsvSource:
             return LIKELY
         return POSSIBLE
 
+    #: reader options it takes (none: the registry refuses any with a DataError)
+    read_options: tuple[str, ...] = ()
+
     def read(self, path: Path, **options: Any) -> DataSet:
         """:func:`read_csv`; it takes no options (``TypeError`` if given)."""
         if options:

@@ -143,7 +143,7 @@ class IcsSource:
     label = "iCalendar events"
     extensions = (".ics", ".ical", ".icalendar")
     media_types = ("text/calendar",)
-    options = OPTIONS
+    read_options = OPTIONS
 
     def sniff(self, path: Path, head: bytes) -> float:
         """:data:`~base.CERTAIN` when the head starts with ``BEGIN:VCALENDAR``

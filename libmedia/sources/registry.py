@@ -12,9 +12,10 @@ a file libmedia reads from it, and lists the formats read.
 
 To add a reader: one module (``xlsx.py`` defining ``XLSX``, an object with
 the :class:`~base.Source` attributes) and one line in :data:`SOURCES`.  A
-reader that takes options (``libmedia batch --from``) lists their names in
-an ``options`` attribute; any other option given for its file is refused
-with a :class:`DataError` (:data:`OPTION_FLAGS` names their flags).
+reader lists the options it takes (``libmedia batch --from``) in a
+``read_options`` attribute (``()`` for none); any other option given for its
+file is refused with a :class:`DataError` (:data:`OPTION_FLAGS` names their
+flags).  A reader without the attribute gets every option given.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ def choose(path: Path, head: bytes) -> Source:
 def read_records(path: Path, **options: Any) -> DataSet:
     """Read ``path`` with the source :func:`choose` picks, passing
     ``options`` on (those that are not None; a source takes the options its
-    ``options`` attribute names, e.g. the calendar's ``date_from``).
+    ``read_options`` attribute names, e.g. the calendar's ``date_from``).
     Raises :class:`DataError` when the file is missing, a folder,
     unreadable, empty or in no format a source reads, when an option is
     given that the chosen source does not take, and whatever the chosen
@@ -101,7 +102,8 @@ def read_records(path: Path, **options: Any) -> DataSet:
         raise empty_file_error(path)
     source = choose(path, head)
     given = {k: v for k, v in options.items() if v is not None}
-    unknown = sorted(set(given) - set(getattr(source, "options", ())))
+    takes = getattr(source, "read_options", None)  # None: the source sorts its options out itself
+    unknown = [] if takes is None else sorted(set(given) - set(takes))
     if unknown:
         flags = ", ".join(OPTION_FLAGS.get(k, k) for k in unknown)
         raise data_error(path, f"{flags} cannot be used with this file: it is read as "

@@ -107,6 +107,9 @@ class TomlSource:
             return NOT_MINE
         return LIKELY + 0.1
 
+    #: reader options it takes (none: the registry refuses any with a DataError)
+    read_options: tuple[str, ...] = ()
+
     def read(self, path: Path, **options: Any) -> DataSet:
         """:func:`read_toml`; it takes no options (``TypeError`` if given)."""
         if options:
