@@ -32,7 +32,7 @@ from libmedia.sources.registry import choose
 @pytest.fixture(autouse=True)
 def _own_cache(tmp_path, monkeypatch):
     """Inline pictures go to a cache folder of the test's own."""
-    monkeypatch.setenv("LIBMEDIA_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("LIBMEDIA_CACHE", str(tmp_path / "cache"))
 
 
 def _ics(tmp_path: Path, body: str, name: str = "agenda.ics", head: str = "") -> Path:
@@ -301,7 +301,7 @@ def test_c49_text_pictures_and_the_broken_event(cases):
                     "alat tulis.\n\nKuota\u00a030 orang, siswa SMP–SMA.")
     inline = Path(ds.records[2].fields["cover"])
     assert inline.is_file() and inline.read_bytes().startswith(b"\x89PNG")
-    assert inline.parent == Path(os.environ["LIBMEDIA_CACHE_DIR"]) / "ics-images"
+    assert inline.parent == Path(os.environ["LIBMEDIA_CACHE"]) / "ics-images"
     skipped = [w for w in ds.warnings if w.code == "event-skipped"]
     assert len(skipped) == 1
     loc = skipped[0].location

@@ -422,14 +422,11 @@ def _lines_joined(text: str, joiner: str) -> str:
 
 
 def image_cache_dir() -> Path:
-    """Folder inline calendar pictures are written to:
-    ``$LIBMEDIA_CACHE_DIR/ics-images``, else ``$XDG_CACHE_HOME/libmedia/ics-images``,
-    else ``~/.cache/libmedia/ics-images``."""
-    own = os.environ.get("LIBMEDIA_CACHE_DIR")
-    if own:
-        return Path(own) / "ics-images"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "libmedia" / "ics-images"
+    """Folder inline calendar pictures are written to: ``ics-images`` in
+    libmedia's cache, ``$LIBMEDIA_CACHE`` (default ``~/.cache/libmedia``,
+    as for :mod:`libmedia.run.bundle`)."""
+    root = os.environ.get("LIBMEDIA_CACHE") or str(Path.home() / ".cache" / "libmedia")
+    return Path(root) / "ics-images"
 
 
 def save_inline_image(data: bytes) -> Path:
