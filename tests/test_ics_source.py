@@ -465,6 +465,39 @@ def test_a_calendar_error_is_a_data_error_not_a_crash(realdata):
     assert "two DTSTART" in result.output and "internal" not in result.output
 
 
+def test_mangled_calendars_give_libmedia_errors_only(cases, tmp_path):
+    """Bytes changed, cut, doubled and inserted at random (a fixed seed):
+    every outcome is records or a LibmediaError, never another exception."""
+    import random
+
+    sources = [_c48(tmp_path).read_bytes(),
+               (cases / "calendars" / "C49_text_escapes_html_folding_attach.ics").read_bytes(),
+               (cases / "calendars" / "C47_allday_multiday_dtend_exclusive.ics").read_bytes()]
+    pieces = [b"\r\n ", b"\n", b":", b";", b"\\", b"BEGIN:VEVENT\r\n", b"END:VEVENT\r\n",
+              b"END:VTIMEZONE\r\n", b"RRULE:FREQ=DAILY\r\n", b"DTSTART:2027\r\n",
+              b"EXDATE:x\r\n", b"\xf0\x9f"]
+    rnd = random.Random(9)
+    path = tmp_path / "mangled.ics"
+    for _ in range(150):
+        data = bytearray(rnd.choice(sources))
+        for _ in range(rnd.randint(1, 6)):
+            at, how = rnd.randrange(len(data)), rnd.random()
+            if how < 0.3:
+                data[at:at + 1] = bytes([rnd.randrange(256)])
+            elif how < 0.5:
+                del data[at:at + rnd.randint(1, 20)]
+            elif how < 0.7:
+                data[at:at] = rnd.choice(pieces)
+            else:
+                other = rnd.randrange(len(data))
+                data[at:at] = data[other:other + rnd.randint(1, 80)]
+        path.write_bytes(b"BEGIN:VCALENDAR\r\n" + bytes(data))
+        try:
+            read_ics(path, date_from="2027-01-01", date_to="2027-12-31")
+        except LibmediaError:
+            pass
+
+
 def test_errors_are_libmedia_errors(tmp_path):
     path = tmp_path / "cut.ics"
     path.write_bytes(b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:1\r\nDTSTART:20270110T020000Z\r\n"

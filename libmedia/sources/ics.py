@@ -521,7 +521,7 @@ def _picture(event: Any) -> tuple[str, str, list[tuple[str, str]]]:
 # --- events ----------------------------------------------------------------------
 
 
-def _parse_day(value: Any, name: str) -> date:
+def _parse_day(path: Path, value: Any, name: str) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -529,18 +529,19 @@ def _parse_day(value: Any, name: str) -> date:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise data_error(Path("."), f"{name} {value!r} is not a date",
+        raise data_error(path, f"{name} {value!r} is not a date",
                          "write the date as 2027-05-12") from None
 
 
-def _window(date_from: Any, date_to: Any) -> tuple[date, date]:
+def _window(path: Path, date_from: Any, date_to: Any) -> tuple[date, date]:
     if date_from is None:
         from ..jobs import today
 
         first = today()
     else:
-        first = _parse_day(date_from, "--from")
-    last = first + timedelta(days=DEFAULT_DAYS) if date_to is None else _parse_day(date_to, "--to")
+        first = _parse_day(path, date_from, "--from")
+    last = (first + timedelta(days=DEFAULT_DAYS) if date_to is None
+            else _parse_day(path, date_to, "--to"))
     return first, last
 
 
@@ -619,7 +620,7 @@ def read_ics(path: Path, date_from: date | str | None = None,
     import x_wr_timezone
 
     path = Path(path)
-    first, last = _window(date_from, date_to)
+    first, last = _window(path, date_from, date_to)
     where = display_path(path)
     if last < first:
         raise data_error(path, f"the dates run backwards: --to {last.isoformat()} is before "
@@ -636,8 +637,9 @@ def read_ics(path: Path, date_from: date | str | None = None,
     icalendar.use_zoneinfo()  # empties icalendar's process-wide VTIMEZONE cache (case C46)
     try:
         calendars = icalendar.Calendar.from_ical(text, multiple=True)
-    except ValueError as exc:
-        raise data_error(path, f"the calendar cannot be read: {exc}", ICS_HINT) from None
+    except Exception as exc:  # noqa: BLE001 - icalendar fails in many ways on broken nesting
+        raise data_error(path, f"the calendar cannot be read ({type(exc).__name__}: {exc}); its "
+                         "BEGIN/END lines may not match", ICS_HINT) from None
     events: list[Any] = []
     for cal in calendars:
         events += cal.walk("VEVENT")
@@ -726,28 +728,45 @@ def _records(path: Path, occurrences: Iterable[Any], lines: _Lines, lines_known:
     for occ in occurrences:
         n = int(str(occ.get(_ROW)))
         line = lines.events[n - 1] if lines_known else 1
-        start = occ.get("DTSTART").dt
-        has_end = occ.get("DTEND") is not None or occ.get("DURATION") is not None
         try:
-            end = occ.end if has_end else None
-        except Exception:  # noqa: BLE001 - an end icalendar cannot compute: one day
-            end = None
-        span = occurrence_span(start, end, _is_true(occ.get("X-MICROSOFT-CDO-ALLDAYEVENT"))
-                               or _is_true(occ.get("X-MICROSOFT-MSNCALENDAR-ALLDAYEVENT")))
-        title = _plain(occ.get("SUMMARY"))
-        if _plain(occ.get("STATUS")).upper() == "CANCELLED":
-            warnings.append(Diagnostic(
-                "info", "cancelled",
-                f"event {n}" + (f" ({title!r})" if title else "")
-                + f" on {span.first.isoformat()} is cancelled (STATUS:CANCELLED): no post is made",
-                Location(file=where, row=n, line=line)))
+            made = _record(path, occ, n, line, warnings)
+        except Exception as exc:  # noqa: BLE001 - one odd occurrence never stops the others
+            warnings.append(Diagnostic.warning(
+                f"event {n} ({_plain(occ.get('SUMMARY'))!r}) was left out: it cannot be read "
+                f"({type(exc).__name__}: {exc})", Location(file=where, row=n, line=line),
+                "event-skipped", "correct the event in the calendar program and export again"))
             continue
-        cells = _as_cells(occ, span)
-        problems = list(span.notes) + _picture(occ)[2]
-        key = (span.first, span.start or time(0), n)
-        out.append((key, Row(n, line, cells, problems), cells))
+        if made is not None:
+            out.append(made)
     out.sort(key=lambda r: r[0])
     return out
+
+
+def _record(path: Path, occ: Any, n: int, line: int, warnings: list[Diagnostic]
+            ) -> tuple[tuple, Row, dict[str, str]] | None:
+    """One occurrence as ``(sort key, Row, cells)``; None (and a note) when
+    it is cancelled."""
+    where = display_path(path)
+    start = occ.get("DTSTART").dt
+    has_end = occ.get("DTEND") is not None or occ.get("DURATION") is not None
+    try:
+        end = occ.end if has_end else None
+    except Exception:  # noqa: BLE001 - an end icalendar cannot compute: one day
+        end = None
+    span = occurrence_span(start, end, _is_true(occ.get("X-MICROSOFT-CDO-ALLDAYEVENT"))
+                           or _is_true(occ.get("X-MICROSOFT-MSNCALENDAR-ALLDAYEVENT")))
+    title = _plain(occ.get("SUMMARY"))
+    if _plain(occ.get("STATUS")).upper() == "CANCELLED":
+        warnings.append(Diagnostic(
+            "info", "cancelled",
+            f"event {n}" + (f" ({title!r})" if title else "")
+            + f" on {span.first.isoformat()} is cancelled (STATUS:CANCELLED): no post is made",
+            Location(file=where, row=n, line=line)))
+        return None
+    cells = _as_cells(occ, span)
+    problems = list(span.notes) + _picture(occ)[2]
+    key = (span.first, span.start or time(0), n)
+    return key, Row(n, line, cells, problems), cells
 
 
 def _dataset(path: Path, rows: list[tuple[tuple, Row, dict[str, str]]], encoding: str,
