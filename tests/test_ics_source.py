@@ -437,6 +437,24 @@ def test_check_and_batch_agree_on_c49_and_skip_the_broken_event(cases, tmp_path)
     assert [(w["location"]["row"], w["location"]["line"]) for w in skipped] == [(4, 53)]
 
 
+@pytest.mark.parametrize("name", [
+    "icalendar_america_new_york.ics",  # a custom New York zone: UTC-4 in August
+    "icalendar_issue_104_broken_calendar.ics",  # a stray line left out
+    "icalendar_issue_237_fail_to_parse_timezone_with_non_ascii_tzid.ics",  # no SUMMARY: no title
+])
+def test_check_and_batch_agree_on_real_calendars(realdata, tmp_path, name):
+    from libmedia.check import check_data
+    from libmedia.run.coordinator import run_batch
+
+    path = realdata / "ics" / name
+    window = {"date_from": dt.date(2000, 1, 1), "date_to": dt.date(2030, 12, 31)}
+    report = check_data("event", path, read_options=window)
+    batch = run_batch("event", path, out_dir=tmp_path / "out", jobs=1, read_options=window)
+    failed = sorted(row for r in batch.results if r.status == "failed" for row in r.rows)
+    assert report.rows_with("error") == failed
+    assert len(batch.results) == report.records
+
+
 def test_batch_names_every_session_of_a_repeating_event(tmp_path):
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["batch", "event", str(_c48(tmp_path)), "--from",
