@@ -71,6 +71,17 @@ def test_sniff_calendar_signature_is_certain_after_bom_and_space(tmp_path):
     assert choose(path, path.read_bytes()).name == "ics"
 
 
+def test_a_utf16_calendar_is_read(tmp_path):
+    text = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:1\r\n"
+            "DTSTART:20270110T020000Z\r\nSUMMARY:Lomba Mewarnai Ceria\r\nEND:VEVENT\r\n"
+            "END:VCALENDAR\r\n")
+    path = tmp_path / "agenda.ics"
+    path.write_bytes(text.encode("utf-16"))
+    assert ICS.sniff(path, path.read_bytes()) == CERTAIN
+    ds = read_records(path, date_from=dt.date(2027, 1, 1))
+    assert ds.records[0].fields["title"] == "Lomba Mewarnai Ceria"
+
+
 def test_an_ics_file_that_is_not_a_calendar_is_refused(tmp_path):
     path = tmp_path / "agenda.ics"
     path.write_text("Agenda bulan Januari\nDongeng Sabtu pukul sembilan\n", encoding="utf-8")

@@ -63,7 +63,8 @@ Text (case C49)
     Folded lines are unfolded on the raw bytes before decoding (a fold may
     split a multi-byte character); the text is UTF-8 (a byte-order mark is
     dropped), else read as Windows-1252 with a warning.  ``\\,`` ``\\;``
-    ``\\n`` escapes are undone by icalendar.
+    ``\\n`` escapes are undone by icalendar.  A UTF-16 file (with its
+    byte-order mark) is read too.
 Rows and problems
     ``Record.row`` is the event's 1-based number among the file's
     ``VEVENT`` components (every occurrence of a recurring event has its
@@ -151,7 +152,7 @@ class IcsSource:
         a ``BEGIN:VEVENT`` line is in it; :data:`~base.POSSIBLE` for another
         text file named ``.ics`` (so it is refused as a calendar, with the
         right advice); else :data:`~base.NOT_MINE`."""
-        if _SIGNATURE.match(head):
+        if _SIGNATURE.match(_utf16_as_utf8(head)):
             return CERTAIN
         if re.search(rb"(?m)^BEGIN:VEVENT\r?$", head):
             return LIKELY
@@ -236,6 +237,14 @@ def _unfold(path: Path, data: bytes) -> _Lines:
         kept += [(last, b"END:" + name.encode()) for name in reversed(stack)]
     out.lines = kept
     return out
+
+
+def _utf16_as_utf8(data: bytes) -> bytes:
+    """A UTF-16 file (with its byte-order mark, as Windows' Notepad saves
+    "Unicode") as UTF-8 bytes; other bytes unchanged."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16", "replace").encode("utf-8")
+    return data
 
 
 def _decode(path: Path, data: bytes) -> tuple[str, str, list[Diagnostic]]:
@@ -625,7 +634,7 @@ def read_ics(path: Path, date_from: date | str | None = None,
     if last < first:
         raise data_error(path, f"the dates run backwards: --to {last.isoformat()} is before "
                          f"--from {first.isoformat()}", "give --to a day on or after --from")
-    data = read_bytes(path, ICS.extensions)
+    data = _utf16_as_utf8(read_bytes(path, ICS.extensions))
     if is_blank(data):
         raise empty_file_error(path)
     if not _SIGNATURE.match(data):
