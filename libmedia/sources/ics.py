@@ -587,8 +587,7 @@ def _expand(calendar: Any, first: date, last: date) -> list[Any]:
     return list(recurring_ical_events.of(calendar).between(first, last + timedelta(days=1)))
 
 
-def _as_cells(occ: Any, span: Span) -> dict[str, str]:
-    cover, cover_url, _ = _picture(occ)
+def _as_cells(occ: Any, span: Span, cover: str, cover_url: str) -> dict[str, str]:
     cells = {
         "title": _lines_joined(_plain(occ.get("SUMMARY")), " – "),
         "date": span.first.isoformat(),
@@ -772,8 +771,9 @@ def _record(path: Path, occ: Any, n: int, line: int, warnings: list[Diagnostic]
             + f" on {span.first.isoformat()} is cancelled (STATUS:CANCELLED): no post is made",
             Location(file=where, row=n, line=line)))
         return None
-    cells = _as_cells(occ, span)
-    problems = list(span.notes) + _picture(occ)[2]
+    cover, cover_url, picture_problems = _picture(occ)
+    cells = _as_cells(occ, span, cover, cover_url)
+    problems = list(span.notes) + picture_problems
     key = (span.first, span.start or time(0), n)
     return key, Row(n, line, cells, problems), cells
 
