@@ -27,10 +27,9 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
@@ -184,16 +183,16 @@ def _own_field(column: str, template) -> str | None:
 def check_data(template_name: str, data_path: str | Path,
                brand_path: str | Path | None = None,
                formats: Sequence[str] = (), lang: str | None = None,
-               per_post: int | None = None,
-               data_options: Mapping[str, Any] | None = None) -> CheckReport:
+               per_post: int | None = None, read_options: dict | None = None) -> CheckReport:
     """Check every record of ``data_path`` against a template.
 
     ``formats`` as for a batch (default: the template's first; ``"all"``):
     the formats the pre-flight renders the template's sample in; ``lang``
     (``--lang``) the language it renders in instead of the brand kit's;
+    ``read_options`` go to the data file's reader (``--from``/``--to``
+    of a calendar: :func:`libmedia.jobs.read_data`);
     ``per_post`` the records a post takes, as for a batch (None: the
-    template's default), so ``posts`` is the grouping the batch will make;
-    ``data_options`` go to the data file's reader (``{"sheet": "Buku"}``).
+    template's default), so ``posts`` is the grouping the batch will make.
 
     Raises :class:`LibmediaError` when the input is unusable, as a batch
     would stop: unknown template or format, invalid brand kit, unreadable or
@@ -204,7 +203,7 @@ def check_data(template_name: str, data_path: str | Path,
     from .jobs import missing_optional, open_job, plan
 
     job = open_job(template_name, data_path, formats, brand_path, lang=lang, per_post=per_post,
-                   data_options=data_options)
+                   read_options=read_options)
     template, dataset = job.template, job.dataset
     assert dataset is not None
     report = CheckReport(
@@ -535,14 +534,14 @@ def check_rendering(template_name: str, data_path: str | Path,
                     jobs: int | None = None,
                     progress: Callable[[int, int, int], None] | None = None,
                     lang: str | None = None, per_post: int | None = None,
-                    data_options: Mapping[str, Any] | None = None) -> RenderCheck:
+                    read_options: dict | None = None) -> RenderCheck:
     """Render every record of ``data_path`` with the template in each of
     ``formats`` as a batch would (same tasks, same pipeline, the same
     process pool: ``jobs`` processes, default as a batch's), without
     encoding or writing anything, and summarise the lint findings and the
     titles' typography per format (:func:`summarise`).  ``progress(done,
     total, failed)`` is called as posts finish; ``lang`` (``--lang``)
-    overrides the brand kit's language; ``per_post`` and ``data_options``
+    overrides the brand kit's language; ``per_post`` and ``read_options``
     as for :func:`check_data`.
 
     Raises :class:`LibmediaError` when the input is unusable (as
@@ -557,7 +556,7 @@ def check_rendering(template_name: str, data_path: str | Path,
 
     t0 = time.perf_counter()
     job = open_job(template_name, data_path, formats, brand_path, run_preflight=False, lang=lang,
-                   per_post=per_post, data_options=data_options)
+                   per_post=per_post, read_options=read_options)
     if job.template.kind == "video":
         raise TemplateError(f"template '{job.template.name}' makes video clips: check --render "
                          "measures image posts",

@@ -29,6 +29,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -316,6 +317,28 @@ _PER_POST = click.option(
          "'libmedia templates'). Default: the template's. A last post may have fewer; when it "
          "would have fewer than the template's minimum, the records are shared out evenly "
          "(5 at 4 a post: 3 and 2).")
+def _read_options(f):
+    """--from, --to: which days of a calendar (.ics) become posts."""
+    f = click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+                     help="Calendar (.ics): the last day whose events become posts. Default: "
+                          "90 days after --from.")(f)
+    f = click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]),
+                     metavar="YYYY-MM-DD",
+                     help="Calendar (.ics): the first day whose events become posts (a "
+                          "repeating event: one post per session from --from to --to). "
+                          "Default: today.")(f)
+    return f
+
+
+def _reading(date_from: Any, date_to: Any, sheet: str | None = None) -> dict[str, Any]:
+    """The reader options of --from/--to and --sheet (only those given)."""
+    given: dict[str, Any] = {k: v.date() for k, v in
+                             {"date_from": date_from, "date_to": date_to}.items() if v is not None}
+    if sheet:
+        given["sheet"] = sheet
+    return given
+
+
 _BRAND = click.option("--brand", type=click.Path(dir_okay=False, path_type=Path),
                       help="Brand kit (libmedia.toml). Default: libmedia.toml beside the data "
                            "file, else in this folder, else the built-in kit.")
@@ -324,10 +347,6 @@ _SHEET = click.option("--sheet", metavar="NAME|N",
                            "counting from 1 (hidden sheets counted). Default: the first visible "
                            "sheet holding a table.")
 
-
-def _data_options(sheet: str | None) -> dict[str, str] | None:
-    """The reader options from the command line (``--sheet``), or None."""
-    return {"sheet": sheet} if sheet else None
 
 
 
@@ -349,6 +368,7 @@ def _data_options(sheet: str | None) -> dict[str, str] | None:
 @_LANG
 @_PER_POST
 @_video_options
+@_read_options
 @click.option("--show-safe-zones", is_flag=True,
               help="Draw the format's unsafe bands (what the app's interface covers: TikTok "
                    "buttons, story reply field...) over the image, hatched in red and labelled, "
@@ -362,7 +382,8 @@ def render(template: str, data: Path | None, row: int | None, format_name: str |
            output: Path | None, brand: Path | None, dump: str | None, draft: bool,
            music: Path | None, no_music: bool, burn_subtitles: bool,
            show_safe_zones: bool, lang: str | None, per_post: int | None,
-           sheet: str | None) -> None:
+           sheet: str | None = None,
+           date_from: Any = None, date_to: Any = None) -> None:
     """Render one post from TEMPLATE: a record of DATA, or the template's own sample.
 
     Cover files named in the data are looked for beside the data file, then
@@ -380,7 +401,8 @@ def render(template: str, data: Path | None, row: int | None, format_name: str |
         with user_errors(), terminate_as_interrupt(), frame_progress("encoding") as progress:
             rep = render_single(template, data, row, format_name, output, brand, dump,
                                 clip=clip, progress=progress, show_safe_zones=show_safe_zones,
-                                lang=lang, per_post=per_post, data_options=_data_options(sheet))
+                                lang=lang, per_post=per_post,
+                                read_options=_reading(date_from, date_to, sheet))
     except KeyboardInterrupt:
         _err("stopped: nothing was written (a clip being encoded is removed, never left half-made)")
         sys.exit(EXIT_INTERRUPTED)
@@ -492,10 +514,12 @@ def _summarise_warnings(results) -> list[str]:
                    "tcp://HOST:PORT uses a running 'dask scheduler'. Needs "
                    "pip install 'libmedia[dask]'.")
 @_video_options
+@_read_options
 def batch(template: str, data: Path, formats: tuple[str, ...], out_dir: Path, jobs: int | None,
           brand: Path | None, jpeg: bool, resume: bool, scheduler: str | None, draft: bool,
           music: Path | None, no_music: bool, burn_subtitles: bool, lang: str | None,
-          per_post: int | None, sheet: str | None) -> None:
+          per_post: int | None, sheet: str | None = None,
+           date_from: Any = None, date_to: Any = None) -> None:
     """Render one post per record of DATA with TEMPLATE, into --out (a
     template of several records a post, such as a grid: one post per
     --per-post records).
@@ -523,7 +547,7 @@ def batch(template: str, data: Path, formats: tuple[str, ...], out_dir: Path, jo
     with user_errors(), terminate_as_interrupt(), progress_bar("rendering") as progress:
         rep = run_batch(template, data, formats, out_dir, jobs, brand, jpeg, progress,
                         resume=resume, scheduler=scheduler, clip=clip, lang=lang,
-                        per_post=per_post, data_options=_data_options(sheet))
+                        per_post=per_post, read_options=_reading(date_from, date_to, sheet))
     print_brand_note(rep.brand, rep.brand_name)
     for w in rep.warnings:
         print_warning(w)
@@ -641,9 +665,11 @@ def _resume_command() -> str:
 @click.option("--json", "as_json", is_flag=True,
               help="With --render: print the typography summary as JSON (nothing else).")
 @_PER_POST
+@_read_options
 def check(template: str, data: Path, brand: Path | None, formats: tuple[str, ...],
           render_all: bool, jobs: int | None, as_json: bool, lang: str | None,
-          per_post: int | None, sheet: str | None) -> None:
+          per_post: int | None, sheet: str | None = None,
+           date_from: Any = None, date_to: Any = None) -> None:
     """Check DATA against TEMPLATE without rendering it: columns, empty required
     fields, ISBNs, cover files; and that the template and brand kit render at
     all (the template's own sample is rendered first, as batch does).  With
@@ -660,7 +686,7 @@ def check(template: str, data: Path, brand: Path | None, formats: tuple[str, ...
         raise click.UsageError("--json needs --render")
     with user_errors():
         rep = check_data(template, data, brand, formats, lang=lang, per_post=per_post,
-                         data_options=_data_options(sheet))
+                         read_options=_reading(date_from, date_to, sheet))
     if as_json:
         code = EXIT_PROBLEMS if rep.rows_with("error") else EXIT_OK
     else:
@@ -671,7 +697,7 @@ def check(template: str, data: Path, brand: Path | None, formats: tuple[str, ...
             from .check import check_rendering
 
             found = check_rendering(template, data, brand, formats, jobs, progress, lang=lang,
-                                    per_post=per_post, data_options=_data_options(sheet))
+                                    per_post=per_post, read_options=_reading(date_from, date_to, sheet))
         if as_json:
             import json
 

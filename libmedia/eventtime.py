@@ -43,7 +43,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -258,14 +258,16 @@ _OPEN_END = {"selesai", "finish", "end", "done", "tamat"}
 
 
 def parse_zone(text: str) -> Zone:
-    """A :class:`Zone` from ``WIB``/``WITA``/``WIT``, ``UTC+7`` /
-    ``GMT+07:00`` or an IANA name (``Asia/Jakarta``; its label is the
+    """A :class:`Zone` from ``WIB``/``WITA``/``WIT``, ``UTC`` / ``GMT``,
+    ``UTC+7`` / ``GMT+07:00`` or an IANA name (``Asia/Jakarta``; its label is the
     Indonesian abbreviation for Indonesia's zones, else the name itself).
     Raises :class:`ValueError` for anything else."""
     t = text.strip().strip("()")
     up = t.upper()
     if up in INDONESIAN_ZONES:
         return Zone(up, timezone(timedelta(hours=INDONESIAN_ZONES[up]), up))
+    if up in ("UTC", "GMT"):
+        return Zone(up, UTC)
     m = re.fullmatch(r"(UTC|GMT)\s*([+\-−])\s*(\d{1,2})(?::?(\d{2}))?", up)
     if m:
         sign = -1 if m[2] in "-−" else 1

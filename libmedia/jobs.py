@@ -219,9 +219,9 @@ def mark_past_dates(template: Template, dataset: DataSet) -> None:
 
 def read_data(path: str | Path, options: Mapping[str, Any] | None = None) -> DataSet:
     """Read a data file; a file with no records is a :class:`DataError`.
-    ``options`` go to the reader (:func:`~libmedia.sources.read_records`;
-    ``{"sheet": "Buku"}`` for a workbook); only the ones given are passed."""
-    dataset = read_records(path, **{k: v for k, v in (options or {}).items() if v is not None})
+    ``options`` go to the file's reader (:func:`~libmedia.sources.read_records`:
+    a workbook's ``sheet``, a calendar's ``date_from``/``date_to``; None values are left out)."""
+    dataset = read_records(path, **dict(options or {}))
     if not dataset.records:
         raise DataError("the file has no records to render", Location(file=display_path(path)),
                         hint="check that the rows below the header are filled in")
@@ -447,11 +447,11 @@ def open_job(template_name: str | Path, data_path: str | Path | None,
              formats: Sequence[str] = (), brand_path: str | Path | None = None,
              jpeg: bool = False, run_preflight: bool = True, clip: Any = None,
              lang: str | None = None, per_post: int | None = None,
-             data_options: Mapping[str, Any] | None = None) -> Job:
+             read_options: Mapping[str, Any] | None = None) -> Job:
     """Open a template, its formats, the brand kit and the data once.
 
-    ``data_options`` go to the data file's reader (:func:`read_data`:
-    ``{"sheet": "Buku"}``, the ``--sheet`` option).
+    ``read_options`` go to the data file's reader (:func:`read_data`: ``--sheet``
+    of a workbook, ``--from``/``--to`` of a calendar).
 
     ``lang`` (``--lang``, e.g. ``en``) overrides the brand kit's language
     for every text of the job: the template's ``t()`` texts, dates, captions,
@@ -482,7 +482,7 @@ def open_job(template_name: str | Path, data_path: str | Path | None,
         return Job(template, fmts, brand, brand_file, None, [], [template.path],
                    display_path(template.path / "template.toml"), "jpg" if jpeg else "png", clip,
                    size)
-    dataset = read_data(data, data_options)
+    dataset = read_data(data, read_options)
     warnings = [*dataset.warnings, *fit_data(template, dataset)]
     mark_past_dates(template, dataset)
     if run_preflight:

@@ -22,11 +22,10 @@ Nothing here prints or exits.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from .. import __version__
 from ..errors import Diagnostic, LibmediaError, OutputError, display_path
@@ -101,7 +100,7 @@ def run_batch(template_name: str, data_path: str | Path, formats: Sequence[str] 
               progress: ProgressFn | None = None, resume: bool = False,
               scheduler: str | None = None, executor=None, clip=None,
               lang: str | None = None, per_post: int | None = None,
-              data_options: Mapping[str, Any] | None = None) -> BatchReport:
+              read_options: dict | None = None) -> BatchReport:
     """Render every record of ``data_path`` with a template into ``out_dir``
     and write ``out_dir/manifest.json``.
 
@@ -113,10 +112,11 @@ def run_batch(template_name: str, data_path: str | Path, formats: Sequence[str] 
     template and brand kit travel with the tasks; ``executor`` any
     :class:`concurrent.futures.Executor` to use instead (not shut down here);
     ``clip`` a video template's :class:`libmedia.motion.clip.ClipOptions`;
+    ``read_options`` go to the data file's reader (a calendar's
+    ``date_from``/``date_to``: :func:`libmedia.jobs.read_data`);
     ``lang`` (``--lang``) overrides the brand kit's language; ``per_post``
     records a post takes (None: the template's default;
-    :func:`libmedia.jobs.resolve_per_post`); ``data_options`` go to the data
-    file's reader (``{"sheet": "Buku"}``).
+    :func:`libmedia.jobs.resolve_per_post`).
 
     Raises :class:`LibmediaError` before anything is written when the run
     cannot start: unknown template or format, invalid brand kit, unreadable
@@ -134,19 +134,19 @@ def run_batch(template_name: str, data_path: str | Path, formats: Sequence[str] 
     try:
         return _open_and_run(template_name, data_path, formats, out_dir, jobs, brand_path, jpeg,
                              progress, resume, scheduler, executor, clip, lang, per_post,
-                             data_options)
+                             read_options)
     finally:
         schedule.discard_prestarted()
 
 
 def _open_and_run(template_name, data_path, formats, out_dir, jobs, brand_path, jpeg, progress,
                   resume, scheduler, executor, clip=None, lang=None, per_post=None,
-                  data_options=None) -> BatchReport:
+                  read_options=None) -> BatchReport:
     from ..jobs import open_job, plan
     from .schedule import default_jobs
 
     job = open_job(template_name, data_path, formats, brand_path, jpeg, clip=clip, lang=lang,
-                   per_post=per_post, data_options=data_options)
+                   per_post=per_post, read_options=read_options)
     assert job.dataset is not None
     if scheduler is not None and executor is None:
         from contextlib import ExitStack

@@ -10,10 +10,8 @@ pipeline stage for ``--dump``.  Nothing here prints or exits.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ..encode import atomic_write_bytes
 from ..errors import Diagnostic, FormatError, LibmediaError, ProblemList
@@ -76,13 +74,14 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
                   brand_path: str | Path | None = None, dump: str | None = None,
                   out_dir: str | Path = DEFAULT_OUT, clip=None, progress=None,
                   show_safe_zones: bool = False, lang: str | None = None,
-                  per_post: int | None = None,
-                  data_options: Mapping[str, Any] | None = None) -> SingleReport:
+                  per_post: int | None = None, read_options: dict | None = None) -> SingleReport:
     """Render one post: the record at ``row`` of ``data_path``, or the
     template's own sample when ``data_path`` is None.  A template of
     several records a post (a grid) renders the post that holds ``row``,
     grouped as a batch groups them with ``per_post`` records a post (None:
     the template's default; :func:`libmedia.jobs.post_records`).
+    ``read_options`` go to the data file's reader (a calendar's
+    ``date_from``/``date_to``: :func:`libmedia.jobs.read_data`).
 
     ``output`` is the image path (``.png`` or ``.jpg``; a format the
     platform takes only as JPEG, such as ``tiktok-photo``, needs ``.jpg``),
@@ -98,7 +97,7 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
     one clip (:func:`render_single_clip`: ``clip`` options, ``progress``).  With ``dump`` (one of
     :data:`DUMP_STAGES`) the pipeline runs only as far as that stage and
     nothing is written unless ``output`` is also given.  ``lang``
-    (``--lang``) overrides the brand kit's language; ``data_options`` go to
+    (``--lang``) overrides the brand kit's language; ``read_options`` go to
     the data file's reader (``{"sheet": "Buku"}``).  Without
     ``format_name`` the first of the brand kit's ``[formats]`` the template
     serves is used, else the template's first.
@@ -127,7 +126,7 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
     if kind == "video":
         return render_single_clip(template_name, data_path, row, format_name, output,
                                   brand_path, out_dir, clip, progress, dump, lang, per_post,
-                                  data_options)
+                                  read_options)
     if output is not None and Path(output).suffix.lower() not in (".png", ".jpg", ".jpeg"):
         from ..errors import Location, OutputError
 
@@ -138,7 +137,7 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
     if dump is not None and dump not in DUMP_STAGES:
         raise ValueError(f"unknown stage {dump!r}: use one of {', '.join(DUMP_STAGES)}")
     job = open_job(template_name, data_path, [format_name] if format_name else [], brand_path,
-                   run_preflight=False, lang=lang, per_post=per_post, data_options=data_options)
+                   run_preflight=False, lang=lang, per_post=per_post, read_options=read_options)
     if format_name and len(job.formats) > 1:
         raise FormatError(f"render makes one image, in one format; '{format_name}' names "
                           f"{len(job.formats)}", hint="name one format, or use 'libmedia batch' "
@@ -298,8 +297,7 @@ def render_single_clip(template_name: str, data_path: str | Path | None = None,
                        output: str | Path | None = None, brand_path: str | Path | None = None,
                        out_dir: str | Path = DEFAULT_OUT, clip=None, progress=None,
                        dump: str | None = None, lang: str | None = None,
-                       per_post: int | None = None,
-                       data_options: Mapping[str, Any] | None = None) -> ClipReport:
+                       per_post: int | None = None, read_options: dict | None = None) -> ClipReport:
     """Render one clip of a video template: the records of the post that
     holds data row ``row`` (the first post by default), or the template's
     own samples.  ``output`` is the ``.mp4`` path (its cover, subtitles,
@@ -325,7 +323,7 @@ def render_single_clip(template_name: str, data_path: str | Path | None = None,
                           Location(file=str(output)), hint="name the file .mp4, e.g. -o reel.mp4")
     job = open_job(template_name, data_path, [format_name] if format_name else [], brand_path,
                    run_preflight=False, clip=clip, lang=lang, per_post=per_post,
-                   data_options=data_options)
+                   read_options=read_options)
     if format_name and len(job.formats) > 1:
         raise FormatError(f"render makes one clip, in one format; '{format_name}' names "
                           f"{len(job.formats)}", hint="name one format, or use 'libmedia batch'")

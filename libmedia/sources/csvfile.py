@@ -50,7 +50,6 @@ class CsvSource:
     label = "CSV or TSV text"
     extensions = (".csv", ".tsv", ".txt")
     media_types = ("text/csv", "text/tab-separated-values", "text/plain")
-    takes_options: tuple[str, ...] = ()
     """Options :meth:`read` takes: none (the registry refuses ``--sheet`` by name)."""
 
     def sniff(self, path: Path, head: bytes) -> float:
@@ -67,6 +66,9 @@ class CsvSource:
         if excel_sep_line(lines) or find_delimiter(lines):
             return LIKELY
         return POSSIBLE
+
+    #: reader options it takes (none: the registry refuses any with a DataError)
+    read_options: tuple[str, ...] = ()
 
     def read(self, path: Path, **options: Any) -> DataSet:
         """:func:`read_csv`; it takes no options (``TypeError`` if given)."""

@@ -52,7 +52,7 @@ class HtmlTableSource:
     name = "html-table"
     label = "web-page table saved as a spreadsheet"
     extensions = (".xls", ".xlsx", ".htm", ".html")
-    takes_options = ("sheet",)
+    read_options = ("sheet",)
     """Options :meth:`read` takes (``--sheet``)."""
     media_types = ("text/html",)
 

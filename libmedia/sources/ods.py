@@ -78,7 +78,7 @@ class OdsSource:
     name = "ods"
     label = "OpenDocument spreadsheet"
     extensions = (".ods",)
-    takes_options = ("sheet",)
+    read_options = ("sheet",)
     """Options :meth:`read` takes (``--sheet``)."""
     media_types = ("application/vnd.oasis.opendocument.spreadsheet",)
 

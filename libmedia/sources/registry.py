@@ -11,7 +11,11 @@ takes the file, :class:`DataError` names the file, says what it is (from
 a file libmedia reads from it, and lists the formats read.
 
 To add a reader: one module (``xlsx.py`` defining ``XLSX``, an object with
-the :class:`~base.Source` attributes) and one line in :data:`SOURCES`.
+the :class:`~base.Source` attributes) and one line in :data:`SOURCES`.  A
+reader lists the options it takes (``libmedia batch --from``) in a
+``read_options`` attribute (``()`` for none); any other option given for its
+file is refused with a :class:`DataError` (:data:`OPTION_FLAGS` names their
+flags).  A reader without the attribute gets every option given.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from . import DataSet
 from .base import Source, confidence, data_error, empty_file_error, is_blank, read_head
 from .csvfile import CSV
 from .htmltable import HTML_TABLE
+from .ics import ICS
 from .jsonfile import JSON
 from .marc import MARC
 from .normalize import tidy_dataset
@@ -41,8 +46,13 @@ SOURCES: list[Source] = [
     XLS,
     ODS,
     HTML_TABLE,
+    ICS,
 ]
 """Registered readers, in order of preference on a tie."""
+
+
+#: The command-line flag of each reader option, for messages.
+OPTION_FLAGS: dict[str, str] = {"date_from": "--from", "date_to": "--to", "sheet": "--sheet"}
 
 
 def register(source: Source) -> None:
@@ -94,23 +104,24 @@ def choose(path: Path, head: bytes) -> Source:
 
 def read_records(path: Path, **options: Any) -> DataSet:
     """Read ``path`` with the source :func:`choose` picks, passing
-    ``options`` on, then the dataset-level cleaning
+    ``options`` on (those that are not None; a source takes the options its
+    ``read_options`` attribute names: a workbook's ``sheet``, a calendar's
+    ``date_from``), then the dataset-level cleaning
     (:func:`normalize.tidy_dataset`: repeated columns, copies of one book
     merged).  Raises :class:`DataError` when the file is missing, a
     folder, unreadable, empty or in no format a source reads, when an
-    option is one the chosen source does not take (its ``takes_options``
-    attribute, if it has one, lists those it takes: ``("sheet",)``; a source
-    without it gets every option), and whatever the chosen source raises."""
+    option is given that the chosen source does not take, and whatever the
+    chosen source raises."""
     head = read_head(path, extensions())
     if is_blank(head) and path.stat().st_size <= len(head):
         raise empty_file_error(path)
     source = choose(path, head)
-    takes = getattr(source, "takes_options", None)
-    unknown = sorted(set(options) - set(takes)) if takes is not None else []
+    given = {k: v for k, v in options.items() if v is not None}
+    takes = getattr(source, "read_options", None)  # None: the source sorts its options out itself
+    unknown = [] if takes is None else sorted(set(given) - set(takes))
     if unknown:
-        given = ", ".join(f"--{name}" for name in unknown)
-        raise data_error(path, f"{given} does not apply to this file: it is read as "
-                               f"{source.label}, which has no such part",
-                         f"leave out {given} (it is for workbooks: .xlsx, .xls)"
-                         if unknown == ["sheet"] else f"leave out {given}")
-    return tidy_dataset(source.read(path, **options))
+        flags = ", ".join(OPTION_FLAGS.get(k, k) for k in unknown)
+        raise data_error(path, f"{flags} cannot be used with this file: it is read as "
+                         f"{source.label}, which has no such choice",
+                         "leave the option out; it is for other kinds of data file")
+    return tidy_dataset(source.read(path, **given))

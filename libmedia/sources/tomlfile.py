@@ -85,7 +85,6 @@ class TomlSource:
     label = "TOML text"
     extensions = (".toml",)
     media_types = ("application/toml",)
-    takes_options: tuple[str, ...] = ()
     """Options :meth:`read` takes: none (the registry refuses ``--sheet`` by name)."""
 
     def sniff(self, path: Path, head: bytes) -> float:
@@ -108,6 +107,9 @@ class TomlSource:
         except tomllib.TOMLDecodeError:
             return NOT_MINE
         return LIKELY + 0.1
+
+    #: reader options it takes (none: the registry refuses any with a DataError)
+    read_options: tuple[str, ...] = ()
 
     def read(self, path: Path, **options: Any) -> DataSet:
         """:func:`read_toml`; it takes no options (``TypeError`` if given)."""

@@ -58,7 +58,7 @@ class XlsSource:
     name = "xls"
     label = "Excel 97-2003 workbook"
     extensions = (".xls", ".xlt")
-    takes_options = ("sheet",)
+    read_options = ("sheet",)
     """Options :meth:`read` takes (``--sheet``)."""
     media_types = ("application/vnd.ms-excel",)
 

@@ -59,7 +59,7 @@ class XlsxSource:
     name = "xlsx"
     label = "Excel workbook"
     extensions = (".xlsx", ".xlsm")
-    takes_options = ("sheet",)
+    read_options = ("sheet",)
     """Options :meth:`read` takes (``--sheet``)."""
     media_types = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    "application/vnd.ms-excel.sheet.macroEnabled.12")
