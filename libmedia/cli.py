@@ -318,6 +318,14 @@ _PER_POST = click.option(
 _BRAND = click.option("--brand", type=click.Path(dir_okay=False, path_type=Path),
                       help="Brand kit (libmedia.toml). Default: libmedia.toml beside the data "
                            "file, else in this folder, else the built-in kit.")
+_FETCH_COVERS = click.option(
+    "--fetch-covers", is_flag=True,
+    help="Fetch covers given as web addresses, and look up books without a cover by ISBN "
+         "(Open Library by default; [covers] service in the brand kit). Downloads are checked "
+         "(images only, at most 15 MB, time-out) and kept in a cache (LIBMEDIA_CACHE_DIR, else "
+         "~/.cache/libmedia/covers), so a rerun fetches nothing. A cover that cannot be "
+         "fetched is that row's warning and gets a typographic cover. Without this option "
+         "nothing is downloaded.")
 
 
 
@@ -337,6 +345,7 @@ _BRAND = click.option("--brand", type=click.Path(dir_okay=False, path_type=Path)
 @_BRAND
 @_LANG
 @_PER_POST
+@_FETCH_COVERS
 @_video_options
 @click.option("--show-safe-zones", is_flag=True,
               help="Draw the format's unsafe bands (what the app's interface covers: TikTok "
@@ -350,7 +359,8 @@ _BRAND = click.option("--brand", type=click.Path(dir_okay=False, path_type=Path)
 def render(template: str, data: Path | None, row: int | None, format_name: str | None,
            output: Path | None, brand: Path | None, dump: str | None, draft: bool,
            music: Path | None, no_music: bool, burn_subtitles: bool,
-           show_safe_zones: bool, lang: str | None, per_post: int | None) -> None:
+           show_safe_zones: bool, lang: str | None, per_post: int | None,
+           fetch_covers: bool) -> None:
     """Render one post from TEMPLATE: a record of DATA, or the template's own sample.
 
     Cover files named in the data are looked for beside the data file, then
@@ -368,7 +378,7 @@ def render(template: str, data: Path | None, row: int | None, format_name: str |
         with user_errors(), terminate_as_interrupt(), frame_progress("encoding") as progress:
             rep = render_single(template, data, row, format_name, output, brand, dump,
                                 clip=clip, progress=progress, show_safe_zones=show_safe_zones,
-                                lang=lang, per_post=per_post)
+                                lang=lang, per_post=per_post, fetch_covers=fetch_covers)
     except KeyboardInterrupt:
         _err("stopped: nothing was written (a clip being encoded is removed, never left half-made)")
         sys.exit(EXIT_INTERRUPTED)
@@ -478,11 +488,12 @@ def _summarise_warnings(results) -> list[str]:
               help="Render on Dask workers: 'local' starts a cluster on this machine, "
                    "tcp://HOST:PORT uses a running 'dask scheduler'. Needs "
                    "pip install 'libmedia[dask]'.")
+@_FETCH_COVERS
 @_video_options
 def batch(template: str, data: Path, formats: tuple[str, ...], out_dir: Path, jobs: int | None,
           brand: Path | None, jpeg: bool, resume: bool, scheduler: str | None, draft: bool,
           music: Path | None, no_music: bool, burn_subtitles: bool, lang: str | None,
-          per_post: int | None) -> None:
+          per_post: int | None, fetch_covers: bool) -> None:
     """Render one post per record of DATA with TEMPLATE, into --out (a
     template of several records a post, such as a grid: one post per
     --per-post records).
@@ -510,7 +521,7 @@ def batch(template: str, data: Path, formats: tuple[str, ...], out_dir: Path, jo
     with user_errors(), terminate_as_interrupt(), progress_bar("rendering") as progress:
         rep = run_batch(template, data, formats, out_dir, jobs, brand, jpeg, progress,
                         resume=resume, scheduler=scheduler, clip=clip, lang=lang,
-                        per_post=per_post)
+                        per_post=per_post, fetch_covers=fetch_covers)
     print_brand_note(rep.brand, rep.brand_name)
     for w in rep.warnings:
         print_warning(w)
@@ -627,9 +638,10 @@ def _resume_command() -> str:
 @click.option("--json", "as_json", is_flag=True,
               help="With --render: print the typography summary as JSON (nothing else).")
 @_PER_POST
+@_FETCH_COVERS
 def check(template: str, data: Path, brand: Path | None, formats: tuple[str, ...],
           render_all: bool, jobs: int | None, as_json: bool, lang: str | None,
-          per_post: int | None) -> None:
+          per_post: int | None, fetch_covers: bool) -> None:
     """Check DATA against TEMPLATE without rendering it: columns, empty required
     fields, ISBNs, cover files; and that the template and brand kit render at
     all (the template's own sample is rendered first, as batch does).  With
@@ -645,7 +657,8 @@ def check(template: str, data: Path, brand: Path | None, formats: tuple[str, ...
     if as_json and not render_all:
         raise click.UsageError("--json needs --render")
     with user_errors():
-        rep = check_data(template, data, brand, formats, lang=lang, per_post=per_post)
+        rep = check_data(template, data, brand, formats, lang=lang, per_post=per_post,
+                         fetch_covers=fetch_covers)
     if as_json:
         code = EXIT_PROBLEMS if rep.rows_with("error") else EXIT_OK
     else:
@@ -656,7 +669,7 @@ def check(template: str, data: Path, brand: Path | None, formats: tuple[str, ...
             from .check import check_rendering
 
             found = check_rendering(template, data, brand, formats, jobs, progress, lang=lang,
-                                    per_post=per_post)
+                                    per_post=per_post, fetch_covers=fetch_covers)
         if as_json:
             import json
 

@@ -16,6 +16,11 @@ Rules a user can rely on:
   written, instead of failing every record the same way.
 * **Covers** named in the data resolve relative to the data file's folder,
   then its ``covers/`` subfolder (then the working folder).
+* **Web covers** (:mod:`libmedia.webcovers`): a ``cover_url``/``image_url``
+  address fills an empty ``cover``, a "no photo" placeholder address counts
+  as no cover (:func:`open_job`); with ``--fetch-covers`` the commands call
+  :func:`fetch_job_covers` before rendering, so the cover field names the
+  cached download and a task's digest covers it.
 * **Optional fields** a template declares but the data has no column for
   are blank, with one file-level warning; a required field without a column
   stops the job, naming the file's columns.
@@ -60,6 +65,7 @@ from .formats import Format, get_format
 from .render import RenderInput, render, sample_records
 from .sources import DataSet, Record, read_records
 from .templating import Template, check_fields, find_template, load_template
+from .webcovers import prepare_web_covers
 
 # ---------------------------------------------------------------------------
 # inputs
@@ -479,11 +485,26 @@ def open_job(template_name: str | Path, data_path: str | Path | None,
     dataset = read_data(data)
     warnings = [*dataset.warnings, *fit_data(template, dataset)]
     mark_past_dates(template, dataset)
+    prepare_web_covers(template, dataset.records, display_path(dataset.path))
     if run_preflight:
         preflight(template, fmts, brand)
     return Job(template, fmts, brand, brand_file, dataset, warnings,
                cover_search_dirs(dataset.path, cwd=True), display_path(dataset.path),
                "jpg" if jpeg else "png", clip, size)
+
+
+def fetch_job_covers(job: Job, records: Sequence[Record] | None = None,
+                     progress=None):
+    """``--fetch-covers``: fetch the web covers of ``records`` (default: all
+    the job's records) with the brand kit's ``[covers]`` settings, in place
+    (:func:`libmedia.webcovers.fetch_web_covers`; each failure is that
+    record's warning).  Returns the :class:`~libmedia.webcovers.FetchSummary`;
+    never raises for a network problem.  ``progress(done, total, failed)``."""
+    from .webcovers import CoverSettings, fetch_web_covers
+
+    settings = CoverSettings.from_kit(job.brand.covers)
+    return fetch_web_covers(job.template, job.records if records is None else records,
+                            settings, job.source, progress)
 
 
 def group_records(records: Sequence[Record], low: int, high: int,

@@ -74,7 +74,7 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
                   brand_path: str | Path | None = None, dump: str | None = None,
                   out_dir: str | Path = DEFAULT_OUT, clip=None, progress=None,
                   show_safe_zones: bool = False, lang: str | None = None,
-                  per_post: int | None = None) -> SingleReport:
+                  per_post: int | None = None, fetch_covers: bool = False) -> SingleReport:
     """Render one post: the record at ``row`` of ``data_path``, or the
     template's own sample when ``data_path`` is None.  A template of
     several records a post (a grid) renders the post that holds ``row``,
@@ -97,7 +97,9 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
     nothing is written unless ``output`` is also given.  ``lang``
     (``--lang``) overrides the brand kit's language.  Without
     ``format_name`` the first of the brand kit's ``[formats]`` the template
-    serves is used, else the template's first.
+    serves is used, else the template's first.  ``fetch_covers``
+    (``--fetch-covers``) fetches the post's web covers first
+    (:func:`libmedia.jobs.fetch_job_covers`).
 
     Raises :class:`LibmediaError` when the render cannot start (unknown
     template or format, invalid brand kit, unreadable data, no such row, a
@@ -106,7 +108,7 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
     ``output`` that does not end in ``.png``/``.jpg``; ``ValueError`` for
     an unknown ``dump``.
     """
-    from ..jobs import located, open_job, post_records
+    from ..jobs import fetch_job_covers, located, open_job, post_records
     from ..templating import find_template, load_template
 
     try:
@@ -122,7 +124,8 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
                           "and QR codes inside it")
     if kind == "video":
         return render_single_clip(template_name, data_path, row, format_name, output,
-                                  brand_path, out_dir, clip, progress, dump, lang, per_post)
+                                  brand_path, out_dir, clip, progress, dump, lang, per_post,
+                                  fetch_covers)
     if output is not None and Path(output).suffix.lower() not in (".png", ".jpg", ".jpeg"):
         from ..errors import Location, OutputError
 
@@ -148,6 +151,8 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
                           Location(file=str(output)),
                           hint=f"name the file {Path(output).with_suffix('.jpg').name}")
     records = post_records(job, row)
+    if fetch_covers and job.dataset is not None:
+        fetch_job_covers(job, records)
     record = records[0]
     inp = job.render_input(records, fmt)
     report = SingleReport(record, fmt.name, warnings=list(job.warnings), brand=job.brand_file,
@@ -293,7 +298,7 @@ def render_single_clip(template_name: str, data_path: str | Path | None = None,
                        output: str | Path | None = None, brand_path: str | Path | None = None,
                        out_dir: str | Path = DEFAULT_OUT, clip=None, progress=None,
                        dump: str | None = None, lang: str | None = None,
-                       per_post: int | None = None) -> ClipReport:
+                       per_post: int | None = None, fetch_covers: bool = False) -> ClipReport:
     """Render one clip of a video template: the records of the post that
     holds data row ``row`` (the first post by default), or the template's
     own samples.  ``output`` is the ``.mp4`` path (its cover, subtitles,
@@ -301,13 +306,14 @@ def render_single_clip(template_name: str, data_path: str | Path | None = None,
     ``progress(done, total)`` is called per encoded frame.  ``dump`` (one
     of :data:`DUMP_STAGES`) stops there and encodes nothing: the layout is
     every scene's page in turn.  ``per_post``: records a clip takes, as for
-    a batch (None: the template's default).
+    a batch (None: the template's default); ``fetch_covers`` as for
+    :func:`render_single`.
 
     Raises :class:`LibmediaError` when the render cannot start; the clip's
     own failure is returned in :attr:`ClipReport.error`; :class:`OutputError`
     for an ``output`` that does not end in ``.mp4``.
     """
-    from ..jobs import located, open_job, post_groups
+    from ..jobs import fetch_job_covers, located, open_job, post_groups
     from ..motion.clip import ClipOptions, render_clip
     from ..render import fonts_for
     from .names import clip_names
@@ -332,6 +338,8 @@ def render_single_clip(template_name: str, data_path: str | Path | None = None,
 
             raise DataError(f"there is no row {row}", Location(file=job.source),
                             hint=f"rows run from 1 to {len(job.records)}")
+    if fetch_covers and job.dataset is not None:
+        fetch_job_covers(job, group)
     report = ClipReport([r.row for r in group], fmt.name, warnings=list(job.warnings),
                         brand=job.brand_file, brand_name=job.brand.name)
     inp = job.render_input(group, fmt)
