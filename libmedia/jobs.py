@@ -498,13 +498,17 @@ def fetch_job_covers(job: Job, records: Sequence[Record] | None = None,
     """``--fetch-covers``: fetch the web covers of ``records`` (default: all
     the job's records) with the brand kit's ``[covers]`` settings, in place
     (:func:`libmedia.webcovers.fetch_web_covers`; each failure is that
-    record's warning).  Returns the :class:`~libmedia.webcovers.FetchSummary`;
+    record's warning); a record's cover then names a file of the cover cache,
+    which is added to ``job.search_dirs``.  Returns the :class:`~libmedia.webcovers.FetchSummary`;
     never raises for a network problem.  ``progress(done, total, failed)``."""
     from .webcovers import CoverSettings, fetch_web_covers
 
     settings = CoverSettings.from_kit(job.brand.covers)
-    return fetch_web_covers(job.template, job.records if records is None else records,
-                            settings, job.source, progress)
+    summary = fetch_web_covers(job.template, job.records if records is None else records,
+                               settings, job.source, progress)
+    if summary.found:  # the records now name files of the cover cache
+        job.search_dirs = unique_dirs([*job.search_dirs, settings.folder])
+    return summary
 
 
 def group_records(records: Sequence[Record], low: int, high: int,

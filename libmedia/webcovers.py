@@ -20,7 +20,8 @@ digest covers the downloaded file:
   cover, with a warning;
 * :func:`fetch_web_covers` (with ``--fetch-covers``): every distinct address
   of the records fetched by a small thread pool (:func:`fetch`); the cover
-  field then names the cached file, which the ordinary image loader opens.
+  field then names the cached file, which the ordinary image loader opens
+  from the cache folder (added to the job's image folders).
   Each failure (time-out, 404, not an image, too big, private address,
   redirect loop...) becomes that record's warning with the address and a
   hint, the field is emptied so the stand-in cover is drawn, and the batch
@@ -40,7 +41,7 @@ time-out and a total time-out; a size limit counted while the body streams
 (``Content-Length`` is only used to refuse early); a ``Content-Type`` of
 ``image/*``; and Pillow must open the file (:func:`libmedia.assets.load_image`).
 
-Cache: :func:`cache_dir` (``$LIBMEDIA_CACHE_DIR/covers``, else
+Cache: :func:`cache_dir` (``$LIBMEDIA_CACHE_DIR/covers`` or ``$LIBMEDIA_CACHE/covers``, else
 ``$XDG_CACHE_HOME/libmedia/covers``, else ``~/.cache/libmedia/covers``),
 one entry per address (sha256 of the URL): the image and a JSON note, each
 written to a temporary file and renamed into place, so a reader never sees
@@ -107,7 +108,7 @@ THREADS = 4
 #: Fields a reader may keep a cover address in besides ``cover``.
 URL_FIELDS = ("cover_url", "image_url")
 #: Environment variables: the cache folder's parent, and allowing private addresses.
-ENV_CACHE = "LIBMEDIA_CACHE_DIR"
+ENV_CACHE = "LIBMEDIA_CACHE_DIR"  # (``LIBMEDIA_CACHE``, the remote workers' cache, is also read)
 ENV_ALLOW_PRIVATE = "LIBMEDIA_ALLOW_PRIVATE_COVERS"
 #: Path fragments of known "no photo" placeholder images (they are no cover).
 PLACEHOLDER_PATHS = ("/assets/nophoto/",)
@@ -178,12 +179,15 @@ class CoverSettings:
 
 def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
     """The per-user cover cache: ``$LIBMEDIA_CACHE_DIR/covers``, else
+    ``$LIBMEDIA_CACHE/covers`` (the variable the remote workers' file cache,
+    :func:`libmedia.run.task.materialize_files`, reads), else
     ``$XDG_CACHE_HOME/libmedia/covers`` (XDG Base Directory Specification),
     else ``%LOCALAPPDATA%\\libmedia\\covers`` on Windows, else
     ``~/.cache/libmedia/covers``.  Not created here."""
     env = os.environ if environ is None else environ
-    if env.get(ENV_CACHE):
-        return Path(env[ENV_CACHE]).expanduser() / "covers"
+    for name in (ENV_CACHE, "LIBMEDIA_CACHE"):
+        if env.get(name):
+            return Path(env[name]).expanduser() / "covers"
     if env.get("XDG_CACHE_HOME"):
         return Path(env["XDG_CACHE_HOME"]).expanduser() / "libmedia" / "covers"
     if os.name == "nt" and env.get("LOCALAPPDATA"):
@@ -596,8 +600,12 @@ def fetch_web_covers(template, records: Sequence, settings: CoverSettings,
     of a record with a valid ISBN when ``settings.service`` is set.  Every
     distinct address is fetched once (:func:`fetch`), ``settings.threads``
     at a time; ``progress(done, total, failed)`` is called after each.
-    A cover found replaces the field's value with the cached file's path
-    (and drops a ``cover-placeholder`` warning); a failure empties the field
+    A cover found replaces the field's value with the cached file's name
+    (``<sha256 of the URL>.jpg``, a plain name that resolves in
+    ``settings.folder``, which the caller adds to its image folders; as a
+    plain relative name it also travels to remote workers with
+    :func:`libmedia.jobs.record_files`) and drops a ``cover-placeholder``
+    warning; a failure empties the field
     and adds a warning (code of :data:`COVER_CODES`, the address, a hint)
     at the record's row of ``source``.  Never raises for a network problem.
     """
@@ -640,7 +648,7 @@ def fetch_web_covers(template, records: Sequence, settings: CoverSettings,
         result = found[url]
         where = Location(file=source, row=rec.row or None, field=name)  # type: ignore[attr-defined]
         if isinstance(result, Path):
-            rec.fields[name] = str(result)  # type: ignore[attr-defined]
+            rec.fields[name] = result.name  # type: ignore[attr-defined]
             rec.warnings[:] = [w for w in rec.warnings  # type: ignore[attr-defined]
                                if not (w.code == "cover-placeholder" and w.location.field == name)]
             continue

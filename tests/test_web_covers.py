@@ -225,10 +225,13 @@ def test_unreachable_port_is_a_connection_failure():
 
 def test_failure_is_remembered_briefly(server):
     url = server.url("/missing.jpg")
+    said = set()
     for _ in range(3):
-        with pytest.raises(FetchError):
+        with pytest.raises(FetchError) as info:
             fetch(url, local())
+        said.add((info.value.code, info.value.message, info.value.hint))
     assert server.hits["/missing.jpg"] == 1
+    assert len(said) == 1  # a remembered failure is told in the same words (same manifest)
     with pytest.raises(FetchError) as info:
         fetch(url, local(failure_ttl=0))  # remembered no longer: asked again
     assert server.hits["/missing.jpg"] == 2
@@ -308,6 +311,7 @@ def test_cache_folder_follows_the_environment(tmp_path):
     assert webcovers.cache_dir({"LIBMEDIA_CACHE_DIR": str(tmp_path)}) == tmp_path / "covers"
     assert webcovers.cache_dir({"XDG_CACHE_HOME": str(tmp_path)}) == \
         tmp_path / "libmedia" / "covers"
+    assert webcovers.cache_dir({"LIBMEDIA_CACHE": str(tmp_path)}) == tmp_path / "covers"
     assert webcovers.cache_dir({}) == Path.home() / ".cache" / "libmedia" / "covers"
 
 
@@ -493,3 +497,23 @@ def test_goodbooks_placeholders_count_as_no_cover(realdata):
     assert all(r.fields["cover"] == "" for r in told)
     web = [r for r in job.records if webcovers.is_web_address(r.fields.get("cover", ""))]
     assert len(web) + len(told) == len(job.records)
+
+
+def test_fetched_cover_is_a_plain_name_that_travels_to_remote_workers(server, tmp_path, _cache):
+    """The record names the cached file by a plain name resolved in the cache
+    folder (added to the job's image folders), so a task for another
+    machine carries the file, and the task's digest covers it."""
+    from libmedia.jobs import fetch_job_covers, job_digest, record_files, task_digest
+
+    data = _data(tmp_path / "d", server)
+    job = open_job("new-book", data, run_preflight=False)
+    rec = _by_title(job.records)["Merah"]
+    before = task_digest(job_digest(job), [rec], job.search_dirs)
+    summary = fetch_job_covers(job)
+    assert (summary.asked, summary.found, summary.failed) == (5, 2, 3)
+    name = rec.fields["cover"]
+    assert "/" not in name and (_cache / name).read_bytes() == COVER
+    assert _cache in job.search_dirs
+    assert dict(record_files(job, [rec])) == {name: COVER}
+    after = task_digest(job_digest(job), [rec], job.search_dirs)
+    assert after != before
