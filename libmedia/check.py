@@ -184,7 +184,8 @@ def _own_field(column: str, template) -> str | None:
 def check_data(template_name: str, data_path: str | Path,
                brand_path: str | Path | None = None,
                formats: Sequence[str] = (), lang: str | None = None,
-               per_post: int | None = None, fetch_covers: bool = False) -> CheckReport:
+               per_post: int | None = None, fetch_covers: bool = False,
+               progress: Callable[[int, int, int], None] | None = None) -> CheckReport:
     """Check every record of ``data_path`` against a template.
 
     ``formats`` as for a batch (default: the template's first; ``"all"``):
@@ -194,7 +195,8 @@ def check_data(template_name: str, data_path: str | Path,
     template's default), so ``posts`` is the grouping the batch will make;
     ``fetch_covers`` (``--fetch-covers``) fetches web covers first, as a
     batch would (:func:`libmedia.jobs.fetch_job_covers`), so a cover that
-    cannot be fetched is reported at its row.
+    cannot be fetched is reported at its row; ``progress(done, total,
+    failed)`` counts the addresses fetched.
 
     Raises :class:`LibmediaError` when the input is unusable, as a batch
     would stop: unknown template or format, invalid brand kit, unreadable or
@@ -206,7 +208,7 @@ def check_data(template_name: str, data_path: str | Path,
 
     job = open_job(template_name, data_path, formats, brand_path, lang=lang, per_post=per_post)
     if fetch_covers:
-        fetch_job_covers(job)
+        fetch_job_covers(job, progress=progress)
     template, dataset = job.template, job.dataset
     assert dataset is not None
     report = CheckReport(

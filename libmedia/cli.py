@@ -656,9 +656,9 @@ def check(template: str, data: Path, brand: Path | None, formats: tuple[str, ...
 
     if as_json and not render_all:
         raise click.UsageError("--json needs --render")
-    with user_errors():
+    with user_errors(), progress_bar("fetching covers") as progress:
         rep = check_data(template, data, brand, formats, lang=lang, per_post=per_post,
-                         fetch_covers=fetch_covers)
+                         fetch_covers=fetch_covers, progress=progress)
     if as_json:
         code = EXIT_PROBLEMS if rep.rows_with("error") else EXIT_OK
     else:

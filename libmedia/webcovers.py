@@ -122,7 +122,7 @@ COVER_CODES = frozenset({
 
 _REDIRECTS = (301, 302, 303, 307, 308)
 _CHUNK = 64 * 1024
-_INSTEAD = ": drew a typographic cover instead"
+_INSTEAD = ": a typographic cover is drawn instead"
 
 
 # ---------------------------------------------------------------------------
@@ -459,7 +459,7 @@ def _verify(body: bytes, folder: Path, key: str) -> str:
         with os.fdopen(fd, "wb") as f:
             f.write(body)
         try:
-            loaded = load_image(tmp, target_size=(512, 512))
+            loaded = load_image(tmp, target_size=(64, 64))  # JPEG: decoded at 1/8 (DCT scaling)
         except ImageError as exc:
             what = exc.message.replace(Path(tmp).name, "the file")
             raise FetchError("cover-not-image", f"the download is not an image libmedia can "

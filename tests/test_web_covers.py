@@ -41,6 +41,9 @@ def _png(color=(200, 40, 40), size=(300, 450)) -> bytes:
 
 
 COVER = _png()
+_buf = io.BytesIO()
+Image.effect_noise((300, 450), 50).convert("RGB").save(_buf, "JPEG", quality=90)
+JPEG = _buf.getvalue()
 BLUE = _png((30, 60, 200))
 HTML = b"<!doctype html><html><head><title>Buku</title></head><body>not a cover</body></html>"
 
@@ -104,6 +107,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, b"", headers={"Content-Length": str(50 * 1024 * 1024)}, length=False)
         elif path == "/page":
             self._send(200, HTML, "text/html; charset=utf-8")
+        elif path == "/half.jpg":  # cut off in the middle of the download
+            self._send(200, JPEG[: len(JPEG) // 2], "image/jpeg")
         elif path == "/fake.jpg":
             self._send(200, HTML, "image/jpeg")
         elif path == "/to-private":
@@ -183,6 +188,7 @@ def test_content_type_with_parameters_is_an_image(server):
     ("/missing.jpg", "cover-not-found", "HTTP 404"),
     ("/page", "cover-not-image", "text/html"),
     ("/fake.jpg", "cover-not-image", "HTML"),
+    ("/half.jpg", "cover-not-image", "incomplete JPEG"),
     ("/huge", "cover-too-big", "larger than 1 MB"),
     ("/huge-declared", "cover-too-big", "52.4 MB"),
     ("/loop-a", "cover-redirects", "loop"),
