@@ -65,6 +65,7 @@ import os
 import socket
 import ssl
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -105,6 +106,9 @@ MAX_REDIRECTS = 5
 FAILURE_TTL = 3600.0
 #: Downloads at a time.
 THREADS = 4
+#: Server troubles in a row (time-outs, refusals, HTTP 429/5xx) after which
+#: a run stops asking that host: a dead or rate-limiting service is not hammered.
+STRIKES = 3
 #: Fields a reader may keep a cover address in besides ``cover``.
 URL_FIELDS = ("cover_url", "image_url")
 #: Environment variables: the cache folder's parent, and allowing private addresses.
@@ -238,17 +242,23 @@ class FetchError(Exception):
     """One address could not be fetched.  ``code`` one of
     :data:`COVER_CODES`; ``message`` says what happened (without the
     address); ``hint`` what to do; ``remember`` whether the failure is
-    cached (a refusal by this machine's own settings is not)."""
+    cached (a refusal by this machine's own settings is not); ``server``
+    True when the server itself is in trouble or refuses us (time-out, no
+    connection, unknown host, HTTP 403, 429 or 5xx) rather than this one
+    address being wrong: :data:`STRIKES` of those in a row stop the run
+    asking that host."""
 
-    def __init__(self, code: str, message: str, hint: str, remember: bool = True):
+    def __init__(self, code: str, message: str, hint: str, remember: bool = True,
+                 server: bool = False):
         super().__init__(message)
         self.code, self.message, self.hint, self.remember = code, message, hint, remember
+        self.server = server
 
 
 def _timeout_error(s: CoverSettings) -> FetchError:
     return FetchError("cover-timeout", f"no complete answer within {s.total_timeout:g} s",
                       "the server is slow or down: try again later, or download the cover "
-                      "yourself and put its file name in the data")
+                      "yourself and put its file name in the data", server=True)
 
 
 class _PinnedHTTP(http.client.HTTPConnection):
@@ -281,7 +291,8 @@ def _addresses(host: str, port: int, s: CoverSettings) -> list[str]:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise FetchError("cover-fetch-failed", f"the host name '{host}' cannot be found ({exc})",
-                         "check the address for typos, and that this computer is online") from None
+                         "check the address for typos, and that this computer is online",
+                         server=True) from None
     ips = list(dict.fromkeys(str(info[4][0]) for info in infos))
     if not s.allow_private:
         bad = [ip for ip in ips if _refused(ipaddress.ip_address(ip.split("%")[0]))]
@@ -311,12 +322,17 @@ def _download(url: str, s: CoverSettings) -> tuple[bytes, str, str]:
             host, port = parts.hostname, parts.port or (443 if scheme == "https" else 80)
         except ValueError:
             host = None
+        try:  # a host name in another script is asked for in its IDNA (punycode) form
+            host = host.encode("idna").decode("ascii") if host else None
+        except UnicodeError:
+            host = None
         if not host:
             raise FetchError("cover-bad-address", f"'{current}' names no valid host",
                              "check the address in the data")
         ips = _addresses(host, port, s)
+        # spaces, non-ASCII letters and control characters are percent-encoded (RFC 3986)
         target = quote(parts.path or "/", safe="/%:@!$&'()*+,;=~-._") + \
-            (f"?{parts.query}" if parts.query else "")
+            (f"?{quote(parts.query, safe='/%:@!$&()*+,;=?~-._')}" if parts.query else "")
         conn = None
         last: Exception = OSError("no address")
         for ip in ips:
@@ -341,7 +357,7 @@ def _download(url: str, s: CoverSettings) -> tuple[bytes, str, str]:
                 raise last
             raise FetchError("cover-fetch-failed", f"cannot connect to '{host}' ({last})",
                              "check that this computer is online and the address is right; "
-                             "try again later")
+                             "try again later", server=True)
         try:
             status, headers, body = _exchange(conn, host, target, deadline, s)
         finally:
@@ -363,10 +379,17 @@ def _download(url: str, s: CoverSettings) -> tuple[bytes, str, str]:
         if status in (404, 410):
             raise FetchError("cover-not-found", f"the server has no such image (HTTP {status})",
                              "check the address in the data, or leave the cover out")
+        if status in (403, 429):
+            raise FetchError("cover-fetch-failed", f"the server refused (HTTP {status}"
+                             + (": too many requests" if status == 429 else ": forbidden") + ")",
+                             "cover services limit how many covers one computer may ask for "
+                             "(Open Library: 100 by ISBN every 5 minutes); run again later: "
+                             "covers already fetched are kept, so each run gets further",
+                             server=True)
         if status != 200:
             raise FetchError("cover-fetch-failed", f"the server answered HTTP {status}",
                              "try again later, or download the cover yourself",
-                             remember=True)
+                             server=status >= 500)
         return body, headers.get("content-type", ""), current
     raise FetchError("cover-redirects", f"more than {s.max_redirects} redirects",
                      "download the cover yourself and put its file name in the data")
@@ -419,7 +442,7 @@ def _exchange(conn: http.client.HTTPConnection, host: str, target: str, deadline
     except (OSError, http.client.HTTPException) as exc:
         raise FetchError("cover-fetch-failed", f"the connection to '{host}' failed "
                          f"({type(exc).__name__}: {exc})",
-                         "try again later, or download the cover yourself") from None
+                         "try again later, or download the cover yourself", server=True) from None
     finally:
         if resp is not None:
             resp.close()
@@ -489,7 +512,8 @@ def _remembered(folder: Path, key: str, s: CoverSettings) -> Path | None:
         if 0 <= age < s.failure_ttl:
             # the same words as when it happened: a rerun's report and manifest do not change
             raise FetchError(str(note.get("code", "cover-fetch-failed")),
-                             str(note.get("message", "failed")), str(note.get("hint", "")))
+                             str(note.get("message", "failed")), str(note.get("hint", "")),
+                             server=bool(note.get("server", False)))
     return None
 
 
@@ -518,7 +542,7 @@ def fetch(url: str, settings: CoverSettings | None = None) -> Path:
     except FetchError as exc:
         if exc.remember:
             note = {"status": "failed", "url": url, "code": exc.code, "message": exc.message,
-                    "hint": exc.hint, "at": time.time()}
+                    "hint": exc.hint, "server": exc.server, "at": time.time()}
             _write_atomic(folder / f"{key}.json", json.dumps(note).encode("utf-8"))
         raise
     path = folder / f"{key}.{ext}"
@@ -627,11 +651,33 @@ def fetch_web_covers(template, records: Sequence, settings: CoverSettings,
     start = time.monotonic()
     found: dict[str, Path | FetchError] = {}
 
+    lock = threading.Lock()
+    strikes: dict[str, int] = {}  # host -> server troubles in a row
+    stopped: dict[str, FetchError] = {}  # host -> the trouble that stopped it
+
     def one(url: str) -> tuple[str, Path | FetchError]:
+        host = (urlsplit(url).hostname or "").lower()
+        with lock:
+            last = stopped.get(host)
+        if last is not None:
+            return url, FetchError(last.code, f"not asked: {host} failed {STRIKES} times in a row "
+                                   f"just before ({last.message})", last.hint, remember=False)
         try:
-            return url, fetch(url, settings)
+            result: Path | FetchError = fetch(url, settings)
         except FetchError as exc:
-            return url, exc
+            result = exc
+        except Exception as exc:  # noqa: BLE001 - one odd address must not stop the others
+            result = FetchError("cover-fetch-failed", f"unexpected error ({type(exc).__name__}: "
+                                f"{exc})", "check the address; if it looks right, report this "
+                                "as a bug in libmedia")
+        with lock:
+            if isinstance(result, FetchError) and result.server:
+                strikes[host] = strikes.get(host, 0) + 1
+                if strikes[host] >= STRIKES:
+                    stopped.setdefault(host, result)
+            else:
+                strikes[host] = 0
+        return url, result
 
     with ThreadPoolExecutor(max_workers=max(1, min(settings.threads, len(urls)))) as pool:
         for url, result in pool.map(one, urls):

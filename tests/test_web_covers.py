@@ -73,7 +73,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = self.path.split("?")[0]
         self.server.hits[path] += 1
         self.server.hosts.append(self.headers.get("Host", ""))
-        if path in ("/cover.png", "/isbn/9780439023481.png"):
+        if path in ("/cover.png", "/isbn/9780439023481.png", "/sampul%20buku%C3%A9.png"):
             self._send(200, COVER)
         elif path == "/blue.png":
             self._send(200, BLUE)
@@ -123,6 +123,8 @@ class _Handler(BaseHTTPRequestHandler):
             n = int(path.rsplit("/", 1)[1])
             target = "/cover.png" if n == 0 else f"/hop/{n - 1}"
             self._send(307, b"", headers={"Location": target})
+        elif path.startswith("/busy/"):
+            self._send(429, b"slow down", "text/plain")
         elif path == "/gone-server-error":
             self._send(503, b"busy", "text/plain")
         else:
@@ -136,6 +138,9 @@ class _Server(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.hits: Counter[str] = Counter()
         self.hosts: list[str] = []
+
+    def handle_error(self, request, client_address) -> None:
+        pass  # a client that hangs up mid-body (too big, time-out) is what the tests do
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}{path}"
@@ -523,3 +528,39 @@ def test_fetched_cover_is_a_plain_name_that_travels_to_remote_workers(server, tm
     assert dict(record_files(job, [rec])) == {name: COVER}
     after = task_digest(job_digest(job), [rec], job.search_dirs)
     assert after != before
+
+
+def test_address_with_spaces_and_accents_is_encoded(server):
+    assert fetch(server.url("/sampul bukué.png"), local()).read_bytes() == COVER
+
+
+class _CoverTemplate:
+    class _F:
+        name, type = "cover", "image"
+
+    fields = {"cover": _F()}
+
+
+def test_a_refusing_service_is_not_hammered(server):
+    """After STRIKES refusals in a row (HTTP 429) the run stops asking that
+    host; every record still gets its own warning."""
+    from libmedia.sources import Record
+
+    records = [Record(row=i + 2, line=i + 2, fields={"title": f"B{i}",
+                                                     "cover": server.url(f"/busy/{i}.jpg")})
+               for i in range(10)]
+    summary = webcovers.fetch_web_covers(_CoverTemplate(), records, local(threads=1))
+    assert sum(server.hits.values()) == webcovers.STRIKES == 3
+    assert summary.failed == 10
+    for rec in records:
+        (w,) = rec.warnings
+        assert w.code == "cover-fetch-failed" and w.location.row == rec.row
+        assert "HTTP 429" in w.message and "run again later" in w.hint
+    assert "not asked" in records[-1].warnings[0].message
+    # a success in between resets the count: a host that mostly works is asked for all
+    server.hits.clear()
+    mixed = [Record(row=i, line=i, fields={"cover": server.url(
+        f"/busy/x{i}.jpg" if i % 2 else "/cover.png" if i == 0 else "/blue.png")})
+        for i in range(6)]
+    webcovers.fetch_web_covers(_CoverTemplate(), mixed, local(threads=1, failure_ttl=0))
+    assert sum(n for p, n in server.hits.items() if p.startswith("/busy/")) == 3
