@@ -25,7 +25,12 @@ digest covers the downloaded file:
   Each failure (time-out, 404, not an image, too big, private address,
   redirect loop...) becomes that record's warning with the address and a
   hint, the field is emptied so the stand-in cover is drawn, and the batch
-  goes on.
+  goes on.  A host that times out or refuses :data:`STRIKES` times in a
+  row (HTTP 403, 429, 5xx: Open Library allows 100 look-ups by ISBN per
+  computer every 5 minutes, per its 2011 "Coverstore Improvements" note) is
+  not asked again during the run; its remaining addresses get a "not
+  asked" warning.  Proxies (``HTTP_PROXY``) are not used; name resolution
+  has the system resolver's own time-out.
 
 Safety (:func:`fetch`): only ``http``/``https``; at most
 :data:`MAX_REDIRECTS` redirects, each checked like the first address; the
