@@ -564,3 +564,20 @@ def test_a_refusing_service_is_not_hammered(server):
         for i in range(6)]
     webcovers.fetch_web_covers(_CoverTemplate(), mixed, local(threads=1, failure_ttl=0))
     assert sum(n for p, n in server.hits.items() if p.startswith("/busy/")) == 3
+
+
+def test_cover_url_column_fills_an_empty_cover(server, tmp_path):
+    folder = tmp_path / "d"
+    folder.mkdir()
+    data = folder / "data.csv"
+    data.write_text(f"title,cover,cover_url\nMerah,,{server.url('/cover.png')}\n"
+                    f"Berkas,lokal.jpg,{server.url('/blue.png')}\n", encoding="utf-8")
+    (folder / "libmedia.toml").write_text('[covers]\nallow_private = true\nservice = ""\n',
+                                          encoding="utf-8")
+    job = open_job("new-book", data, run_preflight=False)
+    merah, berkas = job.records
+    assert merah.fields["cover"] == server.url("/cover.png")
+    assert berkas.fields["cover"] == "lokal.jpg"  # a file named in the data wins
+    report = check_data("new-book", data, fetch_covers=True)
+    assert [p.location.row for p in report.problems] == [berkas.row]  # lokal.jpg is missing
+    assert server.hits["/cover.png"] == 1 and server.hits["/blue.png"] == 0
