@@ -96,7 +96,8 @@ def resolve_image_path(src: str, search_dirs: Sequence[Path]) -> Path:
     sorted order wins, so results are deterministic.
 
     Raises :class:`ImageError` for an empty name, a web address (libmedia
-    never downloads: runs are offline and repeatable) and a missing file (the
+    downloads only with ``--fetch-covers``, :mod:`libmedia.webcovers`, which
+    puts the cached file's path in the record instead) and a missing file (the
     message names what was requested and every folder searched).
     """
     text = str(src).strip()
@@ -107,10 +108,11 @@ def resolve_image_path(src: str, search_dirs: Sequence[Path]) -> Path:
         )
     if _URL_RE.match(text) and not text.lower().startswith("file://"):
         raise ImageError(
-            f"'{text}' is a web address: libmedia does not download covers "
+            f"'{text}' is a web address: libmedia does not download covers unless asked "
             "(it works offline so the same data always gives the same images)",
             hint="download the covers into a folder next to the data file (e.g. covers/) "
-            "and put the file names in the data instead of the addresses",
+            "and put the file names in the data, or run with --fetch-covers to fetch them "
+            "(kept in a cache, so later runs fetch nothing)",
         )
     if text.lower().startswith("file://"):
         text = unquote(urlsplit(text).path)

@@ -16,7 +16,9 @@ Sections of a kit:
 ``[formats]``  the formats made when ``--format`` is not given: ``default``
                and per template kind (``image``, ``carousel``, ``video``);
 ``[hours]``    opening hours, ``"Senin–Kamis" = "08.00–16.00"``, in order;
-``[colors]``   named colours; ``[type.ROLE]`` type styles.
+``[colors]``   named colours; ``[type.ROLE]`` type styles;
+``[covers]``   how ``--fetch-covers`` fetches: ``service`` (URL with ``{isbn}``),
+               ``allow_private``, ``timeout`` (:mod:`libmedia.webcovers`).
 
 Lookup order for the kit when none is given: ``libmedia.toml`` beside the
 data file, then in the working folder, then the default.
@@ -43,7 +45,9 @@ _LIBRARY_KEYS = {"name", "short_name", "logo", "website", "instagram", "language
 SOCIAL_KEYS = ("instagram", "tiktok", "facebook", "x", "youtube", "website")
 #: ``[formats]`` keys: ``default`` and the template kinds.
 _FORMAT_KEYS = ("default", "image", "carousel", "video")
-_SECTIONS = ("library", "social", "formats", "hours", "colors", "type")
+_SECTIONS = ("library", "social", "formats", "hours", "colors", "type", "covers")
+#: ``[covers]`` keys: how ``--fetch-covers`` fetches (:mod:`libmedia.webcovers`).
+_COVERS_KEYS = ("service", "allow_private", "timeout")
 
 #: Colours derived from the kit when it does not name them itself, so a
 #: template's coloured text reads under any kit: name -> (colour, the
@@ -120,6 +124,9 @@ class Brand:
     formats: dict[str, tuple[str, ...]] = field(default_factory=dict)
     hours: tuple[tuple[str, str], ...] = ()
     timezone: str = ""
+    #: ``[covers]``: ``service`` (URL pattern with ``{isbn}``, "" for none),
+    #: ``allow_private`` (bool), ``timeout`` (seconds); only the keys the kit sets.
+    covers: dict = field(default_factory=dict)
 
     def to_context(self) -> dict:
         """What templates see as ``brand``: ``name``, ``short_name``,
@@ -365,6 +372,7 @@ def load_brand(path: str | Path | None = None, lang: str | None = None) -> Brand
     social = _social(lib, _table(data, "social", found), found)
     formats = _formats(_table(data, "formats", found), found)
     hours = _hours(_table(data, "hours", found), found)
+    covers = _covers(_table(data, "covers", found), found)
     if found.items:
         problems = found.items
         raise ProblemList.of(problems, None if len(problems) == 1 else
@@ -376,7 +384,7 @@ def load_brand(path: str | Path | None = None, lang: str | None = None) -> Brand
         colors=colors, types=types, path=kit_path, hex_colors=hexes, music=music,
         title_case=bool(title_case) if isinstance(title_case, bool) else True,
         registration_url=registration, social=social, formats=formats, hours=hours,
-        timezone=timezone,
+        timezone=timezone, covers=covers,
     )
     return brand.with_language(lang)
 
@@ -529,6 +537,41 @@ def _formats(table: dict, found: _Problems) -> dict[str, tuple[str, ...]]:
     return out
 
 
+def _covers(table: dict, found: _Problems) -> dict:
+    """The ``[covers]`` keys set: ``service`` an http(s) address with
+    ``{isbn}`` (or "" for no ISBN look-up), ``allow_private`` true/false,
+    ``timeout`` seconds (0.1 to 300).  Unknown keys are :func:`_check_keys`'."""
+    out: dict = {}
+    if "service" in table:
+        service = table["service"]
+        text = str(service).strip() if isinstance(service, str) else None
+        if text is None or (text and (not text.lower().startswith(("http://", "https://"))
+                                      or "{isbn}" not in text)):
+            found.add(f"[covers] service = {service!r}: not a web address with {{isbn}} in it",
+                      "covers.service", 'e.g. service = "https://covers.openlibrary.org/b/isbn/'
+                      '{isbn}-L.jpg?default=false" (the default), or service = "" for no '
+                      "look-up by ISBN")
+        else:
+            out["service"] = text
+    if "allow_private" in table:
+        allow = table["allow_private"]
+        if not isinstance(allow, bool):
+            found.add(f"[covers] allow_private = {allow!r}: not true or false",
+                      "covers.allow_private", "write allow_private = true only for a cover "
+                      "server on your own network; the default is false")
+        else:
+            out["allow_private"] = allow
+    if "timeout" in table:
+        timeout = table["timeout"]
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) \
+                or not 0.1 <= timeout <= 300:
+            found.add(f"[covers] timeout = {timeout!r}: not a number of seconds from 0.1 to 300",
+                      "covers.timeout", "e.g. timeout = 20 (the default)")
+        else:
+            out["timeout"] = float(timeout)
+    return out
+
+
 def _hours(table: dict, found: _Problems) -> tuple[tuple[str, str], ...]:
     out = []
     for days, value in table.items():
@@ -643,9 +686,9 @@ def _check_keys(user: dict, path: Path, default: dict) -> list[BrandError]:
             problems.append(BrandError(
                 f"unknown section [{section}]", Location(file=str(path), field=section),
                 hint=(f"did you mean [{close}]? " if close else "") + "sections are [library], "
-                     "[social], [formats], [hours], [colors] and [type.ROLE]"))
+                     "[social], [formats], [hours], [colors], [type.ROLE] and [covers]"))
     for section, keys in (("library", _LIBRARY_KEYS), ("social", SOCIAL_KEYS),
-                          ("formats", _FORMAT_KEYS)):
+                          ("formats", _FORMAT_KEYS), ("covers", _COVERS_KEYS)):
         table = user.get(section, {})
         for key in table if isinstance(table, dict) else ():
             if key not in keys:

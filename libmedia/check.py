@@ -39,6 +39,7 @@ from .errors import Diagnostic, ImageError, LibmediaError, Location, display_pat
 from .render import check_required
 from .sources import DataSet, Record
 from .templating import Template
+from .webcovers import told_about_cover
 
 #: A finding of ``libmedia check``: a :class:`Diagnostic` whose location
 #: holds the data row, the template field and (``header``) the data file's
@@ -183,7 +184,9 @@ def _own_field(column: str, template) -> str | None:
 def check_data(template_name: str, data_path: str | Path,
                brand_path: str | Path | None = None,
                formats: Sequence[str] = (), lang: str | None = None,
-               per_post: int | None = None, read_options: dict | None = None) -> CheckReport:
+               per_post: int | None = None, read_options: dict | None = None,
+               fetch_covers: bool = False,
+               progress: Callable[[int, int, int], None] | None = None) -> CheckReport:
     """Check every record of ``data_path`` against a template.
 
     ``formats`` as for a batch (default: the template's first; ``"all"``):
@@ -192,7 +195,11 @@ def check_data(template_name: str, data_path: str | Path,
     ``read_options`` go to the data file's reader (``--from``/``--to``
     of a calendar: :func:`libmedia.jobs.read_data`);
     ``per_post`` the records a post takes, as for a batch (None: the
-    template's default), so ``posts`` is the grouping the batch will make.
+    template's default), so ``posts`` is the grouping the batch will make;
+    ``fetch_covers`` (``--fetch-covers``) fetches web covers first, as a
+    batch would (:func:`libmedia.jobs.fetch_job_covers`), so a cover that
+    cannot be fetched is reported at its row; ``progress(done, total,
+    failed)`` counts the addresses fetched.
 
     Raises :class:`LibmediaError` when the input is unusable, as a batch
     would stop: unknown template or format, invalid brand kit, unreadable or
@@ -200,10 +207,13 @@ def check_data(template_name: str, data_path: str | Path,
     naming each and listing the file's columns), or a template or brand kit
     that cannot render its own sample (:func:`~libmedia.jobs.preflight`).
     """
-    from .jobs import missing_optional, open_job, plan
+    from .jobs import fetch_job_covers, missing_optional, open_job, plan
 
     job = open_job(template_name, data_path, formats, brand_path, lang=lang, per_post=per_post,
-                   read_options=read_options)
+                   read_options=read_options,
+                   fetch_covers=fetch_covers)
+    if fetch_covers:
+        fetch_job_covers(job, progress=progress)
     template, dataset = job.template, job.dataset
     assert dataset is not None
     report = CheckReport(
@@ -302,6 +312,8 @@ def record_problems(template: Template, record: Record, image_fields: list[str],
         value = record.fields.get(name, "")
         if not value.strip() and stand_ins is not None and name not in stand_ins:
             continue  # the template leaves the picture out, as a batch does: nothing to say
+        if not value.strip() and told_about_cover(record, name):
+            continue  # a web cover's own warning (placeholder, not fetched) says it already
         problem = image_problem(value, search_dirs)
         if problem is not None:
             out.append(replace(problem, location=Location(row=record.row, field=name)))
@@ -534,14 +546,15 @@ def check_rendering(template_name: str, data_path: str | Path,
                     jobs: int | None = None,
                     progress: Callable[[int, int, int], None] | None = None,
                     lang: str | None = None, per_post: int | None = None,
-                    read_options: dict | None = None) -> RenderCheck:
+                    read_options: dict | None = None,
+                    fetch_covers: bool = False) -> RenderCheck:
     """Render every record of ``data_path`` with the template in each of
     ``formats`` as a batch would (same tasks, same pipeline, the same
     process pool: ``jobs`` processes, default as a batch's), without
     encoding or writing anything, and summarise the lint findings and the
     titles' typography per format (:func:`summarise`).  ``progress(done,
     total, failed)`` is called as posts finish; ``lang`` (``--lang``)
-    overrides the brand kit's language; ``per_post`` and ``read_options``
+    overrides the brand kit's language; ``per_post``, ``read_options`` and ``fetch_covers``
     as for :func:`check_data`.
 
     Raises :class:`LibmediaError` when the input is unusable (as
@@ -550,13 +563,16 @@ def check_rendering(template_name: str, data_path: str | Path,
     import time
 
     from .errors import TemplateError
-    from .jobs import open_job, plan
+    from .jobs import fetch_job_covers, open_job, plan
     from .run.schedule import default_jobs, run_tasks
     from .run.task import TaskResult
 
     t0 = time.perf_counter()
     job = open_job(template_name, data_path, formats, brand_path, run_preflight=False, lang=lang,
-                   per_post=per_post, read_options=read_options)
+                   per_post=per_post, read_options=read_options,
+                   fetch_covers=fetch_covers)
+    if fetch_covers:
+        fetch_job_covers(job)
     if job.template.kind == "video":
         raise TemplateError(f"template '{job.template.name}' makes video clips: check --render "
                          "measures image posts",

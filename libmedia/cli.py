@@ -347,6 +347,14 @@ _SHEET = click.option("--sheet", metavar="NAME|N",
                            "counting from 1 (hidden sheets counted). Default: the first visible "
                            "sheet holding a table.")
 
+_FETCH_COVERS = click.option(
+    "--fetch-covers", is_flag=True,
+    help="Fetch covers given as web addresses, and look up books without a cover by ISBN "
+         "(Open Library by default; [covers] service in the brand kit). Downloads are checked "
+         "(images only, at most 15 MB, time-out) and kept in a cache (LIBMEDIA_CACHE_DIR, else "
+         "~/.cache/libmedia/covers), so a rerun fetches nothing. A cover that cannot be "
+         "fetched is that row's warning and gets a typographic cover. Without this option "
+         "nothing is downloaded.")
 
 
 
@@ -367,6 +375,7 @@ _SHEET = click.option("--sheet", metavar="NAME|N",
 @_SHEET
 @_LANG
 @_PER_POST
+@_FETCH_COVERS
 @_video_options
 @_read_options
 @click.option("--show-safe-zones", is_flag=True,
@@ -383,7 +392,7 @@ def render(template: str, data: Path | None, row: int | None, format_name: str |
            music: Path | None, no_music: bool, burn_subtitles: bool,
            show_safe_zones: bool, lang: str | None, per_post: int | None,
            sheet: str | None = None,
-           date_from: Any = None, date_to: Any = None) -> None:
+           date_from: Any = None, date_to: Any = None, fetch_covers: bool = False) -> None:
     """Render one post from TEMPLATE: a record of DATA, or the template's own sample.
 
     Cover files named in the data are looked for beside the data file, then
@@ -402,7 +411,8 @@ def render(template: str, data: Path | None, row: int | None, format_name: str |
             rep = render_single(template, data, row, format_name, output, brand, dump,
                                 clip=clip, progress=progress, show_safe_zones=show_safe_zones,
                                 lang=lang, per_post=per_post,
-                                read_options=_reading(date_from, date_to, sheet))
+                                read_options=_reading(date_from, date_to, sheet),
+                                fetch_covers=fetch_covers)
     except KeyboardInterrupt:
         _err("stopped: nothing was written (a clip being encoded is removed, never left half-made)")
         sys.exit(EXIT_INTERRUPTED)
@@ -513,13 +523,14 @@ def _summarise_warnings(results) -> list[str]:
               help="Render on Dask workers: 'local' starts a cluster on this machine, "
                    "tcp://HOST:PORT uses a running 'dask scheduler'. Needs "
                    "pip install 'libmedia[dask]'.")
+@_FETCH_COVERS
 @_video_options
 @_read_options
 def batch(template: str, data: Path, formats: tuple[str, ...], out_dir: Path, jobs: int | None,
           brand: Path | None, jpeg: bool, resume: bool, scheduler: str | None, draft: bool,
           music: Path | None, no_music: bool, burn_subtitles: bool, lang: str | None,
           per_post: int | None, sheet: str | None = None,
-           date_from: Any = None, date_to: Any = None) -> None:
+          date_from: Any = None, date_to: Any = None, fetch_covers: bool = False) -> None:
     """Render one post per record of DATA with TEMPLATE, into --out (a
     template of several records a post, such as a grid: one post per
     --per-post records).
@@ -547,7 +558,8 @@ def batch(template: str, data: Path, formats: tuple[str, ...], out_dir: Path, jo
     with user_errors(), terminate_as_interrupt(), progress_bar("rendering") as progress:
         rep = run_batch(template, data, formats, out_dir, jobs, brand, jpeg, progress,
                         resume=resume, scheduler=scheduler, clip=clip, lang=lang,
-                        per_post=per_post, read_options=_reading(date_from, date_to, sheet))
+                        per_post=per_post, read_options=_reading(date_from, date_to, sheet),
+                        fetch_covers=fetch_covers)
     print_brand_note(rep.brand, rep.brand_name)
     for w in rep.warnings:
         print_warning(w)
@@ -666,10 +678,11 @@ def _resume_command() -> str:
               help="With --render: print the typography summary as JSON (nothing else).")
 @_PER_POST
 @_read_options
+@_FETCH_COVERS
 def check(template: str, data: Path, brand: Path | None, formats: tuple[str, ...],
           render_all: bool, jobs: int | None, as_json: bool, lang: str | None,
           per_post: int | None, sheet: str | None = None,
-           date_from: Any = None, date_to: Any = None) -> None:
+          date_from: Any = None, date_to: Any = None, fetch_covers: bool = False) -> None:
     """Check DATA against TEMPLATE without rendering it: columns, empty required
     fields, ISBNs, cover files; and that the template and brand kit render at
     all (the template's own sample is rendered first, as batch does).  With
@@ -684,9 +697,10 @@ def check(template: str, data: Path, brand: Path | None, formats: tuple[str, ...
 
     if as_json and not render_all:
         raise click.UsageError("--json needs --render")
-    with user_errors():
+    with user_errors(), progress_bar("fetching covers") as progress:
         rep = check_data(template, data, brand, formats, lang=lang, per_post=per_post,
-                         read_options=_reading(date_from, date_to, sheet))
+                         read_options=_reading(date_from, date_to, sheet),
+                         fetch_covers=fetch_covers, progress=progress)
     if as_json:
         code = EXIT_PROBLEMS if rep.rows_with("error") else EXIT_OK
     else:
@@ -697,7 +711,9 @@ def check(template: str, data: Path, brand: Path | None, formats: tuple[str, ...
             from .check import check_rendering
 
             found = check_rendering(template, data, brand, formats, jobs, progress, lang=lang,
-                                    per_post=per_post, read_options=_reading(date_from, date_to, sheet))
+                                    per_post=per_post,
+                                    read_options=_reading(date_from, date_to, sheet),
+                                    fetch_covers=fetch_covers)
         if as_json:
             import json
 

@@ -16,6 +16,11 @@ Rules a user can rely on:
   written, instead of failing every record the same way.
 * **Covers** named in the data resolve relative to the data file's folder,
   then its ``covers/`` subfolder (then the working folder).
+* **Web covers** (:mod:`libmedia.webcovers`): a ``cover_url``/``image_url``
+  address fills an empty ``cover``, a "no photo" placeholder address counts
+  as no cover (:func:`open_job`); with ``--fetch-covers`` the commands call
+  :func:`fetch_job_covers` before rendering, so the cover field names the
+  cached download and a task's digest covers it.
 * **Optional fields** a template declares but the data has no column for
   are blank, with one file-level warning; a required field without a column
   stops the job, naming the file's columns.
@@ -60,6 +65,7 @@ from .formats import Format, get_format
 from .render import RenderInput, render, sample_records
 from .sources import DataSet, Record, read_records
 from .templating import Template, check_fields, find_template, load_template
+from .webcovers import prepare_web_covers
 
 # ---------------------------------------------------------------------------
 # inputs
@@ -447,11 +453,14 @@ def open_job(template_name: str | Path, data_path: str | Path | None,
              formats: Sequence[str] = (), brand_path: str | Path | None = None,
              jpeg: bool = False, run_preflight: bool = True, clip: Any = None,
              lang: str | None = None, per_post: int | None = None,
-             read_options: Mapping[str, Any] | None = None) -> Job:
+             read_options: Mapping[str, Any] | None = None, fetch_covers: bool = False) -> Job:
     """Open a template, its formats, the brand kit and the data once.
 
     ``read_options`` go to the data file's reader (:func:`read_data`: ``--sheet``
-    of a workbook, ``--from``/``--to`` of a calendar).
+    of a workbook, ``--from``/``--to`` of a calendar); ``fetch_covers``
+    (``--fetch-covers``) keeps web covers for :func:`fetch_job_covers` to
+    fetch (without it they are emptied with a warning:
+    :func:`libmedia.webcovers.prepare_web_covers`).
 
     ``lang`` (``--lang``, e.g. ``en``) overrides the brand kit's language
     for every text of the job: the template's ``t()`` texts, dates, captions,
@@ -485,11 +494,30 @@ def open_job(template_name: str | Path, data_path: str | Path | None,
     dataset = read_data(data, read_options)
     warnings = [*dataset.warnings, *fit_data(template, dataset)]
     mark_past_dates(template, dataset)
+    prepare_web_covers(template, dataset.records, display_path(dataset.path), fetch_covers)
     if run_preflight:
         preflight(template, fmts, brand)
     return Job(template, fmts, brand, brand_file, dataset, warnings,
                cover_search_dirs(dataset.path, cwd=True), display_path(dataset.path),
                "jpg" if jpeg else "png", clip, size)
+
+
+def fetch_job_covers(job: Job, records: Sequence[Record] | None = None,
+                     progress=None):
+    """``--fetch-covers``: fetch the web covers of ``records`` (default: all
+    the job's records) with the brand kit's ``[covers]`` settings, in place
+    (:func:`libmedia.webcovers.fetch_web_covers`; each failure is that
+    record's warning); a record's cover then names a file of the cover cache,
+    which is added to ``job.search_dirs``.  Returns the :class:`~libmedia.webcovers.FetchSummary`;
+    never raises for a network problem.  ``progress(done, total, failed)``."""
+    from .webcovers import CoverSettings, fetch_web_covers
+
+    settings = CoverSettings.from_kit(job.brand.covers)
+    summary = fetch_web_covers(job.template, job.records if records is None else records,
+                               settings, job.source, progress)
+    if summary.found:  # the records now name files of the cover cache
+        job.search_dirs = unique_dirs([*job.search_dirs, settings.folder])
+    return summary
 
 
 def group_records(records: Sequence[Record], low: int, high: int,

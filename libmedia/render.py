@@ -221,6 +221,7 @@ def load_assets(doc: Element, places: AssetPlaces, max_side: int,
     reports it at its row.
     """
     from .assets import load_image
+    from .webcovers import told_about_cover
 
     def where(src: str | None = None, el: Element | None = None) -> Location:
         rec = _owner(src or "", el, records, cover_field) or record
@@ -247,7 +248,9 @@ def load_assets(doc: Element, places: AssetPlaces, max_side: int,
         can_substitute = el.tag == "image" and "placeholder-title" in el.attrs
         if not src:
             if can_substitute:
-                if not intro:
+                # a web cover's own warning (placeholder, not fetched) says it already
+                if not intro and not told_about_cover(_owner(src, el, records, cover_field)
+                                                      or record, where(src, el).field):
                     warnings.append(Diagnostic.warning("no cover image given: drew a typographic "
                                                        "cover instead", where(src, el),
                                                        "placeholder"))

@@ -289,8 +289,8 @@ def test_check_groups_alike_warnings_with_their_rows(run, tmp_path):
     lines = [ln for ln in out.splitlines() if "is a web address" in ln]
     assert len(lines) == 1, out
     assert lines[0].startswith("  warning: 12 rows (1-12), field 'cover': e.g. row 1: "
-                               "'https://images.example/1.jpg' is a web address")
-    assert out.count("hint: download the covers") == 1
+                               "the picture 'https://images.example/1.jpg' is a web address")
+    assert out.count("hint: run with --fetch-covers") == 1
     assert "warning: row 13, field 'cover': no cover image given" in out
 
 

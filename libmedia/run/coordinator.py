@@ -100,7 +100,7 @@ def run_batch(template_name: str, data_path: str | Path, formats: Sequence[str] 
               progress: ProgressFn | None = None, resume: bool = False,
               scheduler: str | None = None, executor=None, clip=None,
               lang: str | None = None, per_post: int | None = None,
-              read_options: dict | None = None) -> BatchReport:
+              read_options: dict | None = None, fetch_covers: bool = False) -> BatchReport:
     """Render every record of ``data_path`` with a template into ``out_dir``
     and write ``out_dir/manifest.json``.
 
@@ -116,7 +116,9 @@ def run_batch(template_name: str, data_path: str | Path, formats: Sequence[str] 
     ``date_from``/``date_to``: :func:`libmedia.jobs.read_data`);
     ``lang`` (``--lang``) overrides the brand kit's language; ``per_post``
     records a post takes (None: the template's default;
-    :func:`libmedia.jobs.resolve_per_post`).
+    :func:`libmedia.jobs.resolve_per_post`); ``fetch_covers``
+    (``--fetch-covers``) fetches web covers before planning, in this process
+    (:func:`libmedia.jobs.fetch_job_covers`, ``progress`` counting covers).
 
     Raises :class:`LibmediaError` before anything is written when the run
     cannot start: unknown template or format, invalid brand kit, unreadable
@@ -134,20 +136,23 @@ def run_batch(template_name: str, data_path: str | Path, formats: Sequence[str] 
     try:
         return _open_and_run(template_name, data_path, formats, out_dir, jobs, brand_path, jpeg,
                              progress, resume, scheduler, executor, clip, lang, per_post,
-                             read_options)
+                             read_options, fetch_covers)
     finally:
         schedule.discard_prestarted()
 
 
 def _open_and_run(template_name, data_path, formats, out_dir, jobs, brand_path, jpeg, progress,
                   resume, scheduler, executor, clip=None, lang=None, per_post=None,
-                  read_options=None) -> BatchReport:
-    from ..jobs import open_job, plan
+                  read_options=None, fetch_covers=False) -> BatchReport:
+    from ..jobs import fetch_job_covers, open_job, plan
     from .schedule import default_jobs
 
     job = open_job(template_name, data_path, formats, brand_path, jpeg, clip=clip, lang=lang,
-                   per_post=per_post, read_options=read_options)
+                   per_post=per_post, read_options=read_options,
+                   fetch_covers=fetch_covers)
     assert job.dataset is not None
+    if fetch_covers:
+        fetch_job_covers(job, progress=progress)
     if scheduler is not None and executor is None:
         from contextlib import ExitStack
 

@@ -74,7 +74,8 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
                   brand_path: str | Path | None = None, dump: str | None = None,
                   out_dir: str | Path = DEFAULT_OUT, clip=None, progress=None,
                   show_safe_zones: bool = False, lang: str | None = None,
-                  per_post: int | None = None, read_options: dict | None = None) -> SingleReport:
+                  per_post: int | None = None, read_options: dict | None = None,
+                  fetch_covers: bool = False) -> SingleReport:
     """Render one post: the record at ``row`` of ``data_path``, or the
     template's own sample when ``data_path`` is None.  A template of
     several records a post (a grid) renders the post that holds ``row``,
@@ -100,7 +101,9 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
     (``--lang``) overrides the brand kit's language; ``read_options`` go to
     the data file's reader (``{"sheet": "Buku"}``).  Without
     ``format_name`` the first of the brand kit's ``[formats]`` the template
-    serves is used, else the template's first.
+    serves is used, else the template's first.  ``fetch_covers``
+    (``--fetch-covers``) fetches the post's web covers first
+    (:func:`libmedia.jobs.fetch_job_covers`).
 
     Raises :class:`LibmediaError` when the render cannot start (unknown
     template or format, invalid brand kit, unreadable data, no such row, a
@@ -109,7 +112,7 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
     ``output`` that does not end in ``.png``/``.jpg``; ``ValueError`` for
     an unknown ``dump``.
     """
-    from ..jobs import located, open_job, post_records
+    from ..jobs import fetch_job_covers, located, open_job, post_records
     from ..templating import find_template, load_template
 
     try:
@@ -126,7 +129,7 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
     if kind == "video":
         return render_single_clip(template_name, data_path, row, format_name, output,
                                   brand_path, out_dir, clip, progress, dump, lang, per_post,
-                                  read_options)
+                                  read_options, fetch_covers)
     if output is not None and Path(output).suffix.lower() not in (".png", ".jpg", ".jpeg"):
         from ..errors import Location, OutputError
 
@@ -137,7 +140,8 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
     if dump is not None and dump not in DUMP_STAGES:
         raise ValueError(f"unknown stage {dump!r}: use one of {', '.join(DUMP_STAGES)}")
     job = open_job(template_name, data_path, [format_name] if format_name else [], brand_path,
-                   run_preflight=False, lang=lang, per_post=per_post, read_options=read_options)
+                   run_preflight=False, lang=lang, per_post=per_post, read_options=read_options,
+                   fetch_covers=fetch_covers)
     if format_name and len(job.formats) > 1:
         raise FormatError(f"render makes one image, in one format; '{format_name}' names "
                           f"{len(job.formats)}", hint="name one format, or use 'libmedia batch' "
@@ -152,6 +156,8 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
                           Location(file=str(output)),
                           hint=f"name the file {Path(output).with_suffix('.jpg').name}")
     records = post_records(job, row)
+    if fetch_covers and job.dataset is not None:
+        fetch_job_covers(job, records)
     record = records[0]
     inp = job.render_input(records, fmt)
     report = SingleReport(record, fmt.name, warnings=list(job.warnings), brand=job.brand_file,
@@ -297,7 +303,8 @@ def render_single_clip(template_name: str, data_path: str | Path | None = None,
                        output: str | Path | None = None, brand_path: str | Path | None = None,
                        out_dir: str | Path = DEFAULT_OUT, clip=None, progress=None,
                        dump: str | None = None, lang: str | None = None,
-                       per_post: int | None = None, read_options: dict | None = None) -> ClipReport:
+                       per_post: int | None = None, read_options: dict | None = None,
+                       fetch_covers: bool = False) -> ClipReport:
     """Render one clip of a video template: the records of the post that
     holds data row ``row`` (the first post by default), or the template's
     own samples.  ``output`` is the ``.mp4`` path (its cover, subtitles,
@@ -305,13 +312,14 @@ def render_single_clip(template_name: str, data_path: str | Path | None = None,
     ``progress(done, total)`` is called per encoded frame.  ``dump`` (one
     of :data:`DUMP_STAGES`) stops there and encodes nothing: the layout is
     every scene's page in turn.  ``per_post``: records a clip takes, as for
-    a batch (None: the template's default).
+    a batch (None: the template's default); ``fetch_covers`` as for
+    :func:`render_single`.
 
     Raises :class:`LibmediaError` when the render cannot start; the clip's
     own failure is returned in :attr:`ClipReport.error`; :class:`OutputError`
     for an ``output`` that does not end in ``.mp4``.
     """
-    from ..jobs import located, open_job, post_groups
+    from ..jobs import fetch_job_covers, located, open_job, post_groups
     from ..motion.clip import ClipOptions, render_clip
     from ..render import fonts_for
     from .names import clip_names
@@ -323,7 +331,8 @@ def render_single_clip(template_name: str, data_path: str | Path | None = None,
                           Location(file=str(output)), hint="name the file .mp4, e.g. -o reel.mp4")
     job = open_job(template_name, data_path, [format_name] if format_name else [], brand_path,
                    run_preflight=False, clip=clip, lang=lang, per_post=per_post,
-                   read_options=read_options)
+                   read_options=read_options,
+                   fetch_covers=fetch_covers)
     if format_name and len(job.formats) > 1:
         raise FormatError(f"render makes one clip, in one format; '{format_name}' names "
                           f"{len(job.formats)}", hint="name one format, or use 'libmedia batch'")
@@ -337,6 +346,8 @@ def render_single_clip(template_name: str, data_path: str | Path | None = None,
 
             raise DataError(f"there is no row {row}", Location(file=job.source),
                             hint=f"rows run from 1 to {len(job.records)}")
+    if fetch_covers and job.dataset is not None:
+        fetch_job_covers(job, group)
     report = ClipReport([r.row for r in group], fmt.name, warnings=list(job.warnings),
                         brand=job.brand_file, brand_name=job.brand.name)
     inp = job.render_input(group, fmt)
