@@ -76,8 +76,8 @@ def print_error(exc: LibmediaError) -> None:
 
 
 def print_warning(w: Diagnostic) -> None:
-    """Print one warning to stderr with its location."""
-    _err(f"warning: {w}")
+    """Print one warning (or ``info`` note) to stderr with its location."""
+    _err(f"{'note' if w.severity == 'info' else 'warning'}: {w}")
 
 
 def print_brand_note(brand_file: Path | None, brand_name: str) -> None:

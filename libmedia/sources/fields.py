@@ -73,7 +73,7 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("publisher", ("publisher", "publisher name", "penerbit", "nama penerbit")),
     FieldSpec(
         "year",
-        ("year", "publish year", "tahun terbit", "tahun", "original publication year",
+        ("year", "publish year", "tahun terbit", "tahun penerbit", "tahun", "original publication year",
          "publication year"),
     ),
     FieldSpec("isbn", ("isbn", "isbn issn", "isbn13", "isbn 13", "isbn10")),
