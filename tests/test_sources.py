@@ -103,7 +103,13 @@ def test_non_latin_legacy_encoding_is_taken_from_the_detector(tmp_path):
 
 def test_decode_bytes_rejects_a_bom_contradicted_by_the_bytes():
     with pytest.raises(DataError, match="UTF-8 with BOM"):
-        decode_bytes(b"\xef\xbb\xbftitle\n\xff\xfe\n")
+        decode_bytes(b"\xef\xbb\xbftitle\n" + b"\xff\xfe\n" * 4)
+
+
+def test_decode_bytes_reads_a_few_stray_bytes_after_a_bom_as_cp1252():
+    decoded = decode_bytes(b"\xef\xbb\xbftitle\n\xff\xfe\n")
+    assert (decoded.text, decoded.encoding) == ("title\nÿþ\n", "utf-8-sig")
+    assert [(r.offset, r.byte, r.text) for r in decoded.repairs] == [(6, 0xFF, "ÿ"), (7, 0xFE, "þ")]
 
 
 # --- mojibake ----------------------------------------------------------------------

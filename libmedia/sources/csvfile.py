@@ -32,8 +32,9 @@ When rows and lines differ (values with line breaks), a file note
 can be checked against the file.
 
 Every problem met while reading a row (a stray quote, swallowed lines, a
-value over :data:`csvrows.FIELD_LIMIT`, a byte that is not UTF-8) is a
-warning on that row's record, naming its column; the other rows go on.
+value over :data:`csvrows.FIELD_LIMIT`, a byte that is not UTF-8, fewer
+values than the header has columns) is a warning on that row's record,
+naming its column; the other rows go on.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ from .base import (
     is_blank,
     read_bytes,
 )
-from .csvrows import RawRow, excel_sep_line, find_delimiter, parse_text, split_lines
+from .csvrows import RawRow, excel_sep_line, find_delimiter, parse_text, split_lines, usual_width
 from .decode import Repair, decode_bytes, peek_text
 from .header import choose_header, find_header_row, footer_start, skipped_note
 from .normalize import Row, normalize
@@ -138,10 +139,12 @@ def read_csv(path: Path) -> DataSet:
                                      "below the data (totals, print date)", raw_rows[end].line))
     warnings.extend(_file_problem(path, n, raw)
                     for n, raw in enumerate(raw_rows[:first], start=1) if raw.problems)
+    body = raw_rows[first:end]
+    _flag_short_rows(body, len(header.names))
     rows = [Row(n, raw.line, raw.cells, _problems(raw, header.names))
-            for n, raw in enumerate(raw_rows[first:end], start=first + 1)]
+            for n, raw in enumerate(body, start=first + 1)]
     table = normalize(path, header.names, rows, literal_newlines=header.slims)
-    note = _multi_line_note(path, raw_rows[first:end], first + 1)
+    note = _multi_line_note(path, body, first + 1)
     if note:
         warnings.append(note)
     if not table.records:
@@ -166,6 +169,20 @@ def _attach_repairs(rows: list[RawRow], repairs: list[Repair]) -> None:
     for rep in repairs:
         i = max(0, bisect_right(starts, rep.offset) - 1)
         rows[i].problems.append(("bad-byte", None, rep.sentence()))
+
+
+def _flag_short_rows(rows: list[RawRow], width: int) -> None:
+    """A ``missing-values`` problem for each filled row with fewer values
+    than the header's ``width`` columns, when the usual row has them all (a
+    file that leaves out trailing empty cells everywhere is not flagged)."""
+    if usual_width(rows) != width:
+        return
+    for raw in rows:
+        if raw.filled and len(raw.cells) < width:
+            raw.problems.append(("missing-values", None, (
+                f"this row has {len(raw.cells)} values but the header has {width} columns; "
+                f"the last {width - len(raw.cells)} read as empty (a line break inside an "
+                f"unquoted value, or cells lost in an export?)")))
 
 
 def _problems(raw: RawRow, names: list[str]) -> list[tuple[str, str]]:

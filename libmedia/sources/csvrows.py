@@ -29,13 +29,16 @@ Records
 Swallowed lines (:func:`split_swallowed`)
     A stray quote can still meet a quote that happens to end a field lines
     later (an inch mark ``24"`` at the end of a cell): the record then spans
-    several physical lines.  When such a record has a different number of
-    fields than the file's usual (most common) count and each of its lines,
-    read on its own, has exactly the usual count, the lines are read as the
-    separate records they look like, and the first is flagged with the line
-    range (warning ``swallowed-lines``).  A multi-line record that does not
-    split that way is kept whole and flagged (``multi-line-row``) when its
-    field count is not the usual one.
+    several physical lines, often with the usual number of fields (the
+    quote opened and closed in the same column).  When each of its lines,
+    read on its own, has exactly the file's usual (most common) field count
+    of 3 or more (of 2: and the record itself has not), the lines are read
+    as the separate records they look like, and the first is flagged with
+    the line range (warning ``swallowed-lines``).  A real value with line
+    breaks almost never does that: its lines hold parts of one cell, with
+    other numbers of separators.  A multi-line record that does not split
+    is kept whole, and flagged (``multi-line-row``) when its field count is
+    not the usual one.
 
 Field size
     A value longer than :data:`FIELD_LIMIT` characters (the csv module's
@@ -228,7 +231,7 @@ def split_swallowed(text: str, rows: list[RawRow], delimiter: str) -> list[RawRo
     starts = _line_starts(text)
     out: list[RawRow] = []
     for row in rows:
-        if row.end_line == row.line or len(row.cells) == width:
+        if row.end_line == row.line:
             out.append(row)
             continue
         pieces: list[RawRow] = []
@@ -239,7 +242,8 @@ def split_swallowed(text: str, rows: list[RawRow], delimiter: str) -> list[RawRo
             pieces.extend(got)
         filled = [p for p in pieces if p.filled]
         span = f"lines {row.line}–{row.end_line}"
-        if filled and all(len(p.cells) == width for p in filled):
+        if filled and all(len(p.cells) == width for p in filled) and (
+                width >= 3 or len(row.cells) != width):
             opened = next((c for c, cell in enumerate(row.cells) if "\n" in cell or "\r" in cell),
                           None)
             pieces[0].problems[:] = [p for p in pieces[0].problems if p[1] != opened]
@@ -249,6 +253,8 @@ def split_swallowed(text: str, rows: list[RawRow], delimiter: str) -> list[RawRo
                 f"other rows, so they were read as {len(pieces)} separate rows; remove the "
                 f"stray quote, or put the whole value in quotes")))
             out.extend(pieces)
+        elif len(row.cells) == width:
+            out.append(row)  # a value with line breaks
         else:
             row.problems.insert(0, ("multi-line-row", None, (
                 f"this row spans {span} (a quoted value holds line breaks) and has "
