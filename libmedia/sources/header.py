@@ -133,11 +133,16 @@ FOOTER_CELLS = 3
 """Most values a footer row (totals, print date) holds."""
 
 FOOTER_WORDS = re.compile(
-    r"^\s*(jumlah|total|grand\s*total|sub\s*total|tanggal\s*cetak|tgl\.?\s*cetak|dicetak|"
-    r"waktu\s*cetak|printed|print\s*date|date\s*printed|halaman|page|petugas|operator|"
-    r"mengetahui|total\s*records?|jumlah\s*(data|judul|eksemplar|buku))\b", re.I)
-"""Words a report's footer rows start a value with (Indonesian and English
-library web apps: SLiMS, INLISLite and school systems' printed reports)."""
+    r"^\s*(jumlah(\s+(data|judul|eksemplar|buku|koleksi))?|total(\s+(records?|titles?|books?))?|"
+    r"grand\s*total|sub\s*total|tanggal\s*cetak|tgl\.?\s*cetak|waktu\s*cetak|"
+    r"dicetak(\s+(pada|oleh|tanggal))?|printed(\s+(on|by|at))?|print\s*date|date\s*printed|"
+    r"halaman|page|petugas|operator|mengetahui)"
+    r"\s*(:.*|[-\d(].*)?$", re.I)
+"""A value that starts a report's footer row (Indonesian and English library
+web apps: SLiMS, INLISLite and school systems' printed reports): a totals or
+print-date word alone, or followed by ``:`` or a number (``Jumlah``,
+``Total: 12``, ``Tanggal Cetak : 2024-05-02``, ``Halaman 1``), never by
+other words (a book called ``Total Quality Management`` is not a footer)."""
 
 
 def _filled(cells: Sequence[str]) -> list[str]:
