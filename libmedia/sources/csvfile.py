@@ -160,9 +160,9 @@ def _numbered(rows: list[RawRow], lo: int, hi: int) -> list[tuple[int, list[str]
 
 
 def _attach_repairs(rows: list[RawRow], repairs: list[Repair]) -> None:
-    """Each stray byte's repair becomes a ``bad-byte`` problem of the row
-    whose text holds it (its column found from the delimiters before it is
-    not needed: the sentence quotes the character)."""
+    """Each stray byte's repair (:class:`decode.Repair`) becomes a
+    ``bad-byte`` problem of the row whose text holds it; the sentence names
+    the byte and the character it was read as."""
     if not repairs:
         return
     starts = [r.start for r in rows]
