@@ -177,6 +177,8 @@ def test_a_book_titled_like_a_total_in_the_middle_stays(tmp_path):
 def test_a_last_book_titled_like_a_total_is_a_book(tmp_path):
     ds = read_csv(write(tmp_path, "Judul;Pengarang\nA;X\nTotal Quality Management;Y\n"))
     assert [r.fields["title"] for r in ds.records] == ["A", "Total Quality Management"]
+    ds = read_csv(write(tmp_path, "Judul;Pengarang\nA;X\nPage;\n"))
+    assert [r.fields["title"] for r in ds.records] == ["A", "Page"]
     ds = read_csv(write(tmp_path, "Judul;Pengarang;Tahun\nA;X;2001\n;Total: 1;\n;Halaman 1;\n"))
     assert [r.fields["title"] for r in ds.records] == ["A"]
     assert [w.code for w in ds.warnings] == ["footer-rows"]

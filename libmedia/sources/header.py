@@ -176,11 +176,25 @@ def find_header_row(rows: Sequence[Sequence[str]]) -> int:
     return first
 
 
+_NUMBER = re.compile(r"^[\d.,]+$")
+
+
 def is_footer_row(cells: Sequence[str]) -> bool:
     """True for a report's totals or print-date row: at most
-    :data:`FOOTER_CELLS` values, one starting with :data:`FOOTER_WORDS`."""
+    :data:`FOOTER_CELLS` values, one matching :data:`FOOTER_WORDS`; a
+    footer word alone (``Jumlah``) counts only beside a number
+    (``;;;;;Jumlah;5``), so a book called ``Page`` stays a book."""
     values = _filled(cells)
-    return 0 < len(values) <= FOOTER_CELLS and any(FOOTER_WORDS.match(v) for v in values)
+    if not 0 < len(values) <= FOOTER_CELLS:
+        return False
+    for v in values:
+        m = FOOTER_WORDS.match(v)
+        if not m:
+            continue
+        alone = v == m.group(1)
+        if not alone or any(_NUMBER.match(o) for o in values if o is not v):
+            return True
+    return False
 
 
 def footer_start(rows: Sequence[Sequence[str]]) -> int:
