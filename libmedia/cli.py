@@ -362,7 +362,8 @@ _FETCH_COVERS = click.option(
 @click.argument("template")
 @click.argument("data", required=False, type=_DATA)
 @click.option("--row", type=click.IntRange(min=1), metavar="N",
-              help="Data row to render (1 = first row under the header). Default: the first.")
+              help="Data row to render, as your spreadsheet numbers it (in a CSV the header is row 1, "
+                   "so the first book is row 2). Default: the first.")
 @click.option("--format", "format_name", metavar="FORMAT",
               help="Output format (see 'libmedia formats'). Default: the template's first.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),

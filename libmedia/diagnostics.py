@@ -32,9 +32,9 @@ class Location:
     """Where a problem is.  Every part is optional.
 
     ``line`` and ``column`` are 1-based positions in a text file (a
-    template); ``row`` is the 1-based record number in a data file, counted
-    after the header the way a spreadsheet user counts rows (the first data
-    row is row 1); ``field`` is the template's field name (``isbn``) and
+    template); ``row`` is the record's row as the user's own tool shows it
+    (:attr:`libmedia.sources.Record.row`: a CSV's spreadsheet row, header
+    counted, so a plain CSV's first record is row 2); ``field`` is the template's field name (``isbn``) and
     ``header`` the data file's own column header when it differs
     (``ISBN13``); ``sheet`` the workbook sheet the row is on.
     """

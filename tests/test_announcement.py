@@ -217,7 +217,7 @@ def test_a_bad_hours_cell_names_row_column_and_a_hint(tmp_path):
     with pytest.raises(DataError) as info:
         hours_table(view, "id")
     d = info.value.diagnostic
-    assert (d.location.row, d.location.field) == (2, "hours")
+    assert (d.location.row, d.location.field) == (3, "hours")
     assert d.location.file == str(path)
     assert "'Jumat pagi' has no hours" in d.message
     assert "Senin–Kamis 08.00–16.00; Jumat 08.00–11.00" in d.hint
@@ -227,7 +227,7 @@ def test_a_bad_hours_cell_names_row_column_and_a_hint(tmp_path):
                       load_brand(), source=str(path), columns=data.columns)
     with pytest.raises(DataError) as info:
         render_until(inp, "markup")
-    assert (info.value.diagnostic.location.row, info.value.diagnostic.location.field) == (2, "hours")
+    assert (info.value.diagnostic.location.row, info.value.diagnostic.location.field) == (3, "hours")
 
 
 def test_notice_kinds():
@@ -455,7 +455,7 @@ def test_unquoted_hours_split_by_the_separator_fail_naming_row_and_column(tmp_pa
         render_until(inp, "markup")
     d = info.value.diagnostic
     assert (d.location.file, d.location.row, d.location.field, d.location.header) == (
-        str(path), 1, "hours", "Jam Buka")
+        str(path), 2, "hours", "Jam Buka")
     assert "split by the file's ';' separator" in d.message
     assert "'Senin–Kamis 08.00–16.00' reached the hours column" in d.message
     assert "double quotes" in d.hint and "' / '" in d.hint
@@ -476,7 +476,7 @@ def test_any_notice_row_with_more_cells_than_the_header_fails(tmp_path):
     with pytest.raises(DataError) as info:
         render_until(inp, "markup")
     d = info.value.diagnostic
-    assert d.location.row == 1 and "1 more value(s) than the header" in d.message
+    assert d.location.row == 2 and "1 more value(s) than the header" in d.message
     assert "double quotes" in d.hint
 
 
@@ -502,8 +502,8 @@ def test_notices_without_a_title_are_named_after_their_kind_and_day(tmp_path):
 
     path = write(tmp_path, "tutup.csv", LONG_CLOSURE_CSV + "pindah;;1 Oktober 2025;;\n")
     job = open_job("announcement", path, ["instagram-portrait"])
-    assert [t.stem for t in plan(job)] == ["0001-tutup-2026-12-24", "0002-libur-idul-fitri",
-                                           "0003-pindah-2025-10-01"]
+    assert [t.stem for t in plan(job)] == ["0002-tutup-2026-12-24", "0003-libur-idul-fitri",
+                                           "0004-pindah-2025-10-01"]
 
 
 @pytest.mark.parametrize("value", ["title", [], ["{title}", 3]])

@@ -129,7 +129,7 @@ def test_batch_statuses_files_and_manifest(run, tiny, tmp_path):
     out = tmp_path / "out"
     m = manifest(out)
     assert [(r["row"], r["status"]) for r in m["records"]] == [
-        (1, "ok"), (2, "warning"), (3, "failed")]
+        (2, "ok"), (3, "warning"), (4, "failed")]
     assert m["summary"] == {"records": 3, "ok": 1, "warning": 1, "failed": 1,
                             "planned": 3, "complete": True}
     assert m["template"] == "new-book" and m["formats"] == ["instagram-portrait"]
@@ -137,17 +137,17 @@ def test_batch_statuses_files_and_manifest(run, tiny, tmp_path):
     ok, warned, failed = m["records"]
     assert ok["title"] == "Filosofi Kopi: Kumpulan Cerita" and ok["warnings"] == []
     assert ok["outputs"] == {"instagram-portrait": {
-        "image": "0001-filosofi-kopi.instagram-portrait.png",
-        "caption": "0001-filosofi-kopi.instagram-portrait.caption.txt",
-        "alt": "0001-filosofi-kopi.instagram-portrait.alt.txt"}}
+        "image": "0002-filosofi-kopi.instagram-portrait.png",
+        "caption": "0002-filosofi-kopi.instagram-portrait.caption.txt",
+        "alt": "0002-filosofi-kopi.instagram-portrait.alt.txt"}}
     # the stand-in cover's findings of the typography lint follow (tests/test_lint_typography.py)
     assert [w["code"] for w in warned["warnings"] if w["code"] not in TYPOGRAPHY] == ["placeholder"]
     assert "tidak-ada.jpg" in warned["warnings"][0]["message"]
-    assert warned["warnings"][0]["location"]["row"] == 2
+    assert warned["warnings"][0]["location"]["row"] == 3
     assert failed["outputs"] == {}
     err = failed["error"]
     assert err["code"] == "data"
-    assert err["location"] == {"file": "data/koleksi.csv", "row": 3, "field": "title"}
+    assert err["location"] == {"file": "data/koleksi.csv", "row": 4, "field": "title"}
     assert err["hint"]
 
     for rec in (ok, warned):
@@ -160,13 +160,13 @@ def test_batch_statuses_files_and_manifest(run, tiny, tmp_path):
         assert (out / files["alt"]).read_text(encoding="utf-8").strip()
     names = sorted(p.name for p in out.iterdir())
     assert not [n for n in names if n.endswith(".part") or n.startswith(".")]
-    assert not [n for n in names if n.startswith("0003-")]
+    assert not [n for n in names if n.startswith("0004-")]
     assert len(names) == 7  # 2 records x 3 files + manifest
 
     # the human summary
     assert "2 of 3 records rendered" in res.stdout
     assert "1 with warnings, 1 failed" in res.stdout
-    assert "row 3 (no title), field 'title': required field 'title' is empty" in res.stdout
+    assert "row 4 (no title), field 'title': required field 'title' is empty" in res.stdout
     # the file-level warning about optional fields without a column, once
     assert res.stderr.count("no column for the template's fields") == 1
 
@@ -181,13 +181,13 @@ def test_jobs_2_gives_the_same_bytes_as_jobs_1(run, tiny, tmp_path):
     assert r1.exit_code == r2.exit_code == 1
     one, two = files_of(tmp_path / "one"), files_of(tmp_path / "two")
     assert len(one) == 4 * 4 * 3 + 1  # 4 good records x 4 formats x 3 files + manifest
-    assert "0005-lym.tiktok-photo.jpg" in one  # tiktok-photo: JPEG whatever --jpeg says
+    assert "0006-lym.tiktok-photo.jpg" in one  # tiktok-photo: JPEG whatever --jpeg says
     assert one.keys() == two.keys()
     for name in one:
         assert one[name] == two[name], name
     rows = [r["row"] for r in manifest(tmp_path / "two")["records"]]
-    assert rows == [1, 2, 3, 4, 5]
-    assert "0005-lym.instagram-story.png" in one
+    assert rows == [2, 3, 4, 5, 6]
+    assert "0006-lym.instagram-story.png" in one
 
 
 def test_rerun_refreshes_the_same_files(run, tiny, tmp_path):
@@ -201,7 +201,7 @@ def test_rerun_with_fewer_records_removes_the_previous_runs_posts(run, tiny, tmp
     out = tmp_path / "out"
     res = run("batch", "new-book", tiny, "--jobs", "1")
     assert res.exit_code == 1 and "removed" not in res.stdout  # no previous manifest
-    assert len(list(out.glob("000[12]-*"))) == 6
+    assert len(list(out.glob("000[23]-*"))) == 6
     (out / "notes.txt").write_text("the officer's own file", encoding="utf-8")
     (out / "0009-not-in-any-manifest.instagram-portrait.png").write_bytes(b"x")
 
@@ -209,8 +209,8 @@ def test_rerun_with_fewer_records_removes_the_previous_runs_posts(run, tiny, tmp
     tiny.write_text("\n".join(lines[:2]) + "\n", encoding="utf-8")  # only the first record
     res = run("batch", "new-book", tiny, "--jobs", "1")
     assert res.exit_code == 0, res.stdout + res.stderr
-    assert not list(out.glob("0002-*"))  # last week's post is gone
-    assert len(list(out.glob("0001-*"))) == 3
+    assert not list(out.glob("0003-*"))  # last week's post is gone
+    assert len(list(out.glob("0002-*"))) == 3
     assert (out / "notes.txt").is_file()  # never anything libmedia did not list
     assert (out / "0009-not-in-any-manifest.instagram-portrait.png").is_file()
     assert "removed 3 files (1 post) of the previous run" in res.stdout
@@ -222,7 +222,7 @@ def test_switching_to_jpeg_removes_the_previous_pngs(tiny, tmp_path):
     run_batch("new-book", tiny, out_dir=out, jobs=1)
     rep = run_batch("new-book", tiny, out_dir=out, jobs=1, jpeg=True)
     assert sorted(p.name for p in rep.removed) == [
-        "0001-filosofi-kopi.instagram-portrait.png", "0002-cantik-itu-luka.instagram-portrait.png"]
+        "0002-filosofi-kopi.instagram-portrait.png", "0003-cantik-itu-luka.instagram-portrait.png"]
     assert not list(out.glob("*.png"))
     assert len(list(out.glob("*.jpg"))) == 2
 
@@ -246,7 +246,7 @@ def test_stale_files_stay_when_the_new_manifest_is_not_written(tiny, tmp_path, m
     rep = run_batch("new-book", tiny, out_dir=out, jobs=1)
     assert rep.stopped == "error" and "disk is full" in rep.error.message
     assert rep.removed == []
-    assert len(list(out.glob("0002-*"))) == 3  # nothing removed
+    assert len(list(out.glob("0003-*"))) == 3  # nothing removed
     assert (out / "manifest.json").read_bytes() == before
 
 
@@ -284,7 +284,7 @@ def test_a_previous_manifest_never_removes_other_files(tmp_path):
 def test_jpeg_output(run, tiny, tmp_path):
     res = run("batch", "new-book", tiny, "--jpeg", "--format", "instagram-square", "--jobs", "1")
     assert res.exit_code == 1
-    with Image.open(tmp_path / "out" / "0001-filosofi-kopi.instagram-square.jpg") as im:
+    with Image.open(tmp_path / "out" / "0002-filosofi-kopi.instagram-square.jpg") as im:
         assert im.format == "JPEG" and im.size == (1080, 1080)
 
 
@@ -294,7 +294,7 @@ def test_unexpected_exception_fails_one_record_only(tiny, tmp_path, monkeypatch)
     real_render = task.render_pages
 
     def flaky(inp, kind):
-        if inp.records[0].row == 2:
+        if inp.records[0].row == 3:
             raise ZeroDivisionError("division by zero")
         return real_render(inp, kind)
 
@@ -304,8 +304,8 @@ def test_unexpected_exception_fails_one_record_only(tiny, tmp_path, monkeypatch)
     err = rep.results[1].error
     assert err["code"] == "internal"
     assert "ZeroDivisionError" in err["message"] and "bug in libmedia" in err["message"]
-    assert err["location"]["row"] == 2
-    assert not list((tmp_path / "out").glob("0002-*"))
+    assert err["location"]["row"] == 3
+    assert not list((tmp_path / "out").glob("0003-*"))
 
 
 def test_progress_is_reported_per_record(tiny, tmp_path):
@@ -468,7 +468,7 @@ def test_real_slims_sample_finds_covers_in_the_covers_folder(run, realdata, tmp_
     assert res.exit_code == 0, res.stdout + res.stderr
     m = _assert_all_rendered_with_covers(tmp_path / "out", 15)
     assert m["records"][0]["outputs"]["instagram-portrait"]["image"] == \
-        "0001-php-5-for-dummies.instagram-portrait.png"
+        "0002-php-5-for-dummies.instagram-portrait.png"
 
 
 def test_real_slims_export_layout(run, realdata, tmp_path):

@@ -288,11 +288,11 @@ def test_check_and_batch_agree_on_a_quote_without_a_cover(tmp_path):
                     encoding="utf-8")
     rep = check_data("book-quote", str(data))
     assert rep.stand_in_fields == []
-    assert [(p.code, p.location.row) for p in rep.problems] == [("cover-missing", 2)]
+    assert [(p.code, p.location.row) for p in rep.problems] == [("cover-missing", 3)]
     out = tmp_path / "out"
     res = CliRunner().invoke(main, ["batch", "book-quote", str(data), "--out", str(out)])
     assert res.exit_code == 0, res.output
-    assert "1 with warnings" in res.output and "row 2" in res.output
+    assert "1 with warnings" in res.output and "row 3" in res.output
     # no cover column: posts are made without one, not with a stand-in
     (tmp_path / "bare.csv").write_text("title,author,quote\nBumi Manusia,Pramoedya,Adil.\n",
                                        encoding="utf-8")

@@ -67,10 +67,10 @@ def test_c33_summary_cut_at_every_length_around_the_cluster(number):
 
 @pytest.mark.parametrize("number", range(1, len(C33_ROWS) + 1))
 def test_c33_rendered_caption_ends_its_summary_at_a_word(number, tmp_path, monkeypatch):
-    """The new-book caption of each C33 row: the summary (longer than the
+    """The new-book caption of each C33 row (the header is row 1): the summary (longer than the
     template's 400) ends with an ellipsis after a whole word."""
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["render", "new-book", str(C33), "--row", str(number),
+    result = CliRunner().invoke(main, ["render", "new-book", str(C33), "--row", str(number + 1),
                                        "--format", "instagram-square", "-o", "post.png"],
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output

@@ -211,17 +211,17 @@ def _texts(page, role):
 
 
 def test_title_text_carries_the_record_language(realdata):
-    # goodbooks row 1: language_code "eng"; the inventory has no language: the brand's
-    _, st = _layout("new-book", realdata / GOODBOOKS, 1, "instagram-square")
+    # goodbooks row 2: language_code "eng"; the inventory has no language: the brand's
+    _, st = _layout("new-book", realdata / GOODBOOKS, 2, "instagram-square")
     assert _texts(st.page, "title")[0].element.attrs.get("lang") == "en"
-    _, st = _layout("new-book", realdata / INVENTORY, 1, "instagram-square")
+    _, st = _layout("new-book", realdata / INVENTORY, 2, "instagram-square")
     assert _texts(st.page, "title")[0].element.attrs.get("lang") == "id"
 
 
 # -- on the post -------------------------------------------------------------------
 
 def test_series_note_set_small_under_the_title(realdata):
-    _, st = _layout("new-book", realdata / GOODBOOKS, 1, "instagram-square")
+    _, st = _layout("new-book", realdata / GOODBOOKS, 2, "instagram-square")
     title = _texts(st.page, "title")[0]
     note = [f for f in _texts(st.page, "meta") if f.text.size < title.text.size
             and f.box.y > title.box.bottom - 1]
@@ -234,8 +234,8 @@ def test_series_note_set_small_under_the_title(realdata):
 def test_inventory_title_in_square_fewer_lines_and_not_shrunk(realdata):
     """'DUNIA USAHA DAN ETIKA BISNIS': in capitals it stacks a word a line; in
     title case it takes fewer lines at full size."""
-    _, cased = _layout("new-book", realdata / INVENTORY, 1, "instagram-square")
-    _, caps = _layout("new-book", realdata / INVENTORY, 1, "instagram-square", brand=_caps_brand())
+    _, cased = _layout("new-book", realdata / INVENTORY, 2, "instagram-square")
+    _, caps = _layout("new-book", realdata / INVENTORY, 2, "instagram-square", brand=_caps_brand())
     t_cased, t_caps = _texts(cased.page, "title")[0].text, _texts(caps.page, "title")[0].text
     assert len(t_cased.lines) < len(t_caps.lines)
     assert t_cased.size >= t_caps.size
@@ -261,7 +261,7 @@ def test_brand_title_case_must_be_true_or_false(tmp_path):
 def test_caption_nice_title_and_catalogue_title_kept(realdata):
     data = realdata / INVENTORY
     ds = read_records(data)
-    rec = next(r for r in ds.records if r.row == 1)
+    rec = next(r for r in ds.records if r.row == 2)
     r = render(RenderInput(open_template("new-book"), [rec], get_format("instagram-portrait"), load_brand(),
                            source=str(data), columns=tuple(ds.columns)))
     assert "Dunia Usaha dan Etika Bisnis\nJakob Oetama" in r.caption

@@ -151,11 +151,11 @@ def test_dump_with_output_writes_the_image_too(run, tmp_path):
 
 def test_render_a_data_row(run, tmp_path):
     data = write_csv(tmp_path / "d", "judul,pengarang\nPertama,A\nKedua,B\n")
-    res = run("render", "new-book", data, "--row", "2")
+    res = run("render", "new-book", data, "--row", "3")
     assert res.exit_code == 0, res.stderr
-    assert (tmp_path / "out" / "0002-kedua.instagram-portrait.png").is_file()
+    assert (tmp_path / "out" / "0003-kedua.instagram-portrait.png").is_file()
     # no cover column: a placeholder, reported as a warning with the row
-    assert "warning:" in res.stderr and "row 2" in res.stderr
+    assert "warning:" in res.stderr and "row 3" in res.stderr
 
 
 def test_render_a_missing_row_is_exit_2(run, tmp_path):
@@ -163,7 +163,7 @@ def test_render_a_missing_row_is_exit_2(run, tmp_path):
     res = run("render", "new-book", data, "--row", "9")
     assert res.exit_code == 2
     assert "error: the file has no record at row 9" in res.stderr
-    assert "rows run from 1 to 1" in res.stderr
+    assert "rows run from 2 to 2" in res.stderr
 
 
 def test_render_a_record_that_fails_is_exit_1_without_files(run, tmp_path):
@@ -171,7 +171,7 @@ def test_render_a_record_that_fails_is_exit_1_without_files(run, tmp_path):
     res = run("render", "new-book", data)
     assert res.exit_code == 1
     assert "error: required field 'title' is empty" in res.stderr
-    assert "row 1, field 'title'" in res.stderr
+    assert "row 2, field 'title'" in res.stderr
     assert "hint:" in res.stderr
     assert not (tmp_path / "out").exists()
 
@@ -252,7 +252,7 @@ def test_check_lists_every_problem_with_row_and_field(run, tmp_path):
                              "Empat,D,broken.jpg,12345,4\n"
                              "Lima,E,,,5\n")
     res = run("check", "new-book", data)
-    assert res.exit_code == 1, res.stdout + res.stderr  # row 3 will not render
+    assert res.exit_code == 1, res.stdout + res.stderr  # row 4 will not render
     out = res.stdout
     assert "encoding: utf-8" in out and "delimiter: comma" in out and "5 records" in out
     assert "Judul" in out and "-> title (required)" in out
@@ -260,13 +260,13 @@ def test_check_lists_every_problem_with_row_and_field(run, tmp_path):
     assert "no column for optional field 'call_number': posts are made without it" in out
     assert "1 error (these records will not be rendered):" in out
     assert "4 warnings (the posts will still be made):" in out
-    assert "warning: row 2, field 'cover': image 'hilang.jpg' not found" in out
-    assert "error: row 3, field 'title': required field 'title' is empty" in out
-    assert ("warning: row 4, field 'cover': 'broken.jpg' is not an image file libmedia can "
+    assert "warning: row 3, field 'cover': image 'hilang.jpg' not found" in out
+    assert "error: row 4, field 'title': required field 'title' is empty" in out
+    assert ("warning: row 5, field 'cover': 'broken.jpg' is not an image file libmedia can "
             "read: a typographic cover will be drawn instead") in out
-    assert "row 4, field 'isbn" in out  # the reader's invalid-ISBN warning
-    assert "warning: row 5, field 'cover': no cover image given" in out
-    assert "1 of 5 records will not be rendered (row 3)" in out
+    assert "row 5, field 'isbn" in out  # the reader's invalid-ISBN warning
+    assert "warning: row 6, field 'cover': no cover image given" in out
+    assert "1 of 5 records will not be rendered (row 4)" in out
     assert "problems (" not in out
 
 
@@ -277,7 +277,7 @@ def test_check_with_only_warnings_is_exit_0(run, tmp_path):
     assert res.exit_code == 0, res.stdout + res.stderr
     assert "2 warnings (the posts will still be made):" in res.stdout
     assert "error" not in res.stdout
-    assert "all 2 records will be rendered; 2 with warnings (rows 1-2)" in res.stdout
+    assert "all 2 records will be rendered; 2 with warnings (rows 2-3)" in res.stdout
 
 
 def test_check_groups_alike_warnings_with_their_rows(run, tmp_path):
@@ -288,10 +288,10 @@ def test_check_groups_alike_warnings_with_their_rows(run, tmp_path):
     out = res.stdout
     lines = [ln for ln in out.splitlines() if "is a web address" in ln]
     assert len(lines) == 1, out
-    assert lines[0].startswith("  warning: 12 rows (1-12), field 'cover': e.g. row 1: "
+    assert lines[0].startswith("  warning: 12 rows (2-13), field 'cover': e.g. row 2: "
                                "the picture 'https://images.example/1.jpg' is a web address")
     assert out.count("hint: run with --fetch-covers") == 1
-    assert "warning: row 13, field 'cover': no cover image given" in out
+    assert "warning: row 14, field 'cover': no cover image given" in out
 
 
 def test_check_names_field_and_column_without_nested_quotes(run, tmp_path):

@@ -205,7 +205,7 @@ def test_check_and_batch_agree_when_there_are_too_few_books(tmp_path):
     checked = run("check", "new-books-reel", data)
     assert checked.exit_code == 1
     assert "2 of 2 records will not be rendered" in checked.output
-    assert "only 2 records (rows 1, 2): this template takes 3 to 10 records per clip" in checked.output
+    assert "only 2 records (rows 2, 3): this template takes 3 to 10 records per clip" in checked.output
     made = run("batch", "new-books-reel", data, "--out", tmp_path / "o")
     assert made.exit_code == 2 and "only 2 records" in made.output + (made.stderr or "")
 

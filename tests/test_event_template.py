@@ -406,13 +406,13 @@ def test_batch_of_real_events_makes_one_poster_per_row(realdata, tmp_path, monke
     m = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert m["template"] == "event" and m["formats"] == ["instagram-portrait"]
     assert m["summary"]["records"] == 40 and m["summary"]["failed"] == 0
-    assert [r["row"] for r in m["records"]] == list(range(1, 41))
+    assert [r["row"] for r in m["records"]] == list(range(2, 42))
     for r in m["records"]:
         assert [w["code"] for w in r["warnings"] if w["code"] in LINT] == []
         files = r["outputs"]["instagram-portrait"]
         assert (tmp_path / "out" / files["image"]).stat().st_size > 10_000
         caption = (tmp_path / "out" / files["caption"]).read_text(encoding="utf-8")
-        assert rows[r["row"] - 1]["url"] in caption
+        assert rows[r["row"] - 2]["url"] in caption
     assert len(list((tmp_path / "out").glob("*.png"))) == 40
 
 
@@ -442,10 +442,10 @@ def test_an_event_that_is_over_is_a_warning_in_check_and_batch(tmp_path, monkeyp
     monkeypatch.setattr(libmedia.jobs, "today", lambda: datetime.date(2026, 12, 1))
     rep = check_data("event", data)
     past = [w for w in rep.problems if w.code == "past-date"]
-    assert [w.location.row for w in past] == [1] and past[0].location.field == "date"
+    assert [w.location.row for w in past] == [2] and past[0].location.field == "date"
     assert "has passed" in past[0].message and "2026-12-01" in past[0].message
     out = run_batch("event", data, [], tmp_path / "out", jobs=1)
     codes = {r.rows[0]: [w.code for w in r.warnings] for r in out.results}
-    assert "past-date" in codes[1] and "past-date" not in codes[2]
+    assert "past-date" in codes[2] and "past-date" not in codes[3]
     monkeypatch.setattr(libmedia.jobs, "today", lambda: datetime.date(2027, 5, 14))  # its last day
-    assert [w.location.row for w in check_data("event", data).problems if w.code == "past-date"] == [1]
+    assert [w.location.row for w in check_data("event", data).problems if w.code == "past-date"] == [2]

@@ -135,8 +135,8 @@ def test_plan_makes_one_picklable_task_per_post(tmp_path):
     data = write_csv(tmp_path / "d" / "books.csv", 5)
     job = open_job("new-book", data, ["all"])
     tasks = plan(job)
-    assert [t.rows for t in tasks] == [[1], [2], [3], [4], [5]]
-    assert tasks[0].stem == "0001-buku-1" and tasks[0].format_names == tuple(job.template.formats)
+    assert [t.rows for t in tasks] == [[2], [3], [4], [5], [6]]
+    assert tasks[0].stem == "0002-buku-1" and tasks[0].format_names == tuple(job.template.formats)
     assert pickle.loads(pickle.dumps(tasks[2])) == tasks[2]
     assert len({t.digest for t in tasks}) == 5  # each record its own inputs
 
@@ -145,12 +145,12 @@ def test_plan_groups_a_carousel(tmp_path):
     tpl = copy_template(tmp_path, records="2-3", kind="carousel")
     data = write_csv(tmp_path / "d" / "books.csv", 8)
     tasks = plan(open_job(tpl, data))
-    assert [t.rows for t in tasks] == [[1, 2, 3], [4, 5, 6], [7, 8]]
+    assert [t.rows for t in tasks] == [[2, 3, 4], [5, 6, 7], [8, 9]]
     assert all(t.kind == "carousel" for t in tasks)
     data = write_csv(tmp_path / "d" / "books.csv", 7)  # 3, 3 and 1: shared out instead
-    assert [t.rows for t in plan(open_job(tpl, data))] == [[1, 2, 3], [4, 5], [6, 7]]
+    assert [t.rows for t in plan(open_job(tpl, data))] == [[2, 3, 4], [5, 6], [7, 8]]
     data = write_csv(tmp_path / "d" / "books.csv", 1)
-    with pytest.raises(DataError, match="row 1"):
+    with pytest.raises(DataError, match="row 2"):
         plan(open_job(tpl, data))
 
 
@@ -174,13 +174,13 @@ def test_check_names_a_leftover_too_small_for_a_post(tmp_path):
     pairs = copy_template(tmp_path / "pairs", records="2-2", kind="carousel")
     rep = check_data(str(pairs), write_csv(tmp_path / "d" / "books.csv", 7))
     errors = [p for p in rep.problems if p.severity == ERROR]
-    assert len(errors) == 1 and "row 7" in errors[0].message  # 2, 2, 2 and 1
-    assert rep.rows_with(ERROR) == [7]
+    assert len(errors) == 1 and "row 8" in errors[0].message  # 2, 2, 2 and 1
+    assert rep.rows_with(ERROR) == [8]
     tpl = copy_template(tmp_path / "up-to-3", records="2-3", kind="carousel")
     rep = check_data(str(tpl), write_csv(tmp_path / "d" / "books.csv", 7), per_post=2)
     assert rep.posts == [3, 2, 2] and not rep.rows_with(ERROR)  # 2, 2, 2, 1 would leave one
     rep = check_data(str(tpl), write_csv(tmp_path / "d" / "books.csv", 7))  # 3, 2 and 2
-    assert rep.posts == [3, 2, 2] and rep.post_rows == [[1, 2, 3], [4, 5], [6, 7]]
+    assert rep.posts == [3, 2, 2] and rep.post_rows == [[2, 3, 4], [5, 6], [7, 8]]
 
 
 def test_every_unknown_brand_font_family_is_named_at_its_key_at_once(tmp_path):

@@ -252,10 +252,10 @@ def test_batch_writes_every_slide_and_the_manifest_lists_them(tmp_path):
     assert "12 slides)" in res.output
     m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     (entry,) = m["records"]
-    assert entry["rows"] == [1, 2, 3, 4, 5]
+    assert entry["rows"] == [2, 3, 4, 5, 6]
     for fmt in ("instagram-portrait", "instagram-square"):
         slot = entry["outputs"][fmt]
-        stem = f"0001-buku-nomor-1.{fmt}"
+        stem = f"0002-buku-nomor-1.{fmt}"
         assert slot["pages"] == [f"{stem}.{i:02d}.png" for i in range(1, 7)]
         assert slot["alts"] == [f"{stem}.{i:02d}.alt.txt" for i in range(1, 7)]
         assert slot["caption"] == f"{stem}.caption.txt"
@@ -265,10 +265,10 @@ def test_batch_writes_every_slide_and_the_manifest_lists_them(tmp_path):
     # no cover in the data: each book's slide has a stand-in (and says so once, at its row),
     # the cover slide lists the titles instead of standing stand-ins on the shelf
     placeholder = [w for w in entry["warnings"] if w["code"] == "placeholder"]
-    assert sorted(w["location"]["row"] for w in placeholder) == [1, 2, 3, 4, 5]
-    intro_alt = (out / "0001-buku-nomor-1.instagram-portrait.01.alt.txt").read_text("utf-8")
+    assert sorted(w["location"]["row"] for w in placeholder) == [2, 3, 4, 5, 6]
+    intro_alt = (out / "0002-buku-nomor-1.instagram-portrait.01.alt.txt").read_text("utf-8")
     assert "daftar judul" in intro_alt and "dan 1 judul lainnya" in intro_alt
-    slide = (out / "0001-buku-nomor-1.instagram-portrait.03.alt.txt").read_text("utf-8")
+    slide = (out / "0002-buku-nomor-1.instagram-portrait.03.alt.txt").read_text("utf-8")
     assert slide.startswith("Buku baru 2 dari 5. Sampul berwarna polos bertuliskan “Buku Nomor 2”")
 
 
@@ -278,7 +278,7 @@ def test_render_writes_the_carousel_that_holds_the_row(tmp_path, monkeypatch):
     res = CliRunner().invoke(main, ["render", "new-books-carousel", str(data), "--row", "15",
                                     "-o", str(tmp_path / "week.png")])
     assert res.exit_code == 0, res.output
-    assert "wrote 11 slides" in res.output and "rows 12, 13" in res.output
+    assert "wrote 11 slides" in res.output and "rows 13, 14" in res.output
     names = sorted(p.name for p in tmp_path.glob("week.*"))
     assert names == sorted([f"week.{i:02d}.png" for i in range(1, 12)]
                            + [f"week.{i:02d}.alt.txt" for i in range(1, 12)]
@@ -356,12 +356,12 @@ def test_a_missing_cover_on_the_shelf_is_told_once_at_its_own_row(tmp_path):
     data = write_books(tmp_path / "d" / "week.csv", 4, cover="ada.jpg")
     Image.new("RGB", (400, 600), (30, 90, 160)).save(tmp_path / "d" / "ada.jpg")
     text = data.read_text(encoding="utf-8").splitlines()
-    text[2] = text[2].replace("ada.jpg", "hilang.jpg")  # row 2 names a file that is not there
+    text[2] = text[2].replace("ada.jpg", "hilang.jpg")  # row 3 names a file that is not there
     data.write_text("\n".join(text) + "\n", encoding="utf-8")
     job = open_job("new-books-carousel", data, ["instagram-portrait"])
     done = render(job.render_input(job.records, PORTRAIT))
     missing = [w for w in done.warnings if "hilang.jpg" in w.message]
-    assert [(w.location.row, w.location.field) for w in missing] == [(2, "cover")]
+    assert [(w.location.row, w.location.field) for w in missing] == [(3, "cover")]
     assert "berdiri berjajar di rak" in done.alts[0]
     assert "Sampul berwarna polos" in done.alts[2] and "Sampul buku" in done.alts[1]
 

@@ -185,18 +185,18 @@ def test_a_grid_of_4_fed_7_books_makes_two_posts_the_second_of_3(tmp_path):
     data = books_csv(tmp_path / "d")
     job = open_job("new-books-grid", data)
     assert job.per_post == 4  # template.toml per_post
-    assert [t.rows for t in plan(job)] == [[1, 2, 3, 4], [5, 6, 7]]
+    assert [t.rows for t in plan(job)] == [[2, 3, 4, 5], [6, 7, 8]]
 
     res = run("batch", "new-books-grid", data, "--out", tmp_path / "out", "--format", "all",
               "--jobs", "1")
     assert res.exit_code == 0, res.output
     assert "2 of 2 posts rendered (7 records;" in res.output
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
-    assert [e["rows"] for e in manifest["records"]] == [[1, 2, 3, 4], [5, 6, 7]]
+    assert [e["rows"] for e in manifest["records"]] == [[2, 3, 4, 5], [6, 7, 8]]
     second = manifest["records"][1]
     assert set(second["outputs"]) == set(FORMATS)
     assert second["warnings"][0]["code"] == "placeholder"  # the book without a cover ...
-    assert second["warnings"][0]["location"]["row"] == 7  # ... named at its own row
+    assert second["warnings"][0]["location"]["row"] == 8  # ... named at its own row
     assert {w["code"] for w in second["warnings"]} <= {"placeholder", "small-text"}
     assert all("stand-in cover title" in w["message"] for w in second["warnings"][1:])
     caption = (tmp_path / "out" / second["outputs"]["instagram-portrait"]["caption"]).read_text("utf-8")
@@ -209,7 +209,7 @@ def test_a_grid_of_4_fed_7_books_makes_two_posts_the_second_of_3(tmp_path):
         page, warnings = lay_out(records, fmt, search_dirs=[data.parent])
         assert layout_problems(page) == [], fmt
         assert [str(w) for w in warnings if not expected(w)] == [], fmt
-        assert [w.location.row for w in warnings if w.code == "placeholder"] == [7]
+        assert [w.location.row for w in warnings if w.code == "placeholder"] == [8]
         boxes = [drawn_box(f) for f in covers(page)]
         assert len(boxes) == 3
         left = min(b.x for b in boxes)
@@ -289,12 +289,12 @@ def test_check_reports_the_grouping_batch_makes(tmp_path):
     res = run("check", "new-books-grid", data, "--per-post", "3")
     assert res.exit_code == 0, res.output
     assert "as 3 posts of 3, 2 and 2 records (3 a post; --per-post to change)" in res.output
-    assert "post 1: rows 1-3" in res.output and "post 3: rows 6-7" in res.output
+    assert "post 1: rows 2-4" in res.output and "post 3: rows 7-8" in res.output
     res = run("batch", "new-books-grid", data, "--per-post", "3", "--out", tmp_path / "out",
               "--jobs", "1")
     assert res.exit_code == 0, res.output
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
-    assert [e["rows"] for e in manifest["records"]] == [[1, 2, 3], [4, 5], [6, 7]]
+    assert [e["rows"] for e in manifest["records"]] == [[2, 3, 4], [5, 6], [7, 8]]
     default = run("check", "new-books-grid", data)
     assert "as 2 posts of 4 and 3 records (4 a post" in default.output
 
@@ -302,8 +302,8 @@ def test_check_reports_the_grouping_batch_makes(tmp_path):
 def test_render_makes_the_post_that_holds_the_row(tmp_path):
     data = books_csv(tmp_path / "d")
     job = open_job("new-books-grid", data, run_preflight=False)
-    assert [r.row for r in post_records(job, 6)] == [5, 6, 7]
-    assert [r.row for r in post_records(job, None)] == [1, 2, 3, 4]
+    assert [r.row for r in post_records(job, 6)] == [6, 7, 8]
+    assert [r.row for r in post_records(job, None)] == [2, 3, 4, 5]
     res = run("render", "new-books-grid", data, "--row", "6", "-o", tmp_path / "p.png")
     assert res.exit_code == 0, res.output
     caption = (tmp_path / "p.caption.txt").read_text(encoding="utf-8")
@@ -349,7 +349,7 @@ def test_missing_covers_get_stand_ins_and_are_named_at_their_rows(tmp_path, fmt)
     page, warnings = lay_out(records, fmt, search_dirs=[data.parent])
     assert layout_problems(page) == []
     assert sum(f.stand_in is not None for f in covers(page)) == 5
-    assert sorted(w.location.row for w in warnings if w.code == "placeholder") == [1, 2, 4, 5, 6]
+    assert sorted(w.location.row for w in warnings if w.code == "placeholder") == [2, 3, 5, 6, 7]
     assert [str(w) for w in warnings if not expected(w)] == []
 
 

@@ -42,7 +42,7 @@ def test_a_dead_worker_fails_only_its_post_and_keeps_its_previous_files(tmp_path
     out = tmp_path / "out"
     first = run_batch("new-book", data, out_dir=out, jobs=1)
     assert first.count("failed") == 0
-    previous = (out / "0003-buku-3.instagram-portrait.png").read_bytes()
+    previous = (out / "0003-buku-2.instagram-portrait.png").read_bytes()
     monkeypatch.setattr(schedule, "run_tasks",
                         functools.partial(schedule.run_tasks, fn=crash_on_row_3))
     rep = run_batch("new-book", data, out_dir=out, jobs=2)
@@ -51,7 +51,7 @@ def test_a_dead_worker_fails_only_its_post_and_keeps_its_previous_files(tmp_path
     err = rep.failed[0].error
     assert err["code"] == "worker-died" and "--resume" in err["hint"]
     # the previous run's post of row 3 is kept, and still listed
-    assert (out / "0003-buku-3.instagram-portrait.png").read_bytes() == previous
+    assert (out / "0003-buku-2.instagram-portrait.png").read_bytes() == previous
     assert rep.removed == []
     assert manifest_outputs(read_manifest(out)) == on_disk(out)
 
@@ -209,7 +209,7 @@ def test_a_manifest_the_full_disk_cannot_take_drops_the_newest_posts_it_does_not
     monkeypatch.setattr(outputs.ManifestWriter, "write", write)
     rep = run_batch("new-book", data, out_dir=out, jobs=1)
     assert rep.stopped == "error" and "the disk is full" in rep.error.message
-    assert [r.row for r in rep.results] == [1, 2]
+    assert [r.row for r in rep.results] == [2, 3]
     assert manifest_outputs(read_manifest(out)) == on_disk(out)
     assert len(on_disk(out)) == 6  # two posts of three files
 
@@ -275,12 +275,12 @@ def test_resume_renders_only_what_is_missing_or_changed(tmp_path):
     assert rep.reused == 5 and rep.results == []
     after = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert after == before  # the same manifest
-    (out / "0002-buku-2.instagram-portrait.png").unlink()
+    (out / "0003-buku-2.instagram-portrait.png").unlink()
     data.write_text(data.read_text(encoding="utf-8").replace("Pengarang 4", "Penulis 4"),
                     encoding="utf-8")
     rep = run_batch("new-book", data, out_dir=out, jobs=1, resume=True)
-    assert sorted(r.row for r in rep.results) == [2, 4] and rep.reused == 3
-    assert (out / "0002-buku-2.instagram-portrait.png").is_file()
+    assert sorted(r.row for r in rep.results) == [3, 5] and rep.reused == 3
+    assert (out / "0003-buku-2.instagram-portrait.png").is_file()
     assert read_manifest(out)["summary"]["records"] == 5
 
 

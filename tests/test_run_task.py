@@ -25,12 +25,12 @@ def test_render_task_is_pure_and_picklable(tmp_path, monkeypatch):
     result = render_task(pickle.loads(pickle.dumps(task)))
     assert sorted(p for p in tmp_path.rglob("*")) == before  # writes nothing
     result = pickle.loads(pickle.dumps(result))
-    assert result.status == "warning" and result.rows == [2]  # no cover: a stand-in
+    assert result.status == "warning" and result.rows == [3]  # no cover: a stand-in
     names = [(a.name, a.kind, a.media_type) for a in result.artifacts]
     assert names == [
-        ("0002-buku-2.instagram-square.png", "image", "image/png"),
-        ("0002-buku-2.instagram-square.caption.txt", "caption", "text/plain; charset=utf-8"),
-        ("0002-buku-2.instagram-square.alt.txt", "alt", "text/plain; charset=utf-8"),
+        ("0003-buku-2.instagram-square.png", "image", "image/png"),
+        ("0003-buku-2.instagram-square.caption.txt", "caption", "text/plain; charset=utf-8"),
+        ("0003-buku-2.instagram-square.alt.txt", "alt", "text/plain; charset=utf-8"),
     ]
     assert result.artifacts[0].data.startswith(b"\x89PNG")
     assert render_task(task).artifacts[0].data == result.artifacts[0].data  # deterministic
@@ -54,21 +54,21 @@ def test_a_carousel_writes_one_page_and_one_alt_text_per_record(tmp_path):
     data = write_csv(tmp_path / "d" / "books.csv", 5)
     rep = run_batch(str(tpl), data, ["instagram-square"], out_dir=tmp_path / "out", jobs=1)
     out = tmp_path / "out"
-    assert [r.rows for r in rep.results] == [[1, 2, 3], [4, 5]]
+    assert [r.rows for r in rep.results] == [[2, 3, 4], [5, 6]]
     pngs = sorted(p.name for p in out.glob("*.png"))
-    assert pngs == ["0001-buku-1.instagram-square.01.png", "0001-buku-1.instagram-square.02.png",
-                    "0001-buku-1.instagram-square.03.png", "0004-buku-4.instagram-square.01.png",
-                    "0004-buku-4.instagram-square.02.png"]
+    assert pngs == ["0002-buku-1.instagram-square.01.png", "0002-buku-1.instagram-square.02.png",
+                    "0002-buku-1.instagram-square.03.png", "0005-buku-4.instagram-square.01.png",
+                    "0005-buku-4.instagram-square.02.png"]
     pages = [(out / n).read_bytes() for n in pngs[:3]]
     assert len(set(pages)) == 3  # page i shows record i
-    assert (out / "0001-buku-1.instagram-square.caption.txt").is_file()
+    assert (out / "0002-buku-1.instagram-square.caption.txt").is_file()
     # one alt text per page (Instagram takes one per image), one caption per post
-    alts = sorted(p.name for p in out.glob("0001-*.alt.txt"))
-    assert alts == [f"0001-buku-1.instagram-square.0{i}.alt.txt" for i in (1, 2, 3)]
+    alts = sorted(p.name for p in out.glob("0002-*.alt.txt"))
+    assert alts == [f"0002-buku-1.instagram-square.0{i}.alt.txt" for i in (1, 2, 3)]
     assert len({(out / n).read_text(encoding="utf-8") for n in alts}) == 3
     m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     first = m["records"][0]
-    assert first["rows"] == [1, 2, 3]
+    assert first["rows"] == [2, 3, 4]
     assert first["outputs"]["instagram-square"]["pages"] == pngs[:3]
     assert first["outputs"]["instagram-square"]["alts"] == alts
     assert "alt" not in first["outputs"]["instagram-square"]
@@ -98,13 +98,13 @@ def test_a_previous_manifest_removes_its_artifacts_of_any_type_and_nothing_else(
     out = tmp_path / "out"
     run_batch("new-book", data, out_dir=out, jobs=1)
     m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    (out / "0001-buku-1.reel.mp4").write_bytes(b"mp4")
+    (out / "0002-buku-1.reel.mp4").write_bytes(b"mp4")
     (out / "notes.txt").write_bytes(b"mine")
     (tmp_path / "victim.png").write_bytes(b"x")
-    m["records"][0]["artifacts"] += [{"name": "0001-buku-1.reel.mp4"}, {"name": "../victim.png"},
+    m["records"][0]["artifacts"] += [{"name": "0002-buku-1.reel.mp4"}, {"name": "../victim.png"},
                                      {"name": str(tmp_path / "victim.png")}]
     (out / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
     rep = run_batch("new-book", data, out_dir=out, jobs=1)
-    assert [p.name for p in rep.removed] == ["0001-buku-1.reel.mp4"]
+    assert [p.name for p in rep.removed] == ["0002-buku-1.reel.mp4"]
     assert (out / "notes.txt").is_file() and (tmp_path / "victim.png").is_file()
-    assert Path(out / "0001-buku-1.instagram-portrait.png").is_file()
+    assert Path(out / "0002-buku-1.instagram-portrait.png").is_file()

@@ -99,7 +99,7 @@ def test_a_template_that_does_not_serve_a_format_says_so():
 def test_new_book_in_tiktok_photo_keeps_everything_inside_the_bands(tmp_path):
     """The sample kit has a logo and a catalogue URL: logo, QR code and every
     text must stay clear of TikTok's bands."""
-    rep = render_single("new-book", SAMPLES / "koleksi-baru.csv", row=1,
+    rep = render_single("new-book", SAMPLES / "koleksi-baru.csv", row=2,
                         format_name="tiktok-photo", brand_path=SAMPLES / "libmedia.toml",
                         out_dir=tmp_path)
     assert rep.error is None

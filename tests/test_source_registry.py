@@ -126,7 +126,7 @@ def test_options_reach_the_chosen_source(tmp_path, fake):
 def test_unregistered_source_is_gone_and_its_files_are_refused(tmp_path):
     source = FakeSource()
     registry.register(source)
-    path = write(tmp_path, FAKE_FILE.replace("FAKE1\n", "FAKE1\n\x00\x01"), "week.fake")
+    path = write(tmp_path, FAKE_FILE.replace("FAKE1\n", "FAKE1\n" + "\x00\x01\x02\x03" * 8), "week.fake")
     assert read_records(path).reader == "fake"
     with pytest.raises(ValueError, match="registered already"):
         registry.register(FakeSource())

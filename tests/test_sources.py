@@ -103,7 +103,13 @@ def test_non_latin_legacy_encoding_is_taken_from_the_detector(tmp_path):
 
 def test_decode_bytes_rejects_a_bom_contradicted_by_the_bytes():
     with pytest.raises(DataError, match="UTF-8 with BOM"):
-        decode_bytes(b"\xef\xbb\xbftitle\n\xff\xfe\n")
+        decode_bytes(b"\xef\xbb\xbftitle\n" + b"\xff\xfe\n" * 4)
+
+
+def test_decode_bytes_reads_a_few_stray_bytes_after_a_bom_as_cp1252():
+    decoded = decode_bytes(b"\xef\xbb\xbftitle\n\xff\xfe\n")
+    assert (decoded.text, decoded.encoding) == ("title\nÿþ\n", "utf-8-sig")
+    assert [(r.offset, r.byte, r.text) for r in decoded.repairs] == [(6, 0xFF, "ÿ"), (7, 0xFE, "þ")]
 
 
 # --- mojibake ----------------------------------------------------------------------
@@ -116,7 +122,7 @@ def test_mojibake_repaired_with_a_warning_naming_the_field(tmp_path):
     assert rec.raw["series"] == "DeveloperÃ¢â‚¬â„¢s library"
     assert codes(rec.warnings) == ["mojibake"]
     assert rec.warnings[0].location.field == "series"
-    assert (rec.warnings[0].location.row, rec.warnings[0].location.line) == (1, 2)
+    assert (rec.warnings[0].location.row, rec.warnings[0].location.line) == (2, 2)
 
 
 @pytest.mark.parametrize("clean", [
@@ -179,20 +185,20 @@ def test_bare_cr_records_with_quoted_line_break(tmp_path):
     assert [r.raw["title"] for r in ds.records] == ["A\rB", "D"]
     # a title is one line: the break read from the file is set as a space
     assert [r.fields["title"] for r in ds.records] == ["A B", "D"]
-    assert [(r.row, r.line) for r in ds.records] == [(1, 2), (2, 4)]
+    assert [(r.row, r.line) for r in ds.records] == [(2, 2), (3, 4)]
 
 
 def test_line_numbers_count_lf_crlf_and_cr(tmp_path):
     data = b'title,summary\r\n"A","one\r\ntwo\nthree"\rB,x\nC,y\r\n'
     ds = read_csv(write(tmp_path, data))
     assert [(r.fields["title"], r.row, r.line) for r in ds.records] == [
-        ("A", 1, 2), ("B", 2, 5), ("C", 3, 6)]
+        ("A", 2, 2), ("B", 3, 5), ("C", 4, 6)]
     assert ds.records[0].fields["summary"] == "one\ntwo\nthree"
 
 
 def test_blank_rows_are_skipped_but_counted_like_a_spreadsheet(tmp_path):
     ds = read_csv(write(tmp_path, "\ntitle;author\n\nA;B\n;\nC;D\n"))
-    assert [(r.fields["title"], r.row, r.line) for r in ds.records] == [("A", 2, 4), ("C", 4, 6)]
+    assert [(r.fields["title"], r.row, r.line) for r in ds.records] == [("A", 4, 4), ("C", 6, 6)]
 
 
 def test_literal_backslash_n_becomes_a_line_break_in_slims_exports_only(tmp_path):
@@ -223,7 +229,7 @@ def test_row_with_extra_values_is_kept_and_flagged(tmp_path):
     assert first.fields == {"title": "A", "author": "B"}
     assert (first.raw["column_3"], first.raw["column_4"]) == ("C", "D")
     assert codes(first.warnings) == ["extra-values"]
-    assert first.warnings[0].location.row == 1
+    assert first.warnings[0].location.row == 2
     assert second.fields == {"title": "E", "author": ""}
     assert second.warnings == []
 
@@ -426,7 +432,7 @@ def test_isbn_taken_from_the_first_column_that_validates(tmp_path):
     assert codes(c.warnings) == ["isbn", "isbn"]
     assert [w.location.field for w in c.warnings] == ["isbn", "isbn13"]
     assert "raw value '9.78043902348e+12'" in c.warnings[1].message
-    assert c.warnings[1].location.row == 3
+    assert c.warnings[1].location.row == 4
 
 
 # --- file errors --------------------------------------------------------------------------
@@ -494,7 +500,9 @@ def test_read_records_uses_the_csv_reader(tmp_path):
 
 def test_real_c19_excel_indonesian_semicolon_bom_crlf(cases):
     ds = read_csv(cases / "C19_excel_id_semicolon_bom_crlf.csv")
-    assert (ds.encoding, ds.delimiter, ds.warnings) == ("utf-8-sig", ";", [])
+    assert (ds.encoding, ds.delimiter) == ("utf-8-sig", ";")
+    assert [(w.severity, w.code) for w in ds.warnings] == [("info", "multi-line-rows")]
+    assert "row 3 (lines 3–4)" in ds.warnings[0].message
     assert ds.mapping == {
         "Judul": "title", "Pengarang": "author", "Penerbit": "publisher", "Tahun Terbit": "year",
         "ISBN": "isbn", "No. Panggil": "call_number", "Harga": "price",
@@ -502,12 +510,12 @@ def test_real_c19_excel_indonesian_semicolon_bom_crlf(cases):
     got = [(r.row, r.line, r.fields["title"], r.fields["publisher"], r.fields["price"],
             r.fields["isbn"], r.fields["summary"]) for r in ds.records]
     assert got == [
-        (1, 2, "Laskar Pelangi", "Bentang Pustaka", "85.000", "978-979-3062-79-2",
+        (2, 2, "Laskar Pelangi", "Bentang Pustaka", "85.000", "978-979-3062-79-2",
          "Kisah sepuluh anak Belitung; sekolah Muhammadiyah"),
-        (2, 3, "Bumi Manusia", "Hasta Mitra", "120.000", "978-979-97312-3-4",
+        (3, 3, "Bumi Manusia", "Hasta Mitra", "120.000", "978-979-97312-3-4",
          "Roman pertama\ndari Tetralogi Buru"),
-        (3, 5, "Ronggeng Dukuh Paruk", "Gramedia Pustaka Utama", "92.500,50", "", ""),
-        (4, 6, "Cantik Itu Luka", "Kepustakaan Populer Gramedia", "", "",
+        (4, 5, "Ronggeng Dukuh Paruk", "Gramedia Pustaka Utama", "92.500,50", "", ""),
+        (5, 6, "Cantik Itu Luka", "Kepustakaan Populer Gramedia", "", "",
          "Judul dan penerbit diawali/diakhiri spasi seperti di data asli"),
     ]
     assert ds.records[0].fields["call_number"] == "899.221 3 HIR l"
@@ -565,7 +573,7 @@ def test_real_c25_isbns_row_by_row(cases):
         ("", "", "1978-6174", "2013", []),
     ]
     dropped = ds.records[4].warnings[0]
-    assert (dropped.location.row, dropped.location.field) == (5, "isbn")
+    assert (dropped.location.row, dropped.location.field) == (6, "isbn")
     assert "'978979271'" in dropped.message and "9792718486/978979271" in dropped.message
 
 
@@ -666,7 +674,7 @@ def test_values_cut_at_a_database_width_are_flagged(tmp_path):
     data = read_csv(p)
     codes = [[w.code for w in r.warnings] for r in data.records]
     assert codes == [["cut-short"], []]
-    assert data.records[0].warnings[0].location.row == 1
+    assert data.records[0].warnings[0].location.row == 2
 
 
 @pytest.mark.parametrize("raw, clean", [
@@ -696,7 +704,7 @@ def test_c30_check_and_batch_agree(cases, tmp_path):
 
     report = check_data("new-book", cases / "C30_control_characters.csv")
     assert report.records == 5 and report.count("error") == 0
-    assert report.rows_with("warning") == [1, 2, 3, 4]
+    assert report.rows_with("warning") == [2, 3, 4, 5]
     batch = run_batch("new-book", cases / "C30_control_characters.csv", out_dir=tmp_path, jobs=1)
     assert [r.status for r in batch.results].count("failed") == 0
     assert len(batch.results) == 5

@@ -151,7 +151,7 @@ def test_cli_dump_layout_shows_the_stand_in_of_a_record_without_cover(monkeypatc
 
     monkeypatch.chdir(tmp_path)
     data = ROOT / "samples" / "koleksi-baru.csv"
-    rows = [n for n, line in enumerate(data.read_text(encoding="utf-8-sig").splitlines()[1:], 1)
+    rows = [n for n, line in enumerate(data.read_text(encoding="utf-8-sig").splitlines()[1:], 2)
             if line.startswith("Ronggeng")]
     assert len(rows) == 1
     res = CliRunner().invoke(main, ["render", "new-book", str(data), "--row", str(rows[0]),

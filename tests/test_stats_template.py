@@ -229,7 +229,7 @@ def test_a_bad_csv_stops_with_its_row(kits, tmp_path):
     with pytest.raises(LibmediaError) as info:
         rendered(data, kits["id"], "instagram-portrait")
     err = info.value
-    assert err.location.row == 3 and err.location.field == "nilai"
+    assert err.location.row == 4 and err.location.field == "nilai"
     assert "'tiga ribu' is not a number" in err.message
 
 
@@ -249,7 +249,7 @@ def test_render_makes_the_post_of_every_row(kits, tmp_path):
 
 def test_the_post_is_named_after_the_month():
     """template.toml file_name: the month's row (bulan) names the files, not
-    the ``0001-record`` of a table without a title column."""
+    the ``0002-record`` of a table without a title column."""
     job = open_job("stats", SAMPLE, ["instagram-portrait"])
     (task,) = plan(job)
-    assert task.stem == "0001-statistik-oktober-2025"
+    assert task.stem == "0002-statistik-oktober-2025"

@@ -409,7 +409,7 @@ def test_a_real_catalogue_record_of_the_week_lays_out(realdata):
     """A SLiMS export row with a summary (notes), a cover and a call number."""
     job = _real_job("book-of-the-week-reel", realdata / "slims" / "senayan_biblio_export_reconstructed.csv",
                     "instagram-reel")
-    rec = next(r for r in job.records if r.row == 4)
+    rec = next(r for r in job.records if r.row == 5)
     inp = job.render_input([rec], job.formats[0])
     video = lay_out_video(inp, fonts_for(inp))
     assert [w.message for w in video.warnings] == []

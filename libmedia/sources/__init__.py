@@ -46,8 +46,11 @@ from ..errors import Diagnostic
 class Record:
     """One record (one book, one event) of a data file.
 
-    ``row``      1-based data row as a spreadsheet user counts it (the first
-                 record after the header is row 1);
+    ``row``      the row the user's own tool shows the record on: for a CSV
+                 the spreadsheet's row number (header and any title rows
+                 counted, so in a plain CSV the first book is row 2; a value
+                 with line breaks keeps its record on one row); each reader
+                 documents its own (a sheet's row, a JSON object's index...);
     ``line``     1-based physical line in the file where the record starts;
     ``fields``   canonical field name -> text value (aliases resolved,
                  multi-values joined with ``"; "``);

@@ -97,7 +97,7 @@ FIELDS: tuple[FieldSpec, ...] = (
                             "biblioitems.publishercode", "publishercode", "260$b", "264$b")),
     FieldSpec(
         "year",
-        ("year", "publish year", "tahun terbit", "tahun", "original publication year",
+        ("year", "publish year", "tahun terbit", "tahun penerbit", "tahun", "original publication year",
          "publication year", "biblio.copyrightdate", "biblioitems.publicationyear",
          "copyrightdate", "publicationyear", "260$c", "264$c", "date of publication"),
     ),

@@ -14,6 +14,18 @@ Header
     the SLiMS 9 export layout is read with that layout (warning); any other
     header-less file is a :class:`DataError`.  Trailing blank header cells
     are dropped (SLiMS ends its header with a separator).
+
+Reports (case C27; :func:`find_header_row`, :func:`footer_start`)
+    A library web app's "export to Excel" report puts a title and blank
+    rows above the header, and totals (``;;;;;Jumlah;5``) and a print date
+    (``Tanggal Cetak : 2024-05-02``) below the data.  When the first
+    non-blank row names no known field, the header is the first of the next
+    rows (up to :data:`PREAMBLE_ROWS`) that names at least two, provided
+    every row above it has fewer values than it.  Footer rows are the rows
+    at the end of the table, below the last record, that hold at most
+    :data:`FOOTER_CELLS` values, one of them starting with a totals or
+    print-date word (:data:`FOOTER_WORDS`).  The readers skip both and
+    note them (:func:`skipped_note`).
 """
 
 from __future__ import annotations
@@ -24,7 +36,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Diagnostic
+from ..diagnostics import INFO
+from ..errors import Diagnostic, Location, display_path
 from .base import data_error, file_warning
 from .fields import MULTI_VALUE, SLIMS_EXPORT_COLUMNS, known_field_names, lookup_header
 
@@ -111,3 +124,105 @@ def choose_header(path: Path, rows: Sequence[Sequence[str]], first_line: int) ->
         "add a header row naming the columns; libmedia understands "
         + "; ".join(known_field_names()) + "; other names are kept as they are",
         line=first_line)
+
+
+PREAMBLE_ROWS = 20
+"""Non-blank rows searched for a header below a report's title rows."""
+
+FOOTER_CELLS = 3
+"""Most values a footer row (totals, print date) holds."""
+
+FOOTER_WORDS = re.compile(
+    r"^\s*(jumlah(\s+(data|judul|eksemplar|buku|koleksi))?|total(\s+(records?|titles?|books?))?|"
+    r"grand\s*total|sub\s*total|tanggal\s*cetak|tgl\.?\s*cetak|waktu\s*cetak|"
+    r"dicetak(\s+(pada|oleh|tanggal))?|printed(\s+(on|by|at))?|print\s*date|date\s*printed|"
+    r"halaman|page|petugas|operator|mengetahui)"
+    r"\s*(:.*|[-\d(].*)?$", re.I)
+"""A value that starts a report's footer row (Indonesian and English library
+web apps: SLiMS, INLISLite and school systems' printed reports): a totals or
+print-date word alone, or followed by ``:`` or a number (``Jumlah``,
+``Total: 12``, ``Tanggal Cetak : 2024-05-02``, ``Halaman 1``), never by
+other words (a book called ``Total Quality Management`` is not a footer)."""
+
+
+def _filled(cells: Sequence[str]) -> list[str]:
+    return [c.strip() for c in cells if c.strip()]
+
+
+def alias_count(cells: Sequence[str]) -> int:
+    """How many distinct known fields the cells name (see
+    :func:`fields.lookup_header`)."""
+    return len({found[0] for c in cells if (found := lookup_header(c))})
+
+
+def find_header_row(rows: Sequence[Sequence[str]]) -> int:
+    """Index in ``rows`` (blank rows included) of the header row: the first
+    non-blank row, unless it names no known field and a later one among the
+    next :data:`PREAMBLE_ROWS` non-blank rows names two or more while every
+    row above it holds fewer values (a report's title rows).  ``0`` when
+    every row is blank."""
+    filled = [i for i, cells in enumerate(rows) if _filled(cells)]
+    if not filled:
+        return 0
+    first = filled[0]
+    if alias_count(rows[first]):
+        return first
+    for i in filled[1:PREAMBLE_ROWS + 1]:
+        if alias_count(rows[i]) >= 2:
+            width = len(_filled(rows[i]))
+            if all(len(_filled(rows[j])) < width for j in filled if j < i):
+                return i
+            break
+    return first
+
+
+_NUMBER = re.compile(r"^[\d.,]+$")
+
+
+def is_footer_row(cells: Sequence[str]) -> bool:
+    """True for a report's totals or print-date row: at most
+    :data:`FOOTER_CELLS` values, one matching :data:`FOOTER_WORDS`; a
+    footer word alone (``Jumlah``) counts only beside a number
+    (``;;;;;Jumlah;5``), so a book called ``Page`` stays a book."""
+    values = _filled(cells)
+    if not 0 < len(values) <= FOOTER_CELLS:
+        return False
+    for v in values:
+        m = FOOTER_WORDS.match(v)
+        if not m:
+            continue
+        alone = v == m.group(1)
+        if not alone or any(_NUMBER.match(o) for o in values if o is not v):
+            return True
+    return False
+
+
+def footer_start(rows: Sequence[Sequence[str]]) -> int:
+    """Index in ``rows`` (a table's data rows, blank ones included) where
+    its footer starts: the earliest footer row (:func:`is_footer_row`) of
+    the block of footer and blank rows that ends the table, with the blank
+    rows just above it; ``len(rows)`` when it has none."""
+    start = len(rows)
+    for i in range(len(rows) - 1, -1, -1):
+        if not _filled(rows[i]):
+            continue
+        if not is_footer_row(rows[i]):
+            break
+        start = i
+    while 0 < start < len(rows) and not _filled(rows[start - 1]):
+        start -= 1  # the blank rows that set the footer off belong to it
+    return start
+
+
+def skipped_note(path: Path, code: str, rows: Sequence[tuple[int, Sequence[str]]],
+                 where: str, line: int | None = None) -> Diagnostic:
+    """An ``info`` diagnostic naming skipped rows: ``rows`` are ``(row
+    number, cells)`` (blank ones included, only filled ones quoted),
+    ``where`` says what they were (``"above the header"``)."""
+    numbers = [n for n, _ in rows]
+    span = f"row {numbers[0]}" if len(numbers) == 1 else f"rows {numbers[0]}–{numbers[-1]}"
+    shown = [" ".join(_filled(cells)) for _, cells in rows if _filled(cells)]
+    quoted = ", ".join(f"'{s[:60]}'" for s in shown[:4]) + (", …" if len(shown) > 4 else "")
+    message = f"{span} {where} skipped (not records): {quoted}" if quoted else \
+        f"{span} {where} skipped (blank)"
+    return Diagnostic(INFO, code, message, Location(file=display_path(path), line=line))
