@@ -32,6 +32,19 @@ unless said otherwise)
     line-breaks       a properly quoted title holding two line breaks (not
                       an error: the row spans three lines).
 
+Content kinds (:data:`CONTENT_KINDS`, for ``kinds=ALL_KINDS``): values a
+spreadsheet or a catalogue puts in a well-formed row
+
+    error-title       the title is the error value ``#REF!`` (the book
+                      cannot be posted: an error);
+    empty-title       the title cell is empty (an error);
+    formula-author    ``authors`` holds a formula saved as text;
+    error-year        ``original_publication_year`` holds ``#N/A``;
+    control-chars     Word's line break (VT) inside the title;
+    impossible-year   ``original_publication_year`` is ``99999``;
+    bad-isbn          both ISBN cells hold a number that is no ISBN;
+    many-breaks       a quoted title holding 300 line breaks.
+
 Rows 2 to 51 (the first 50 books) are never broken, so that sniffing the
 file's head is not what is measured.  The same arguments give the same
 bytes.
@@ -53,6 +66,16 @@ SOURCE = ROOT.parent / "shared" / "realdata" / "books" / "goodbooks-10k_books_fi
 KINDS = ("unclosed-quote", "quoted-word", "inner-quotes", "inch-mark", "swallowing-quote",
          "extra-separators", "huge-cell", "nul-byte", "bad-byte", "fewer-cells", "line-breaks")
 """Breakage kinds, used in turn (see the module docstring)."""
+
+CONTENT_KINDS = ("error-title", "empty-title", "formula-author", "error-year", "control-chars",
+                 "impossible-year", "bad-isbn", "many-breaks")
+"""Breakages of a value in a well-formed row (see the module docstring)."""
+
+ALL_KINDS = KINDS + CONTENT_KINDS
+"""Every kind, the file's syntax and its values."""
+
+FAILING_KINDS = frozenset({"error-title", "empty-title"})
+"""Kinds whose book cannot be posted: ``check`` and ``batch`` give an error."""
 
 CLEAN_HEAD = 50
 """Books at the top of the file that are never broken."""
@@ -80,17 +103,20 @@ def _read_books(source: Path) -> tuple[list[str], list[list[str]]]:
 
 
 def make_dirty_csv(out_path: str | Path, n_rows: int, n_broken: int, seed: int,
-                   source: Path = SOURCE) -> list[tuple[int, str]]:
+                   source: Path = SOURCE, kinds: tuple[str, ...] = KINDS) -> list[tuple[int, str]]:
     """Write the dirty CSV to ``out_path``; return ``[(row, kind)]`` sorted
     by row (``row`` = spreadsheet row, header = 1).
 
     ``n_broken`` rows are broken, spread over books ``CLEAN_HEAD + 1`` to
     ``n_rows`` (a ``swallowing-quote`` breaks two: its own row and, with an
-    ``inch-mark``, the book two rows below); kinds go round :data:`KINDS`.
+    ``inch-mark``, the book two rows below); kinds go round ``kinds``
+    (:data:`KINDS` by default; :data:`ALL_KINDS` adds the content kinds).
     Raises ``ValueError`` when there is no room for that many.
     """
     header, books = _read_books(source)
     title_col, orig_col = header.index("title"), header.index("original_title")
+    author_col, year_col = header.index("authors"), header.index("original_publication_year")
+    isbn_cols = (header.index("isbn"), header.index("isbn13"))
     rng = random.Random(seed)
     rows = []
     for i in range(n_rows):
@@ -109,9 +135,9 @@ def make_dirty_csv(out_path: str | Path, n_rows: int, n_broken: int, seed: int,
     for i in free:
         if count == n_broken:
             break
-        kind = KINDS[len(plan) % len(KINDS)]
+        kind = kinds[len(plan) % len(kinds)]
         if kind == "swallowing-quote" and count + 2 > n_broken:
-            kind = KINDS[0]
+            kind = kinds[0]
         span = range(i - 1, i + 4) if kind == "swallowing-quote" else range(i - 1, i + 2)
         if any(j in taken for j in span):
             continue  # keep breakages apart: each row's own, and neighbours clean
@@ -155,6 +181,26 @@ def make_dirty_csv(out_path: str | Path, n_rows: int, n_broken: int, seed: int,
             cells = cells[:-10]
         elif kind == "line-breaks":
             cells[title_col] = _field(title.replace(" ", "\n", 2))
+        elif kind == "error-title":
+            cells[title_col] = "#REF!"
+        elif kind == "empty-title":
+            cells[title_col] = ""
+        elif kind == "formula-author":
+            cells[author_col] = _field('=VLOOKUP(B7,Pengarang!A:B,2,FALSE)')
+        elif kind == "error-year":
+            cells[year_col] = "#N/A"
+        elif kind == "control-chars":
+            cells[title_col] = _field(title.replace(" ", "\x0b", 1) if " " in title
+                                      else title + "\x0b")
+        elif kind == "impossible-year":
+            cells[year_col] = "99999"
+        elif kind == "bad-isbn":
+            for col in isbn_cols:
+                cells[col] = "12345"
+        elif kind == "many-breaks":
+            cells[title_col] = _field(title + "\n" * 300 + "Jilid 2")
+        elif kind not in KINDS:
+            raise ValueError(f"unknown kind {kind!r}")
         raw[i] = cells
         expected.append((i + 2, kind))
     for i, cells in enumerate(rows):
