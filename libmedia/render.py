@@ -202,20 +202,17 @@ class AssetPlaces:
     @classmethod
     def of(cls, inp: RenderInput) -> AssetPlaces:
         """The places of one render: the template's folder, the brand's logo,
-        ``inp.search_dirs``, and the names the records' fields give (those of
-        the template's own sample records as ``sample_names``)."""
-        data: set[str] = set()
+        ``inp.search_dirs``, and the names the records' fields give.  A
+        value any of the template's own sample records holds is the
+        template's, never the data's (a sample record, even one a caller has
+        changed, is not the user's data): it goes to ``sample_names``."""
         samples: dict[str, str] = {}
-        for r in inp.records:
-            is_sample = any(dict(r.fields) == s for s in inp.template.samples)
-            for k, v in r.fields.items():
-                value = str(v).strip()
-                if not value:
-                    continue
-                if is_sample:
-                    samples.setdefault(value, k)
-                else:
-                    data.add(value)
+        for s in inp.template.samples:
+            for k, v in s.items():
+                if str(v).strip():
+                    samples.setdefault(str(v).strip(), k)
+        data = {str(v).strip() for r in inp.records for v in r.fields.values()
+                if str(v).strip() and str(v).strip() not in samples}
         return cls(inp.template.path, inp.brand.logo, tuple(inp.search_dirs), frozenset(data),
                    samples)
 
@@ -477,7 +474,7 @@ def render_until(inp: RenderInput, stage: str = "image", library: FontLibrary | 
     styled = style_document(out.document, inp.brand.types, inp.brand.colors,
                             str(t.path / "layout.xml.j2"), inp.brand.language, out.assets)
     out.page = layout_document(styled, inp.format.width, inp.format.height, assets=out.assets,
-                               library=library)
+                               library=library, filename=str(t.path / "layout.xml.j2"))
     sandbox.check_deadline(layout_file, "layout")
     where = Location(file=inp.source, row=record.row or None if record is not None else None)
     out.warnings += lint_page(out.page, where, fmt=inp.format, styles=styled.text, library=library)

@@ -73,7 +73,7 @@ class Limit:
 LIMITS: dict[str, Limit] = {lim.name: lim for lim in (
     Limit("template-files", 10_000, "files and folders",
           "a template folder is walked when it is loaded (symbolic links and special files "
-          "refused); the bundled ones hold under 30",
+          "refused); the bundled ones hold at most 25",
           "a template folder holds its layout, texts, assets, fonts and catalogs: move other "
           "files out of it"),
     Limit("template-file-size", 1_000_000, "bytes",
@@ -102,8 +102,8 @@ LIMITS: dict[str, Limit] = {lim.name: lim for lim in (
           "same figure)",
           "build shorter lists; a post shows a few records"),
     Limit("number-digits", 1_000, "digits",
-          "the largest whole number a template may compute (10 ** 10 ** 10 would take "
-          "gigabytes); dates and counts take a handful",
+          "the largest whole number a template may compute (10 ** (10 ** 10) would take "
+          "gigabytes and hours); dates and counts take a handful",
           "compute with smaller numbers"),
     Limit("markup-length", 1_000_000, "characters",
           "the layout markup one page renders to; the bundled ones render to under 10,000",
@@ -112,11 +112,11 @@ LIMITS: dict[str, Limit] = {lim.name: lim for lim in (
           "a caption or alt text as the template renders it (platforms take 2,200 to 63,206)",
           "a caption is read on a phone: keep it short, cut long fields with |cut(n)"),
     Limit("elements", 5_000, "elements",
-          "elements of one page's layout (the bundled ones use under 150); each is laid out "
+          "elements of one page's layout (the bundled ones use at most 52); each is laid out "
           "and drawn",
           "check the template's loops: a page shows a few dozen elements"),
     Limit("nesting", 64, "levels",
-          "how deep elements may be nested (the bundled layouts use under 12); deeper nesting "
+          "how deep elements may be nested (the bundled layouts use at most 9); deeper nesting "
           "would exhaust the layout's stack",
           "flatten the layout: rows and columns rarely need more than a few levels"),
     Limit("element-side", 8_192, "px",
@@ -151,6 +151,16 @@ def limit(name: str) -> int | float:
 
 def _figure(value: int | float) -> str:
     return f"{value:,}" if float(value).is_integer() else f"{value:g}"
+
+
+def limits_table() -> str:
+    """:data:`LIMITS` as a Markdown table (name, figure, why), as
+    ``docs/template-safety.md`` shows it (``python -m libmedia.sandbox``
+    prints it)."""
+    rows = ["| limit | figure | why |", "|---|---|---|"]
+    for lim in LIMITS.values():
+        rows.append(f"| `{lim.name}` | {_figure(lim.value)} {lim.unit} | {lim.why} |")
+    return "\n".join(rows) + "\n"
 
 
 def limit_error(name: str, found: str, location: Location | None = None,
@@ -401,3 +411,7 @@ def deadline(seconds: float, where: Location | None = None) -> Iterator[None]:
             signal.signal(signal.SIGALRM, signal.SIG_DFL)
         _DEADLINE.reset(token)
 
+
+
+if __name__ == "__main__":  # pragma: no cover - prints the docs' table
+    print(limits_table(), end="")

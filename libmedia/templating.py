@@ -67,7 +67,8 @@ from .textfilters import FILTERS, display_title, names, quoted, title_parts, yea
 
 #: Re-exported: the text filters live in :mod:`libmedia.textfilters`, the
 #: interface texts in :mod:`libmedia.i18n`.
-__all__ = ["FILTERS", "CarouselSpec", "FieldSpec", "RecordView", "Template", "check_fields", "display_title",
+__all__ = ["FILTERS", "CarouselSpec", "FieldSpec", "RecordView", "Sandbox", "Template", "check_fields",
+           "display_title",
            "find_template", "instrument_lines", "list_templates", "load_template",
            "make_environment", "names", "quoted", "render_markup", "render_text", "title_parts",
            "translate", "translator", "year_label"]
@@ -629,7 +630,7 @@ def _too_long(what: str, size: int, name: str = "string-length") -> TemplateErro
 def _checked(value: Any) -> Any:
     """``value``, or the ``string-length``/``sequence-length`` error when it
     is a string or list longer than the limit."""
-    if isinstance(value, str):
+    if isinstance(value, (str, bytes)):
         if len(value) > sandbox.limit("string-length"):
             raise _too_long("a text", len(value))
     elif isinstance(value, (list, tuple)):
@@ -695,12 +696,12 @@ def _check_str_format(fmt: str, args: Sequence[Any], kwargs: Mapping[str, Any]) 
 def _check_binop(operator: str, left: Any, right: Any) -> None:
     """Refuse ``'a' * 10**9``, ``10 ** 10 ** 10``, ``s + s`` over the limits
     before Python builds the result."""
-    seqs = (str, list, tuple)
+    seqs = (str, bytes, list, tuple)
     if operator == "*":
         for seq, n in ((left, right), (right, left)):
             if isinstance(seq, seqs) and isinstance(n, int) and not isinstance(n, bool):
                 size = len(seq) * max(0, n)
-                if isinstance(seq, str):
+                if isinstance(seq, (str, bytes)):
                     _check_length(size, "a repeated text")
                 else:
                     _check_count(size, "a repeated list")
@@ -715,7 +716,7 @@ def _check_binop(operator: str, left: Any, right: Any) -> None:
             if digits > sandbox.limit("number-digits"):
                 raise sandbox.limit_error("number-digits", f"a power of about {int(digits):,} digits")
     elif operator == "+":
-        if isinstance(left, str) and isinstance(right, str):
+        if isinstance(left, (str, bytes)) and isinstance(right, (str, bytes)):
             _check_length(len(left) + len(right), "a joined text")
         elif isinstance(left, (list, tuple)) and isinstance(right, (list, tuple)):
             _check_count(len(left) + len(right), "a joined list")
@@ -812,6 +813,7 @@ _PRECHECKS: dict[str, Callable[[list, dict], None]] = {
     "join": _pre_join, "replace": _pre_replace, "center": _pre_width(1, "width"),
     "indent": _pre_indent, "wordwrap": _pre_wordwrap, "format": _pre_format,
     "batch": _pre_count(1, "linecount"), "slice": _pre_count(1, "slices"), "sum": _pre_sum,
+    "tojson": _pre_width(1, "indent"),
 }
 
 #: ``str`` methods whose result can be far larger than the string, with the
@@ -825,7 +827,15 @@ _STR_METHODS: dict[str, Callable[[str, tuple, dict], None]] = {
         len(s) + s.count("\t") * (a[0] if a and isinstance(a[0], int) else k.get("tabsize", 8)),
         "an expanded text"),
     "replace": lambda s, a, k: _pre_replace([s, *a], dict(k)),
+    "translate": lambda s, a, k: _pre_translate(s, a[0] if a else None),
 }
+
+
+def _pre_translate(s: str, table: Any) -> None:
+    """``str.translate`` with a table mapping a character to a long text."""
+    if isinstance(table, Mapping):
+        longest = max((len(v) for v in table.values() if isinstance(v, str)), default=1)
+        _check_length(len(s) * longest, "a translated text")
 
 
 def _guard_filter(name: str, func: Callable) -> Callable:

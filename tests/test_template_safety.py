@@ -16,17 +16,21 @@ holding what must never show up in a post: ``secret.txt`` (a text) and
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
 import stat
 import textwrap
 import threading
+import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
+from libmedia import sandbox
 from libmedia.brand import load_brand
 from libmedia.errors import LibmediaError, ProblemList, TemplateError
 from libmedia.formats import get_format
@@ -407,3 +411,345 @@ def test_bundled_templates_load_and_render_their_samples():
         out = render_until(inp, "document")
         assert out.document is not None, folder.name
 
+
+
+# ---------------------------------------------------------------------------
+# Jinja: known server-side template injection payloads
+
+
+SSTI = [
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ ''.__class__ }}",
+    "{{ cycler.__init__.__globals__.os }}",
+    "{{ joiner.__init__.__globals__ }}",
+    "{{ namespace.__init__.__globals__ }}",
+    "{{ lipsum.__globals__ }}",
+    "{{ self._TemplateReference__context }}",
+    "{{ self.__dict__ }}",
+    "{{ config }}",
+    "{{ config.items() }}",
+    "{{ request }}",
+    "{{ request.application.__globals__ }}",
+    "{{ ''|attr('__class__') }}",
+    "{{ (''|attr('__class__')|attr('__mro__'))[1] }}",
+    "{{ book|attr('_fields') }}",
+    "{{ book._source }}",
+    "{{ t.__globals__ }}",
+    "{{ t.__closure__ }}",
+    "{{ range.__self__ }}",
+    "{{ range(10**9)|list }}",
+    "{{ '{0.__class__}'.format(book) }}",
+    "{{ '{0.__init__.__globals__}'.format(t) }}",
+    "{{ '{x.__class__.__mro__}'.format_map({'x': 1}) }}",
+    "{{ '%s'|format(''.__class__) }}",
+    "{{ ''.__class__.__base__.__subclasses__()[0].__init__.__globals__['sys'] }}",
+    "{% for c in ().__class__.__base__.__subclasses__() %}{{ c }}{% endfor %}",
+    "{% set x = book.list.__func__ %}{{ x }}",
+    "{{ brand.colors.__class__.__mro__ }}",
+    "{{ format.pop('name') }}",
+    "{% set l = book.subjects %}{{ l.append('x') }}",
+    "{{ dict.__subclasses__() }}",
+    "{% include '/etc/passwd' %}",
+    "{% import '../../etc/passwd' as p %}",
+    "{% extends '/etc/passwd' %}",
+]
+
+
+@pytest.mark.parametrize("payload", SSTI)
+def test_template_injection_payloads_reach_nothing(place, payload):
+    folder = make_template(place, caption="{{ book.title }}\n" + payload + "\n")
+    with pytest.raises(LibmediaError) as excinfo:
+        render_one(place, folder, record(subjects="a; b"))
+    exc = excinfo.value
+    assert exc.kind == "template", (type(exc), exc)
+    assert Path(exc.location.file).name == "caption.txt.j2"
+    assert exc.location.line == 2, exc
+    text = str(exc)
+    for leak in ("root:", "<module", "os.environ", "subprocess", "<class", "__builtins__"):
+        assert leak not in text, text
+
+
+def test_injection_payloads_in_the_layout_name_its_line(place):
+    layout = LAYOUT.replace("</canvas>", "<text>{{ cycler.__init__.__globals__ }}</text>\n</canvas>")
+    folder = make_template(place, layout)
+    with pytest.raises(TemplateError) as excinfo:
+        render_one(place, folder)
+    assert excinfo.value.location.line == 3
+    assert excinfo.value.code == "template-sandbox"
+
+
+def test_data_values_are_text_never_template_code(place):
+    """A record whose title is itself a payload is printed as it is."""
+    folder = make_template(place)
+    payload = "{{ cycler.__init__.__globals__.os }}"
+    r = render_one(place, folder, record(title=payload))
+    assert r.caption == payload + "\n"
+
+
+# ---------------------------------------------------------------------------
+# resources: each runaway template fails fast, naming its limit
+
+
+def fails_fast(place: Path, limit_name: str, *, layout: str = LAYOUT, caption: str = "{{ book.title }}\n",
+               seconds: float = 5.0, line: int | None = None, rec: Record | None = None):
+    folder = make_template(place, layout, caption=caption)
+    start = time.monotonic()
+    with pytest.raises(LibmediaError) as excinfo:
+        render_one(place, folder, rec)
+    took = time.monotonic() - start
+    exc = excinfo.value
+    first = problems_of(exc)[0]
+    assert first.code == "template-limit", exc
+    assert f"'{limit_name}'" in first.message, first.message
+    assert first.hint
+    assert took < seconds, f"{limit_name}: {took:.1f} s"
+    if line is not None:
+        assert first.location.line == line, first.location
+    return first
+
+
+def test_a_huge_element_is_refused_before_it_is_drawn(place):
+    """30000 x 30000 px would allocate 7 GB to draw."""
+    layout = LAYOUT.replace("</canvas>", '<shape kind="rect" fill="#ff0000" width="30000" '
+                            'height="30000" position="absolute"/>\n</canvas>')
+    first = fails_fast(place, "element-side", layout=layout, line=3)
+    assert Path(first.location.file).name == "layout.xml.j2"
+
+
+def test_a_large_element_by_area_is_refused(place):
+    layout = LAYOUT.replace("</canvas>", '<shape kind="rect" fill="#ff0000" width="6000" '
+                            'height="6000" position="absolute"/>\n</canvas>')
+    fails_fast(place, "element-pixels", layout=layout, line=3)
+
+
+def test_a_huge_shadow_is_refused(place):
+    layout = LAYOUT.replace("</canvas>", '<shape kind="rect" fill="#ff0000" width="100" '
+                            'height="100" shadow="0 0 90000 #000000"/>\n</canvas>')
+    fails_fast(place, "element-side", layout=layout, line=3)
+
+
+def test_a_huge_type_size_is_refused(place):
+    layout = LAYOUT.replace("<text>", '<text size="100000">')
+    fails_fast(place, "font-size", layout=layout, line=2)
+
+
+@pytest.mark.parametrize("attr", ['radius="nan"', 'width="100" shadow="0 0 inf #000"',
+                                  'opacity="1" grow="inf"'])
+def test_numbers_that_are_not_finite_are_refused(place, attr):
+    layout = LAYOUT.replace("</canvas>", f'<shape kind="rect" fill="#ff0000" height="10" {attr}/>\n</canvas>')
+    folder = make_template(place, layout)
+    with pytest.raises(LibmediaError) as excinfo:
+        render_one(place, folder)
+    first = problems_of(excinfo.value)[0]
+    assert first.kind == "template" and first.location.line == 3
+    assert "finite" in first.message
+
+
+def test_too_many_elements(place):
+    layout = LAYOUT.replace("</canvas>", "{% for i in range(6000) %}<spacer/>{% endfor %}\n</canvas>")
+    fails_fast(place, "elements", layout=layout, line=3)
+
+
+@pytest.mark.parametrize("depth", [200, 5000])
+def test_deep_nesting_is_a_template_error_not_a_bug(place, depth):
+    """Deep nesting was reported as a bug in libmedia (RecursionError)."""
+    layout = ("<canvas>\n{% for i in range(" + str(depth) + ") %}<column>{% endfor %}\n"
+              "<text>x</text>\n{% for i in range(" + str(depth) + ") %}</column>{% endfor %}\n</canvas>\n")
+    fails_fast(place, "nesting", layout=layout, line=2)
+
+
+def test_nested_loops_stop_at_the_step_limit(place):
+    caption = ("{{ book.title }}\n{% for a in range(100000) %}{% for b in range(100000) %}"
+               "{% endfor %}{% endfor %}\n")
+    fails_fast(place, "template-steps", caption=caption, line=2)
+
+
+def test_nested_loops_over_the_data_stop_too(place):
+    caption = ("{% set x = range(1000)|list %}\n{% for a in x %}{% for b in x %}{% for c in x %}"
+               "{{ a }}{% endfor %}{% endfor %}{% endfor %}\n")
+    fails_fast(place, "template-steps", caption=caption, line=2)
+
+
+def test_exponential_macros_stop(place):
+    caption = ("{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}\n"
+               "{{ f(60) }}\n")
+    fails_fast(place, "template-steps", caption=caption, line=1)
+
+
+def test_endless_recursion_stops(place):
+    caption = "{{ book.title }}\n{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}\n"
+    fails_fast(place, "template-depth", caption=caption, line=2)
+
+
+def test_endless_includes_stop(place):
+    folder_caption = "{{ book.title }}\n{% include 'caption.txt.j2' %}\n"
+    fails_fast(place, "template-depth", caption=folder_caption)
+
+
+@pytest.mark.parametrize("expr, limit_name", [
+    ("'a' * 10**9", "string-length"),
+    ("[1] * 10**9", "sequence-length"),
+    ("10 ** (10 ** 10)", "number-digits"),
+    ("(10 ** 500) * (10 ** 600)", "number-digits"),
+    ("'x'|center(10**9)", "string-length"),
+    ("'x'|indent(10**9, true)", "string-length"),
+    ("'x'.ljust(10**9)", "string-length"),
+    ("'x'.zfill(10**9)", "string-length"),
+    ("'{:>999999999}'.format(1)", "string-length"),
+    ("'{:{w}}'.format(1, w=999999999)", "string-length"),
+    ("'%999999999d' % 1", "string-length"),
+    ("'%*d' % (999999999, 1)", "string-length"),
+    ("'%999999999d'|format(1)", "string-length"),
+    ("('a' * 100000)|replace('a', 'a' * 100000)", "string-length"),
+    ("(['a' * 100000] * 100000)|join", "string-length"),
+    ("' '.join(['a' * 100000] * 100000)", "string-length"),
+    ("range(10)|batch(10**9, 'x')|list", "sequence-length"),
+    ("range(3)|slice(10**9)|list", "sequence-length"),
+    ("range(10**9)|list", "sequence-length"),
+    ("(['a' * 100000] * 100000)|sum(start='')", "string-length"),
+    ("'a'.encode() * 10**9", "string-length"),
+    ("{'a': 1}|tojson(indent=10**9)", "string-length"),
+    ("('a' * 100000).translate({97: 'b' * 100000})", "string-length"),
+])
+def test_sizes_are_refused_before_they_are_built(place, expr, limit_name):
+    fails_fast(place, limit_name, caption="{{ book.title }}\n{{ " + expr + " }}\n", line=2)
+
+
+def test_doubling_a_text_stops(place):
+    caption = ("{% set ns = namespace(s='ab') %}\n{% for i in range(60) %}{% set ns.s = ns.s ~ ns.s %}"
+               "{% endfor %}{{ ns.s|length }}\n")
+    fails_fast(place, "string-length", caption=caption, line=2)
+
+
+def test_doubling_a_list_stops(place):
+    caption = ("{% set ns = namespace(s=[1]) %}\n{% for i in range(60) %}{% set ns.s = ns.s + ns.s %}"
+               "{% endfor %}{{ ns.s|length }}\n")
+    fails_fast(place, "sequence-length", caption=caption, line=2)
+
+
+def test_markup_output_length(place):
+    layout = LAYOUT.replace("</canvas>", "{% for i in range(90000) %}<!-- {{ 'x' * 200 }} -->"
+                            "{% endfor %}\n</canvas>")
+    fails_fast(place, "markup-length", layout=layout, line=3)
+
+
+def test_caption_output_length(place):
+    caption = "{{ book.title }}\n{% for i in range(90000) %}{{ 'word ' * 40 }}{% endfor %}\n"
+    first = fails_fast(place, "text-length", caption=caption, line=2)
+    assert Path(first.location.file).name == "caption.txt.j2"
+
+
+def test_alt_text_output_length(place):
+    folder = make_template(place, alt="{% for i in range(90000) %}{{ 'word ' * 40 }}{% endfor %}\n")
+    with pytest.raises(TemplateError) as excinfo:
+        render_one(place, folder)
+    assert excinfo.value.code == "template-limit" and "'text-length'" in excinfo.value.message
+    assert Path(excinfo.value.location.file).name == "alt.txt.j2"
+
+
+def test_a_number_literal_too_long_for_python(place):
+    folder = make_template(place, caption="{{ 1" + "0" * 5000 + " }}\n")
+    with pytest.raises(TemplateError) as excinfo:
+        load_template(folder)
+    assert Path(excinfo.value.location.file).name == "caption.txt.j2"
+
+
+def test_a_template_file_too_large(place, monkeypatch):
+    monkeypatch.setitem(sandbox.LIMITS, "template-file-size",
+                        replace(sandbox.LIMITS["template-file-size"], value=1000))
+    folder = make_template(place, caption="{{ book.title }}\n" + "x" * 2000 + "\n")
+    with pytest.raises(LibmediaError) as excinfo:
+        load_template(folder)
+    first = problems_of(excinfo.value)[0]
+    assert "'template-file-size'" in first.message
+    assert Path(first.location.file).name == "caption.txt.j2"
+
+
+def test_the_template_time_limit(place, monkeypatch):
+    """A template that is slow within its steps: the time limit stops it."""
+    monkeypatch.setitem(sandbox.LIMITS, "template-steps",
+                        replace(sandbox.LIMITS["template-steps"], value=10**9))
+    monkeypatch.setitem(sandbox.LIMITS, "template-time",
+                        replace(sandbox.LIMITS["template-time"], value=1))
+    caption = "{{ book.title }}\n{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}\n"
+    fails_fast(place, "template-time", caption=caption, seconds=4, line=2)
+
+
+def test_the_render_time_limit_stops_any_stage(place, monkeypatch):
+    """A stage stuck outside Jinja is stopped by the render's timer, and the
+    render ends with the render-time limit."""
+    import libmedia.render as pipeline
+
+    monkeypatch.setitem(sandbox.LIMITS, "render-time",
+                        replace(sandbox.LIMITS["render-time"], value=1))
+    real = pipeline.style_document
+
+    def stuck(*args, **kwargs):
+        time.sleep(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "style_document", stuck)
+    first = fails_fast(place, "render-time", seconds=5)
+    assert Path(first.location.file).name == "layout.xml.j2"
+    import signal
+    assert signal.getsignal(signal.SIGALRM) is signal.SIG_DFL
+    assert signal.getitimer(signal.ITIMER_REAL)[0] == 0
+
+
+def test_the_render_time_limit_reaches_into_jinja(place, monkeypatch):
+    """Without a timer (a render in a thread), the Jinja budget sees the render's deadline."""
+    monkeypatch.setitem(sandbox.LIMITS, "template-steps",
+                        replace(sandbox.LIMITS["template-steps"], value=10**9))
+    monkeypatch.setitem(sandbox.LIMITS, "render-time",
+                        replace(sandbox.LIMITS["render-time"], value=1))
+    folder = make_template(place, caption="{% for a in range(100000) %}{% for b in range(100000) %}"
+                           "{% endfor %}{% endfor %}\n")
+    finished, box = _run_with_deadline(lambda: render_one(place, folder), 8)
+    assert finished
+    exc = box.get("error")
+    assert isinstance(exc, TemplateError) and "'render-time'" in exc.message, box
+
+
+def test_one_runaway_record_fails_alone_in_a_batch(place, monkeypatch):
+    from click.testing import CliRunner
+
+    from libmedia.cli import main
+
+    caption = ("{{ book.title }}\n{% if book.title == 'Runaway' %}{% for a in range(100000) %}"
+               "{% for b in range(100000) %}{% endfor %}{% endfor %}{% endif %}\n")
+    folder = make_template(place, caption=caption)
+    data = place / "data" / "books.csv"
+    data.write_text("title,cover\nLaskar Pelangi,green.png\nRunaway,\nBumi Manusia,\n", encoding="utf-8")
+    monkeypatch.chdir(place)
+    start = time.monotonic()
+    res = CliRunner().invoke(main, ["batch", str(folder), str(data), "--out", str(place / "out"),
+                                    "--jobs", "1"], catch_exceptions=False)
+    assert time.monotonic() - start < 60
+    m = json.loads((place / "out" / "manifest.json").read_text(encoding="utf-8"))
+    status = {r["title"]: r for r in m["records"]}
+    assert status["Laskar Pelangi"]["status"] == "ok" and status["Bumi Manusia"]["status"] == "ok"
+    failed = status["Runaway"]
+    assert failed["status"] == "failed", res.output
+    assert failed["error"]["code"] == "template-limit"
+    assert "'template-steps'" in failed["error"]["message"]
+    assert failed["error"]["location"]["line"] == 2
+
+
+# ---------------------------------------------------------------------------
+# the limits are documented where template authors read
+
+
+def test_the_docs_show_every_limit_as_the_code_has_it():
+    docs = (ROOT / "docs" / "template-safety.md").read_text(encoding="utf-8")
+    assert sandbox.limits_table() in docs, "regenerate the table: python -m libmedia.sandbox"
+    assert "docs/template-safety.md" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_image_pixel_limit_is_pillows():
+    assert sandbox.limit("image-pixels") == Image.MAX_IMAGE_PIXELS
+
+
+def test_every_limit_error_names_its_limit():
+    for name, lim in sandbox.LIMITS.items():
+        err = sandbox.limit_error(name, "something")
+        assert f"'{name}'" in err.message and err.code == "template-limit" and err.hint == lim.hint

@@ -140,7 +140,7 @@ def lay_out_video(inp: RenderInput, library: FontLibrary, burn_subtitles: bool =
         styled = style_document(canvas, inp.brand.types, inp.brand.colors, filename,
                                 inp.brand.language, assets)
         page = layout_document(styled, inp.format.width, inp.format.height, assets=assets,
-                               library=library)
+                               library=library, filename=filename)
         row = record.row or None if record is not None else None
         warnings += lint_page(page, Location(file=inp.source, row=row), fmt=inp.format)
         duration = scene.get("duration")
