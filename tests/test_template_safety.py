@@ -753,3 +753,50 @@ def test_every_limit_error_names_its_limit():
     for name, lim in sandbox.LIMITS.items():
         err = sandbox.limit_error(name, "something")
         assert f"'{name}'" in err.message and err.code == "template-limit" and err.hint == lim.hint
+
+
+def test_includes_and_imports_inside_the_folder_work(place):
+    folder = make_template(place, caption="{% import 'parts/macros.j2' as m %}{{ m.shout(book.title) }}\n"
+                           "{% include 'parts/footer.j2' %}\n",
+                           files={"parts/macros.j2": "{% macro shout(s) %}{{ s|upper }}!{% endmacro %}",
+                                  "parts/footer.j2": "-- {{ book.title }}"})
+    r = render_one(place, folder)
+    assert r.caption == "LASKAR PELANGI!\n-- Laskar Pelangi\n"
+
+
+def test_a_folder_with_too_many_files_is_refused(place, monkeypatch):
+    monkeypatch.setitem(sandbox.LIMITS, "template-files",
+                        replace(sandbox.LIMITS["template-files"], value=10))
+    folder = make_template(place, files={f"assets/{i}.txt": "x" for i in range(20)})
+    with pytest.raises(TemplateError) as excinfo:
+        load_template(folder)
+    assert "'template-files'" in excinfo.value.message
+
+
+def test_a_template_file_that_is_not_utf8_is_named(place):
+    folder = make_template(place)
+    (folder / "caption.txt.j2").write_bytes(b"{{ book.title }} \xff\xfe\n")
+    with pytest.raises(LibmediaError) as excinfo:
+        load_template(folder)
+    first = problems_of(excinfo.value)[0]
+    assert Path(first.location.file).name == "caption.txt.j2" and "UTF-8" in first.message
+
+
+def test_music_a_template_names_stays_inside(place):
+    """A clip's music is a file a template names like an image."""
+    from libmedia.motion.clip import resolve_music
+
+    folder = make_template(place)
+    template = load_template(folder)
+    inp = RenderInput(template, [record()], get_format("instagram-square"), load_brand(),
+                      search_dirs=[place / "data"])
+    (place / "private" / "song.m4a").write_bytes(b"\0" * 10)
+    for src in (str(place / "private" / "song.m4a"), "../private/song.m4a",
+                "music:../../../private/song.m4a", "https://example.org/a.mp3"):
+        with pytest.raises(TemplateError) as excinfo:
+            resolve_music(src, inp, str(folder / "layout.xml.j2"))
+        assert excinfo.value.code == "template-file", src
+    (place / "data" / "song.m4a").symlink_to(place / "private" / "song.m4a")
+    with pytest.raises(TemplateError) as excinfo:
+        resolve_music("song.m4a", inp, str(folder / "layout.xml.j2"))
+    assert "outside" in excinfo.value.message
