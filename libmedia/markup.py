@@ -92,6 +92,16 @@ def _non_negative(value: str) -> float:
     return n
 
 
+def _quiet_zone(value: str) -> float:
+    """A QR code's quiet zone in modules: 0 to 40 (ISO/IEC 18004 asks 4; the
+    code is drawn module by module, so a margin of millions would take
+    gigabytes)."""
+    n = _non_negative(value)
+    if n > 40:
+        raise ValueError(f"expected a quiet zone of 0 to 40 modules, got {value!r}")
+    return n
+
+
 def _max_lines(value: str) -> int:
     n = S.parse_int(value)
     if n < 1:
@@ -326,7 +336,7 @@ SCHEMA: dict[str, dict[str, Callable[[str], Any]]] = {
         "size": _positive,
         "color": S.parse_paint_color,
         "background": S.parse_paint_color,
-        "quiet-zone": _non_negative,
+        "quiet-zone": _quiet_zone,
         "error": _enum("l", "m", "q", "h"),
     },
     "spacer": {**LAYOUT},

@@ -77,8 +77,8 @@ LIMITS: dict[str, Limit] = {lim.name: lim for lim in (
           "a template folder holds its layout, texts, assets, fonts and catalogs: move other "
           "files out of it"),
     Limit("template-file-size", 1_000_000, "bytes",
-          "template.toml, the .j2 files and anything they include are read whole; the largest "
-          "bundled one is 20 kB",
+          "template.toml, the .j2 files, anything they include and the .po catalogs are read "
+          "whole; the largest bundled one is 20 kB",
           "split the file, or move data out of the template into the data file"),
     Limit("template-steps", 100_000, "loop iterations and calls",
           "each rendering of a template file (layout, caption, alt text) counts every loop "
@@ -219,10 +219,16 @@ _COPY_HINT = ("a shared template may only read files inside its own folder: copy
 _SPECIAL_HINT = "a template folder holds ordinary files only: remove it"
 
 
+#: The text files of a template folder that are read whole (templates,
+#: ``template.toml``, message catalogs): each within ``template-file-size``.
+TEXT_FILES = (".j2", ".toml", ".po")
+
+
 def check_template_folder(folder: str | Path) -> None:
     """Walk the template folder ``folder`` (without following symbolic
     links) and refuse it when it holds a symbolic link to a place outside
-    it, a FIFO, a socket or a device file, or more than
+    it, a FIFO, a socket or a device file, a text file read whole
+    (:data:`TEXT_FILES`) over ``template-file-size``, or more than
     ``template-files`` entries.
 
     Raises :class:`ProblemList` of :class:`TemplateError` (code
@@ -260,6 +266,11 @@ def check_template_folder(folder: str | Path) -> None:
                 problems.append(_file_error(entry.path, f"{entry.name} is {what}", _SPECIAL_HINT))
             elif stat.S_ISDIR(mode):
                 stack.append(entry.path)
+            elif entry.name.endswith(TEXT_FILES) and \
+                    entry.stat(follow_symlinks=False).st_size > limit("template-file-size"):
+                problems.append(limit_error("template-file-size", f"{entry.name} is larger than "
+                                            f"{_figure(limit('template-file-size'))} bytes",
+                                            Location(file=entry.path)))
     if problems:
         raise ProblemList(problems, f"the template folder {folder} holds files a template may not "
                                     "use")

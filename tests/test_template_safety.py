@@ -663,6 +663,13 @@ def test_a_template_file_too_large(place, monkeypatch):
     first = problems_of(excinfo.value)[0]
     assert "'template-file-size'" in first.message
     assert Path(first.location.file).name == "caption.txt.j2"
+    (folder / "caption.txt.j2").write_text("{{ book.title }}\n", encoding="utf-8")
+    po = folder / "locale" / "id" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid "x"\nmsgstr "' + "y" * 2000 + '"\n', encoding="utf-8")
+    with pytest.raises(LibmediaError) as excinfo:
+        load_template(folder)
+    assert Path(problems_of(excinfo.value)[0].location.file).name == "messages.po"
 
 
 def test_the_template_time_limit(place, monkeypatch):
@@ -800,3 +807,12 @@ def test_music_a_template_names_stays_inside(place):
     with pytest.raises(TemplateError) as excinfo:
         resolve_music("song.m4a", inp, str(folder / "layout.xml.j2"))
     assert "outside" in excinfo.value.message
+
+
+def test_a_qr_code_quiet_zone_of_millions_is_refused(place):
+    layout = LAYOUT.replace("</canvas>", '<qr data="x" size="100" quiet-zone="1000000"/>\n</canvas>')
+    folder = make_template(place, layout)
+    with pytest.raises(LibmediaError) as excinfo:
+        render_one(place, folder)
+    first = problems_of(excinfo.value)[0]
+    assert first.kind == "template" and first.location.line == 3 and "quiet" in first.message
