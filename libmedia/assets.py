@@ -40,6 +40,7 @@ from PIL import (
 
 from .errors import Diagnostic, ImageError, Location, display_path
 from .filetypes import identify
+from .sandbox import inside
 
 __all__ = [
     "IMAGE_EXTENSIONS",
@@ -83,7 +84,8 @@ class LoadedImage:
     warnings: list[Diagnostic] = field(default_factory=list)
 
 
-def resolve_image_path(src: str, search_dirs: Sequence[Path]) -> Path:
+def resolve_image_path(src: str, search_dirs: Sequence[Path], *,
+                       within: Sequence[Path] | None = None) -> Path:
     """Find the file an image field names.
 
     ``src`` is an absolute path or a path relative to each of ``search_dirs``
@@ -94,6 +96,15 @@ def resolve_image_path(src: str, search_dirs: Sequence[Path]) -> Path:
     (Windows paths in a spreadsheet) are tried as separators, and ``file://``
     URLs are accepted.  Among several case-insensitive matches the first in
     sorted order wins, so results are deterministic.
+
+    Only ordinary files are found: a FIFO (which would block the reader), a
+    socket or a device file (``/dev/zero``) is never opened as an image.
+
+    ``within`` (for a name a template wrote, not the user's data:
+    :class:`libmedia.render.AssetPlaces`) lists the folders the file must
+    lie in once every symbolic link is resolved
+    (:func:`libmedia.sandbox.inside`); a file found elsewhere is refused
+    with an :class:`ImageError` of code ``outside-folders``.
 
     Raises :class:`ImageError` for an empty name, a web address (libmedia
     downloads only with ``--fetch-covers``, :mod:`libmedia.webcovers`, which
@@ -130,6 +141,14 @@ def resolve_image_path(src: str, search_dirs: Sequence[Path]) -> Path:
         for base, parts in anchors:
             found = _find_in(base, parts)
             if found is not None:
+                if within is not None and not inside(found, within):
+                    raise ImageError(
+                        f"'{text}' leads to {os.path.realpath(found)}, outside the folders a "
+                        "template may read (its own, the brand kit's and the data's)",
+                        hint="a symbolic link may not lead a template out of its folder: copy "
+                        "the file in instead of linking to it",
+                        code="outside-folders",
+                    )
                 return found
 
     p = Path(variants[-1])

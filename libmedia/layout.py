@@ -54,6 +54,8 @@ from stretchable.style import (
 from stretchable.style.geometry.length import AvailableSpace, LengthAvailableSpace
 from stretchable.style.geometry.size import SizePoints
 
+from . import sandbox
+from .errors import Location
 from .markup import Element
 from .style import CoverStyle, Length, StyledDocument
 from .typography import FontLibrary, Span, TextBlock, TextStyle, default_library, layout_text
@@ -655,6 +657,7 @@ def layout_document(
     *,
     assets: Mapping[str, Asset] | None = None,
     library: FontLibrary | None = None,
+    filename: str | None = None,
 ) -> Page:
     """Lay out a styled document (from :func:`libmedia.style.style_document`)
     on a ``width`` x ``height`` px canvas.
@@ -662,8 +665,17 @@ def layout_document(
     ``assets`` maps image element paths to their :class:`Asset`; a missing
     picture's stand-in cover is laid out here too.  Raises
     :class:`~libmedia.errors.FontError` (unknown family).
+
+    Limits (:data:`libmedia.sandbox.LIMITS`; a template may come from a
+    stranger, and drawing allocates a layer of each element's size): a text
+    larger than ``font-size`` is refused before it is measured, an element
+    whose box (with its shadow) is wider or taller than ``element-side``, or
+    larger than ``element-pixels``, or not finite, once the boxes are known
+    and before anything is drawn.  Each is a :class:`TemplateError` naming
+    the limit and the element's line in ``filename`` (the layout).
     """
     root = styled.root
+    _check_type_sizes(styled, filename)
     ctx = _Ctx(styled.text, styled.cover, library or default_library(), dict(assets or {}),
                styled.colors, styled.paper, styled.ink)
     try:
@@ -672,11 +684,57 @@ def layout_document(
         tree.compute_layout((width, height))
         if ctx.errors:
             raise ctx.errors[0]
+        _check_boxes(tree, root, filename)
         laid = _collect(tree, root, ctx, (0.0, 0.0))
     finally:
         _release_nodes(ctx.nodes)
     laid = Fragment(root, Rect(0, 0, width, height), laid.content, laid.children)
     return Page(width, height, laid, styled.paper, styled.ink)
+
+
+def _check_type_sizes(styled: StyledDocument, filename: str | None) -> None:
+    """Refuse a text set larger than the ``font-size`` limit (or at a size
+    that is no finite number), before any glyph is measured."""
+    most = sandbox.limit("font-size")
+    by_path = {el.path: el for el in styled.root.walk()}
+    for path, (base, spans) in styled.text.items():
+        for st in (base, *spans):
+            size = float(st.size)
+            if not math.isfinite(size) or size > most:
+                el = by_path.get(path)
+                raise sandbox.limit_error(
+                    "font-size", f"a text set at {size:g} px",
+                    Location(file=filename, line=el.line if el is not None else None))
+
+
+def _check_boxes(node: Node, el: Element, filename: str | None) -> None:
+    """Refuse an element whose border box, grown by its shadow's blur, is
+    not finite or goes over ``element-side`` or ``element-pixels``: drawing
+    it would allocate a layer that size (a 30000 x 30000 box takes 7 GB)."""
+    side, area = sandbox.limit("element-side"), sandbox.limit("element-pixels")
+    stack = [(node, el)]
+    while stack:
+        n, e = stack.pop()
+        b = n.get_box(relative=True)
+        w, h = float(b.width), float(b.height)
+        shadow = e.get("shadow")
+        pad = 2 * math.ceil(1.5 * max(0.0, shadow.blur)) if shadow is not None \
+            and math.isfinite(shadow.blur) else 0
+        where = Location(file=filename, line=e.line or None)
+        if not all(math.isfinite(v) for v in (w, h, b.x, b.y)) or \
+                (shadow is not None and not math.isfinite(shadow.blur)):
+            raise sandbox.limit_error("element-side", f"<{e.tag}> has a size or place that is no "
+                                      "finite number", where)
+        w, h = w + pad, h + pad
+        if max(w, h) > side:
+            raise sandbox.limit_error("element-side", f"<{e.tag}> is {w:,.0f} x {h:,.0f} px"
+                                      + (" with its shadow" if pad else ""), where)
+        if w * h > area:
+            raise sandbox.limit_error("element-pixels", f"<{e.tag}> is {w:,.0f} x {h:,.0f} px "
+                                      f"({w * h:,.0f} pixels)" + (" with its shadow" if pad else ""),
+                                      where)
+        if e.tag not in ("text", "image", "qr", "chart"):
+            stack.extend(zip(n, e.children, strict=True))
 
 
 def _release_nodes(nodes: list[Node]) -> None:

@@ -2,8 +2,9 @@
 
 The markup is what a template's ``layout.xml.j2`` renders to.  It is parsed
 with expat with document type declarations refused (so no entity expansion,
-no external entities: "billion laughs" and XXE cannot happen), and validated
-against the schema below.  Every problem (unknown element, unknown attribute,
+no external entities: "billion laughs" and XXE cannot happen), within the
+limits of :mod:`libmedia.sandbox` (length, element count, nesting depth: a
+template may come from a stranger), and validated against the schema below.  Every problem (unknown element, unknown attribute,
 bad value, text where none belongs) is collected and raised at once as a
 :class:`~libmedia.errors.ProblemList` of :class:`~libmedia.errors.TemplateError`,
 each naming the template file and line.
@@ -31,12 +32,15 @@ warns when it falls short, saying so when a scrim was asked for.
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from xml.parsers import expat
 
+from . import sandbox
 from . import style as S
 from .errors import Location, ProblemList, TemplateError
 
@@ -85,6 +89,16 @@ def _non_negative(value: str) -> float:
     n = S.parse_number(value)
     if n < 0:
         raise ValueError(f"expected 0 or more, got {value!r}")
+    return n
+
+
+def _quiet_zone(value: str) -> float:
+    """A QR code's quiet zone in modules: 0 to 40 (ISO/IEC 18004 asks 4; the
+    code is drawn module by module, so a margin of millions would take
+    gigabytes)."""
+    n = _non_negative(value)
+    if n > 40:
+        raise ValueError(f"expected a quiet zone of 0 to 40 modules, got {value!r}")
     return n
 
 
@@ -322,7 +336,7 @@ SCHEMA: dict[str, dict[str, Callable[[str], Any]]] = {
         "size": _positive,
         "color": S.parse_paint_color,
         "background": S.parse_paint_color,
-        "quiet-zone": _non_negative,
+        "quiet-zone": _quiet_zone,
         "error": _enum("l", "m", "q", "h"),
     },
     "spacer": {**LAYOUT},
@@ -435,9 +449,13 @@ class _Raw:
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, filename: str = "layout.xml.j2") -> None:
         self.root: _Raw | None = None
         self.stack: list[_Raw] = []
+        self.filename = filename
+        self.count = 0
+        self.most = sandbox.limit("elements")
+        self.deepest = sandbox.limit("nesting")
         self.parser = expat.ParserCreate()
         p = self.parser
         p.StartElementHandler = self.start
@@ -455,6 +473,14 @@ class _Builder:
         marked = attrs.pop(LINE_ATTR, None)
         node = _Raw(tag, attrs, self.parser.CurrentLineNumber, self.parser.CurrentColumnNumber + 1,
                     source_line=int(marked) if marked and marked.isdigit() else None)
+        self.count += 1
+        where = Location(file=self.filename, line=node.source_line or node.line)
+        if self.count > self.most:
+            raise _Limit(sandbox.limit_error("elements", f"the layout has over {self.most:,} "
+                                             "elements", where))
+        if len(self.stack) >= self.deepest:
+            raise _Limit(sandbox.limit_error("nesting", f"<{tag}> is nested {len(self.stack) + 1} "
+                                             "elements deep", where))
         if self.stack:
             self.stack[-1].children.append(node)
         elif self.root is None:
@@ -473,6 +499,14 @@ class _Forbidden(Exception):
     pass
 
 
+class _Limit(Exception):
+    """A limit of :mod:`libmedia.sandbox` reached while parsing (carries the error)."""
+
+    def __init__(self, error: TemplateError):
+        super().__init__(error.message)
+        self.error = error
+
+
 def parse_markup(markup: str, filename: str = "layout.xml.j2", expect: str = "canvas") -> Element:
     """Parse and validate rendered layout markup.
 
@@ -483,12 +517,22 @@ def parse_markup(markup: str, filename: str = "layout.xml.j2", expect: str = "ca
     root element, which must be ``expect``: ``canvas`` for an image, ``video``
     (holding ``scene`` elements, each laid out like a canvas) for a clip.
 
+    Limits (:data:`libmedia.sandbox.LIMITS`): the markup's length
+    (``markup-length``), its number of elements (``elements``) and how deep
+    they nest (``nesting``); going over one is the limit's
+    :class:`TemplateError`, raised at once with the line where it happened.
+
     Raises :class:`ProblemList` of :class:`TemplateError` listing every
     problem, each with ``file:line``.
     """
-    b = _Builder()
+    if len(markup) > sandbox.limit("markup-length"):
+        raise sandbox.limit_error("markup-length", f"the layout markup is {len(markup):,} "
+                                  "characters long", Location(file=filename))
+    b = _Builder(filename)
     try:
         b.parser.Parse(markup, True)
+    except _Limit as exc:
+        raise exc.error from None
     except _Forbidden as exc:
         raise TemplateError(str(exc), Location(file=filename, line=b.parser.CurrentLineNumber),
                             hint="remove the <!DOCTYPE> or <!ENTITY> declaration") from None
@@ -560,15 +604,35 @@ def _parse_attrs(raw: _Raw, schema: Mapping[str, Callable[[str], Any]],
                                      + "allowed: " + ", ".join(sorted(schema))))
             continue
         try:
-            out[name] = parser(value)
+            parsed = parser(value)
         except ValueError as exc:
             problems.append(_problem(filename, raw,
                                      f"<{raw.tag} {name}=\"{value}\">: {exc}"))
+            continue
+        if not _finite(parsed):
+            problems.append(_problem(filename, raw, f"<{raw.tag} {name}=\"{value}\">: expected a "
+                                     "finite number (not inf or nan)",
+                                     hint="write an ordinary number, e.g. 24"))
+            continue
+        out[name] = parsed
     for req in REQUIRED.get(raw.tag, ()):
         if req not in raw.attrs:
             problems.append(_problem(filename, raw,
                                      f"<{raw.tag}> needs a '{req}' attribute"))
     return out
+
+
+def _finite(value: Any) -> bool:
+    """Whether every number in a parsed attribute value (a number, a tuple
+    of edges, a length, a shadow...) is finite: ``inf`` and ``nan`` parse
+    as numbers but no size, place or blur can use them."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, (tuple, list)):
+        return all(_finite(v) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return all(_finite(getattr(value, f.name)) for f in dataclasses.fields(value))
+    return True
 
 
 def _closest(name: str, options) -> str | None:

@@ -22,7 +22,7 @@ what it reads: :func:`build_context`, :func:`libmedia.templating.render_markup`,
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -30,11 +30,11 @@ from typing import Any
 
 from PIL import Image
 
-from . import templating
+from . import sandbox, templating
 from .brand import Brand
 from .diagnostics import unique
 from .draw import draw_page
-from .errors import Diagnostic, ImageError, LibmediaError, Location
+from .errors import Diagnostic, ImageError, LibmediaError, Location, TemplateError
 from .formats import CAPTION_LIMITS, Format
 from .layout import Asset, Page, layout_document
 from .lint import lint_drawn, lint_page, typography
@@ -174,16 +174,51 @@ def parse(template: Template, markup: str) -> Element:
 
 @dataclass(frozen=True)
 class AssetPlaces:
-    """Where the assets stage looks for images: ``template_dir`` for
-    ``assets/...``, the brand's ``logo`` for ``brand:logo``, and
-    ``search_dirs`` (then the working folder) for a record's own files."""
+    """Where the assets stage looks for images, and what a template may read.
+
+    ``template_dir`` for ``assets/...``; the brand's ``logo`` for
+    ``brand:logo``; ``search_dirs`` (the data file's folder first, then
+    the working folder) for a record's own files.
+
+    ``data_names`` are the values of the records' fields (the user's own
+    data, never a template's sample record): an image whose ``src`` is one
+    of them is looked for as the data names it, anywhere (the data is the
+    user's).  Any other ``src`` was written by the template, which may come
+    from a stranger: it must be a relative path without ``..`` (no web or
+    ``file://`` address, no absolute path:
+    :func:`libmedia.sandbox.template_path_problem`) and must lead, symbolic
+    links followed, to a file inside the template folder or the data's
+    folders (``search_dirs`` but the working folder, unless the data is
+    there).  ``sample_names`` (sample value -> field) blame a refused name
+    on ``template.toml``'s ``[[sample]]`` when a sample record gave it.
+    """
 
     template_dir: Path
     logo: Path | None = None
     search_dirs: Sequence[Path] = ()
+    data_names: frozenset[str] = frozenset()
+    sample_names: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, inp: RenderInput) -> AssetPlaces:
+        """The places of one render: the template's folder, the brand's logo,
+        ``inp.search_dirs``, and the names the records' fields give.  A
+        value any of the template's own sample records holds is the
+        template's, never the data's (a sample record, even one a caller has
+        changed, is not the user's data): it goes to ``sample_names``."""
+        samples: dict[str, str] = {}
+        for s in inp.template.samples:
+            for k, v in s.items():
+                if str(v).strip():
+                    samples.setdefault(str(v).strip(), k)
+        data = {str(v).strip() for r in inp.records for v in r.fields.values()
+                if str(v).strip() and str(v).strip() not in samples}
+        return cls(inp.template.path, inp.brand.logo, tuple(inp.search_dirs), frozenset(data),
+                   samples)
 
     def resolve(self, src: str) -> tuple[str, list[Path]]:
-        """The name to open and the folders to look in for ``src``.
+        """The name to open and the folders to look in for ``src``, as the
+        data names it (no confinement: see :meth:`load`).
         Raises :class:`ImageError` for ``brand:logo`` when the kit has none."""
         if src == "brand:logo":
             if self.logo is None:
@@ -198,6 +233,58 @@ class AssetPlaces:
             if all(Path(d).resolve() != Path(x).resolve() for x in dirs):
                 dirs.append(Path(d))
         return src, dirs
+
+    def data_roots(self) -> list[Path]:
+        """The data's folders a template-written name may lead into:
+        ``search_dirs`` without the working folder (unless it comes first,
+        as the data's own folder)."""
+        cwd = Path.cwd().resolve()
+        return [Path(d) for i, d in enumerate(self.search_dirs)
+                if i == 0 or Path(d).resolve() != cwd]
+
+    def load(self, src: str, max_side: int, line: int = 0):
+        """Open the image ``src`` names (a :class:`~libmedia.assets.LoadedImage`
+        at most ``max_side`` px on its long side), by the rules above.
+
+        Raises :class:`TemplateError` (code ``template-file``) naming the
+        layout's ``line`` (or ``template.toml``'s sample field) for a name
+        the template may not use, :class:`ImageError` for a missing or
+        unreadable file.
+        """
+        from .assets import load_image, resolve_image_path
+
+        name, dirs = self.resolve(src)
+        if src == "brand:logo":
+            return _load_shared(name, (), max_side)
+        trusted = src in self.data_names and not src.startswith("assets/")
+        if trusted:
+            return load_image(name, dirs, target_size=(max_side, max_side))
+        problem = sandbox.template_path_problem(src)
+        if problem is not None:
+            raise self._refused(src, line, *problem)
+        roots = [self.template_dir] if src.startswith("assets/") else \
+            [self.template_dir, *self.data_roots()]
+        look_in = [self.template_dir] if src.startswith("assets/") else self.data_roots()
+        try:
+            path = resolve_image_path(name, look_in, within=roots)
+        except ImageError as exc:
+            if exc.code == "outside-folders":
+                raise self._refused(src, line, exc.message, exc.hint or "") from None
+            raise
+        if src.startswith("assets/"):
+            return _load_shared(str(path), (), max_side)
+        return load_image(path, (), target_size=(max_side, max_side))
+
+    def _refused(self, src: str, line: int, message: str, hint: str) -> TemplateError:
+        field_name = self.sample_names.get(src)
+        if field_name is not None:
+            where = Location(file=str(self.template_dir / "template.toml"), field=f"sample.{field_name}")
+            message = f"the sample record's {field_name}: {message}"
+            hint = (f"name a file of the template's assets/ folder in [[sample]] {field_name} "
+                    f"(e.g. {field_name} = \"assets/sample.jpg\")")
+        else:
+            where = Location(file=str(self.template_dir / "layout.xml.j2"), line=line or None)
+        return TemplateError(message, where, hint=hint, code=sandbox.FILE_RULE)
 
 
 def load_assets(doc: Element, places: AssetPlaces, max_side: int,
@@ -220,7 +307,6 @@ def load_assets(doc: Element, places: AssetPlaces, max_side: int,
     drawn as a stand-in without a warning, since each record's own slide
     reports it at its row.
     """
-    from .assets import load_image
     from .webcovers import told_about_cover
 
     def where(src: str | None = None, el: Element | None = None) -> Location:
@@ -260,11 +346,7 @@ def load_assets(doc: Element, places: AssetPlaces, max_side: int,
                              hint="give the image's path, or add placeholder-title to draw a "
                                   "typographic stand-in when it is missing")
         try:
-            name, dirs = places.resolve(src)
-            if src == "brand:logo" or src.startswith("assets/"):
-                loaded = _load_shared(name, tuple(dirs), max_side)
-            else:
-                loaded = load_image(name, dirs, target_size=(max_side, max_side))
+            loaded = places.load(src, max_side, el.line)
         except ImageError as exc:
             if not can_substitute:
                 raise exc.located(source, where(src, el).row) from exc
@@ -310,7 +392,8 @@ def _load_shared_cached(name: str, dirs: tuple[Path, ...], max_side: int, stamp:
 def _load_shared(name: str, dirs: tuple[Path, ...], max_side: int):
     """The brand logo and a template's own assets are the same on every post
     of a batch: load them once (per file version: the key holds the file's
-    modification time and size, so an edited logo is read again)."""
+    modification time and size, so an edited logo is read again).  ``name``
+    is already resolved (:meth:`AssetPlaces.load`) or found in ``dirs``."""
     from .assets import resolve_image_path
 
     path = resolve_image_path(name, dirs)
@@ -377,21 +460,26 @@ def render_until(inp: RenderInput, stage: str = "image", library: FontLibrary | 
         if extra["slide"] == "record":
             shown = ()
     out.markup = templating.render_markup(t, out.context)
+    layout_file = Location(file=str(t.path / "layout.xml.j2"))
+    sandbox.check_deadline(layout_file, "markup")
     if stage == "markup":
         return out
     out.document = parse(t, out.markup)
+    sandbox.check_deadline(layout_file, "document")
     if stage == "document":
         return out
     library = library or fonts_for(inp)
-    places = AssetPlaces(t.path, inp.brand.logo, inp.search_dirs)
+    places = AssetPlaces.of(inp)
     cover_field = "cover" if "cover" in t.fields else None
     out.assets, found = load_assets(out.document, places, max(inp.format.size), record, inp.source,
                                     cover_field, shown, intro=bool(shown) and page is not None)
     out.warnings += found
+    sandbox.check_deadline(layout_file, "assets")
     styled = style_document(out.document, inp.brand.types, inp.brand.colors,
                             str(t.path / "layout.xml.j2"), inp.brand.language, out.assets)
     out.page = layout_document(styled, inp.format.width, inp.format.height, assets=out.assets,
-                               library=library)
+                               library=library, filename=str(t.path / "layout.xml.j2"))
+    sandbox.check_deadline(layout_file, "layout")
     where = Location(file=inp.source, row=record.row or None if record is not None else None)
     out.warnings += lint_page(out.page, where, fmt=inp.format, styles=styled.text, library=library)
     out.typography = typography(out.page, styled.text)
@@ -441,11 +529,24 @@ def render(inp: RenderInput, library: FontLibrary | None = None,
     page, from that page's context, since each image of a carousel takes
     its own.  Raises a :class:`LibmediaError` subclass for anything the
     user can fix, with the template line or the data row in its location.
+
+    The render runs under the ``render-time`` limit per page
+    (:data:`libmedia.sandbox.LIMITS`, :func:`libmedia.sandbox.deadline`): a
+    runaway template ends with that limit's :class:`TemplateError`, and the
+    batch goes on with the next post.
     """
-    library = library or fonts_for(inp)
     t = inp.template
     kind = kind or t.kind
     count = len(t.carousel.slides(len(inp.records))) if t.kind == "carousel" else len(inp.records)
+    pages = count if kind == "carousel" else 1
+    where = Location(file=str(t.path / "layout.xml.j2"))
+    with sandbox.deadline(sandbox.limit("render-time") * max(1, pages), where):
+        return _render(inp, library, kind, count)
+
+
+def _render(inp: RenderInput, library: FontLibrary | None, kind: str, count: int) -> Rendered:
+    library = library or fonts_for(inp)
+    t = inp.template
     numbers = range(count) if kind == "carousel" else [None]
     done = [render_until(inp, "image", library, page=n) for n in numbers]
     first = done[0]

@@ -20,9 +20,17 @@ on the intro and outro) and ``records`` (all of the post's); ``alt.txt.j2``
 is rendered once per slide the same way, ``caption.txt.j2`` once per post
 (see :func:`libmedia.render.render`).
 
-Jinja runs in a :class:`~jinja2.sandbox.ImmutableSandboxedEnvironment` (a
-template shared by another library cannot read files, reach Python
-internals or change the data) with :class:`StrictUndefined`-style errors: a
+A template folder is untrusted code (a template shared by another library):
+it is checked when loaded (:func:`libmedia.sandbox.check_template_folder`: no
+symbolic link pointing out of it, no FIFO, socket or device file), its files
+are read only from inside it (includes and imports too), and Jinja runs in
+a sandbox (:class:`Sandbox`, an
+:class:`~jinja2.sandbox.ImmutableSandboxedEnvironment`: no Python internals,
+no changing the data) with a budget: loop iterations and calls, the time,
+the size of the strings, lists and numbers it builds and of what it
+renders are limited (:data:`libmedia.sandbox.LIMITS`), each going over an
+error naming the limit and the template line.  Errors are
+:class:`StrictUndefined`-style: a
 missing field is an error naming the field, the row and the columns the
 data file does have (case C23), never a blank.  The layout is rendered with
 autoescape on, so any value (``<``, ``&``, quotes, ``{{ }}``) is literal
@@ -33,16 +41,25 @@ breaks.
 from __future__ import annotations
 
 import re
+import string
+import time
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import update_wrapper
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2 import nodes
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import _PassArg
+from jinja2.visitor import NodeTransformer
 from markupsafe import Markup
 
+from . import sandbox
 from .errors import DataError, Location, ProblemList, TemplateError
 from .hours import FILTERS as HOURS_FILTERS
 from .i18n import translate, translator
@@ -50,7 +67,8 @@ from .textfilters import FILTERS, display_title, names, quoted, title_parts, yea
 
 #: Re-exported: the text filters live in :mod:`libmedia.textfilters`, the
 #: interface texts in :mod:`libmedia.i18n`.
-__all__ = ["FILTERS", "CarouselSpec", "FieldSpec", "RecordView", "Template", "check_fields", "display_title",
+__all__ = ["FILTERS", "CarouselSpec", "FieldSpec", "RecordView", "Sandbox", "Template", "check_fields",
+           "display_title",
            "find_template", "instrument_lines", "list_templates", "load_template",
            "make_environment", "names", "quoted", "render_markup", "render_text", "title_parts",
            "translate", "translator", "year_label"]
@@ -280,9 +298,12 @@ def load_template(folder: str | Path) -> Template:
     folder = Path(folder).resolve()
     toml_path = folder / "template.toml"
     where = str(toml_path)
+    if not folder.is_dir():
+        raise TemplateError(f"{folder} is not a folder", Location(file=str(folder)),
+                            hint="a template is a folder holding template.toml and layout.xml.j2")
+    sandbox.check_template_folder(folder)
     try:
-        with open(toml_path, "rb") as fh:
-            meta = tomllib.load(fh)
+        meta = tomllib.loads(sandbox.read_template_file(folder, "template.toml"))
     except FileNotFoundError:
         raise TemplateError(f"{folder} has no template.toml", Location(file=str(folder)),
                             hint="a template folder holds template.toml and layout.xml.j2") from None
@@ -348,11 +369,13 @@ def load_template(folder: str | Path) -> Template:
     sources = {}
     for fname in ("layout.xml.j2", "caption.txt.j2", "alt.txt.j2"):
         fp = folder / fname
-        if not fp.is_file():
+        try:
+            sources[fname] = sandbox.read_template_file(folder, fname)
+        except FileNotFoundError:
             problems.append(TemplateError(f"missing {fname}", Location(file=str(folder)),
                                           hint=f"create {fp}"))
-            continue
-        sources[fname] = fp.read_text(encoding="utf-8")
+        except TemplateError as exc:
+            problems.append(exc)
     if problems:
         raise ProblemList(problems, f"template {folder.name} is invalid")
 
@@ -387,6 +410,12 @@ def load_template(folder: str | Path) -> Template:
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"Jinja syntax error: {exc.message}",
                                 Location(file=str(folder / name), line=exc.lineno)) from None
+        except (ValueError, OverflowError, RecursionError, MemoryError) as exc:
+            # e.g. a number literal of 5,000 digits (Python refuses over 4,300),
+            # or expressions nested thousands deep
+            raise TemplateError(f"the template cannot be compiled: {type(exc).__name__}: {exc}",
+                                Location(file=str(folder / name)),
+                                hint="shorten the expression or number it holds") from None
     return t
 
 
@@ -466,6 +495,12 @@ class _Undefined(jinja2.StrictUndefined):
     def _fail_with_undefined_error(self, *args, **kwargs):
         obj = self._undefined_obj
         name = self._undefined_name
+        if self._undefined_exception is SecurityError:
+            raise TemplateError(f"the template reaches for '{name}' of a {type(obj).__name__}, "
+                                "which templates may not use",
+                                hint="templates see record fields, brand, format and t(); Python's "
+                                     "internals (names starting with _) are closed to them",
+                                code="template-sandbox")
         if isinstance(obj, RecordView):
             cols = ", ".join(obj._columns) if obj._columns else "(none)"
             raise DataError(
@@ -504,20 +539,444 @@ def instrument_lines(source: str) -> str:
     )
 
 
-class _LayoutLoader(jinja2.FileSystemLoader):
-    """Loads a template folder's files; ``layout.xml.j2`` with its tags marked
-    by :func:`instrument_lines`."""
+class _FolderLoader(jinja2.BaseLoader):
+    """Loads a template folder's files, and nothing outside it: a name with
+    ``..`` or an absolute path, a file that leads out through a symbolic
+    link, a FIFO or a device is a :class:`TemplateError` (code
+    ``template-file``) naming the rule (:func:`libmedia.sandbox.read_template_file`).
+    With ``instrument``, ``layout.xml.j2``'s tags are marked by
+    :func:`instrument_lines`."""
+
+    def __init__(self, folder: Path, instrument: bool = False):
+        self.folder = Path(folder)
+        self.instrument = instrument
 
     def get_source(self, environment, template):
-        source, filename, uptodate = super().get_source(environment, template)
-        if template == "layout.xml.j2":
+        pieces = template.replace("\\", "/").split("/")
+        if template.startswith(("/", "~")) or re.match(r"^[a-zA-Z]:", template) or ".." in pieces:
+            raise TemplateError(f"'{template}' is outside the template folder: a template includes "
+                                "and imports files of its own folder only",
+                                hint="copy the file into the template folder and name it by its "
+                                     "path there, e.g. {% include 'parts/footer.j2' %}",
+                                code=sandbox.FILE_RULE)
+        relative = "/".join(p for p in pieces if p and p != ".")
+        path = self.folder / relative
+        try:
+            source = sandbox.read_template_file(self.folder, relative)
+        except FileNotFoundError:
+            raise jinja2.TemplateNotFound(template) from None
+        except TemplateError as exc:  # named at the line that includes it
+            raise exc.replace(location=Location()) from None
+        if self.instrument and template == "layout.xml.j2":
             source = instrument_lines(source)
-        return source, filename, uptodate
+        try:
+            mtime = path.stat().st_mtime_ns
+        except OSError:
+            mtime = 0
+
+        def uptodate() -> bool:
+            try:
+                return path.stat().st_mtime_ns == mtime
+            except OSError:
+                return False
+
+        return source, str(path), uptodate
+
+
+# ---------------------------------------------------------------------------
+# the sandbox: a budget of steps and time, and sizes checked
+
+
+@dataclass
+class _Budget:
+    """What one rendering of one template file may still spend: ``steps``
+    (loop iterations and calls) and time (``deadline``, monotonic)."""
+
+    steps: int
+    deadline: float
+    seconds: float
+    #: how deep macros call macros now
+    depth: int = 0
+
+    def tick(self) -> None:
+        self.steps -= 1
+        if self.steps < 0:
+            raise sandbox.limit_error("template-steps", "the template ran too many loop iterations "
+                                      "and calls")
+        if not self.steps & 0xFF and time.monotonic() > self.deadline:
+            self.over_time()
+
+    def over_time(self) -> None:
+        end = sandbox.current_deadline()
+        if end is not None and time.monotonic() > end:
+            sandbox.check_deadline()
+        raise sandbox.limit_error("template-time",
+                                  f"the template ran for over {self.seconds:g} s")
+
+
+_BUDGET: ContextVar[_Budget | None] = ContextVar("libmedia_template_budget", default=None)
+
+
+def _tick() -> None:
+    budget = _BUDGET.get()
+    if budget is not None:
+        budget.tick()
+
+
+def _too_long(what: str, size: int, name: str = "string-length") -> TemplateError:
+    return sandbox.limit_error(name, f"{what} of {size:,} {'characters' if name == 'string-length' else 'items'}")
+
+
+def _checked(value: Any) -> Any:
+    """``value``, or the ``string-length``/``sequence-length`` error when it
+    is a string or list longer than the limit."""
+    if isinstance(value, (str, bytes)):
+        if len(value) > sandbox.limit("string-length"):
+            raise _too_long("a text", len(value))
+    elif isinstance(value, (list, tuple)):
+        if len(value) > sandbox.limit("sequence-length"):
+            raise _too_long("a list", len(value), "sequence-length")
+    return value
+
+
+def _check_length(n: int | float, what: str) -> None:
+    if n > sandbox.limit("string-length"):
+        raise _too_long(what, int(n))
+
+
+def _check_count(n: int, what: str) -> None:
+    if n > sandbox.limit("sequence-length"):
+        raise _too_long(what, n, "sequence-length")
+
+
+def _int_digits(n: int) -> int:
+    return max(1, int(abs(n).bit_length() * 0.30103) + 1)
+
+
+def _check_number(n: Any) -> None:
+    if isinstance(n, int) and not isinstance(n, bool) and n.bit_length() > 3.33 * sandbox.limit("number-digits"):
+        raise sandbox.limit_error("number-digits", f"a number of about {_int_digits(n):,} digits")
+
+
+_PRINTF = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?[a-zA-Z%]")
+
+
+def _check_printf(fmt: str, args: Any) -> None:
+    """Refuse a printf-style format (``"%9999999d" % n``, ``|format``) whose
+    widths would build a text over ``string-length``."""
+    values = args if isinstance(args, tuple) else (args,)
+    for m in _PRINTF.finditer(fmt):
+        for part in m.groups():
+            if part == "*":
+                for v in values:
+                    if isinstance(v, int) and abs(v) > sandbox.limit("string-length"):
+                        _check_length(abs(v), "a format width")
+            elif part:
+                _check_length(int(part), "a format width")
+
+
+def _check_str_format(fmt: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> None:
+    """Refuse a ``str.format`` whose widths (``{:>99999999}``, or a width
+    passed in: ``{:{w}}``) would build a text over ``string-length``."""
+    try:
+        parsed = list(string.Formatter().parse(fmt))
+    except ValueError:
+        return  # str.format raises its own error
+    for _, _, spec, _ in parsed:
+        if not spec:
+            continue
+        for m in re.finditer(r"\d+", spec):
+            _check_length(int(m.group()), "a format width")
+        if "{" in spec:
+            for v in [*args, *kwargs.values()]:
+                if isinstance(v, int) and not isinstance(v, bool):
+                    _check_length(abs(v), "a format width")
+
+
+def _check_binop(operator: str, left: Any, right: Any) -> None:
+    """Refuse ``'a' * 10**9``, ``10 ** 10 ** 10``, ``s + s`` over the limits
+    before Python builds the result."""
+    seqs = (str, bytes, list, tuple)
+    if operator == "*":
+        for seq, n in ((left, right), (right, left)):
+            if isinstance(seq, seqs) and isinstance(n, int) and not isinstance(n, bool):
+                size = len(seq) * max(0, n)
+                if isinstance(seq, (str, bytes)):
+                    _check_length(size, "a repeated text")
+                else:
+                    _check_count(size, "a repeated list")
+                return
+        if isinstance(left, int) and isinstance(right, int):
+            if left.bit_length() + right.bit_length() > 3.33 * sandbox.limit("number-digits"):
+                raise sandbox.limit_error("number-digits", "a product of about "
+                                          f"{_int_digits(left) + _int_digits(right):,} digits")
+    elif operator == "**":
+        if isinstance(left, int) and isinstance(right, int) and right > 0 and abs(left) > 1:
+            digits = right * (abs(left).bit_length() - 1) * 0.30103
+            if digits > sandbox.limit("number-digits"):
+                raise sandbox.limit_error("number-digits", f"a power of about {int(digits):,} digits")
+    elif operator == "+":
+        if isinstance(left, (str, bytes)) and isinstance(right, (str, bytes)):
+            _check_length(len(left) + len(right), "a joined text")
+        elif isinstance(left, (list, tuple)) and isinstance(right, (list, tuple)):
+            _check_count(len(left) + len(right), "a joined list")
+    elif operator == "%" and isinstance(left, str):
+        _check_printf(left, right)
+
+
+def _text_of(value: Any) -> str:
+    return value if isinstance(value, str) else str(value)
+
+
+def _materialize(value: Any, what: str) -> list:
+    """``value`` (any iterable) as a list, counting its items against
+    ``sequence-length`` and the budget as they come."""
+    out = []
+    for item in value:
+        out.append(item)
+        if len(out) > sandbox.limit("sequence-length"):
+            raise _too_long(what, len(out), "sequence-length")
+    return out
+
+
+def _pre_join(args: list, kwargs: dict) -> None:
+    items = _materialize(args[0], "a joined list")
+    args[0] = items
+    sep = args[1] if len(args) > 1 else kwargs.get("d", "")
+    total = len(_text_of(sep)) * max(0, len(items) - 1)
+    for item in items:
+        if isinstance(item, (str, int, float)):
+            total += len(_text_of(item))
+            _check_length(total, "a joined text")
+    _check_length(total, "a joined text")
+
+
+def _pre_replace(args: list, kwargs: dict) -> None:
+    s = _text_of(args[0])
+    old = _text_of(args[1] if len(args) > 1 else kwargs.get("old", ""))
+    new = _text_of(args[2] if len(args) > 2 else kwargs.get("new", ""))
+    count = args[3] if len(args) > 3 else kwargs.get("count")
+    hits = s.count(old) if old else len(s) + 1
+    if isinstance(count, int) and count >= 0:
+        hits = min(hits, count)
+    _check_length(len(s) + hits * max(0, len(new) - len(old)), "a replaced text")
+
+
+def _pre_width(index: int, key: str) -> Callable[[list, dict], None]:
+    def check(args: list, kwargs: dict) -> None:
+        width = args[index] if len(args) > index else kwargs.get(key)
+        if isinstance(width, int):
+            _check_length(width, f"a {key}")
+    return check
+
+
+def _pre_indent(args: list, kwargs: dict) -> None:
+    width = args[1] if len(args) > 1 else kwargs.get("width", 4)
+    step = len(width) if isinstance(width, str) else width if isinstance(width, int) else 0
+    lines = _text_of(args[0]).count("\n") + 1
+    _check_length(len(_text_of(args[0])) + lines * max(0, step), "an indented text")
+
+
+def _pre_wordwrap(args: list, kwargs: dict) -> None:
+    wrap = args[3] if len(args) > 3 else kwargs.get("wrapstring")
+    s = _text_of(args[0])
+    if wrap is not None:
+        _check_length(len(s) * (1 + len(_text_of(wrap))), "a wrapped text")
+
+
+def _pre_count(index: int, key: str) -> Callable[[list, dict], None]:
+    def check(args: list, kwargs: dict) -> None:
+        n = args[index] if len(args) > index else kwargs.get(key)
+        if isinstance(n, int):
+            _check_count(n, f"a {key}")
+    return check
+
+
+def _pre_format(args: list, kwargs: dict) -> None:
+    _check_printf(_text_of(args[0]), tuple(args[1:]) or tuple(kwargs.values()))
+
+
+def _pre_sum(args: list, kwargs: dict) -> None:
+    items = _materialize(args[0], "a summed list")
+    args[0] = items
+    total = 0
+    for item in items:
+        if isinstance(item, (str, list, tuple)):
+            total += len(item)
+            _check_length(total, "a summed text or list")
+
+
+#: Checks made before a filter runs, for the filters whose result can be far
+#: larger than their input (the value's arguments after any environment or
+#: context Jinja passes first).
+_PRECHECKS: dict[str, Callable[[list, dict], None]] = {
+    "join": _pre_join, "replace": _pre_replace, "center": _pre_width(1, "width"),
+    "indent": _pre_indent, "wordwrap": _pre_wordwrap, "format": _pre_format,
+    "batch": _pre_count(1, "linecount"), "slice": _pre_count(1, "slices"), "sum": _pre_sum,
+    "tojson": _pre_width(1, "indent"),
+}
+
+#: ``str`` methods whose result can be far larger than the string, with the
+#: check made before the call (arguments as passed).
+_STR_METHODS: dict[str, Callable[[str, tuple, dict], None]] = {
+    "center": lambda s, a, k: _check_length(a[0] if a and isinstance(a[0], int) else 0, "a width"),
+    "ljust": lambda s, a, k: _check_length(a[0] if a and isinstance(a[0], int) else 0, "a width"),
+    "rjust": lambda s, a, k: _check_length(a[0] if a and isinstance(a[0], int) else 0, "a width"),
+    "zfill": lambda s, a, k: _check_length(a[0] if a and isinstance(a[0], int) else 0, "a width"),
+    "expandtabs": lambda s, a, k: _check_length(
+        len(s) + s.count("\t") * (a[0] if a and isinstance(a[0], int) else k.get("tabsize", 8)),
+        "an expanded text"),
+    "replace": lambda s, a, k: _pre_replace([s, *a], dict(k)),
+    "translate": lambda s, a, k: _pre_translate(s, a[0] if a else None),
+}
+
+
+def _pre_translate(s: str, table: Any) -> None:
+    """``str.translate`` with a table mapping a character to a long text."""
+    if isinstance(table, Mapping):
+        longest = max((len(v) for v in table.values() if isinstance(v, str)), default=1)
+        _check_length(len(s) * longest, "a translated text")
+
+
+def _guard_filter(name: str, func: Callable) -> Callable:
+    """``func`` (a filter) counting against the budget, with the filter's
+    precheck (:data:`_PRECHECKS`) and its result's size checked."""
+    skip = 1 if _PassArg.from_obj(func) else 0
+    pre = _PRECHECKS.get(name)
+
+    def guarded(*args, **kwargs):
+        _tick()
+        if pre is not None and len(args) > skip:
+            rest = list(args[skip:])
+            pre(rest, kwargs)
+            args = (*args[:skip], *rest)
+        return _checked(func(*args, **kwargs))
+
+    return update_wrapper(guarded, func)
+
+
+class _Guard(NodeTransformer):
+    """Rewrites a parsed template so the budget sees every loop iteration
+    (each ``for`` iterates through ``environment.counted``) and every text
+    joined with ``~`` (through ``environment.sized``)."""
+
+    def visit_For(self, node: nodes.For) -> nodes.Node:
+        node = self.generic_visit(node)
+        node.iter = nodes.Call(nodes.EnvironmentAttribute("counted"), [node.iter], [], None, None,
+                               lineno=node.iter.lineno)
+        return node
+
+    def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
+        node = self.generic_visit(node)
+        return nodes.Call(nodes.EnvironmentAttribute("sized"), [node], [], None, None,
+                          lineno=node.lineno)
+
+
+class _Counted:
+    """An iterable that ticks the budget for each item it gives (keeping the
+    length, for ``loop.length`` and ``loop.last``)."""
+
+    def __init__(self, iterable: Iterable):
+        self._iterable = iterable
+
+    def __len__(self) -> int:
+        return len(self._iterable)  # type: ignore[arg-type]
+
+    def __iter__(self):
+        for item in self._iterable:
+            _tick()
+            yield item
+
+
+class Sandbox(ImmutableSandboxedEnvironment):
+    """The Jinja environment templates run in: Jinja's immutable sandbox
+    (no attribute starting with ``_``, no Python internals, no changing
+    lists or dicts), plus libmedia's budget and size checks:
+
+    * every loop iteration, call and filter counts against
+      ``template-steps`` and the time against ``template-time``
+      (:data:`libmedia.sandbox.LIMITS`), so nested loops and runaway macros
+      end with an error naming the limit and the line;
+    * ``*``, ``**``, ``+`` and ``%`` are intercepted
+      (:attr:`intercepted_binops`): ``'a' * 10**9`` or ``10 ** 10 ** 10``
+      is refused before Python builds it (``string-length``,
+      ``sequence-length``, ``number-digits``); ``~``, filters, calls and
+      ``str.format`` widths are checked the same way;
+    * ``lipsum`` (which can write any amount of text) is not offered.
+    """
+
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.globals.pop("lipsum", None)
+
+    def call_binop(self, context, operator, left, right):
+        _check_binop(operator, left, right)
+        result = super().call_binop(context, operator, left, right)
+        _check_number(result)
+        return _checked(result)
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
+        _tick()
+        if isinstance(__obj, jinja2.runtime.Macro):
+            budget = _BUDGET.get()
+            if budget is not None:
+                if budget.depth >= sandbox.limit("template-depth"):
+                    raise sandbox.limit_error("template-depth", f"macros called {budget.depth} "
+                                              "deep")
+                budget.depth += 1
+                try:
+                    return _checked(super().call(__context, __obj, *args, **kwargs))
+                finally:
+                    budget.depth -= 1
+        target = getattr(__obj, "__self__", None)
+        if isinstance(target, str):
+            check = _STR_METHODS.get(getattr(__obj, "__name__", ""))
+            if check is not None:
+                check(target, args, kwargs)
+            elif getattr(__obj, "__name__", "") == "join" and args:
+                items = _materialize(args[0], "a joined list")
+                _pre_join([items, target], {})
+                args = (items, *args[1:])
+        return _checked(super().call(__context, __obj, *args, **kwargs))
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        wrapped = super().wrap_str_format(value)
+        if wrapped is None:
+            return None
+        fmt = value.__self__
+        is_map = value.__name__ == "format_map"
+
+        def checked(*args: Any, **kwargs: Any) -> str:
+            _tick()
+            if is_map and len(args) == 1 and isinstance(args[0], Mapping):
+                _check_str_format(fmt, (), args[0])
+            else:
+                _check_str_format(fmt, args, kwargs)
+            return _checked(wrapped(*args, **kwargs))
+
+        return update_wrapper(checked, value)
+
+    def counted(self, iterable: Any) -> Any:
+        """The iterable of a ``for`` loop, ticking the budget per item."""
+        if isinstance(iterable, jinja2.Undefined):
+            return iterable
+        return _Counted(iterable)
+
+    def sized(self, value: Any) -> Any:
+        """A text joined with ``~``, checked against ``string-length``."""
+        return _checked(value)
+
+    def _parse(self, source, name, filename):
+        return _Guard().visit(super()._parse(source, name, filename))
 
 
 def make_environment(folder: Path, autoescape: bool) -> jinja2.Environment:
-    """The sandboxed Jinja environment for a template folder, with the text
-    filters of :data:`libmedia.textfilters.FILTERS`.
+    """The sandboxed Jinja environment (:class:`Sandbox`) for a template
+    folder, loading its files only from inside it (:class:`_FolderLoader`),
+    with the text filters of :data:`libmedia.textfilters.FILTERS`, every
+    filter counted and size-checked.
 
     ``autoescape`` is on for the XML layout and off for the plain-text
     caption and alt text.  In those, ``names`` joins a person's name with
@@ -525,8 +984,8 @@ def make_environment(folder: Path, autoescape: bool) -> jinja2.Environment:
     have no line to keep in a caption, where they only surprise a reader who
     edits or searches the text.
     """
-    env = ImmutableSandboxedEnvironment(
-        loader=_LayoutLoader(str(folder)) if autoescape else jinja2.FileSystemLoader(str(folder)),
+    env = Sandbox(
+        loader=_FolderLoader(folder, instrument=autoescape),
         autoescape=autoescape,
         undefined=_Undefined,
         finalize=_finalize_markup if autoescape else None,
@@ -538,6 +997,7 @@ def make_environment(folder: Path, autoescape: bool) -> jinja2.Environment:
     env.filters.update(HOURS_FILTERS)
     if not autoescape:
         env.filters["names"] = _plain_names
+    env.filters = {name: _guard_filter(name, f) for name, f in env.filters.items()}
     return env
 
 
@@ -547,8 +1007,9 @@ def _plain_names(value: Any, *args: Any, **kwargs: Any) -> str:
 
 
 def render_text(template: jinja2.Template, context: Mapping[str, Any], filename: str) -> str:
-    """Render caption or alt text: lines trimmed, at most one blank line in a row."""
-    text = _run(template, context, filename)
+    """Render caption or alt text: lines trimmed, at most one blank line in a row.
+    Raises the ``text-length`` limit error for a text over it."""
+    text = _run(template, context, filename, "text-length")
     lines = [ln.rstrip() for ln in text.strip().splitlines()]
     out: list[str] = []
     for ln in lines:
@@ -559,13 +1020,24 @@ def render_text(template: jinja2.Template, context: Mapping[str, Any], filename:
 
 
 def render_markup(template: Template, context: Mapping[str, Any]) -> str:
-    """Render ``layout.xml.j2`` to markup text."""
-    return _run(template.layout(), context, str(template.path / "layout.xml.j2"))
+    """Render ``layout.xml.j2`` to markup text.  Raises the
+    ``markup-length`` limit error for markup over it."""
+    return _run(template.layout(), context, str(template.path / "layout.xml.j2"), "markup-length")
 
 
-def _run(template: jinja2.Template, context: Mapping[str, Any], filename: str) -> str:
+def _run(template: jinja2.Template, context: Mapping[str, Any], filename: str,
+         size_limit: str = "text-length") -> str:
+    """Render ``template`` under a fresh budget (:class:`_Budget`) and the
+    output limit ``size_limit``; every failure is a libmedia error naming
+    ``filename`` and the template line."""
+    seconds = float(sandbox.limit("template-time"))
+    end = time.monotonic() + seconds
+    outer = sandbox.current_deadline()
+    if outer is not None:
+        end = min(end, outer)
+    token = _BUDGET.set(_Budget(int(sandbox.limit("template-steps")), end, seconds))
     try:
-        return template.render(context)
+        return _generate(template, context, size_limit)
     except (DataError, TemplateError) as exc:
         if exc.location.file is None or exc.location.line is None:
             line = _template_line(exc, filename)
@@ -575,12 +1047,53 @@ def _run(template: jinja2.Template, context: Mapping[str, Any], filename: str) -
                 raise exc.replace(
                     message=f"{exc.message} (used at {Path(filename).name}:{line})") from exc
         raise
+    except SecurityError as exc:
+        raise TemplateError(f"the template tried something templates may not do: {exc}",
+                            Location(file=filename, line=_template_line(exc, filename)),
+                            hint="templates see record fields, brand, format and t(); Python's "
+                                 "internals are closed to them",
+                            code="template-sandbox") from None
     except jinja2.TemplateError as exc:
         raise TemplateError(f"{type(exc).__name__}: {exc}",
                             Location(file=filename, line=_template_line(exc, filename))) from None
-    except (TypeError, ValueError, ZeroDivisionError, KeyError, AttributeError) as exc:
+    except OverflowError as exc:
+        where = Location(file=filename, line=_template_line(exc, filename))
+        if "MAX_RANGE" in str(exc):
+            raise sandbox.limit_error("sequence-length", "a range() too long", where) from None
+        raise sandbox.limit_error("number-digits", f"a number too large ({exc})", where) from None
+    except RecursionError as exc:
+        raise sandbox.limit_error("template-depth", "includes, macros or recursive loops call "
+                                  "each other too deep for Python's stack",
+                                  Location(file=filename, line=_template_line(exc, filename)),
+                                  hint="an include, macro or recursive loop that calls itself "
+                                       "needs a condition that stops it") from None
+    except MemoryError:
+        raise sandbox.limit_error("string-length", "the template ran out of memory",
+                                  Location(file=filename)) from None
+    except (TypeError, ValueError, ZeroDivisionError, KeyError, AttributeError, IndexError) as exc:
         raise TemplateError(f"{type(exc).__name__} while filling the template: {exc}",
                             Location(file=filename, line=_template_line(exc, filename))) from None
+    finally:
+        _BUDGET.reset(token)
+
+
+def _generate(template: jinja2.Template, context: Mapping[str, Any], size_limit: str) -> str:
+    """The rendered text, built chunk by chunk so output over ``size_limit``
+    stops the template where it is (the error is raised inside it, so it
+    names the line)."""
+    most = sandbox.limit(size_limit)
+    chunks: list[str] = []
+    total = 0
+    gen = template.generate(context)
+    for chunk in gen:
+        total += len(chunk)
+        chunks.append(chunk)
+        if total > most:
+            what = "the layout markup" if size_limit == "markup-length" else "the text"
+            error = sandbox.limit_error(size_limit, f"{what} rendered is longer than {most:,} "
+                                        "characters")
+            gen.throw(error)  # raised at the template's current line, then out of generate()
+    return "".join(chunks)
 
 
 def _template_line(exc: BaseException, filename: str) -> int | None:

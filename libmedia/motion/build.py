@@ -125,7 +125,7 @@ def lay_out_video(inp: RenderInput, library: FontLibrary, burn_subtitles: bool =
     context["subtitles"] = SUBTITLE_BAND if burn_subtitles else 0
     markup = templating.render_markup(t, context)
     document = parse_markup(markup, filename, expect="video")
-    places = AssetPlaces(t.path, inp.brand.logo, inp.search_dirs)
+    places = AssetPlaces.of(inp)
     cover_field = "cover" if "cover" in t.fields else None
     scenes: list[SceneLayout] = []
     all_assets: dict = {}
@@ -140,7 +140,7 @@ def lay_out_video(inp: RenderInput, library: FontLibrary, burn_subtitles: bool =
         styled = style_document(canvas, inp.brand.types, inp.brand.colors, filename,
                                 inp.brand.language, assets)
         page = layout_document(styled, inp.format.width, inp.format.height, assets=assets,
-                               library=library)
+                               library=library, filename=filename)
         row = record.row or None if record is not None else None
         warnings += lint_page(page, Location(file=inp.source, row=row), fmt=inp.format)
         duration = scene.get("duration")

@@ -173,8 +173,15 @@ def _music(video: VideoLayout, inp: RenderInput, options: ClipOptions, filename:
 def resolve_music(src: str, inp: RenderInput, filename: str) -> Path:
     """The file a template's ``music`` names: ``music:NAME`` (libmedia's own
     tracks), ``brand:music`` (the brand kit's), ``assets/...`` (the
-    template's folder), or a path beside the data.  Raises
-    :class:`TemplateError` when there is no such file."""
+    template's folder), or a path beside the data.  A name the template
+    writes may not lead out of those folders (:mod:`libmedia.sandbox`: no
+    absolute path, no ``..``, no address, no symbolic link out).  Raises
+    :class:`TemplateError` when there is no such file or the name leads out."""
+    from ..sandbox import FILE_RULE, inside, template_path_problem
+
+    problem = None if src == "brand:music" else template_path_problem(src.removeprefix("music:"))
+    if problem is not None:
+        raise TemplateError(problem[0], Location(file=filename), hint=problem[1], code=FILE_RULE)
     if src.startswith("music:"):
         path = BUNDLED_MUSIC / src[len("music:"):]
     elif src == "brand:music":
@@ -194,6 +201,12 @@ def resolve_music(src: str, inp: RenderInput, filename: str) -> Path:
         path = inp.template.path / src
     else:
         path = next((Path(d) / src for d in inp.search_dirs if (Path(d) / src).is_file()), Path(src))
+    if src != "brand:music" and Path(path).is_file() and not inside(
+            path, [BUNDLED_MUSIC, inp.template.path, *inp.search_dirs]):
+        raise TemplateError(f"music file {src!r} leads outside the template's and the data's "
+                            "folders", Location(file=filename),
+                            hint="copy the music into the template's assets/ folder instead of "
+                                 "linking to it", code=FILE_RULE)
     if not Path(path).is_file():
         known = ", ".join(f"music:{p.name}" for p in sorted(BUNDLED_MUSIC.glob("*.m4a")))
         raise TemplateError(f"music file {src!r} not found", Location(file=filename),
