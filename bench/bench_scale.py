@@ -21,7 +21,9 @@ broken rows were reported:
   spreadsheet row, with the code its kind must give
   (:data:`EXPECTED_CODES`), and the two books whose title is lost fail in
   both (an error in ``check``, a failed record in ``batch``);
-* no clean row gets a finding of those codes (a false alarm);
+* no clean row gets a finding of those codes that the same row of the
+  clean baseline does not have (a false alarm; goodbooks' own ISBNs in
+  scientific notation are found in both);
 * ``check`` and ``batch`` report the same rows with the same codes.
 
 Findings every row of this data set carries whatever is broken (goodbooks'
@@ -103,8 +105,13 @@ def run_batch(data: Path, work: Path, jobs: int, interval: float) -> dict:
             "summary": manifest["summary"]}
 
 
-def judge(expected: list[tuple[int, str]], rows: dict[int, list[tuple[str, str]]]) -> dict:
-    """How exactly ``rows`` (row -> [(severity, code)]) reports ``expected``."""
+def judge(expected: list[tuple[int, str]], rows: dict[int, list[tuple[str, str]]],
+          baseline: dict[int, list[tuple[str, str]]] | None = None) -> dict:
+    """How exactly ``rows`` (row -> [(severity, code)]) reports ``expected``.
+    A clean row's finding is a false alarm unless ``baseline`` (the same
+    books with nothing broken) has it at that row too: the data set's own
+    problems (an ISBN in scientific notation) are no breakage."""
+    baseline = baseline or {}
     broken = dict(expected)
     missed, wrong_fail = [], []
     for row, kind in expected:
@@ -114,9 +121,12 @@ def judge(expected: list[tuple[int, str]], rows: dict[int, list[tuple[str, str]]
         failed = any(s == "error" for s, _ in rows.get(row, []))
         if failed != (kind in FAILING_KINDS):
             wrong_fail.append((row, kind, failed))
+    def alarms(found: list[tuple[str, str]]) -> set[str]:
+        return ({c for _, c in found} & BREAKAGE_CODES) | (
+            {"<fails>"} if any(s == "error" for s, _ in found) else set())
+
     false_alarms = sorted(r for r, found in rows.items() if r not in broken
-                          and ({c for _, c in found} & BREAKAGE_CODES
-                               or any(s == "error" for s, _ in found)))
+                          and alarms(found) - alarms(baseline.get(r, [])))
     own = Counter(c for r, found in rows.items() if r not in broken for _, c in found
                   if c not in BREAKAGE_CODES)
     return {"missed": missed, "wrong_fail": wrong_fail, "false_alarms": false_alarms,
@@ -134,7 +144,8 @@ def _breakage_view(rows: dict[int, list[tuple[str, str]]]) -> dict[int, set[str]
     return out
 
 
-def report_run(label: str, n: int, checked: dict, batched: dict, expected) -> bool:
+def report_run(label: str, n: int, checked: dict, batched: dict, expected,
+               baseline: dict | None = None) -> bool:
     cs = bench_memory.summarize(checked["run"], n)
     bs = bench_memory.summarize(batched["run"], n)
     print(f"\n-- {label}: {n:,} books, {len(expected)} broken rows --")
@@ -149,7 +160,7 @@ def report_run(label: str, n: int, checked: dict, batched: dict, expected) -> bo
           f"{batched['records']:,} records in the manifest, summary {batched['summary']}")
     ok = True
     for who, found in (("check", checked["rows"]), ("batch", batched["rows"])):
-        j = judge(expected, found)
+        j = judge(expected, found, (baseline or {}).get(who))
         print(f"  {who}: broken rows reported right {len(expected) - len(j['missed'])}"
               f"/{len(expected)}; fails as it must {len(expected) - len(j['wrong_fail'])}"
               f"/{len(expected)}; false alarms on clean rows {len(j['false_alarms'])}")
@@ -201,11 +212,13 @@ def main(argv: list[str] | None = None) -> int:
             clean = work / "clean.csv"
             make_dirty_csv(clean, n, 0, args.seed)
             runs.insert(0, ("baseline: nothing broken", clean, []))
-        ok = True
+        ok, baseline = True, None
         for label, path, exp in runs:
             checked = run_check(path, work, args.interval)
             batched = run_batch(path, work, args.jobs, args.interval)
-            ok &= report_run(label, n, checked, batched, exp)
+            if not exp:  # the reference: its findings are the data set's own
+                baseline = {"check": checked["rows"], "batch": batched["rows"]}
+            ok &= report_run(label, n, checked, batched, exp, baseline)
     print("\nexactly the broken rows reported, check and batch agreeing:", "yes" if ok else "NO")
     return 0 if ok else 1
 
