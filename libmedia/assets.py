@@ -11,6 +11,16 @@ every failure is an :class:`~libmedia.errors.ImageError` saying what the file
 really is, so the caller can substitute a placeholder and the batch goes on
 (cases C15, C16, C17, C18, C24).
 
+A JPEG complete but for its end marker (EOI) is used as it is, without a
+warning; one cut off inside its picture data is damaged
+(:func:`jpeg_missing_only_eoi` tells them apart from the bytes; Pillow's
+global ``LOAD_TRUNCATED_IMAGES`` is never set).  A name that is a folder, a
+device or a pipe is refused before anything is opened (a pipe would wait
+forever), and a name the operating system refuses (too long) is an
+:class:`~libmedia.errors.ImageError` like any other.
+
+:func:`verify_image` does all of it at the smallest scale, for ``libmedia
+check``: every byte decoded as a batch decodes it, few pixels kept.
 :func:`probe_image` reads a file's header only (format and size), for
 preflight checks that must not decode pixels.  Pixel effects are
 :mod:`libmedia.raster`.
@@ -46,6 +56,7 @@ __all__ = [
     "IMAGE_EXTENSIONS",
     "LoadedImage",
     "file_kind",
+    "jpeg_missing_only_eoi",
     "load_image",
     "probe_image",
     "resolve_image_path",
