@@ -231,9 +231,10 @@ def check_data(template_name: str, data_path: str | Path,
     # A field the data has no column for is empty in every row: a batch draws
     # the stand-in (and says so) for each, so check says so for each too.
     image_fields = every_image
+    seen: dict[str, list[Problem]] = {}  # a cover named in many rows is decoded once
     for rec in dataset.records:
         report.problems += record_problems(template, rec, image_fields, dirs, dataset,
-                                           report.stand_in_fields)
+                                           report.stand_in_fields, seen)
     return report
 
 
@@ -285,13 +286,16 @@ def stand_in_fields(template: Template, image_fields: Sequence[str], brand, form
 
 def record_problems(template: Template, record: Record, image_fields: list[str],
                     search_dirs: list[Path], dataset: DataSet,
-                    stand_ins: Sequence[str] | None = None) -> list[Problem]:
+                    stand_ins: Sequence[str] | None = None,
+                    seen: dict[str, list[Problem]] | None = None) -> list[Problem]:
     """Every finding for one record: empty required fields, the reader's
     warnings, and image fields that are empty, missing or unreadable (with
     what a batch notes about the images it can use, :func:`image_findings`).
     An empty image field is a finding only when it is in ``stand_ins`` (the
     fields whose empty value the template draws as a stand-in, see
-    :func:`stand_in_fields`; None: every field)."""
+    :func:`stand_in_fields`; None: every field).  ``seen`` (image value ->
+    its findings) keeps what earlier records' images gave, so a cover named
+    in many rows is decoded once."""
     out = [replace(d, code="required", location=Location(row=record.row, field=d.location.field))
            for err in check_required(template, record, None) for d in err.diagnostics]
     out += [replace(w, location=Location(row=record.row, **_field_and_column(w.location, dataset)))
@@ -300,7 +304,12 @@ def record_problems(template: Template, record: Record, image_fields: list[str],
         value = record.fields.get(name, "")
         if not value.strip() and stand_ins is not None and name not in stand_ins:
             continue  # the template leaves the picture out, as a batch does: nothing to say
-        for problem in image_findings(value, search_dirs):
+        found = seen.get(value) if seen is not None else None
+        if found is None:
+            found = image_findings(value, search_dirs)
+            if seen is not None:
+                seen[value] = found
+        for problem in found:
             out.append(replace(problem, location=Location(row=record.row, field=name)))
     return out
 
