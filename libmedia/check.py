@@ -228,9 +228,11 @@ def check_data(template_name: str, data_path: str | Path,
     dirs = job.search_dirs
     every_image = [f.name for f in template.fields.values() if f.type == "image"]
     report.stand_in_fields = stand_in_fields(template, every_image, job.brand, job.formats)
-    # A field the data has no column for is empty in every row: a batch draws
-    # the stand-in (and says so) for each, so check says so for each too.
-    image_fields = every_image
+    # A field the data has no column for is empty in every row: a batch of
+    # image posts draws the stand-in (and says so) for each, so check says so
+    # for each too; a clip or a carousel says nothing then, and check neither.
+    image_fields = [f for f in every_image
+                    if template.kind == "image" or f not in report.missing_optional]
     seen: dict[str, list[Problem]] = {}  # a cover named in many rows is decoded once
     for rec in dataset.records:
         report.problems += record_problems(template, rec, image_fields, dirs, dataset,
