@@ -11,6 +11,16 @@ every failure is an :class:`~libmedia.errors.ImageError` saying what the file
 really is, so the caller can substitute a placeholder and the batch goes on
 (cases C15, C16, C17, C18, C24).
 
+A JPEG complete but for its end marker (EOI) is used as it is, without a
+warning; one cut off inside its picture data is damaged
+(:func:`jpeg_missing_only_eoi` tells them apart from the bytes; Pillow's
+global ``LOAD_TRUNCATED_IMAGES`` is never set).  A name that is a folder, a
+device or a pipe is refused before anything is opened (a pipe would wait
+forever), and a name the operating system refuses (too long) is an
+:class:`~libmedia.errors.ImageError` like any other.
+
+:func:`verify_image` does all of it at the smallest scale, for ``libmedia
+check``: every byte decoded as a batch decodes it, few pixels kept.
 :func:`probe_image` reads a file's header only (format and size), for
 preflight checks that must not decode pixels.  Pixel effects are
 :mod:`libmedia.raster`.
@@ -23,6 +33,7 @@ import io
 import math
 import os
 import re
+import stat
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -46,9 +57,11 @@ __all__ = [
     "IMAGE_EXTENSIONS",
     "LoadedImage",
     "file_kind",
+    "jpeg_missing_only_eoi",
     "load_image",
     "probe_image",
     "resolve_image_path",
+    "verify_image",
 ]
 
 #: Extensions tried, in this order, when a requested name has none.
@@ -266,59 +279,339 @@ def load_image(
     (the real type is named when recognised: HTML page, PDF, SVG, HEIC...),
     too large, damaged, or in a mode that cannot be converted.
     """
-    path = resolve_image_path(str(src), search_dirs)
+    path = _resolve(src, search_dirs)
     loc = Location(file=display_path(path))
     notes: list[Diagnostic] = []
     with _open(path, loc) as im:
-        w, h = im.size
-        limit = Image.MAX_IMAGE_PIXELS
-        over = limit is not None and w * h > limit
-        is_jpeg = isinstance(im, JpegImagePlugin.JpegImageFile)
-        if over and not is_jpeg:
-            raise _bomb_error(path, loc, (w, h), None)
-        # Only a JPEG's EXIF is read before decoding: Pillow's PNG getexif()
-        # decodes the whole image to look for an eXIf chunk after the pixels.
-        orientation = _orientation(im) if is_jpeg else 1
-        swapped = orientation in (5, 6, 7, 8)
-        if is_jpeg:
-            want = None
-            if target_size is not None:
-                tw, th = target_size[::-1] if swapped else target_size
-                want = (max(1, tw) * DRAFT_MARGIN, max(1, th) * DRAFT_MARGIN)
-            scale = _draft_scale((w, h), want, limit if over else None)
-            if scale > 1:
-                im.draft(None, (w // scale, h // scale))
-            if over and im.size[0] * im.size[1] > limit:  # pragma: no cover - draft refused
-                raise _bomb_error(path, loc, (w, h), None)
+        return _decode(im, path, loc, notes, target_size)
+
+
+def verify_image(src: str | Path, search_dirs: Sequence[Path] = ()) -> LoadedImage:
+    """Everything :func:`load_image` does to ``src``, as cheaply as it can
+    be done: for ``libmedia check``, which must find every image a batch
+    would find damaged without the batch's cost.
+
+    Every byte is decoded, as in a batch (a file cut off in its last rows
+    fails here as it fails there), but a JPEG at 1/8 of its size (DCT
+    scaling still reads every coefficient of every scan, it only skips the
+    full inverse transform) and any other format reduced right after
+    decoding, so the colour conversion and its warnings (CMYK without a
+    profile, a damaged profile) run on a few pixels.  The returned
+    ``image`` is that reduced picture; ``original_size`` and ``warnings``
+    are those :func:`load_image` gives.  Raises :class:`ImageError` exactly
+    where :func:`load_image` does.  Measured by ``bench/bench_check_images.py``.
+    """
+    return load_image(src, search_dirs, target_size=(1, 1))
+
+
+def _resolve(src: str | Path, search_dirs: Sequence[Path]) -> Path:
+    """:func:`resolve_image_path`, with the operating system's refusals
+    (a name longer than the file system allows, a NUL byte in it) as the
+    :class:`ImageError` they are: the data's value is at fault."""
+    try:
+        return resolve_image_path(str(src), search_dirs)
+    except ImageError as exc:
+        # Only a "not found" is reworded: a refusal for another reason
+        # (a web address, a path outside the allowed folders) stands.
+        special = _not_a_file(str(src), search_dirs) if "not found" in exc.message else None
+        if special is None:
+            raise
+        raise _special_error(special, exc.location) from None
+    except (OSError, ValueError) as exc:
+        text = str(src).strip()
+        shown = text if len(text) <= 80 else text[:60] + "…" + text[-12:]
+        why = getattr(exc, "strerror", None) or str(exc)
+        return_error = ImageError(
+            f"image '{shown}' ({len(text)} characters) cannot be looked up: {why}",
+            hint="put the image's file name in the data (a short name such as "
+            "covers/9786020332956.jpg), not a description or a pasted text",
+        )
+        raise return_error from None
+
+
+def _not_a_file(src: str, search_dirs: Sequence[Path]) -> Path | None:
+    """The path ``src`` names when it exists but is no regular file (a
+    folder, a device such as ``/dev/zero``, a named pipe), which
+    :func:`resolve_image_path` reports as not found; else None."""
+    text = src.strip()
+    if not text or _URL_RE.match(text):
+        return None
+    p = Path(text).expanduser()
+    for candidate in [p] if p.is_absolute() else [Path(d) / p for d in search_dirs or [Path.cwd()]]:
         try:
-            im.load()
-        except Image.DecompressionBombError as exc:
-            raise _bomb_error(path, loc, (w, h), exc) from None
-        except (OSError, ValueError, SyntaxError, EOFError) as exc:
-            raise ImageError(
-                f"{path.name} is a damaged or incomplete {im.format or 'image'} file ({exc})",
-                loc,
-                hint="open it in an image editor and save it again as JPEG or PNG, "
-                "or download it again",
-            ) from None
-        if not is_jpeg:
-            orientation = _orientation(im)
-        original = (h, w) if orientation in (5, 6, 7, 8) else (w, h)
-        img: Image.Image = im
-        if orientation in range(2, 9):
-            img = ImageOps.exif_transpose(img)
+            mode = os.stat(candidate).st_mode
+        except (OSError, ValueError):
+            continue
+        if not stat.S_ISREG(mode):
+            return candidate
+    return None
+
+
+def _special_error(path: Path, loc: Location | None = None) -> ImageError:
+    """The error for an image path that is a folder, a device or a pipe:
+    never opened, since reading a pipe or a device can wait forever."""
+    try:
+        is_dir = path.is_dir()
+    except OSError:
+        is_dir = False
+    what = "a folder" if is_dir else "a device or a pipe, not a file"
+    return ImageError(f"'{display_path(path)}' is {what}: no picture can be read from it",
+                      loc or Location(file=display_path(path)),
+                      hint="put the image file's own name in the data "
+                      "(e.g. covers/9786020332956.jpg)")
+
+
+def _decode(im: Image.Image, path: Path, loc: Location, notes: list[Diagnostic],
+            target_size: tuple[int, int] | None) -> LoadedImage:
+    """The steps of :func:`load_image` after opening: guard, draft, decode,
+    orientation, reduction, colour."""
+    w, h = im.size
+    limit = Image.MAX_IMAGE_PIXELS
+    over = limit is not None and w * h > limit
+    is_jpeg = isinstance(im, JpegImagePlugin.JpegImageFile)
+    if over and not is_jpeg:
+        raise _bomb_error(path, loc, (w, h), None)
+    # Only a JPEG's EXIF is read before decoding: Pillow's PNG getexif()
+    # decodes the whole image to look for an eXIf chunk after the pixels.
+    orientation = _orientation(im) if is_jpeg else 1
+    swapped = orientation in (5, 6, 7, 8)
+    if is_jpeg:
+        want = None
         if target_size is not None:
-            img = _pre_reduce(img, target_size)
-        try:
-            img = _to_srgb_rgba(img, path.name, loc, notes, is_jpeg=is_jpeg)
-        except (ValueError, OSError) as exc:
-            raise ImageError(
-                f"{path.name} uses the image mode {im.mode}, which libmedia cannot convert ({exc})",
-                loc,
-                hint="save it again as an ordinary RGB JPEG or PNG",
-            ) from None
+            tw, th = target_size[::-1] if swapped else target_size
+            want = (max(1, tw) * DRAFT_MARGIN, max(1, th) * DRAFT_MARGIN)
+        scale = _draft_scale((w, h), want, limit if over else None)
+        if scale > 1:
+            im.draft(None, (w // scale, h // scale))
+        if over and im.size[0] * im.size[1] > limit:  # pragma: no cover - draft refused
+            raise _bomb_error(path, loc, (w, h), None)
+    try:
+        im = _load_pixels(im, path, (w, h), limit if over else None)
+    except Image.DecompressionBombError as exc:
+        raise _bomb_error(path, loc, (w, h), exc) from None
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
+        raise ImageError(
+            f"{path.name} is a damaged or incomplete {im.format or 'image'} file ({exc})",
+            loc,
+            hint="open it in an image editor and save it again as JPEG or PNG, "
+            "or download it again",
+        ) from None
+    if not is_jpeg:
+        orientation = _orientation(im)
+    original = (h, w) if orientation in (5, 6, 7, 8) else (w, h)
+    img: Image.Image = im
+    if orientation in range(2, 9):
+        img = ImageOps.exif_transpose(img)
+    if target_size is not None:
+        img = _pre_reduce(img, target_size)
+    try:
+        img = _to_srgb_rgba(img, path.name, loc, notes, is_jpeg=is_jpeg)
+    except (ValueError, OSError) as exc:
+        raise ImageError(
+            f"{path.name} uses the image mode {im.mode}, which libmedia cannot convert ({exc})",
+            loc,
+            hint="save it again as an ordinary RGB JPEG or PNG",
+        ) from None
     img.info = {}
     return LoadedImage(image=img, path=path, original_size=original, warnings=notes)
+
+
+#: JPEG's end-of-image marker (ITU-T T.81 | ISO/IEC 10918-1, table B.1: EOI = X'FFD9').
+JPEG_EOI = b"\xff\xd9"
+
+#: Start-of-frame markers (T.81 table B.1: SOF0-SOF15 but DHT C4, JPG C8, DAC CC)
+#: and the progressive ones among them (SOF2, SOF6, SOF10, SOF14).
+_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+_PROGRESSIVE = frozenset({0xC2, 0xC6, 0xCA, 0xCE})
+
+#: Bytes appended after the scan data when testing whether a JPEG's scans
+#: are complete (:func:`jpeg_missing_only_eoi`): never 0xFF, never all zero
+#: bits (libjpeg pads missing data with zero bits itself).
+_PROBE_FILL = b"\x5a\xa5\x3c\xc3" * 64
+
+
+def _load_pixels(im: Image.Image, path: Path, size: tuple[int, int],
+                 limit: int | None) -> Image.Image:
+    """Decode ``im``'s pixels and return the image that holds them: ``im``
+    itself, or, for a JPEG complete but for its end marker
+    (:func:`jpeg_missing_only_eoi`), the same file decoded from its bytes
+    with the marker added, at the same draft scale.  A batch and
+    ``libmedia check`` take this same path, so they agree on which covers
+    are usable.  Raises what :meth:`Image.Image.load` raises otherwise."""
+    try:
+        im.load()
+        return im
+    except OSError:
+        if not isinstance(im, JpegImagePlugin.JpegImageFile):
+            raise
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = b""
+        if not jpeg_missing_only_eoi(data, limit):
+            raise
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        fixed = Image.open(io.BytesIO(data + JPEG_EOI))
+    if fixed.size != im.size:
+        fixed.draft(None, im.size)
+    fixed.load()
+    return fixed
+
+
+@dataclass
+class _JpegLayout:
+    """What :func:`_jpeg_scans` read: the frame's ``progressive`` flag, size
+    and components (id -> (H, V) sampling factors), each scan's (component
+    ids, Ss, Se, Al), the restart interval in force for the last scan (DRI,
+    0: none) and how many restart markers that scan holds."""
+
+    progressive: bool
+    size: tuple[int, int]
+    components: dict[int, tuple[int, int]]
+    scans: list[tuple[list[int], int, int, int]]
+    restart_interval: int
+    last_scan_restarts: int
+
+    def expected_restarts(self) -> int | None:
+        """The restart markers a complete last scan holds (T.81 B.2.4.4,
+        A.2: one between every ``restart_interval`` MCUs), or None when the
+        frame does not say its height."""
+        width, height = self.size
+        if not self.restart_interval:
+            return 0
+        if not width or not height or not self.components:
+            return None
+        hmax = max(h for h, _ in self.components.values())
+        vmax = max(v for _, v in self.components.values())
+        ids = self.scans[-1][0]
+        if len(ids) == 1 and ids[0] in self.components:  # non-interleaved: one block an MCU
+            h, v = self.components[ids[0]]
+            mcus = math.ceil(math.ceil(width * h / hmax) / 8) * math.ceil(
+                math.ceil(height * v / vmax) / 8)
+        else:
+            mcus = math.ceil(width / (8 * hmax)) * math.ceil(height / (8 * vmax))
+        return math.ceil(mcus / self.restart_interval) - 1
+
+
+def _jpeg_scans(data: bytes) -> _JpegLayout | None:
+    """The layout (:class:`_JpegLayout`) of a JPEG whose last scan's
+    entropy-coded data runs to the end of ``data`` with no end marker (T.81 B.2: SOI, marker segments
+    with their 2-byte lengths, SOS headers each followed by entropy-coded
+    data in which 0xFF is followed by 0x00 or a restart marker); None for
+    anything else: a file with an EOI, one cut inside a marker segment, or
+    not a JPEG at all."""
+    n = len(data)
+    if not data.startswith(b"\xff\xd8"):
+        return None
+    i, frame, scans, dri = 2, None, [], 0
+    while i < n:
+        if data[i] != 0xFF:
+            return None
+        while i < n and data[i] == 0xFF:  # fill bytes before a marker (T.81 B.1.1.2)
+            i += 1
+        if i >= n:
+            return None
+        marker = data[i]
+        i += 1
+        if marker == 0xD9:
+            return None
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # RSTn, TEM: no segment
+            continue
+        if i + 2 > n:
+            return None
+        length = int.from_bytes(data[i:i + 2], "big")
+        if length < 2 or i + length > n:
+            return None
+        seg = data[i + 2:i + length]
+        i += length
+        try:
+            if marker in _SOF:
+                count = seg[5]
+                comps = {seg[6 + 3 * j]: (seg[7 + 3 * j] >> 4, seg[7 + 3 * j] & 0x0F)
+                         for j in range(count)}
+                size = (int.from_bytes(seg[3:5], "big"), int.from_bytes(seg[1:3], "big"))
+                frame = (marker in _PROGRESSIVE, size, comps)
+            elif marker == 0xDD:  # DRI: the restart interval in MCUs
+                dri = int.from_bytes(seg[0:2], "big")
+            elif marker == 0xDA:
+                ns = seg[0]
+                ids = [seg[1 + 2 * j] for j in range(ns)]
+                ss, se, a = seg[1 + 2 * ns], seg[2 + 2 * ns], seg[3 + 2 * ns]
+                scans.append((ids, ss, se, a & 0x0F))
+                j, restarts = i, 0
+                while True:  # the entropy-coded data: to the next real marker
+                    j = data.find(b"\xff", j)
+                    if j < 0 or j + 1 >= n:
+                        i = n
+                        break
+                    nxt = data[j + 1]
+                    if nxt == 0x00 or 0xD0 <= nxt <= 0xD7 or nxt == 0xFF:
+                        restarts += 0xD0 <= nxt <= 0xD7
+                        j += 1
+                        continue
+                    i = j
+                    break
+                if i == n:
+                    if frame is None or any(h < 1 or v < 1 for h, v in frame[2].values()):
+                        return None
+                    return _JpegLayout(frame[0], frame[1], frame[2], scans, dri, restarts)
+        except IndexError:  # a segment too short for what it declares
+            return None
+    return None
+
+
+def jpeg_missing_only_eoi(data: bytes, limit: int | None = None) -> bool:
+    """True when ``data`` is a JPEG whose every scan is complete and only the
+    closing EOI marker (0xFFD9) is missing, as some cameras, scanners and
+    web apps write them; False for a file cut off inside its image data.
+
+    Pillow's decoder refuses both alike ("image file is truncated"); its
+    ``ImageFile.LOAD_TRUNCATED_IMAGES`` would accept both, and is global
+    state, so it is left alone.  Instead: the file must end inside the scan
+    data of its last scan (not inside a marker segment); the scans must
+    cover the whole image (every frame component; for a progressive JPEG
+    every coefficient 0-63 of every component down to the last bit, Al = 0,
+    T.81 G.1.1.1); with restart markers, the last scan must hold all of them
+    (a cut at an interval's end would otherwise look complete); and the picture decoded with the marker appended must be
+    the very same when filler bytes come before the marker.  libjpeg fills
+    missing data with zero bits, so a scan that stops short decodes
+    differently with the filler; a complete one never reads it.
+
+    ``limit``: when the image is over that many pixels it is compared at
+    the JPEG draft scale that brings it under.  Costs two decodes, paid
+    only for files that failed to decode and lack the marker."""
+    if not data or data.endswith(JPEG_EOI):
+        return False
+    parsed = _jpeg_scans(data)
+    if parsed is None or parsed.expected_restarts() != parsed.last_scan_restarts:
+        return False  # cut before the last restart interval began
+    progressive, components, scans = parsed.progressive, list(parsed.components), parsed.scans
+    if progressive:
+        for c in components:
+            done: set[int] = set()
+            for ids, ss, se, al in scans:
+                if c in ids and al == 0:
+                    done.update(range(ss, se + 1))
+            if not done >= set(range(64)):
+                return False
+    elif not set(components) <= {c for ids, *_ in scans for c in ids}:
+        return False
+    try:
+        images = []
+        for tail in (JPEG_EOI, _PROBE_FILL + JPEG_EOI):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                with Image.open(io.BytesIO(data + tail)) as im:
+                    w, h = im.size
+                    if limit is not None and w * h > limit:
+                        scale = _draft_scale((w, h), None, limit)
+                        im.draft(None, (w // scale, h // scale))
+                    im.load()
+                    images.append(im.tobytes())
+    except Exception:  # noqa: BLE001 - any failure: not a usable picture
+        return False
+    return images[0] == images[1]
 
 
 def _open(path: Path, loc: Location) -> Image.Image:
@@ -327,6 +620,13 @@ def _open(path: Path, loc: Location) -> Image.Image:
     Raises :class:`ImageError` for a decompression bomb (over twice
     ``Image.MAX_IMAGE_PIXELS``), a file that is no image (saying what it
     is), and an unreadable file."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise ImageError(f"{path.name} cannot be read: {exc.strerror or exc}", loc,
+                         hint="check that the file exists and that you may read it") from None
+    if not stat.S_ISREG(mode):
+        raise _special_error(path, loc)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)

@@ -11,11 +11,16 @@ What is checked, and how each finding is graded:
   column makes the input unusable (:class:`ProblemList`, exit 2);
 * every record: a required field that is empty (``error``: the record will
   not be rendered), the reader's own warnings such as an invalid ISBN
-  (``warning``), and each image field (covers): empty, missing, or not
-  readable as an image (``warning``: the post gets a typographic cover
-  instead).  Cover paths resolve as in a batch: relative to the data file's
-  folder, then its ``covers/`` subfolder, then the working folder.  Images
-  are opened to read their header only, never decoded.
+  (``warning``), and each image field (covers): empty, missing, damaged or
+  cut off (``warning`` with the code a batch writes, ``placeholder``: the
+  post gets a typographic cover instead), and what a batch notes about a
+  cover it can use (a CMYK file without a colour profile...).  Cover paths
+  resolve as in a batch: relative to the data file's folder, then its
+  ``covers/`` subfolder, then the working folder.  Every cover is decoded
+  in full, as a batch decodes it, but at the smallest scale
+  (:func:`libmedia.assets.verify_image`), so a file cut off in its last
+  rows is found here and not only in the batch; a JPEG complete but for
+  its end marker is used by both without a word.
 
 :func:`group_problems` folds findings that differ only in their row (the
 same web-address cover in 21 rows) into one, with the rows.
@@ -26,14 +31,11 @@ Nothing here prints or exits.
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
-
-from .assets import resolve_image_path
+from .assets import verify_image
 from .diagnostics import ERROR, WARNING  # noqa: F401 - the CLI reads both from here
 from .errors import Diagnostic, ImageError, LibmediaError, Location, display_path
 from .render import check_required
@@ -239,10 +241,15 @@ def check_data(template_name: str, data_path: str | Path,
     dirs = job.search_dirs
     every_image = [f.name for f in template.fields.values() if f.type == "image"]
     report.stand_in_fields = stand_in_fields(template, every_image, job.brand, job.formats)
-    image_fields = [f for f in every_image if f not in report.missing_optional]
+    # A field the data has no column for is empty in every row: a batch of
+    # image posts draws the stand-in (and says so) for each, so check says so
+    # for each too; a clip or a carousel says nothing then, and check neither.
+    image_fields = [f for f in every_image
+                    if template.kind == "image" or f not in report.missing_optional]
+    seen: dict[str, list[Problem]] = {}  # a cover named in many rows is decoded once
     for rec in dataset.records:
         report.problems += record_problems(template, rec, image_fields, dirs, dataset,
-                                           report.stand_in_fields)
+                                           report.stand_in_fields, seen)
     return report
 
 
@@ -294,12 +301,16 @@ def stand_in_fields(template: Template, image_fields: Sequence[str], brand, form
 
 def record_problems(template: Template, record: Record, image_fields: list[str],
                     search_dirs: list[Path], dataset: DataSet,
-                    stand_ins: Sequence[str] | None = None) -> list[Problem]:
+                    stand_ins: Sequence[str] | None = None,
+                    seen: dict[str, list[Problem]] | None = None) -> list[Problem]:
     """Every finding for one record: empty required fields, the reader's
-    warnings, and image fields that are empty, missing or unreadable.  An
-    empty image field is a finding only when it is in ``stand_ins`` (the
+    warnings, and image fields that are empty, missing or unreadable (with
+    what a batch notes about the images it can use, :func:`image_findings`).
+    An empty image field is a finding only when it is in ``stand_ins`` (the
     fields whose empty value the template draws as a stand-in, see
-    :func:`stand_in_fields`; None: every field)."""
+    :func:`stand_in_fields`; None: every field).  ``seen`` (image value ->
+    its findings) keeps what earlier records' images gave, so a cover named
+    in many rows is decoded once."""
     required = [d for err in check_required(template, record, None) for d in err.diagnostics]
     out = [replace(d, code="required" if d.code == "data" else d.code,
                    location=Location(row=record.row, field=d.location.field,
@@ -314,8 +325,12 @@ def record_problems(template: Template, record: Record, image_fields: list[str],
             continue  # the template leaves the picture out, as a batch does: nothing to say
         if not value.strip() and told_about_cover(record, name):
             continue  # a web cover's own warning (placeholder, not fetched) says it already
-        problem = image_problem(value, search_dirs)
-        if problem is not None:
+        found = seen.get(value) if seen is not None else None
+        if found is None:
+            found = image_findings(value, search_dirs)
+            if seen is not None:
+                seen[value] = found
+        for problem in found:
             out.append(replace(problem, location=Location(row=record.row, field=name)))
     return out
 
@@ -336,35 +351,33 @@ def _field_and_column(loc: Location, dataset: DataSet) -> dict[str, str | None]:
 #: What a batch does about a cover it cannot use, appended to each cover finding.
 INSTEAD = ": a typographic cover will be drawn instead"
 
+#: The code of a cover a batch replaces by a typographic stand-in, in the
+#: manifest and here alike (:func:`libmedia.render.load_assets`).
+STAND_IN = "placeholder"
+
+
+def image_findings(src: str, search_dirs: list[Path]) -> list[Problem]:
+    """What a batch will say about the image ``src`` names: a
+    ``placeholder`` warning when it cannot use it (empty, missing, not an
+    image, damaged, cut off, too large: the message says which and names
+    the file, the hint how to fix it), else the notes loading it gives
+    (``cmyk-no-profile``, ``icc-unreadable``...), each with the code the
+    batch's manifest uses.  The file is decoded in full at the smallest
+    scale (:func:`libmedia.assets.verify_image`), as a batch decodes it."""
+    if not src.strip():
+        return [Diagnostic(WARNING, STAND_IN, "no cover image given" + INSTEAD,
+                           hint="put the cover's file name in the data, or leave it")]
+    try:
+        loaded = verify_image(src, search_dirs)
+    except ImageError as exc:
+        return [Diagnostic(WARNING, STAND_IN, exc.message + INSTEAD, hint=exc.hint)]
+    return list(loaded.warnings)
+
 
 def image_problem(src: str, search_dirs: list[Path]) -> Problem | None:
-    """None when ``src`` names a readable image file, else a warning saying
-    what is wrong and that a typographic cover will be drawn instead.  Reads
-    the file's header only (no pixels decoded)."""
-    if not src.strip():
-        return Diagnostic(WARNING, "cover-empty", "no cover image given" + INSTEAD,
-                       hint="put the cover's file name in the data, or leave it")
-    try:
-        path = resolve_image_path(src, search_dirs)
-    except ImageError as exc:
-        return Diagnostic(WARNING, "cover-missing", exc.message + INSTEAD, hint=exc.hint)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(path) as im:
-                im.size  # noqa: B018 - reads the header only
-    except Image.DecompressionBombError:
-        return Diagnostic(WARNING, "cover-too-large", f"'{path.name}' is too large to open safely"
-                       + INSTEAD,
-                       hint="save a smaller copy of the cover (a few thousand pixels is plenty)")
-    except UnidentifiedImageError:
-        return Diagnostic(WARNING, "cover-unreadable", f"'{path.name}' is not an image file "
-                       "libmedia can read" + INSTEAD, hint="save the cover as JPEG or PNG")
-    except OSError as exc:
-        return Diagnostic(WARNING, "cover-unreadable", f"'{path.name}' cannot be read: {exc}"
-                       + INSTEAD,
-                       hint="check that the file is not open elsewhere and that you may read it")
-    return None
+    """The first of :func:`image_findings` (None when there is none)."""
+    found = image_findings(src, search_dirs)
+    return found[0] if found else None
 
 
 # ---------------------------------------------------------------------------

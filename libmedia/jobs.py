@@ -226,12 +226,83 @@ def mark_past_dates(template: Template, dataset: DataSet) -> None:
 def read_data(path: str | Path, options: Mapping[str, Any] | None = None) -> DataSet:
     """Read a data file; a file with no records is a :class:`DataError`.
     ``options`` go to the file's reader (:func:`~libmedia.sources.read_records`:
-    a workbook's ``sheet``, a calendar's ``date_from``/``date_to``; None values are left out)."""
+    a workbook's ``sheet``, a calendar's ``date_from``/``date_to``).  Every
+    value then passes :func:`guard_values`, so ``check``, ``batch`` and
+    ``render`` see the same records."""
     dataset = read_records(path, **dict(options or {}))
     if not dataset.records:
         raise DataError("the file has no records to render", Location(file=display_path(path)),
                         hint="check that the rows below the header are filled in")
+    guard_values(dataset)
     return dataset
+
+
+#: The most characters of one value a post is set from: a title, an author,
+#: a place (no real title comes near: the longest in the real data is 257
+#: characters); :data:`LONG_FIELD_CHARS` for the long texts a caption takes.
+#: Past it a value is cut at a word boundary, with a warning: laying out a
+#: 100,000-character title took minutes, and no post can show it.
+MAX_FIELD_CHARS = 1_000
+LONG_FIELD_CHARS = 10_000
+LONG_FIELDS = frozenset({"summary", "description", "note", "notes", "quote"})
+
+#: Characters no XML document can hold (XML 1.0, production [2] Char): C0
+#: controls but tab, line feed and carriage return; lone UTF-16 surrogates
+#: (a JSON file may escape one); U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def guard_values(dataset: DataSet) -> None:
+    """Make every record's values safe to set, whatever reader made them,
+    with a warning on the record for each change (code ``too-long`` or
+    ``control-characters``, located at the value's column): a value over
+    :data:`MAX_FIELD_CHARS` (:data:`LONG_FIELD_CHARS` for a long text) is
+    cut at a word boundary and ends with "…"; characters no XML document
+    can hold (:data:`_NOT_XML`) are removed.  The readers' own cleaning
+    (:mod:`libmedia.sources.normalize`) usually got there first; this is
+    the guarantee that a value never reaches the layout markup or the
+    shaper as something it cannot take, so a data problem is never blamed
+    on the template (issue 9).  ``lists`` are guarded the same way; ``raw``
+    is left as the file had it."""
+    source = display_path(dataset.path)
+    column_of = {f: c for c, f in dataset.mapping.items() if f}
+    for record in dataset.records:
+        for name, value in list(record.fields.items()):
+            if not isinstance(value, str):
+                continue
+            fixed, notes = _guarded(name, value)
+            if not notes:
+                continue
+            record.fields[name] = fixed
+            if name in record.lists:
+                record.lists[name] = [_guarded(name, v)[0] for v in record.lists[name]]
+            where = Location(file=source, row=record.row or None, field=column_of.get(name, name))
+            for code, message, hint in notes:
+                record.warnings.append(Diagnostic.warning(message, where, code, hint=hint))
+
+
+def _guarded(name: str, value: str) -> tuple[str, list[tuple[str, str, str]]]:
+    """(``value`` made safe, [(code, message, hint)] for each change)."""
+    notes = []
+    if _NOT_XML.search(value):
+        found = sorted({f"U+{ord(c):04X}" for c in _NOT_XML.findall(value)})
+        value = _NOT_XML.sub("", value)
+        notes.append(("control-characters",
+                      f"removed characters that cannot be printed ({', '.join(found[:5])}) "
+                      f"from {name!r}: {value[:60]!r}",
+                      "retype the value, or paste it as plain text"))
+    limit = LONG_FIELD_CHARS if name in LONG_FIELDS else MAX_FIELD_CHARS
+    if len(value) > limit:
+        cut = value[:limit]
+        space = cut.rfind(" ", limit * 4 // 5)
+        shown = (cut[:space] if space > 0 else cut).rstrip() + "…"
+        notes.append(("too-long",
+                      f"{name!r} is {len(value):,} characters long, more than the {limit:,} a "
+                      f"post is set from: cut to {shown[:40]!r}…",
+                      "check the cell: a column may have been pasted into it, or several rows "
+                      "joined into one"))
+        value = shown
+    return value, notes
 
 
 def pick_record(dataset: DataSet, row: int | None) -> Record:

@@ -536,6 +536,14 @@ def parse_markup(markup: str, filename: str = "layout.xml.j2", expect: str = "ca
     except _Forbidden as exc:
         raise TemplateError(str(exc), Location(file=filename, line=b.parser.CurrentLineNumber),
                             hint="remove the <!DOCTYPE> or <!ENTITY> declaration") from None
+    except UnicodeEncodeError as exc:  # a lone surrogate: no encoding, so no XML, can hold it
+        line = markup.count("\n", 0, exc.start) + 1
+        raise TemplateError(
+            f"the layout markup holds U+{ord(markup[exc.start]):04X}, half of a UTF-16 pair, "
+            "which no XML document can hold",
+            Location(file=filename + " (rendered)", line=line),
+            hint="the value comes from the data or the template: remove the character "
+                 "(libmedia removes it from data files it reads)") from None
     except expat.ExpatError as exc:
         line = exc.lineno
         context = markup.splitlines()[line - 1].strip() if 0 < line <= len(markup.splitlines()) else ""

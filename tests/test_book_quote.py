@@ -288,7 +288,7 @@ def test_check_and_batch_agree_on_a_quote_without_a_cover(tmp_path):
                     encoding="utf-8")
     rep = check_data("book-quote", str(data))
     assert rep.stand_in_fields == []
-    assert [(p.code, p.location.row) for p in rep.problems] == [("cover-missing", 3)]
+    assert [(p.code, p.location.row) for p in rep.problems] == [("placeholder", 3)]
     out = tmp_path / "out"
     res = CliRunner().invoke(main, ["batch", "book-quote", str(data), "--out", str(out)])
     assert res.exit_code == 0, res.output
@@ -302,4 +302,4 @@ def test_check_and_batch_agree_on_a_quote_without_a_cover(tmp_path):
     rep = check_data("new-book", str(data))
     assert rep.stand_in_fields == ["cover"]
     assert [p.code for p in rep.problems if p.location.field == "cover"] == \
-        ["cover-empty", "cover-missing"]
+        ["placeholder", "placeholder"]

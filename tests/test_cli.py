@@ -262,8 +262,9 @@ def test_check_lists_every_problem_with_row_and_field(run, tmp_path):
     assert "4 warnings (the posts will still be made):" in out
     assert "warning: row 3, field 'cover': image 'hilang.jpg' not found" in out
     assert "error: row 4, field 'title': required field 'title' is empty" in out
-    assert ("warning: row 5, field 'cover': 'broken.jpg' is not an image file libmedia can "
-            "read: a typographic cover will be drawn instead") in out
+    assert ("warning: row 5, field 'cover': broken.jpg is not an image: it is a web page "
+            "(HTML)") in out  # what the batch says, found the same way
+    assert "a typographic cover will be drawn instead" in out
     assert "row 5, field 'isbn" in out  # the reader's invalid-ISBN warning
     assert "warning: row 6, field 'cover': no cover image given" in out
     assert "1 of 5 records will not be rendered (row 4)" in out
