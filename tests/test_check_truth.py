@@ -41,8 +41,9 @@ from libmedia.sources.registry import extensions
 # helpers
 
 
-def batch_manifest(template: str, data: Path, out: Path, jobs: int = 1) -> dict:
-    run_batch(template, str(data), out_dir=out, jobs=jobs)
+def batch_manifest(template: str, data: Path, out: Path, jobs: int = 1,
+                   options: dict | None = None) -> dict:
+    run_batch(template, str(data), out_dir=out, jobs=jobs, read_options=options)
     return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
 
 
@@ -304,7 +305,7 @@ def template_for(dataset) -> str:
     return "new-book"
 
 
-def assert_agree(report, manifest: dict) -> None:
+def assert_agree(report, manifest: dict, options: dict | None = None) -> None:
     """Every failed row is an error in check; every manifest warning of a
     row (but the render-only lint) is a finding of check for that row, with
     the same code and column; every row check calls ready was rendered."""
@@ -331,7 +332,7 @@ def assert_agree(report, manifest: dict) -> None:
             if fields is None or (loc.get("field") and loc["field"] not in fields):
                 missing.append(("warning not in check", row, w["code"], loc.get("field"),
                                 w["message"][:100]))
-    ready = {r.row for r in read_data(report_path(report)).records} - errors
+    ready = {r.row for r in read_data(report_path(report), options).records} - errors
     missing += [("ready in check, not rendered", r) for r in sorted(ready - rendered)]
     assert not missing, missing
 
@@ -407,3 +408,42 @@ def test_check_and_batch_agree_on_real_exports(realdata, tmp_path, relative):
         if (source.parent / sub).is_dir():
             (folder / sub).symlink_to(source.parent / sub)
     _agree_on(template_for(dataset), copy, tmp_path / "out", jobs=2)
+
+
+def _real_source_files() -> list[str]:
+    """The real MARC and calendar files, relative to the real data folder."""
+    from conftest import realdata_dir
+
+    folder = realdata_dir()
+    found = [p for sub in ("marc", "ics") for p in sorted((folder / sub).glob("*"))
+             if p.suffix.lower() in {".dat", ".mrc", ".xml", ".ics"}] if folder.is_dir() else []
+    return [str(p.relative_to(folder)) for p in found] or ["(no real data)"]
+
+
+@pytest.mark.parametrize("relative", _real_source_files())
+def test_check_and_batch_agree_on_real_marc_and_calendars(realdata, tmp_path, relative):
+    """Every real MARC file and calendar: check and batch agree, or both
+    refuse the file with the same error.  A calendar is read from 1990 to
+    30 days after its first event (one of them repeats daily for years)."""
+    from datetime import date, timedelta
+
+    path = realdata / relative
+    if not path.is_file():
+        pytest.skip(f"{relative} is not in this copy of the real data")
+    options = None
+    if path.suffix == ".ics":
+        options = {"date_from": date(1990, 1, 1), "date_to": date(2035, 12, 31)}
+        try:
+            first = read_data(path, options).records[0].fields["date"]
+            options["date_to"] = date.fromisoformat(first) + timedelta(days=30)
+        except LibmediaError:
+            pass
+    template = "event" if path.suffix == ".ics" else "new-book"
+    try:
+        report = check_data(template, path, read_options=options)
+    except LibmediaError as exc:  # the input is unusable: the batch must refuse it too
+        with pytest.raises(LibmediaError) as refused:
+            run_batch(template, str(path), out_dir=tmp_path / "out", jobs=1, read_options=options)
+        assert refused.value.code == exc.code, (exc, refused.value)
+        return
+    assert_agree(report, batch_manifest(template, path, tmp_path / "out", 1, options), options)
