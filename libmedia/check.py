@@ -325,6 +325,8 @@ def record_problems(template: Template, record: Record, image_fields: list[str],
             continue  # the template leaves the picture out, as a batch does: nothing to say
         if not value.strip() and told_about_cover(record, name):
             continue  # a web cover's own warning (placeholder, not fetched) says it already
+        if name not in record.fields:
+            continue  # no column at all: the file-level missing-column warning says it once
         found = seen.get(value) if seen is not None else None
         if found is None:
             found = image_findings(value, search_dirs)

@@ -334,9 +334,12 @@ def load_assets(doc: Element, places: AssetPlaces, max_side: int,
         can_substitute = el.tag == "image" and "placeholder-title" in el.attrs
         if not src:
             if can_substitute:
-                # a web cover's own warning (placeholder, not fetched) says it already
-                if not intro and not told_about_cover(_owner(src, el, records, cover_field)
-                                                      or record, where(src, el).field):
+                # a web cover's own warning (placeholder, not fetched) says it already;
+                # a file without the column at all is told once, by the missing-column warning
+                owner = _owner(src, el, records, cover_field) or record
+                field_name = where(src, el).field
+                if not intro and not told_about_cover(owner, field_name) and not (
+                        owner is not None and (field_name or "cover") not in owner.fields):
                     warnings.append(Diagnostic.warning("no cover image given: drew a typographic "
                                                        "cover instead", where(src, el),
                                                        "placeholder"))
