@@ -307,10 +307,12 @@ def _guarded(name: str, value: str) -> tuple[str, list[tuple[str, str, str]]]:
 
 def pick_record(dataset: DataSet, row: int | None) -> Record:
     """The record at data row ``row`` (1-based, as a spreadsheet counts),
-    or the first record when ``row`` is None.  Raises :class:`DataError`
+    or the first record when ``row`` is None; for a row that lists another
+    copy of a book, the record its one post is made from.  Raises :class:`DataError`
     naming the rows the file has."""
     if row is None:
         return dataset.records[0]
+    row = dataset.merged_rows.get(row, row)  # a copy of a book: the row its post is made from
     for rec in dataset.records:
         if rec.row == row:
             return rec

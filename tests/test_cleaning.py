@@ -389,6 +389,15 @@ def test_c40_case_file(cases):
     # the copy is on the next line of the file: the next row, whatever the numbering
     assert note.message.startswith(f"row {negara.row + 1} lists the same book")
     assert "2 copies" in note.message
+    assert ds.merged_rows == {negara.row + 1: negara.row, negara.row + 3: negara.row + 2}
+
+
+def test_render_row_of_a_copy_makes_the_post_of_its_book(cases):
+    from libmedia.jobs import pick_record
+
+    ds = read_records(cases / "C40_same_book_listed_per_copy.csv")
+    negara = by_title(ds.records, "NEGARA DAN BANDIT DEMOKRASI")
+    assert pick_record(ds, negara.row + 1) is negara  # render --row of the copy's own row
 
 
 def test_c40_check_and_batch_plan_one_post_per_book(cases):

@@ -87,7 +87,9 @@ class DataSet:
     ``delimiter`` the field separator used;
     ``warnings``  file-level warnings (a guessed encoding, a missing header);
     ``reader``    name of the :class:`~libmedia.sources.base.Source` that
-                  read the file (``"csv"``).
+                  read the file (``"csv"``);
+    ``merged_rows`` the row of each copy of a book listed more than once ->
+                  the row of the record kept for it (case C40).
     """
 
     path: Path
@@ -98,6 +100,7 @@ class DataSet:
     delimiter: str
     warnings: list[Diagnostic] = field(default_factory=list)
     reader: str = "csv"
+    merged_rows: dict[int, int] = field(default_factory=dict)
 
     @property
     def base_dir(self) -> Path:

@@ -654,6 +654,7 @@ def merge_copies(dataset: DataSet) -> None:
         copies = merged.get(id(rec))
         if not copies:
             continue
+        dataset.merged_rows.update({c.row: rec.row for c in copies})
         rows = ", ".join(str(c.row) for c in copies)
         plural = "s" if len(copies) > 1 else ""
         shown = ", ".join(n for n in compared if rec.fields.get(n))
