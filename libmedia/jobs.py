@@ -54,6 +54,7 @@ from .errors import (
     DataError,
     Diagnostic,
     FontError,
+    ImageError,
     InternalError,
     LibmediaError,
     Location,
@@ -568,11 +569,54 @@ def open_job(template_name: str | Path, data_path: str | Path | None,
     warnings = [*dataset.warnings, *fit_data(template, dataset)]
     mark_past_dates(template, dataset)
     prepare_web_covers(template, dataset.records, display_path(dataset.path), fetch_covers)
+    prepare_local_images(template, dataset, cover_search_dirs(dataset.path, cwd=True))
     if run_preflight:
         preflight(template, fmts, brand)
     return Job(template, fmts, brand, brand_file, dataset, warnings,
                cover_search_dirs(dataset.path, cwd=True), display_path(dataset.path),
                "jpg" if jpeg else "png", clip, size)
+
+
+def prepare_local_images(template: Template, dataset: DataSet,
+                         search_dirs: Sequence[Path]) -> None:
+    """Leave out every picture the data names that is no file to open
+    (not found, a folder, a device or pipe: what
+    :func:`libmedia.assets.resolve_image_path` refuses), before any
+    template sees the record: the field is emptied, with a ``placeholder``
+    warning at its row and field that names the file and says how to fix
+    it.  The post is then made as for a record without a picture (a
+    typographic stand-in cover, an event poster set without its picture),
+    in ``check``, ``batch`` and ``render`` alike: a layout that shows a
+    picture only when there is one would otherwise fail the row in
+    ``batch`` while ``check`` promised a post.  Web addresses are left to
+    :mod:`libmedia.webcovers`; a file that opens but cannot be decoded is
+    found when it is loaded.  One look-up per distinct name."""
+    from .assets import resolve_image_path
+    from .webcovers import is_web_address
+
+    names = [f.name for f in template.fields.values() if f.type == "image"]
+    if not names:
+        return
+    source = display_path(dataset.path)
+    refused: dict[str, ImageError | None] = {}
+    for rec in dataset.records:
+        for name in names:
+            value = str(rec.fields.get(name) or "").strip()
+            if not value or is_web_address(value):
+                continue
+            if value not in refused:
+                try:
+                    resolve_image_path(value, search_dirs)
+                    refused[value] = None
+                except ImageError as exc:
+                    refused[value] = exc
+            exc = refused[value]
+            if exc is None:
+                continue
+            rec.fields[name] = ""
+            rec.warnings.append(Diagnostic(
+                "warning", "placeholder", f"{exc.message}: the post is made without this picture",
+                Location(file=source, row=rec.row or None, field=name), exc.hint))
 
 
 def fetch_job_covers(job: Job, records: Sequence[Record] | None = None,

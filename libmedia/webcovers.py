@@ -127,7 +127,7 @@ PLACEHOLDER_PATHS = ("/assets/nophoto/",)
 COVER_CODES = frozenset({
     "cover-placeholder", "cover-not-found", "cover-timeout", "cover-too-big", "cover-not-image",
     "cover-private-address", "cover-redirects", "cover-fetch-failed", "cover-bad-address",
-    "cover-not-fetched",
+    "cover-not-fetched", "placeholder",
 })
 
 _REDIRECTS = (301, 302, 303, 307, 308)

@@ -244,6 +244,7 @@ def parse_year(value: str) -> YearReading:
 
     ``2005.`` ``c1980.`` ``©2009.`` ``p2001`` ``[2004]`` -> the year, noted;
     ``[2005?]`` -> ``2005``, noted as probable; ``1980, c1979`` -> ``1980``;
+    a date written out (``03 Nov 2008``) -> its one four-digit year, noted;
     a decade/century (``[199-?]``, ``[19--]``), "no date" (``[s.a.]``,
     ``[t.th.]``, ``n.d.``) or a number outside :data:`YEAR_RANGE` -> ``""``,
     noted.  Any other text is returned unchanged, without a note.
@@ -267,6 +268,10 @@ def parse_year(value: str) -> YearReading:
                                "no year is printed")
     m = re.fullmatch(r"(\d{4})(\?)?", bare)
     if not m:
+        # a date written out ("03 Nov 2008", "Maret 2019"): its one four-digit year
+        found = re.findall(r"(?<!\d)(\d{4})(?!\d)", text)
+        if len(found) == 1 and len(text) <= 40 and YEAR_RANGE[0] <= int(found[0]) <= YEAR_RANGE[1]:
+            return YearReading(found[0], f"publication date '{text}' printed as {found[0]}")
         return YearReading(text)
     year = m.group(1)
     if not YEAR_RANGE[0] <= int(year) <= YEAR_RANGE[1]:

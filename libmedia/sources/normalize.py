@@ -81,6 +81,7 @@ one book merged into one record with a warning ``same-book`` (case C40,
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -271,8 +272,14 @@ def _strip_controls(value: str) -> str:
     return re.sub(r"[ ]{2,}", " ", out)
 
 
+#: An HTML character reference (``&#39;``, ``&#x27;``, ``&amp;``, ``&eacute;``): web
+#: exports (event feeds, OPAC pages) leave them in the text; never printed as such.
+_HTML_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
 def _clean_value(cell: str, col: int, ctx: _Context, rec: Record) -> str:
-    """Line breaks to ``\\n``, SLiMS literal ``\\n``, mojibake, NFC,
+    """Line breaks to ``\\n``, SLiMS literal ``\\n``, HTML character
+    references (``&#39;`` -> ``'``, warning ``html-entities``), mojibake, NFC,
     control and format characters, a guarding apostrophe, spreadsheet error
     values and formulas, line breaks in one-line fields, ISBD punctuation,
     trim (the rules of :mod:`libmedia.sources.clean`)."""
@@ -280,6 +287,13 @@ def _clean_value(cell: str, col: int, ctx: _Context, rec: Record) -> str:
     value = cell.replace("\r\n", "\n").replace("\r", "\n")
     if ctx.literal_newlines and name not in NON_PROSE_FIELDS:
         value = value.replace("\\r\\n", "\n").replace("\\n", "\n").replace("\\r", "\n")
+    if "&" in value and name not in NON_PROSE_FIELDS and _HTML_ENTITY.search(value):
+        fixed = html.unescape(value)
+        rec.warnings.append(_field_warning(
+            ctx, rec, col, "html-entities",
+            f"HTML character codes written out as characters: '{_short(value)}' -> "
+            f"'{_short(fixed)}'"))
+        value = fixed
     value = unicodedata.normalize("NFC", value)
     if not value.isascii():
         fixed = repair_mojibake(value)
