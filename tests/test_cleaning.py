@@ -478,3 +478,38 @@ def test_nfc_and_mojibake():
     assert "mojibake-suspected" in codes(rec)
     (rec,) = table(["Judul"], ["Ilmu Falak"])
     assert rec.warnings == []
+
+
+# --- web exports and written-out dates ------------------------------------------------------
+
+def test_html_character_codes_are_written_out_with_a_warning(tmp_path):
+    path = tmp_path / "acara.csv"
+    path.write_text("title,author\nStay &amp; Play! Halau &#39;O Pi&#x27;ilani,A\n"
+                    "AT&T dan Kita,B\n", encoding="utf-8")
+    first, second = read_records(path).records
+    assert first.fields["title"] == "Stay & Play! Halau 'O Pi'ilani"
+    assert [w.code for w in first.warnings] == ["html-entities"]
+    assert second.fields["title"] == "AT&T dan Kita" and not second.warnings  # no code, no change
+
+
+@pytest.mark.parametrize("written, year", [("03 Nov 2008", "2008"), ("Maret 2019", "2019")])
+def test_a_year_from_a_written_out_date(written, year):
+    reading = parse_year(written)
+    assert reading.year == year and written in reading.note
+    assert parse_year("1980-1990").year == "1980-1990"  # two years: left as written
+
+
+def test_an_event_picture_that_is_missing_is_left_out_in_check_and_batch(tmp_path):
+    data = tmp_path / "acara.csv"
+    data.write_text("judul,tanggal,jam,tempat,poster\n"
+                    "Bedah Buku,2024-02-10,09.00 WIB,Aula,poster-bedah-buku.jpg\n",
+                    encoding="utf-8")
+    report = check_data("event", data)
+    [found] = [p for p in report.problems if p.code == "placeholder"]
+    assert "poster-bedah-buku.jpg" in found.message and found.severity == "warning"
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["batch", "event", str(data), "--out", str(out)])
+    assert res.exit_code == 0, res.output  # the poster is made, without the picture
+    m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert m["summary"]["failed"] == 0
+    assert "placeholder" in [w["code"] for w in m["records"][0]["warnings"]]
