@@ -43,7 +43,7 @@ if [ "${1:-}" != "--no-render" ]; then
   .venv/bin/libmedia render new-books-reel samples/koleksi-baru.csv -o out/reel/new-books.tiktok.mp4
   .venv/bin/libmedia render announcement samples/pengumuman.toml -o out/more/pengumuman.png
   .venv/bin/libmedia render stats samples/statistik-bulanan.csv -o out/more/statistik.png
-  .venv/bin/libmedia render event -o out/more/acara.png
+  .venv/bin/libmedia render event --brand samples/libmedia.toml -o out/more/acara.png
   echo
   echo "Done: the posts are in out/ (open out/manifest.json for the report),"
   echo "a TikTok/Reels clip of the first books is out/reel/new-books.tiktok.mp4,"
