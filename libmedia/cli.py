@@ -731,9 +731,11 @@ def _print_check(rep) -> int:
     from .check import ERROR, WARNING, row_ranges
     click.echo(f"data: {rep.data}")
     delim = {"\t": "TAB", ",": "comma (,)", ";": "semicolon (;)", "|": "bar (|)"}
-    if rep.encoding:
+    if rep.encoding and rep.delimiter:
         click.echo(f"  encoding: {rep.encoding}; delimiter: "
                    f"{delim.get(rep.delimiter, repr(rep.delimiter))}; {_n(rep.records, 'record')}")
+    elif rep.encoding:  # MARC, JSON, a calendar: text without columns
+        click.echo(f"  encoding: {rep.encoding}; {_n(rep.records, 'record')}")
     else:  # a workbook: cells, not text
         click.echo(f"  {_n(rep.records, 'record')}")
     click.echo("  brand kit: " + (display_path(rep.brand) if rep.brand else
@@ -745,8 +747,12 @@ def _print_check(rep) -> int:
     click.echo("columns:")
     width = max((len(c) for c in rep.mapping), default=0)
     for col, fld in rep.mapping.items():
-        target = f"-> {fld}" + (" (required)" if fld in rep.required else "") if fld else \
-            "(not used by a field; templates can still read it)"
+        if fld:
+            target = f"-> {fld}" + (" (required)" if fld in rep.required else "")
+        elif col.strip().lower().replace(" ", "_") in ("cover_url", "image_url"):
+            target = "-> cover, where the cover column is empty (a web address: --fetch-covers)"
+        else:
+            target = "(not used by a field; templates can still read it)"
         click.echo(f"  {col.ljust(width)}  {target}")
     for name in rep.missing_optional:
         made = "each post gets a typographic stand-in cover" if name in rep.stand_in_fields else \

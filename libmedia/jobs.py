@@ -144,9 +144,13 @@ def resolve_formats(template: Template, names: Sequence[str] = (),
 def available_fields(dataset: DataSet) -> list[str]:
     """The field names the data file has a column for: the canonical ones
     its headers map to, and every other column under its slug (a template
-    may declare a field of its own, such as an event's ``time``)."""
+    may declare a field of its own, such as an event's ``time``); ``cover``
+    too when a ``cover_url``/``image_url`` column can fill it."""
     extra = list(dataset.records[0].fields) if dataset.records else []
-    return list(dict.fromkeys([*dataset.mapping.values(), *extra]))
+    have = list(dict.fromkeys([*dataset.mapping.values(), *extra]))
+    if "cover" not in have and {"cover_url", "image_url"} & set(have):
+        have.append("cover")  # a web address fills an empty cover (libmedia.webcovers)
+    return have
 
 
 def missing_optional(template: Template, dataset: DataSet) -> list[str]:
