@@ -581,11 +581,40 @@ def open_job(template_name: str | Path, data_path: str | Path | None,
                "jpg" if jpeg else "png", clip, size)
 
 
+MIN_PICTURE_PX = 100
+"""A picture whose longer side is under this many pixels is an icon, not a
+cover or a poster (a calendar's 8x8 px attachment was blown up 135 times
+to fill an event poster): it is left out like a missing one."""
+
+
+def _unusable_picture(value: str, search_dirs: Sequence[Path]) -> ImageError | None:
+    """Why the picture ``value`` names cannot be used, or None: no file to
+    open (:func:`libmedia.assets.resolve_image_path`), or an image under
+    :data:`MIN_PICTURE_PX` (read from its header).  A file that is no image
+    or is damaged is left for loading to report."""
+    from .assets import probe_image, resolve_image_path
+
+    try:
+        path = resolve_image_path(value, search_dirs)
+    except ImageError as exc:
+        return exc
+    try:
+        _, (w, h) = probe_image(path)
+    except ImageError:
+        return None
+    if max(w, h) < MIN_PICTURE_PX:
+        return ImageError(f"'{Path(value).name}' is {w}x{h} px, too small to show on a post",
+                          hint=f"use a picture of at least {MIN_PICTURE_PX * 7} px on its longer "
+                               "side, or leave the field empty")
+    return None
+
+
 def prepare_local_images(template: Template, dataset: DataSet,
                          search_dirs: Sequence[Path]) -> None:
     """Leave out every picture the data names that is no file to open
     (not found, a folder, a device or pipe: what
-    :func:`libmedia.assets.resolve_image_path` refuses), before any
+    :func:`libmedia.assets.resolve_image_path` refuses) or an icon-sized
+    image (:data:`MIN_PICTURE_PX`), before any
     template sees the record: the field is emptied, with a ``placeholder``
     warning at its row and field that names the file and says how to fix
     it.  The post is then made as for a record without a picture (a
@@ -595,7 +624,6 @@ def prepare_local_images(template: Template, dataset: DataSet,
     ``batch`` while ``check`` promised a post.  Web addresses are left to
     :mod:`libmedia.webcovers`; a file that opens but cannot be decoded is
     found when it is loaded.  One look-up per distinct name."""
-    from .assets import resolve_image_path
     from .webcovers import is_web_address
 
     names = [f.name for f in template.fields.values() if f.type == "image"]
@@ -609,11 +637,7 @@ def prepare_local_images(template: Template, dataset: DataSet,
             if not value or is_web_address(value):
                 continue
             if value not in refused:
-                try:
-                    resolve_image_path(value, search_dirs)
-                    refused[value] = None
-                except ImageError as exc:
-                    refused[value] = exc
+                refused[value] = _unusable_picture(value, search_dirs)
             exc = refused[value]
             if exc is None:
                 continue

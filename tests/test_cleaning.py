@@ -513,3 +513,16 @@ def test_an_event_picture_that_is_missing_is_left_out_in_check_and_batch(tmp_pat
     m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert m["summary"]["failed"] == 0
     assert "placeholder" in [w["code"] for w in m["records"][0]["warnings"]]
+
+
+def test_an_icon_sized_picture_is_left_out_in_check_and_batch(tmp_path):
+    from PIL import Image
+
+    Image.new("RGB", (8, 8), "#d05a2a").save(tmp_path / "ikon.png")
+    data = tmp_path / "acara.csv"
+    data.write_text("judul,tanggal,jam,tempat,poster\nDongeng,2024-02-10,09.00 WIB,Aula,ikon.png\n",
+                    encoding="utf-8")
+    [found] = [p for p in check_data("event", data).problems if p.code == "placeholder"]
+    assert "8x8 px, too small" in found.message
+    job = open_job("event", data, run_preflight=False)
+    assert job.records[0].fields["cover"] == ""  # the template never sees it
