@@ -348,17 +348,38 @@ def case_files(cases: Path) -> list[Path]:
     return out
 
 
-def _agree_on(template: str | None, data: Path, out: Path, jobs: int = 1) -> None:
-    dataset = read_data(data)
-    template = template or template_for(dataset)
+def calendar_window(path: Path) -> dict | None:
+    """``--from``/``--to`` for a calendar: from 1990 to 30 days after its
+    first event (one real calendar repeats daily for years); None for
+    other files."""
+    from datetime import date, timedelta
+
+    if path.suffix.lower() != ".ics":
+        return None
+    options = {"date_from": date(1990, 1, 1), "date_to": date(2035, 12, 31)}
     try:
-        report = check_data(template, data)
+        first = read_data(path, options).records[0].fields["date"]
+        options["date_to"] = date.fromisoformat(first) + timedelta(days=30)
+    except LibmediaError:
+        pass
+    return options
+
+
+def _agree_on(template: str | None, data: Path, out: Path, jobs: int = 1) -> None:
+    options = calendar_window(data)
+    try:
+        dataset = read_data(data, options)
+    except LibmediaError:
+        dataset = None
+    template = template or (template_for(dataset) if dataset else "new-book")
+    try:
+        report = check_data(template, data, read_options=options)
     except LibmediaError as exc:  # the input is unusable: the batch must refuse it too
         with pytest.raises(LibmediaError) as refused:
-            run_batch(template, str(data), out_dir=out, jobs=jobs)
+            run_batch(template, str(data), out_dir=out, jobs=jobs, read_options=options)
         assert refused.value.code == exc.code, (exc, refused.value)
         return
-    assert_agree(report, batch_manifest(template, data, out, jobs))
+    assert_agree(report, batch_manifest(template, data, out, jobs, options), options)
 
 
 def _case_names() -> list[str]:
@@ -425,19 +446,10 @@ def test_check_and_batch_agree_on_real_marc_and_calendars(realdata, tmp_path, re
     """Every real MARC file and calendar: check and batch agree, or both
     refuse the file with the same error.  A calendar is read from 1990 to
     30 days after its first event (one of them repeats daily for years)."""
-    from datetime import date, timedelta
-
     path = realdata / relative
     if not path.is_file():
         pytest.skip(f"{relative} is not in this copy of the real data")
-    options = None
-    if path.suffix == ".ics":
-        options = {"date_from": date(1990, 1, 1), "date_to": date(2035, 12, 31)}
-        try:
-            first = read_data(path, options).records[0].fields["date"]
-            options["date_to"] = date.fromisoformat(first) + timedelta(days=30)
-        except LibmediaError:
-            pass
+    options = calendar_window(path)
     template = "event" if path.suffix == ".ics" else "new-book"
     try:
         report = check_data(template, path, read_options=options)

@@ -289,7 +289,8 @@ def test_check_render_json_over_a_slice_of_an_indonesian_inventory(realdata, tmp
     assert square["posts"] == 28 and square["titles"] == 28
     assert sum(square["lines"].values()) == 28
     assert len(square["shrank"]) > 0  # ALL-CAPS inventory titles shrink in square
-    assert "placeholder" in square["codes"] and "small-text" not in square["codes"]
+    # no cover column: said once for the file, not as a stand-in on every post
+    assert "placeholder" not in square["codes"] and "small-text" not in square["codes"]
     code, out = run_check(part, "--render", "--format", "instagram-square")
     assert code == 0 and f"titles: 28; {len(square['shrank'])} shrink" in out
 
@@ -301,9 +302,17 @@ def test_check_json_needs_render(tmp_path):
 
 
 def test_check_and_batch_report_the_same_lint_findings(cases, tmp_path):
+    # the right-to-left titles, each naming a cover that is not there: findings on every row
+    import csv
+    import io
+
     from libmedia.check import check_rendering
 
-    data = cases / "C10_rtl_bidi_titles.csv"
+    rows = list(csv.reader(io.StringIO((cases / "C10_rtl_bidi_titles.csv")
+                                       .read_text(encoding="utf-8-sig"))))
+    data = tmp_path / "rtl.csv"
+    with data.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([[*rows[0], "cover"], *([*r, "hilang.jpg"] for r in rows[1:])])
     formats = ("instagram-square", "instagram-story")
     found = check_rendering("new-book", data, None, formats, jobs=1)
     res = CliRunner().invoke(main, ["batch", "new-book", str(data), "--out", str(tmp_path / "out"),
