@@ -241,3 +241,18 @@ def test_real_files_no_reader_takes_are_named(realdata, pattern, what):
             read_records(path)
         assert err.value.message == f"this is {what}, which libmedia cannot read", path
         assert err.value.hint.endswith(CSV_FORMATS)
+
+
+@pytest.mark.parametrize("source", registry.SOURCES, ids=lambda s: s.name)
+def test_every_source_names_the_options_it_takes(source):
+    """A source without ``read_options`` is handed every option, and a reader
+    that takes none then fails outside libmedia's errors (--sheet on a JSON
+    file was an internal error)."""
+    assert isinstance(getattr(source, "read_options", None), tuple), source.name
+    assert set(source.read_options) <= set(registry.OPTION_FLAGS)
+
+
+def test_an_option_a_json_or_marc_file_does_not_take_is_refused(tmp_path):
+    path = write(tmp_path, '[{"title": "Bumi"}]', "buku.json")
+    with pytest.raises(DataError, match="--sheet cannot be used with this file"):
+        read_records(path, sheet="Buku")

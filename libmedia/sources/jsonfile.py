@@ -116,6 +116,8 @@ class JsonSource:
     label = "JSON or JSON Lines"
     extensions = (".json", *LINES_EXTENSIONS)
     media_types = ("application/json", "application/jsonl", "application/x-ndjson")
+    #: reader options it takes (none: the registry refuses any with a DataError)
+    read_options: tuple[str, ...] = ()
 
     def sniff(self, path: Path, head: bytes) -> float:
         """:data:`~base.CERTAIN` when the head's first non-space character

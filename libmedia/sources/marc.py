@@ -138,6 +138,8 @@ class MarcSource:
     label = "MARC records, ISO 2709 or MARCXML"
     extensions = (".mrc", ".marc", ".dat", ".iso", ".xml", ".marcxml")
     media_types = ("application/marc", "application/marcxml+xml")
+    #: reader options it takes (none: the registry refuses any with a DataError)
+    read_options: tuple[str, ...] = ()
 
     def sniff(self, path: Path, head: bytes) -> float:
         """:data:`~base.CERTAIN` for a head that starts with a MARC leader
