@@ -592,15 +592,21 @@ def _unusable_picture(value: str, search_dirs: Sequence[Path]) -> ImageError | N
     open (:func:`libmedia.assets.resolve_image_path`), or an image under
     :data:`MIN_PICTURE_PX` (read from its header).  A file that is no image
     or is damaged is left for loading to report."""
-    from .assets import probe_image, resolve_image_path
+    from .assets import _not_a_file, _special_error, probe_image, resolve_image_path
 
     try:
         path = resolve_image_path(value, search_dirs)
     except ImageError as exc:
-        return exc
+        special = _not_a_file(value, search_dirs) if "not found" in exc.message else None
+        return _special_error(special) if special is not None else exc
+    except OSError as exc:  # a name the system refuses (longer than 255 bytes...)
+        shown = value if len(value) <= 80 else value[:77] + "..."
+        return ImageError(f"the picture '{shown}' (a name of {len(value)} characters) cannot be "
+                          f"opened ({exc.strerror or exc})",
+                          hint="check the file name in the data; rename the file to a short name")
     try:
         _, (w, h) = probe_image(path)
-    except ImageError:
+    except (ImageError, OSError):
         return None
     if max(w, h) < MIN_PICTURE_PX:
         return ImageError(f"'{Path(value).name}' is {w}x{h} px, too small to show on a post",

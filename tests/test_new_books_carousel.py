@@ -389,7 +389,7 @@ def shelf_books(path: Path, covers: list[str]) -> Path:
 @pytest.mark.parametrize("covers", [
     ["wide.png"] * 5,                                          # wider than tall, in front
     ["tall.png"] * 5,                                          # as tall as the shelf allows
-    ["missing.jpg"] * 5,                                       # stand-ins
+    ["missing.jpg"] * 5,                                       # none there: titles listed
     ["tall.png", "missing.jpg", "wide.png", "tall.png", "missing.jpg"],  # mixed
 ])
 @pytest.mark.parametrize("fmt", ["instagram-square", "instagram-portrait"])
@@ -403,9 +403,12 @@ def test_the_shelf_keeps_a_gap_below_the_count_line(tmp_path, covers, fmt):
     count = min((f for f in frags if f.text is not None and f.element.get("role") == "byline"),
                 key=lambda f: f.box.y)
     images = [f for f in frags if f.element.tag == "image" and f.element.get("src") != "brand:logo"]
-    assert len(images) == 5
-    gap = min(f.box.y for f in images) - count.box.bottom
-    assert gap >= 20, f"{fmt}: the covers come within {gap:.0f} px of the count line"
+    # a cover file that is not there is left out before layout: the shelf shows the real covers,
+    # and with none the first titles are listed instead
+    assert len(images) == len([c for c in covers if c != "missing.jpg"])
+    if images:
+        gap = min(f.box.y for f in images) - count.box.bottom
+        assert gap >= 20, f"{fmt}: the covers come within {gap:.0f} px of the count line"
     # (a stand-in's own title, half hidden behind its neighbour on the shelf, is not the page's text)
     assert not [w for w in done.warnings if w.code in ("low-contrast", "touching-lines", "safe-zone")
                 and not w.message.startswith("stand-in cover")], [w.message for w in done.warnings]

@@ -160,7 +160,8 @@ def test_killing_the_main_process_leaves_no_workers(tmp_path):
 
 
 def test_a_second_run_into_the_same_folder_is_refused(tmp_path):
-    data = write_csv(tmp_path / "d" / "books.csv", 40)
+    # enough books that the first run is still writing when the second starts (40 took ~4 s)
+    data = write_csv(tmp_path / "d" / "books.csv", 200)
     out = tmp_path / "out"
     first = start_cli("batch", "new-book", data, "--out", out, "--jobs", "2", cwd=tmp_path)
     assert wait_for(lambda: (out / LOCK).exists() and pngs(out) >= 1, 120), first.communicate()
@@ -173,8 +174,8 @@ def test_a_second_run_into_the_same_folder_is_refused(tmp_path):
     assert f"another libmedia run (process {first.pid}) is writing into" in second.stderr
     stdout, stderr = first.communicate(timeout=600)
     assert first.returncode == 0, stdout + stderr
-    assert pngs(out) == 40  # the first run's posts are all there
-    assert read_manifest(out)["summary"]["records"] == 40
+    assert pngs(out) == 200  # the first run's posts are all there
+    assert read_manifest(out)["summary"]["records"] == 200
 
 
 def test_a_stale_lock_is_taken_over(tmp_path):

@@ -127,7 +127,7 @@ def test_mojibake_repaired_with_a_warning_naming_the_field(tmp_path):
 
 @pytest.mark.parametrize("clean", [
     "L’Étranger",                      # curly quote kept (no uncurling)
-    "Tom &amp; Jerry",                 # HTML entity kept
+    "Tom & Jerry",                     # (an HTML code is written out: test_cleaning)
     "ﬁction ＡＢＣ",                    # ligature and full-width kept
     "حوجن [Ḥawjan]",
     "美少女戦士セーラームーン",
