@@ -526,3 +526,15 @@ def test_an_icon_sized_picture_is_left_out_in_check_and_batch(tmp_path):
     assert "8x8 px, too small" in found.message
     job = open_job("event", data, run_preflight=False)
     assert job.records[0].fields["cover"] == ""  # the template never sees it
+
+
+def test_a_misread_row_is_never_merged_as_a_copy(tmp_path):
+    """A comma in an unquoted title pushes the row's values one column on;
+    its title then equals another book's, but the row keeps its own post and
+    its warning (found by bench/bench_scale.py at 10,000 rows)."""
+    path = tmp_path / "buku.csv"
+    path.write_text("author,title\nJanell Cannon,Stellaluna\n"
+                    "Janell Cannon,Stellaluna, (copy 2)\n", encoding="utf-8")
+    ds = read_records(path)
+    assert len(ds.records) == 2 and ds.merged_rows == {}
+    assert "extra-values" in [w.code for w in ds.records[1].warnings]

@@ -623,6 +623,13 @@ def repeated_columns(dataset: DataSet) -> list[Diagnostic]:
     return out
 
 
+#: Reader warnings saying a row's values may sit in the wrong columns (a value
+#: too many or too few, a quote that swallowed lines): such a row is never taken
+#: for a copy of another book, so it keeps its post and its warning.
+MISREAD_CODES = frozenset({"extra-values", "missing-values", "unclosed-quote",
+                           "swallowed-lines", "multi-line-row", "value-too-long"})
+
+
 def merge_copies(dataset: DataSet) -> None:
     """One record per book when a file lists a book once per copy (case
     C40, an inventory).
@@ -637,6 +644,8 @@ def merge_copies(dataset: DataSet) -> None:
     of events or quotes.  The first copy is kept, in its place; fields it
     leaves blank are taken from the later copies, item codes are all kept;
     it gets a warning (code ``same-book``) naming the rows merged into it.
+    A row the reader may have misread (:data:`MISREAD_CODES`) is never
+    merged: its values cannot be trusted to be the book's.
     """
     order = {spec.name: n for n, spec in enumerate(FIELDS)}
     compared = sorted((set(dataset.mapping.values()) - COPY_FIELDS) | {"title"},
@@ -645,7 +654,8 @@ def merge_copies(dataset: DataSet) -> None:
     merged: dict[int, list[Record]] = {}
     kept: list[Record] = []
     for rec in dataset.records:
-        key = same_book_key(rec.fields, compared)
+        misread = any(w.code in MISREAD_CODES for w in rec.warnings)
+        key = None if misread else same_book_key(rec.fields, compared)
         if key is None or key not in first:
             kept.append(rec)
             if key is not None:
