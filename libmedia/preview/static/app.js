@@ -1,0 +1,1 @@
+// the page lands with the page's own commit
