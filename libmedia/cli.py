@@ -35,7 +35,7 @@ import click
 
 from . import __version__
 from .diagnostics import format_diagnostic
-from .errors import Diagnostic, LibmediaError, ProblemList, display_path
+from .errors import DataError, Diagnostic, LibmediaError, ProblemList, display_path
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
 #: Exit code after Ctrl-C (128 + SIGINT, as shells report it).
@@ -862,6 +862,54 @@ def _print_render_check(found) -> None:
         if p.error:
             err = p.error
             click.echo(f"failed: row {p.row} {p.title[:60]!r}: {err.get('message', 'failed')}")
+
+
+@main.command()
+@click.argument("template", required=False)
+@click.option("--data", type=_DATA, metavar="FILE",
+              help="Data file (CSV, spreadsheet, SLiMS/Koha export, MARC, calendar...) whose rows "
+                   "the page offers beside each template's own sample.")
+@_BRAND
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to serve on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="ADDRESS",
+              help="Address to serve on. Only this computer can open the page unless you give "
+                   "another (0.0.0.0: every network this computer is on, e.g. to look on a phone).")
+@click.option("--no-browser", is_flag=True, help="Do not open the page in a browser.")
+@_SHEET
+@_LANG
+@_FETCH_COVERS
+@_read_options
+def preview(template: str | None, data: Path | None, brand: Path | None, port: int, host: str,
+            no_browser: bool, sheet: str | None, lang: str | None, fetch_covers: bool,
+            date_from: Any = None, date_to: Any = None) -> None:
+    """Live preview in the browser: every template, in every format, re-drawn as you save.
+
+    Opens a page (http://127.0.0.1:8000/) with a gallery of the templates; a
+    template's view shows its sample (or a row of --data) in all its formats
+    side by side, with caption, alt text and every problem found. Saving a
+    template file, the brand kit, the data file, a font or a picture
+    re-draws what it touches, by itself. TEMPLATE (a name or a folder of
+    your own) opens that template's view. Ctrl-C stops it.
+    """
+    from .preview.server import serve
+    from .preview.workspace import Workspace
+
+    _check_raqm()
+    with user_errors():
+        if data is not None and not data.is_file():
+            raise DataError(f"{data}: no such file", hint="check the path of --data")
+        ws = Workspace(template, data, brand, lang, _reading(date_from, date_to, sheet),
+                       fetch_covers)
+
+        def announce(url: str) -> None:
+            target = f"{url}#/t/{ws.start}" if ws.start else url
+            click.echo(f"libmedia preview: {target}", err=False)
+            click.echo("  watching templates, brand kit, data and fonts; Ctrl-C to stop",
+                       err=True)
+
+        serve(ws, host, port, open_browser=not no_browser, announce=announce)
+    _err("preview stopped")
 
 
 @main.command()

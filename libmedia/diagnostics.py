@@ -19,6 +19,7 @@ prints, in one place.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -37,6 +38,12 @@ class Location:
     counted, so a plain CSV's first record is row 2); ``field`` is the template's field name (``isbn``) and
     ``header`` the data file's own column header when it differs
     (``ISBN13``); ``sheet`` the workbook sheet the row is on.
+
+    ``box`` is where on the drawn page the problem shows, (x, y, width,
+    height) in px of the format's canvas, set by the lint stage for the
+    fragment at fault (the live preview outlines it).  It is not part of a
+    location's identity (two formats' same warning stays one) nor of its
+    :meth:`to_dict` (the manifest names rows, not pixels).
     """
 
     file: str | None = None
@@ -46,6 +53,7 @@ class Location:
     field: str | None = None
     header: str | None = None
     sheet: str | None = None
+    box: tuple[int, int, int, int] | None = dataclasses.field(default=None, compare=False)
 
     def __str__(self) -> str:
         parts: list[str] = []
@@ -67,7 +75,7 @@ class Location:
 
     def to_dict(self) -> dict:
         """The non-empty parts, for the batch manifest (JSON)."""
-        return {k: v for k, v in self.__dict__.items() if v is not None}
+        return {k: v for k, v in self.__dict__.items() if v is not None and k != "box"}
 
     def filled(self, file: str | None = None, row: int | None = None) -> Location:
         """This location with ``file`` and ``row`` filled in where it has none

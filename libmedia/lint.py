@@ -34,7 +34,7 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -767,7 +767,7 @@ def lint_page(page: Page, location: Location, rules: dict[str, Rule] | None = No
     fonts the page was set with (default: the bundled and installed)."""
     ctx = LintContext(page, location, fmt, styles, library=library)
     active = list((rules if rules is not None else RULES).values())
-    return [d for node in page.root.walk() for rule in active for d in rule(node, ctx)]
+    return [_boxed(d, node) for node in page.root.walk() for rule in active for d in rule(node, ctx)]
 
 
 def lint_drawn(page: Page, image: Image.Image, location: Location, fmt: Format | None = None,
@@ -777,4 +777,16 @@ def lint_drawn(page: Page, image: Image.Image, location: Location, fmt: Format |
     ``image`` the page as drawn (RGBA)."""
     ctx = LintContext(page, location, fmt, image=image, library=library)
     active = list((rules if rules is not None else DRAWN_RULES).values())
-    return [d for node in page.root.walk() for rule in active for d in rule(node, ctx)]
+    return [_boxed(d, node) for node in page.root.walk() for rule in active for d in rule(node, ctx)]
+
+
+def _boxed(d: Diagnostic, node: Fragment) -> Diagnostic:
+    """``d`` with :attr:`Location.box` set to where ``node`` shows on the page
+    (its visible content, :func:`drawn_rect`, else its border box), in whole
+    px rounded outwards, unless the rule set one."""
+    if d.location.box is not None:
+        return d
+    r = drawn_rect(node) or node.box
+    x0, y0 = math.floor(r.x), math.floor(r.y)
+    box = (x0, y0, math.ceil(r.x + r.w) - x0, math.ceil(r.y + r.h) - y0)
+    return replace(d, location=replace(d.location, box=box))

@@ -78,6 +78,9 @@ class Rendered:
     pages: list[Image.Image] = field(default_factory=list)
     typography: dict[str, Any] = field(default_factory=dict)
     alts: list[str] = field(default_factory=list)
+    #: the pictures the pages loaded (:attr:`libmedia.layout.Asset.source` of
+    #: each: covers, logos, the template's assets), in order, each once
+    sources: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -571,8 +574,9 @@ def _render(inp: RenderInput, library: FontLibrary | None, kind: str, count: int
     # the books' titles: a carousel's cover slide sets its headline in the title role too
     figures = {"titles": [t for d in done if d.context.get("slide", "record") == "record"
                           for t in d.typography.get("titles", [])]}
+    sources = list(dict.fromkeys(a.source for d in done for a in d.assets.values() if a.source))
     return Rendered(first.image, caption, alts[0], warnings, first.markup, first.document,
-                    first.page, [d.image for d in done], figures, alts)
+                    first.page, [d.image for d in done], figures, alts, sources)
 
 
 def fit_caption_to(caption: str, inp: RenderInput) -> tuple[str, list[Diagnostic]]:

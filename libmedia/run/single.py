@@ -112,7 +112,8 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
     ``output`` that does not end in ``.png``/``.jpg``; ``ValueError`` for
     an unknown ``dump``.
     """
-    from ..jobs import fetch_job_covers, located, open_job, post_records
+    from ..jobs import located
+    from ..session import RenderSession
     from ..templating import find_template, load_template
 
     try:
@@ -139,9 +140,11 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
                                "templates such as new-books-reel)")
     if dump is not None and dump not in DUMP_STAGES:
         raise ValueError(f"unknown stage {dump!r}: use one of {', '.join(DUMP_STAGES)}")
-    job = open_job(template_name, data_path, [format_name] if format_name else [], brand_path,
-                   run_preflight=False, lang=lang, per_post=per_post, read_options=read_options,
-                   fetch_covers=fetch_covers)
+    session = RenderSession(template_name, data_path, brand_path,
+                            formats=[format_name] if format_name else [], lang=lang,
+                            per_post=per_post, read_options=read_options,
+                            fetch_covers=fetch_covers)
+    job = session.job
     if format_name and len(job.formats) > 1:
         raise FormatError(f"render makes one image, in one format; '{format_name}' names "
                           f"{len(job.formats)}", hint="name one format, or use 'libmedia batch' "
@@ -155,11 +158,9 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
         raise OutputError(f"{output}: {fmt.platform} takes '{fmt.name}' posts as JPEG, not PNG",
                           Location(file=str(output)),
                           hint=f"name the file {Path(output).with_suffix('.jpg').name}")
-    records = post_records(job, row)
-    if fetch_covers and job.dataset is not None:
-        fetch_job_covers(job, records)
+    records = session.post_records(row)
     record = records[0]
-    inp = job.render_input(records, fmt)
+    inp = session.render_input(records, fmt)
     report = SingleReport(record, fmt.name, warnings=list(job.warnings), brand=job.brand_file,
                           brand_name=job.brand.name)
     try:
@@ -167,12 +168,10 @@ def render_single(template_name: str, data_path: str | Path | None = None, row: 
         if problems:
             raise ProblemList.of(problems)
         if dump is not None and output is None:
-            report.dump, warnings = _dump_stage(inp, dump)
+            report.dump, warnings = session.dump(records, fmt, dump)
             report.warnings += warnings
             return report
-        from ..render import render
-
-        result = render(inp)
+        result = session.render(records, fmt)
     except LibmediaError as exc:
         report.error = located(exc, inp.source, record.row)
         report.warnings += [w for r in records for w in r.warnings if w not in report.warnings]
@@ -254,18 +253,6 @@ def write_all(files: list[tuple[Path, bytes]]) -> list[Path]:
     return written
 
 
-def _dump_stage(inp: RenderInput, stage: str) -> tuple[str, list[Diagnostic]]:
-    """Run the pipeline as far as ``stage`` and return its text and the
-    warnings found on the way."""
-    from ..dump import dump_document, dump_layout
-    from ..render import render_until
-
-    done = render_until(inp, stage)
-    text = {"markup": lambda: done.markup, "document": lambda: dump_document(done.document),
-            "layout": lambda: dump_layout(done.page)}[stage]()
-    return text, done.warnings
-
-
 def _dump_rendered(result: Rendered, stage: str) -> str:
     from ..dump import dump_document, dump_layout
 
@@ -319,9 +306,10 @@ def render_single_clip(template_name: str, data_path: str | Path | None = None,
     own failure is returned in :attr:`ClipReport.error`; :class:`OutputError`
     for an ``output`` that does not end in ``.mp4``.
     """
-    from ..jobs import fetch_job_covers, located, open_job, post_groups
+    from ..jobs import fetch_job_covers, located, post_groups
     from ..motion.clip import ClipOptions, render_clip
     from ..render import fonts_for
+    from ..session import RenderSession
     from .names import clip_names
 
     if output is not None and Path(output).suffix.lower() != ".mp4":
@@ -329,10 +317,11 @@ def render_single_clip(template_name: str, data_path: str | Path | None = None,
 
         raise OutputError(f"{output}: template '{template_name}' makes video clips, written as .mp4",
                           Location(file=str(output)), hint="name the file .mp4, e.g. -o reel.mp4")
-    job = open_job(template_name, data_path, [format_name] if format_name else [], brand_path,
-                   run_preflight=False, clip=clip, lang=lang, per_post=per_post,
-                   read_options=read_options,
-                   fetch_covers=fetch_covers)
+    session = RenderSession(template_name, data_path, brand_path,
+                            formats=[format_name] if format_name else [], lang=lang,
+                            per_post=per_post, read_options=read_options,
+                            fetch_covers=fetch_covers, clip=clip)
+    job = session.job
     if format_name and len(job.formats) > 1:
         raise FormatError(f"render makes one clip, in one format; '{format_name}' names "
                           f"{len(job.formats)}", hint="name one format, or use 'libmedia batch'")

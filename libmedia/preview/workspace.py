@@ -1,0 +1,400 @@
+"""What ``libmedia preview`` shows: every template, each in a render session.
+
+A :class:`Workspace` holds one :class:`libmedia.session.RenderSession` per
+template folder (the bundled ``templates/`` and, when the preview was
+started on a template folder of one's own, that folder's siblings), all
+with the same data file and brand kit.  It turns sessions' outcomes into
+the JSON the page reads (:meth:`Workspace.view`, the contract in the
+module :mod:`libmedia.preview.server`), encodes their pictures, and takes
+the file watcher's changes (:meth:`Workspace.changed`).
+
+Nothing here serves HTTP; every method may be called from worker threads.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from ..diagnostics import Diagnostic, display_path
+from ..errors import LibmediaError, TemplateError
+from ..formats import CAPTION_LIMITS, FORMATS, Format
+from ..session import Outcome, RenderSession
+from ..templating import TEMPLATES_DIR, find_template
+from ..textfilters import CAPTION_HASHTAG
+
+#: Gallery thumbnails are drawn at most this many px on their longer side.
+THUMB_SIDE = 360
+
+#: Alt text limits per platform (:attr:`Format.platform`), in characters:
+#: X (Twitter) takes up to 1,000 characters of image description (X Help
+#: Center, "How to make images accessible for people").  Instagram and
+#: Facebook publish none.
+ALT_LIMITS: dict[str, int] = {"X (Twitter)": 1000}
+
+#: Outcomes remembered by render id, for the picture requests that follow a view.
+KEPT_RENDERS = 256
+
+
+def error_dict(exc: LibmediaError) -> dict[str, Any]:
+    """A :class:`LibmediaError` as the page shows it: ``message``, ``file``
+    (as the user reads it), ``line``, ``column``, ``hint``, ``where`` (the
+    whole location) and every further problem it carries (``more``)."""
+    loc = exc.location
+    out = {"message": exc.message, "file": display_path(loc.file) if loc.file else None,
+           "line": loc.line, "column": loc.column, "row": loc.row, "hint": exc.hint,
+           "where": str(loc.__class__(**{**loc.__dict__, "file": display_path(loc.file)}))
+           if loc.file else str(loc), "code": exc.code}
+    more = [diagnostic_dict(d) for d in exc.diagnostics[1:]]
+    if more:
+        out["more"] = more
+    return out
+
+
+def diagnostic_dict(d: Diagnostic, page: int | None = 0) -> dict[str, Any]:
+    """One diagnostic for the page's list: severity, code, message, hint,
+    ``where`` (file, line, row as the user reads them), ``box`` (x, y,
+    width, height in px of the page it is on, or None) and ``page``."""
+    loc = d.location
+    where = str(loc.__class__(**{**loc.__dict__, "file": display_path(loc.file)})) \
+        if loc.file else str(loc)
+    return {"severity": d.severity, "code": d.code, "message": d.message, "hint": d.hint,
+            "where": where, "box": list(loc.box) if loc.box else None,
+            "page": page if loc.box else None}
+
+
+def format_dict(fmt: Format) -> dict[str, Any]:
+    """A format as the page needs it: name, label, platform, size in px,
+    kind, the safe-zone insets (top, right, bottom, left px) and what
+    covers each band."""
+    return {"name": fmt.name, "label": fmt.label, "platform": fmt.platform, "width": fmt.width,
+            "height": fmt.height, "kind": fmt.kind, "safe": list(fmt.safe),
+            "bands": list(getattr(fmt, "bands", ("", "", "", "")) or ("", "", "", ""))}
+
+
+def counts(caption: str, alts: Iterable[str], fmt: Format) -> dict[str, Any]:
+    """Caption and alt text figures against the platform's limits
+    (:data:`libmedia.formats.CAPTION_LIMITS`, :data:`ALT_LIMITS`):
+    characters are code points, as the platforms count them; hashtags as
+    :data:`libmedia.textfilters.CAPTION_HASHTAG` finds them.  A limit is
+    None where the platform publishes none."""
+    limit = CAPTION_LIMITS.get(fmt.platform)
+    text = caption.rstrip("\n")
+    return {"caption_chars": len(text), "caption_limit": limit.characters if limit else None,
+            "hashtags": len(CAPTION_HASHTAG.findall(text)),
+            "hashtag_limit": limit.hashtags if limit else None,
+            "alt_chars": [len(a.rstrip("\n")) for a in alts],
+            "alt_limit": ALT_LIMITS.get(fmt.platform)}
+
+
+def boxes(page, index: int = 0) -> list[dict[str, Any]]:
+    """The laid-out boxes of a page (:class:`libmedia.layout.Page`): each
+    fragment's tag, template line, border box (x, y, width, height px) and,
+    for text, its first words."""
+    out = []
+    for node in page.root.walk():
+        if node is page.root:
+            continue
+        b = node.box
+        el = node.element
+        text = el.plain_text.strip()[:60] if el.tag == "text" else str(el.get("src", "") or "")
+        out.append({"tag": el.tag, "line": el.line, "page": index,
+                    "box": [round(b.x, 1), round(b.y, 1), round(b.w, 1), round(b.h, 1)],
+                    "text": text})
+    return out
+
+
+def png_bytes(image: Image.Image, side: int | None = None) -> bytes:
+    """``image`` as PNG (fast compression: the preview sends it once, over
+    the loopback); with ``side``, first shrunk (Lanczos) to fit a square of
+    ``side`` px.  Deterministic."""
+    im = image
+    if side is not None and max(im.size) > side:
+        k = side / max(im.size)
+        im = im.resize((max(1, round(im.width * k)), max(1, round(im.height * k))),
+                       Image.Resampling.LANCZOS)
+    buf = io.BytesIO()
+    im.save(buf, "PNG", compress_level=1)
+    return buf.getvalue()
+
+
+class Workspace:
+    """Every template the preview offers, one render session each.
+
+    ``start`` is the TEMPLATE argument (a name or a folder, or None);
+    ``data_path``, ``brand_path``, ``lang`` and ``read_options`` apply to
+    every session.  Raises :class:`TemplateError` for a ``start`` that
+    names no template.
+    """
+
+    def __init__(self, start: str | None = None, data_path: str | Path | None = None,
+                 brand_path: str | Path | None = None, lang: str | None = None,
+                 read_options: Mapping[str, Any] | None = None,
+                 fetch_covers: bool = False) -> None:
+        self.data_path = Path(data_path) if data_path is not None else None
+        self.brand_path = Path(brand_path) if brand_path is not None else None
+        self.lang = lang
+        self.read_options = dict(read_options or {})
+        self.fetch_covers = fetch_covers
+        self.version = 1
+        self._lock = threading.RLock()
+        self.roots: list[Path] = []
+        self.start: str | None = None
+        if start is not None:
+            folder = find_template(str(start)).resolve()
+            self.start = folder.name
+            if folder.parent != TEMPLATES_DIR.resolve():
+                self.roots.append(folder.parent)
+        self.roots.append(TEMPLATES_DIR.resolve())
+        self.sessions: OrderedDict[str, RenderSession] = OrderedDict()
+        self._renders: OrderedDict[int, Outcome] = OrderedDict()
+        self._thumbs: dict[tuple[str, str], tuple[int, bytes]] = {}
+        self._infos: dict[str, dict[str, Any]] = {}
+        self.scan()
+
+    # -------------------------------------------------------------- templates
+
+    def scan(self) -> bool:
+        """Find the template folders (a folder with ``template.toml``) under
+        the roots; a name in an earlier root hides the same name in a later
+        one (your copy of ``new-book`` over the bundled one).  Returns
+        whether the set of templates changed."""
+        found: OrderedDict[str, Path] = OrderedDict()
+        for root in self.roots:
+            if not root.is_dir():
+                continue
+            for d in sorted(root.iterdir()):
+                if (d / "template.toml").is_file() and d.name not in found:
+                    found[d.name] = d
+        with self._lock:
+            before = {n: s.template_name for n, s in self.sessions.items()}
+            if before == {n: p for n, p in found.items()}:
+                return False
+            sessions: OrderedDict[str, RenderSession] = OrderedDict()
+            for name, path in sorted(found.items()):
+                old = self.sessions.get(name)
+                sessions[name] = old if old is not None and old.template_name == path else \
+                    RenderSession(path, self.data_path, self.brand_path, lang=self.lang,
+                                  read_options=self.read_options, fetch_covers=self.fetch_covers)
+            self.sessions = sessions
+            return True
+
+    def session(self, name: str) -> RenderSession:
+        """The session of template ``name``.  Raises ``KeyError``."""
+        with self._lock:
+            return self.sessions[name]
+
+    def template_info(self, name: str) -> dict[str, Any]:
+        """One template for the gallery: name, kind, title, description,
+        formats (:func:`format_dict`) and the error that stops it loading
+        (the formats it had then stay listed)."""
+        s = self.session(name)
+        try:
+            t = s.template
+        except LibmediaError as exc:
+            info = dict(self._infos.get(name) or {"name": name, "kind": "image", "title": name,
+                                                  "description": "", "formats": []})
+            info["error"] = error_dict(exc)
+            return info
+        info = {"name": name, "kind": t.kind, "title": getattr(t, "title", "") or name,
+                "description": t.description, "records": str(t.records),
+                "formats": [format_dict(FORMATS[f]) for f in t.formats if f in FORMATS],
+                "error": None}
+        self._infos[name] = info
+        return info
+
+    def state(self) -> dict[str, Any]:
+        """``/api/state``: version, start template, brand kit, data file, templates."""
+        brand: dict[str, Any] = {"name": None, "file": None, "error": None}
+        templates = [self.template_info(n) for n in list(self.sessions)]
+        for name in self.sessions:
+            try:
+                job = self.session(name).sample_job
+            except LibmediaError as exc:
+                if exc.kind == "brand" and brand["error"] is None:
+                    brand["error"] = error_dict(exc)
+                continue
+            brand.update(name=job.brand.name,
+                         file=display_path(job.brand_file) if job.brand_file else None)
+            break
+        return {"version": self.version, "start": self.start, "brand": brand,
+                "data": {"file": display_path(self.data_path) if self.data_path else None},
+                "templates": templates}
+
+    def posts(self, name: str, query: str = "") -> dict[str, Any]:
+        """``/api/posts``: the posts of a template, filtered by ``query`` in
+        their titles (case and accents ignored)."""
+        import unicodedata
+
+        def fold(s: str) -> str:
+            return "".join(c for c in unicodedata.normalize("NFKD", s.casefold())
+                           if not unicodedata.combining(c))
+
+        s = self.session(name)
+        try:
+            posts = s.posts()
+            note = s.posts_note
+        except LibmediaError as exc:
+            return {"posts": [], "total": 0, "note": exc.message, "error": error_dict(exc)}
+        q = fold(query.strip())
+        shown = [p for p in posts if not q or q in fold(p.title)]
+        return {"posts": [{"index": p.index, "label": p.label, "rows": p.rows, "title": p.title}
+                          for p in shown], "total": len(posts), "note": note}
+
+    # ---------------------------------------------------------------- renders
+
+    def _keep(self, out: Outcome) -> None:
+        with self._lock:
+            self._renders[out.render_id] = out
+            self._renders.move_to_end(out.render_id)
+            while len(self._renders) > KEPT_RENDERS:
+                self._renders.popitem(last=False)
+
+    def outcome(self, name: str, format_name: str, post: int) -> Outcome:
+        """Render (or take the kept render of) post ``post`` of template
+        ``name`` in ``format_name``.  Raises ``KeyError`` for an unknown
+        template and ``IndexError`` for a post it does not have."""
+        s = self.session(name)
+        out = s.outcome(format_name, post)
+        self._keep(out)
+        good = s.last_good(format_name, post)
+        if good is not None:
+            self._keep(good)
+        return out
+
+    def view(self, name: str, format_name: str, post: int) -> dict[str, Any]:
+        """``/api/view``: the render of one post in one format, as JSON (see
+        :mod:`libmedia.preview.server`)."""
+        out = self.outcome(name, format_name, post)
+        s = self.session(name)
+        base = f"/image/{name}/{format_name}/{post}.png"
+        view: dict[str, Any] = {"version": self.version, "render": out.render_id, "ok": out.ok,
+                                "template": name, "format": format_name, "post": post,
+                                "error": error_dict(out.error) if out.error else None,
+                                "last_good": None}
+        if out.ok:
+            r = out.rendered
+            assert r is not None
+            view.update(width=r.image.width, height=r.image.height,
+                        pages=[f"{base}?r={out.render_id}&page={i}" for i in range(len(r.pages))],
+                        caption=r.caption, alts=r.alts or [r.alt],
+                        counts=counts(r.caption, r.alts or [r.alt], out.format),
+                        diagnostics=[diagnostic_dict(d) for d in out.warnings],
+                        boxes=boxes(r.page))
+        else:
+            view.update(pages=[], caption="", alts=[], counts=None,
+                        diagnostics=[diagnostic_dict(d, None) for d in out.warnings],
+                        boxes=[])
+            good = s.last_good(format_name, post)
+            if good is not None and good.rendered is not None:
+                view["last_good"] = {"render": good.render_id,
+                                     "width": good.rendered.image.width,
+                                     "height": good.rendered.image.height,
+                                     "pages": [f"{base}?r={good.render_id}&page={i}"
+                                               for i in range(len(good.rendered.pages))]}
+        return view
+
+    def image(self, render_id: int, page: int = 0) -> bytes | None:
+        """The PNG of page ``page`` of render ``render_id``, or None when
+        that render is no longer kept (the page asks for the view again)."""
+        with self._lock:
+            out = self._renders.get(render_id)
+        if out is None or out.rendered is None:
+            return None
+        pages = out.rendered.pages or [out.rendered.image]
+        if not 0 <= page < len(pages):
+            return None
+        key = f"png{page}"
+        data = out.extra.get(key)
+        if data is None:
+            data = out.extra[key] = png_bytes(pages[page])
+        return data
+
+    def thumbnail(self, name: str, format_name: str) -> tuple[bytes | None, LibmediaError | None]:
+        """The gallery picture of template ``name`` in ``format_name``: its
+        own sample, at most :data:`THUMB_SIDE` px; a video template's is
+        its cover frame (:mod:`libmedia.preview.video`).  Returns (PNG, None)
+        or (None, the error)."""
+        s = self.session(name)
+        try:
+            kind = s.template.kind
+        except LibmediaError as exc:
+            return None, exc
+        if kind == "video":
+            return self._video_thumbnail(s, format_name)
+        out = s.outcome(format_name, 0)
+        if not out.ok:
+            return None, out.error
+        key = (name, format_name)
+        with self._lock:
+            kept = self._thumbs.get(key)
+        if kept is not None and kept[0] == out.render_id:
+            return kept[1], None
+        assert out.rendered is not None
+        data = png_bytes(out.rendered.image, THUMB_SIDE)
+        with self._lock:
+            self._thumbs[key] = (out.render_id, data)
+        return data, None
+
+    def _video_thumbnail(self, s: RenderSession, format_name: str):
+        """A clip's gallery picture: its cover frame (the frame
+        ``libmedia render`` writes as ``.cover.jpg``), laid out and drawn at
+        draft size without encoding anything."""
+        from ..motion.clip import ClipOptions, make_clip
+
+        key = (s.template.name, format_name)
+        with self._lock:
+            kept = self._thumbs.get(key)
+        if kept is not None and kept[0] == -1:
+            return kept[1], None
+        try:
+            fmt = s.format(format_name)
+            post = s.posts()[0]
+            inp = s.render_input(list(post.records), fmt, sample=True)
+            clip = make_clip(inp, s.library(inp), ClipOptions(draft=True))
+            data = png_bytes(clip.cover(), THUMB_SIDE)
+        except LibmediaError as exc:
+            return None, exc
+        with self._lock:
+            self._thumbs[key] = (-1, data)  # -1: kept until a change touches the template
+        return data, None
+
+    # ---------------------------------------------------------------- changes
+
+    def watched(self) -> list[Path]:
+        """Every folder and file the watcher should watch: the template
+        roots, and each session's own (:meth:`RenderSession.watched`)."""
+        out: dict[Path, None] = {r: None for r in self.roots if r.is_dir()}
+        for s in list(self.sessions.values()):
+            for p in s.watched():
+                if not any(p == r or r in p.parents for r in out):
+                    out[p] = None
+        return list(out)
+
+    def changed(self, paths: Iterable[str | Path]) -> list[str]:
+        """Take the paths the watcher saw change: find new or removed
+        template folders, and pass them to every session.  Returns the names
+        of the templates whose renders changed (all of them when the set
+        of templates changed), and bumps :attr:`version` when any did."""
+        paths = list(paths)
+        rescanned = self.scan()
+        touched = [n for n, s in list(self.sessions.items()) if s.changed(paths)]
+        if rescanned:
+            touched = list(self.sessions)
+        if touched:
+            with self._lock:
+                self.version += 1
+                for key in [k for k in self._thumbs if k[0] in touched]:
+                    del self._thumbs[key]
+        return touched
+
+
+def template_error(name: str) -> TemplateError:
+    """The error for a URL naming a template the preview does not have."""
+    return TemplateError(f"no template '{name}' in this preview")
