@@ -78,11 +78,12 @@
       delete img.dataset.pending;
       return true;
     }
-    img.dataset.pending = src;
     if (!img.getAttribute("src")) {
+      delete img.dataset.pending;
       img.src = src; // nothing shown yet: load in place
       return true;
     }
+    img.dataset.pending = src;
     try {
       await preload(src);
     } catch (_) {
@@ -221,6 +222,69 @@
 
   // --------------------------------------------------------------- gallery
 
+  /**
+   * Loads the gallery's thumbnails lazily, the ones on screen first, a few at a time: a
+   * browser opens only six connections to the preview (one is the live events), and a
+   * template opened meanwhile must not wait behind forty thumbnails.
+   */
+  class ThumbLoader {
+    constructor(concurrency) {
+      this.concurrency = concurrency;
+      this.running = 0;
+      this.queue = []; // imgs waiting, in page order
+      this.visible = new Set();
+      this.observer = new IntersectionObserver((entries) => {
+        for (const entry of entries) {
+          if (entry.isIntersecting) {
+            this.visible.add(entry.target);
+            if (!entry.target.dataset.queued && entry.target.dataset.src) {
+              entry.target.dataset.queued = "1";
+              this.queue.push(entry.target);
+            }
+          } else {
+            this.visible.delete(entry.target);
+          }
+        }
+        this.pump();
+      }, {rootMargin: "300px 0px"});
+    }
+
+    watch(img) {
+      this.observer.observe(img);
+    }
+
+    pump() {
+      while (this.running < this.concurrency && this.queue.length) {
+        let at = this.queue.findIndex((img) => this.visible.has(img));
+        if (at < 0) at = 0;
+        const img = this.queue.splice(at, 1)[0];
+        if (!img.isConnected || !img.dataset.src) continue;
+        this.running += 1;
+        const done = () => {
+          img.removeEventListener("load", done);
+          img.removeEventListener("error", done);
+          this.running -= 1;
+          this.pump();
+        };
+        img.addEventListener("load", done);
+        img.addEventListener("error", done);
+        img.src = img.dataset.src;
+        delete img.dataset.src;
+      }
+    }
+
+    /** A new picture for img: now if it was shown already, else when its turn comes. */
+    update(img, src) {
+      if (img.dataset.src !== undefined) img.dataset.src = src;
+      else swapImage(img, src);
+    }
+
+    stop() {
+      this.observer.disconnect();
+      this.queue = [];
+    }
+  }
+
   class GalleryView {
     constructor(main) {
       this.main = main;
@@ -231,16 +295,17 @@
     build() {
       const templates = app.state.templates;
       const list = el("ul", {class: "cards"});
+      if (this.loader) this.loader.stop();
+      this.loader = new ThumbLoader(3);
       this.thumbs = [];
       for (const tpl of templates) {
         const headingId = `card-${tpl.name}`;
         const thumbs = el("div", {class: "thumbs"});
         for (const format of tpl.formats || []) {
           const img = el("img", {
-            loading: "lazy",
             decoding: "async",
             alt: `${tpl.name} as ${format.label || format.name} (${format.width}×${format.height} px), sample post`,
-            src: this.thumbSrc(tpl, format),
+            "data-src": this.thumbSrc(tpl, format),
             width: format.width > format.height ? 180 : Math.round(180 * format.width / format.height),
             height: format.width > format.height ? Math.round(180 * format.height / format.width) : 180,
           });
@@ -267,6 +332,7 @@
           el("p", {class: "lead", text:
             `${plural(templates.length, "template")}. Choose one to see it in every format, with your posts.`}),
           list));
+      for (const thumb of this.thumbs) this.loader.watch(thumb.img);
     }
 
     thumbSrc(tpl, format) {
@@ -293,11 +359,18 @@
         if (!names.includes("*") && !names.includes(thumb.template)) continue;
         const tpl = templateByName(thumb.template);
         const format = tpl.formats.find((f) => f.name === thumb.format);
-        swapImage(thumb.img, this.thumbSrc(tpl, format));
+        this.loader.update(thumb.img, this.thumbSrc(tpl, format));
       }
     }
 
-    destroy() {}
+    /** Leaving the gallery: stop the thumbnails still loading.  The browser opens only six
+     *  connections to the preview, and the template view needs them at once. */
+    destroy() {
+      this.loader.stop();
+      for (const thumb of this.thumbs) {
+        if (!thumb.img.complete) thumb.img.removeAttribute("src");
+      }
+    }
   }
 
   // --------------------------------------------------------- template view
@@ -374,9 +447,10 @@
       this.boxesToggle.addEventListener("change", () => this.main.classList.toggle("show-boxes", this.boxesToggle.checked));
       this.renderStatus = el("span", {class: "render-status", "aria-live": "off"});
       const toolbar = el("div", {class: "toolbar"},
-        el("label", {class: "toggle"}, this.safeToggle, " Safe zones"),
-        el("label", {class: "toggle"}, this.boxesToggle, " Layout boxes"),
-        this.renderStatus);
+        this.formatButtons,
+        el("div", {class: "toggles", role: "group", "aria-label": "Show on the picture"},
+          el("label", {class: "toggle"}, this.safeToggle, " Safe zones"),
+          el("label", {class: "toggle"}, this.boxesToggle, " Layout boxes")));
 
       // the render area: error (when the render failed) beside the pictures
       this.renderError = el("div", {class: "render-error", hidden: true});
@@ -416,12 +490,14 @@
         el("section", {class: "panel"}, el("h2", {text: "Alt text"}), this.altList),
         el("section", {class: "panel"}, this.diagHeading, this.diagList));
 
-      const mainCol = el("div", {class: "main-col"}, toolbar, this.renderArea);
+      const mainCol = el("div", {class: "main-col"}, this.renderStatus);
       if (this.isVideo) {
         this.video = new VideoPanel(this);
-        mainCol.append(this.video.root);
+        mainCol.append(this.renderArea, this.video.root);
       } else {
-        mainCol.append(el("h2", {class: "strip-title", text: "Every format"}), this.strip);
+        mainCol.append(el("div", {class: "render-row"}, this.renderArea,
+          el("section", {class: "strip-section", "aria-labelledby": "strip-title"},
+            el("h2", {id: "strip-title", class: "strip-title", text: "Every format"}), this.strip)));
       }
 
       this.main.replaceChildren(
@@ -429,7 +505,7 @@
           el("nav", {class: "crumbs", "aria-label": "Breadcrumb"}, el("a", {href: "#/", text: "All templates"})),
           el("div", {class: "tv-head"}, this.heading,
             tpl.description ? el("p", {class: "description", text: tpl.description}) : null),
-          this.tplError, picker, this.postNote, this.formatButtons,
+          this.tplError, picker, this.postNote, toolbar,
           el("div", {class: "layout"}, mainCol, side)));
       this.heading.id = "tview-title";
       this.showTemplateError();
@@ -439,8 +515,11 @@
       this.heading.focus({preventScroll: true});
     }
 
+    /** A template that cannot load at all (no format to render) says why here; otherwise the
+     *  render area shows the error, beside the last good picture. */
     showTemplateError() {
-      this.tplError.replaceChildren(this.tpl.error ? errorBox(this.tpl.error, "This template has an error") : "");
+      const alone = this.tpl.error && !(this.tpl.formats || []).length;
+      this.tplError.replaceChildren(alone ? errorBox(this.tpl.error, "This template has an error") : "");
     }
 
     /** Go to a format and post through the address (so Back and bookmarks work). */
@@ -469,20 +548,30 @@
       }
       for (const [name, item] of this.stripItems) item.button.classList.toggle("current", name === format);
       this.showPicker();
-      if (changed) await this.refresh(true);
+      if (changed) {
+        this.textsShown = false; // another post's texts are no last good render of this one
+        await this.refresh(true);
+      }
     }
 
+    /** The template's posts; while the template is broken the list it had stays. */
     async loadPosts() {
       try {
         const answer = await getJSON(`/api/posts/${enc(this.name)}`);
+        if (answer.error && this.posts.length) {
+          this.postNote.textContent = "";
+          this.postNote.hidden = true;
+          return;
+        }
         this.posts = answer.posts || [];
         this.total = answer.total ?? this.posts.length;
         this.postNote.textContent = answer.note || "";
         this.postNote.hidden = !answer.note;
       } catch (error) {
-        this.posts = [];
-        this.postNote.textContent = `The posts could not be listed: ${error.message}`;
-        this.postNote.hidden = false;
+        if (!this.posts.length) {
+          this.postNote.textContent = `The posts could not be listed: ${error.message}`;
+          this.postNote.hidden = false;
+        }
       }
       if (this.query) await this.runSearch(this.query);
     }
@@ -517,7 +606,8 @@
       if (!shown.some((p) => p.index === this.post)) {
         const current = this.posts.find((p) => p.index === this.post);
         const label = current ? `${current.label}${current.title ? " — " + current.title : ""}` : `Post ${this.post}`;
-        options.unshift(el("option", {value: this.post, selected: true}, `${label} (not in the search)`));
+        options.unshift(el("option", {value: this.post, selected: true},
+          this.matches ? `${label} (not in the search)` : label));
       }
       this.select.replaceChildren(...options);
       const position = shown.findIndex((p) => p.index === this.post);
@@ -556,10 +646,14 @@
       if (moved) this.renderStatus.textContent = "Rendering…";
       this.main.classList.add("busy");
       const formats = this.isVideo ? [chosen] : [chosen, ...(this.tpl.formats || []).map((f) => f.name).filter((n) => n !== chosen)];
+      for (const format of formats) {
+        const item = this.stripItems.get(format);
+        if (item) item.button.classList.add("updating");
+      }
       const jobs = formats.map(async (format) => {
         let view;
         try {
-          view = await getJSON(this.viewUrl(format));
+          view = await getJSON(this.viewUrl(format) + (format === chosen ? "" : "?side=1"));
         } catch (error) {
           view = {ok: false, error: {message: error.message}, pages: [], last_good: null, failed: true};
         }
@@ -675,18 +769,27 @@
       item.status.textContent = failed ? "render failed" + (pages.length ? " (last good shown)" : "")
         : `${pages.length > 1 ? plural(pages.length, "slide") + ", " : ""}${problems ? plural(problems, "warning") : "no warnings"}`;
       item.img.alt = `${this.name} as ${format}${failed ? ", last good render" : ""}`;
-      if (pages.length) {
-        item.img.width = info.width;
-        item.img.height = info.height;
-        swapImage(item.img, pages[0]);
+      if (!pages.length) {
+        item.button.classList.remove("updating");
+        return;
       }
+      item.img.width = info.width;
+      item.img.height = info.height;
+      swapImage(item.img, pages[0]).then((swapped) => {
+        if (swapped || item.img.getAttribute("src") === pages[0]) item.button.classList.remove("updating");
+      });
     }
 
     /** Caption, alt texts and their counts; diagnostics. */
     showTexts(view, failed) {
-      const stale = failed && (view.caption === null || view.caption === undefined);
+      // a failed render has no texts: keep the last good render's, marked as such
+      const stale = failed && this.textsShown;
       this.textsNote.hidden = !stale;
-      if (stale) return; // keep what was shown: the last good render's texts
+      if (stale) {
+        if ((view.diagnostics || []).length) this.showDiagnostics(view.diagnostics);
+        return;
+      }
+      this.textsShown = !failed;
       const counts = view.counts || {};
       const format = this.formatInfo(this.format);
       const platform = format && format.platform ? format.platform : "this platform";
@@ -1241,7 +1344,7 @@
       setTimeout(start, 3000);
       return;
     }
-    if ((!location.hash || location.hash === "#" || location.hash === "#/") && app.state.start && !start.done) {
+    if ((!location.hash || location.hash === "#") && app.state.start && !start.done) {
       history.replaceState(null, "", `#/t/${enc(app.state.start)}`);
     }
     start.done = true;
