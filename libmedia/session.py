@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -128,13 +129,29 @@ class Outcome:
 
     @property
     def ok(self) -> bool:
-        return self.error is None and self.rendered is not None
+        """Whether the render worked (``rendered`` may have been let go by a
+        session's ``digest`` once it took what it needed)."""
+        return self.error is None
+
+
+def _put(kept: OrderedDict, key, value, most: int) -> None:
+    kept[key] = value
+    kept.move_to_end(key)
+    while len(kept) > max(1, most):
+        kept.popitem(last=False)
 
 
 class RenderSession:
     """One template (name or folder), its data file (None: the template's
     own sample) and brand kit (None: ``libmedia.toml`` beside the data or in
     the working folder, else the default kit), kept loaded.
+
+    ``digest``, when given, is called with each :class:`Outcome` that worked,
+    on the rendering thread, before it is kept: it may store what it needs
+    in :attr:`Outcome.extra` (encoded pictures) and set
+    :attr:`Outcome.rendered` to None so that the pictures in memory are let
+    go.  At most ``keep`` outcomes (and ``keep`` last good ones) are kept,
+    the least recently used let go first.
 
     ``lang``, ``per_post``, ``read_options`` and ``fetch_covers`` are the
     options of :func:`libmedia.jobs.open_job`.  Opening is lazy: the first
@@ -147,8 +164,11 @@ class RenderSession:
                  brand_path: str | Path | None = None, *, formats: Sequence[str] = (),
                  lang: str | None = None, per_post: int | None = None,
                  read_options: Mapping[str, Any] | None = None,
-                 fetch_covers: bool = False, clip: Any = None) -> None:
+                 fetch_covers: bool = False, clip: Any = None,
+                 digest: Callable[[Outcome], None] | None = None, keep: int = 64) -> None:
         self.template_name = template
+        self.digest = digest
+        self.keep = keep
         self.data_path = Path(data_path) if data_path is not None else None
         if brand_path is None:
             from .brand import find_brand
@@ -167,8 +187,8 @@ class RenderSession:
         self._job_errors: dict[bool, LibmediaError] = {}
         self._posts: list[Post] | None = None
         self._posts_note: str | None = None
-        self._outcomes: dict[tuple[str, int], Outcome] = {}
-        self._good: dict[tuple[str, int], Outcome] = {}
+        self._outcomes: OrderedDict[tuple[str, int], Outcome] = OrderedDict()
+        self._good: OrderedDict[tuple[str, int], Outcome] = OrderedDict()
         self._epochs: dict[tuple[str, int], int] = {}
         self._key_locks: dict[tuple[str, int], threading.Lock] = {}
 
@@ -342,6 +362,7 @@ class RenderSession:
         with self._lock:
             kept = self._outcomes.get(key)
             if kept is not None:
+                self._outcomes.move_to_end(key)
                 return kept
             lock = self._key_locks.setdefault(key, threading.Lock())
         with lock:
@@ -351,11 +372,13 @@ class RenderSession:
                     return kept
                 epoch = self._epochs.get(key, 0)
             out = self._render_outcome(format_name, index)
+            if out.ok and self.digest is not None:
+                self.digest(out)
             with self._lock:
                 if self._epochs.get(key, 0) == epoch:
-                    self._outcomes[key] = out
+                    _put(self._outcomes, key, out, self.keep)
                     if out.ok:
-                        self._good[key] = out
+                        _put(self._good, key, out, self.keep)
             return out
 
     def last_good(self, format_name: str, index: int) -> Outcome | None:

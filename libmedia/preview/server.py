@@ -26,8 +26,11 @@ file, so nothing outside the preview's own page and renders is reachable):
     video templates: a low-resolution draft, a frame at a time, scene
     marks, a full-size render on demand (:mod:`libmedia.preview.video`).
 
-Renders run on worker threads (:class:`RenderQueue`), the page's own
-requests first, so a long render never blocks the page or the events; the
+Renders run on worker threads (:class:`RenderQueue`), the picture the page
+shows large first, then the other formats, then the gallery's; everything
+else (the state, the posts, encoded pictures, the watcher's changes) on
+starlette's thread pool, so a long render never blocks the page or the
+events; the
 watcher (:func:`watchfiles.awatch`) groups a burst of saves into one
 change.  Only 127.0.0.1 is served unless ``--host`` says otherwise, and
 requests naming another host are refused (a web page elsewhere cannot
@@ -180,6 +183,7 @@ def create_app(preview: Preview, allowed_hosts: list[str] | None = None):
     """The starlette application serving ``preview``.  ``allowed_hosts``:
     the Host headers accepted (default: 127.0.0.1 and localhost, any port)."""
     from starlette.applications import Starlette
+    from starlette.concurrency import run_in_threadpool
     from starlette.middleware import Middleware
     from starlette.middleware.trustedhost import TrustedHostMiddleware
     from starlette.requests import Request
@@ -218,7 +222,7 @@ def create_app(preview: Preview, allowed_hosts: list[str] | None = None):
         return static_file(request.path_params["name"])
 
     async def state(request: Request) -> Response:
-        return JSONResponse(await preview.run(preview.images, MAIN, ws.state))
+        return JSONResponse(await run_in_threadpool(ws.state))
 
     async def posts(request: Request) -> Response:
         name = request.path_params["template"]
@@ -226,7 +230,7 @@ def create_app(preview: Preview, allowed_hosts: list[str] | None = None):
         if why:
             return not_found(why)
         q = request.query_params.get("q", "")[:200]
-        return JSONResponse(await preview.run(preview.images, MAIN, lambda: ws.posts(name, q)))
+        return JSONResponse(await run_in_threadpool(ws.posts, name, q))
 
     async def view(request: Request) -> Response:
         name, fmt = request.path_params["template"], request.path_params["format"]
@@ -247,7 +251,7 @@ def create_app(preview: Preview, allowed_hosts: list[str] | None = None):
             page_no = int(request.query_params.get("page", "0"))
         except ValueError:
             return not_found("r and page are numbers")
-        data = await preview.run(preview.images, MAIN, lambda: ws.image(rid, page_no))
+        data = await run_in_threadpool(ws.image, rid, page_no)
         if data is None:
             return JSONResponse({"error": "that render is no longer kept: ask for the view again"},
                                 status_code=410)
@@ -312,6 +316,7 @@ async def watch(preview: Preview, stop: asyncio.Event) -> None:
     The watched folders are looked at again after each change (a brand kit
     or data file that appeared)."""
     import watchfiles
+    from starlette.concurrency import run_in_threadpool
 
     ws = preview.workspace
     while not stop.is_set():
@@ -323,7 +328,7 @@ async def watch(preview: Preview, stop: asyncio.Event) -> None:
         async for changes in watchfiles.awatch(*paths, stop_event=again, step=50,
                                                debounce=400, recursive=True):
             changed = sorted({p for _, p in changes})
-            touched = await preview.run(preview.images, MAIN, lambda c=changed: ws.changed(c))
+            touched = await run_in_threadpool(ws.changed, changed)
             if touched:
                 preview.events.publish("change", {"version": ws.version, "templates": touched,
                                                   "paths": [_shown(p) for p in changed][:20]})

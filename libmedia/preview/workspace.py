@@ -39,7 +39,7 @@ THUMB_SIDE = 360
 ALT_LIMITS: dict[str, int] = {"X (Twitter)": 1000}
 
 #: Outcomes remembered by render id, for the picture requests that follow a view.
-KEPT_RENDERS = 256
+KEPT_RENDERS = 64
 
 
 def error_dict(exc: LibmediaError) -> dict[str, Any]:
@@ -67,6 +67,15 @@ def diagnostic_dict(d: Diagnostic, page: int | None = 0) -> dict[str, Any]:
     return {"severity": d.severity, "code": d.code, "message": d.message, "hint": d.hint,
             "where": where, "box": list(loc.box) if loc.box else None,
             "page": page if loc.box else None}
+
+
+def _page_of(d: Diagnostic, rendered) -> int:
+    """The page (0-based) a warning of ``rendered`` was found on: the first
+    whose own warnings hold it with the same box (0 when none does)."""
+    for i, found in enumerate(rendered.page_warnings):
+        if any(w == d and w.location.box == d.location.box for w in found):
+            return i
+    return 0
 
 
 def format_dict(fmt: Format) -> dict[str, Any]:
@@ -122,6 +131,28 @@ def png_bytes(image: Image.Image, side: int | None = None) -> bytes:
     buf = io.BytesIO()
     im.save(buf, "PNG", compress_level=1)
     return buf.getvalue()
+
+
+def digest(out: Outcome) -> None:
+    """What the preview keeps of a render that worked (a session's
+    ``digest``): the PNG of each page, the view's JSON parts and, for a
+    template's sample, the gallery thumbnail, in :attr:`Outcome.extra`;
+    then the render itself (full-size pictures, layouts) is let go, so a
+    long preview session holds encoded pictures only."""
+    r = out.rendered
+    if r is None:
+        return
+    pages = r.pages or [r.image]
+    alts = r.alts or [r.alt]
+    out.extra["pngs"] = [png_bytes(p) for p in pages]
+    out.extra["view"] = {
+        "width": r.image.width, "height": r.image.height, "caption": r.caption, "alts": alts,
+        "counts": counts(r.caption, alts, out.format),
+        "diagnostics": [diagnostic_dict(d, _page_of(d, r)) for d in out.warnings],
+        "boxes": [b for i, lay in enumerate(r.layouts or [r.page]) for b in boxes(lay, i)]}
+    if out.post.sample:
+        out.extra["thumb"] = png_bytes(r.image, THUMB_SIDE)
+    out.rendered = None
 
 
 class Workspace:
@@ -181,7 +212,8 @@ class Workspace:
                 old = self.sessions.get(name)
                 sessions[name] = old if old is not None and old.template_name == path else \
                     RenderSession(path, self.data_path, self.brand_path, lang=self.lang,
-                                  read_options=self.read_options, fetch_covers=self.fetch_covers)
+                                  read_options=self.read_options, fetch_covers=self.fetch_covers,
+                                  digest=digest)
             self.sessions = sessions
             return True
 
@@ -279,25 +311,21 @@ class Workspace:
                                 "error": error_dict(out.error) if out.error else None,
                                 "last_good": None}
         if out.ok:
-            r = out.rendered
-            assert r is not None
-            view.update(width=r.image.width, height=r.image.height,
-                        pages=[f"{base}?r={out.render_id}&page={i}" for i in range(len(r.pages))],
-                        caption=r.caption, alts=r.alts or [r.alt],
-                        counts=counts(r.caption, r.alts or [r.alt], out.format),
-                        diagnostics=[diagnostic_dict(d) for d in out.warnings],
-                        boxes=boxes(r.page))
+            seen = out.extra["view"]
+            view.update(seen, pages=[f"{base}?r={out.render_id}&page={i}"
+                                     for i in range(len(out.extra["pngs"]))])
         else:
             view.update(pages=[], caption="", alts=[], counts=None,
                         diagnostics=[diagnostic_dict(d, None) for d in out.warnings],
                         boxes=[])
             good = s.last_good(format_name, post)
-            if good is not None and good.rendered is not None:
+            if good is not None and "view" in good.extra:
+                self._keep(good)
                 view["last_good"] = {"render": good.render_id,
-                                     "width": good.rendered.image.width,
-                                     "height": good.rendered.image.height,
+                                     "width": good.extra["view"]["width"],
+                                     "height": good.extra["view"]["height"],
                                      "pages": [f"{base}?r={good.render_id}&page={i}"
-                                               for i in range(len(good.rendered.pages))]}
+                                               for i in range(len(good.extra["pngs"]))]}
         return view
 
     def image(self, render_id: int, page: int = 0) -> bytes | None:
@@ -305,22 +333,13 @@ class Workspace:
         that render is no longer kept (the page asks for the view again)."""
         with self._lock:
             out = self._renders.get(render_id)
-        if out is None or out.rendered is None:
-            return None
-        pages = out.rendered.pages or [out.rendered.image]
-        if not 0 <= page < len(pages):
-            return None
-        key = f"png{page}"
-        data = out.extra.get(key)
-        if data is None:
-            data = out.extra[key] = png_bytes(pages[page])
-        return data
+        pngs = out.extra.get("pngs", []) if out is not None else []
+        return pngs[page] if 0 <= page < len(pngs) else None
 
     def thumbnail(self, name: str, format_name: str) -> tuple[bytes | None, LibmediaError | None]:
         """The gallery picture of template ``name`` in ``format_name``: its
         own sample, at most :data:`THUMB_SIDE` px; a video template's is
-        its cover frame (:mod:`libmedia.preview.video`).  Returns (PNG, None)
-        or (None, the error)."""
+        its cover frame.  Returns (PNG, None) or (None, the error)."""
         s = self.session(name)
         try:
             kind = s.template.kind
@@ -331,16 +350,7 @@ class Workspace:
         out = s.outcome(format_name, 0)
         if not out.ok:
             return None, out.error
-        key = (name, format_name)
-        with self._lock:
-            kept = self._thumbs.get(key)
-        if kept is not None and kept[0] == out.render_id:
-            return kept[1], None
-        assert out.rendered is not None
-        data = png_bytes(out.rendered.image, THUMB_SIDE)
-        with self._lock:
-            self._thumbs[key] = (out.render_id, data)
-        return data, None
+        return out.extra["thumb"], None
 
     def _video_thumbnail(self, s: RenderSession, format_name: str):
         """A clip's gallery picture: its cover frame (the frame
