@@ -70,8 +70,10 @@ def test_draft_is_an_mp4_a_browser_plays(which, request, tmp_path):
 def test_scene_marks_of_new_books_reel(books):
     inp, draft = books
     marks = draft.scenes
-    titles = [r.fields["title"] for r in inp.records]
-    assert [m["label"] for m in marks] == ["intro", *titles, "outro"]
+    # a book's scene is labelled with its title's main part, as the reel shows it
+    assert [m["label"] for m in marks] == ["intro", "Bumi Manusia", "Filosofi Kopi",
+                                           "Cantik Itu Luka", "outro"]
+    assert [m["row"] for m in marks] == [None] * 5  # the template's own sample
     assert [m["transition"] for m in marks] == ["cut", "slide-up", "slide-left", "slide-left",
                                                 "crossfade"]
     assert marks[0]["start"] == 0.0 and marks[0]["transition_duration"] == 0.0
@@ -91,6 +93,30 @@ def test_scene_marks_of_event_reel_use_the_scene_ids(event):
     _, draft = event
     assert [m["label"] for m in draft.scenes] == ["countdown", "title", "board", "register", "outro"]
     assert sum(m["duration"] for m in draft.scenes) == pytest.approx(draft.duration, abs=1e-6)
+
+
+def test_draft_of_a_real_catalogue(realdata):
+    """The first clip of SLiMS' sample catalogue (8 books), drawn but not
+    encoded: scene marks name each book and its row, and each book's scene
+    shows its own cover."""
+    from libmedia.jobs import post_groups
+
+    job = open_job("new-books-reel", realdata / "slims" / "slims_sample_biblio.csv",
+                   run_preflight=False)
+    group = post_groups(job)[0]
+    inp = job.render_input(group, job.formats[0])
+    draft = make_draft(inp, fonts_for(inp), encode=False)
+    assert not draft.encoded
+    books = draft.scenes[1:-1]
+    assert [m["row"] for m in books] == [r.row for r in group] == list(range(2, 10))  # spreadsheet rows
+    labels = [m["label"] for m in books]
+    assert labels[0] == "PHP 5 for dummies"
+    assert labels[3] == "Cathedral and the Bazaar"  # not its whole subtitle
+    assert labels[5] == "PostgreSQL"  # "PostgreSQL : a comprehensive guide to ..."
+    assert sum(m["duration"] for m in draft.scenes) == pytest.approx(draft.duration, abs=1e-6)
+    settled = [draft.frame_png(m["start"] + m["duration"] - 0.2) for m in books]
+    assert len(set(settled)) == len(books)
+    assert any(w.code == "upscaled" for w in draft.warnings)  # SLiMS' covers are small
 
 
 def test_frame_png_at_a_boundary_and_mid_scene(books):

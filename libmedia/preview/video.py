@@ -43,6 +43,7 @@ from ..errors import LibmediaError
 from ..motion.clip import Clip, ClipOptions, encode_clip, make_clip
 from ..motion.timeline import Timeline
 from ..render import RenderInput
+from ..textfilters import title_parts
 from ..typography import FontLibrary
 
 __all__ = ["PREVIEW_SCALE", "Draft", "FullRender", "make_draft", "scene_marks"]
@@ -216,10 +217,13 @@ def scene_marks(clip: Clip) -> list[dict[str, Any]]:
     starts coming in, or the clip ends: the marks add up to the clip's
     duration), ``transition`` (how it comes in: ``cut``, ``crossfade``,
     ``slide-left``...), ``transition_duration`` (seconds, 0 for a cut),
-    ``label`` and ``line`` (the ``<scene>``'s line in the template).
+    ``label``, ``line`` (the ``<scene>``'s line in the template) and ``row``
+    (the data row of the record the scene shows; None for the template's
+    sample or a scene of no record).
 
     The label is the scene's ``id`` when the template gives one, else the
-    title of the record it shows, else ``intro`` (the first scene),
+    main part of the title of the record it shows (``Filosofi Kopi`` for
+    ``Filosofi Kopi: Kumpulan Cerita``), else ``intro`` (the first scene),
     ``outro`` (the last) or ``scene N``."""
     timeline, video = clip.timeline, clip.video
     starts = timeline.starts
@@ -231,14 +235,16 @@ def scene_marks(clip: Clip) -> list[dict[str, Any]]:
         stop = min(starts[i + 1], end) if i + 1 < count else end
         label = str(scene.element.get("id", "") or "").strip()
         if not label and scene.record is not None:
-            label = " ".join(str(scene.record.fields.get("title", "") or "").split())
+            title = " ".join(str(scene.record.fields.get("title", "") or "").split())
+            label = title_parts(title)["main"] or title
         if not label:
             label = "intro" if i == 0 else "outro" if i == count - 1 else f"scene {i + 1}"
         cut = i == 0 or scene.transition == "cut"
         marks.append({"start": round(start, 3), "duration": round(stop - start, 3),
                       "transition": "cut" if cut else scene.transition,
                       "transition_duration": 0.0 if cut else round(scene.transition_duration, 3),
-                      "label": label, "line": scene.element.line})
+                      "label": label, "line": scene.element.line,
+                      "row": scene.record.row or None if scene.record is not None else None})
     return marks
 
 
