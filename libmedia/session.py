@@ -126,6 +126,8 @@ class Outcome:
     deps: Dependencies = field(default_factory=Dependencies)
     #: free room for a caller's derived data (the preview's encoded PNGs)
     extra: dict[str, Any] = field(default_factory=dict)
+    #: what was made (:attr:`RenderSession.makers`): ``image``, or a caller's own kind
+    kind: str = "image"
 
     @property
     def ok(self) -> bool:
@@ -187,10 +189,15 @@ class RenderSession:
         self._job_errors: dict[bool, LibmediaError] = {}
         self._posts: list[Post] | None = None
         self._posts_note: str | None = None
-        self._outcomes: OrderedDict[tuple[str, int], Outcome] = OrderedDict()
-        self._good: OrderedDict[tuple[str, int], Outcome] = OrderedDict()
-        self._epochs: dict[tuple[str, int], int] = {}
-        self._key_locks: dict[tuple[str, int], threading.Lock] = {}
+        self._outcomes: OrderedDict[tuple[str, int, str], Outcome] = OrderedDict()
+        self._good: OrderedDict[tuple[str, int, str], Outcome] = OrderedDict()
+        self._epochs: dict[tuple[str, int, str], int] = {}
+        self._key_locks: dict[tuple[str, int, str], threading.Lock] = {}
+        #: what :meth:`outcome` can make, by kind: ``make(inp, library)`` returns
+        #: (the product, its warnings, the pictures it loaded); a caller may add
+        #: its own (the preview adds ``draft``, a video template's draft clip)
+        self.makers: dict[str, Callable[[RenderInput, Any], tuple[Any, list, list[str]]]] = {
+            "image": self._make_image}
 
     # ------------------------------------------------------------------ jobs
 
@@ -351,14 +358,17 @@ class RenderSession:
         names = {Path(m).name for m in missing if m}
         return Dependencies(frozenset(files), frozenset(folders), frozenset(names))
 
-    def outcome(self, format_name: str, index: int) -> Outcome:
+    def outcome(self, format_name: str, index: int, kind: str = "image") -> Outcome:
         """The render of post ``index`` (:meth:`posts`) in ``format_name``:
         the kept one when nothing it read has changed since, else a new
         render.  Never raises for the template's, brand kit's or data's
         faults: the :class:`Outcome` holds the error (and then
-        :meth:`last_good` the last render that worked).  Raises
-        ``IndexError`` for a post the session does not have."""
-        key = (format_name, index)
+        :meth:`last_good` the last render that worked).  ``kind`` names
+        what to make, one of :attr:`makers` (``image``: a post through the
+        image pipeline, :meth:`render`).  Raises ``IndexError`` for a post
+        the session does not have, ``KeyError`` for an unknown ``kind``."""
+        make = self.makers[kind]
+        key = (format_name, index, kind)
         with self._lock:
             kept = self._outcomes.get(key)
             if kept is not None:
@@ -371,7 +381,8 @@ class RenderSession:
                 if kept is not None:
                     return kept
                 epoch = self._epochs.get(key, 0)
-            out = self._render_outcome(format_name, index)
+            out = self._render_outcome(format_name, index, make)
+            out.kind = kind
             if out.ok and self.digest is not None:
                 self.digest(out)
             with self._lock:
@@ -381,12 +392,19 @@ class RenderSession:
                         _put(self._good, key, out, self.keep)
             return out
 
-    def last_good(self, format_name: str, index: int) -> Outcome | None:
+    def last_good(self, format_name: str, index: int, kind: str = "image") -> Outcome | None:
         """The last render of this format and post that worked, or None."""
         with self._lock:
-            return self._good.get((format_name, index))
+            return self._good.get((format_name, index, kind))
 
-    def _render_outcome(self, format_name: str, index: int) -> Outcome:
+    def _make_image(self, inp: RenderInput, library) -> tuple[Rendered, list[Diagnostic], list[str]]:
+        """The ``image`` maker: (the rendered post, its warnings, the pictures it loaded)."""
+        from .render import render
+
+        rendered = render(inp, library)
+        return rendered, rendered.warnings, rendered.sources
+
+    def _render_outcome(self, format_name: str, index: int, make) -> Outcome:
         from .errors import ProblemList
         from .jobs import located
         from .render import check_required
@@ -412,7 +430,8 @@ class RenderSession:
             problems = [p for r in records for p in check_required(job.template, r, job.source)]
             if problems:
                 raise ProblemList.of(problems)
-            rendered = self.render(records, fmt, sample=post.sample)
+            inp = self.render_input(records, fmt, sample=post.sample)
+            rendered, found, sources = make(inp, self.library(inp))
         except LibmediaError as exc:
             source = None
             row = post.records[0].row if post.records else None
@@ -423,9 +442,9 @@ class RenderSession:
             return Outcome(rid, fmt, post, error=located(exc, source, row),
                            deps=self.dependencies(post.sample))
         job = self.sample_job if post.sample else self.job
-        missing = [s for s in rendered.sources if not Path(s).is_absolute()]
-        return Outcome(rid, fmt, post, rendered, None, [*job.warnings, *rendered.warnings],
-                       self.dependencies(post.sample, rendered.sources, missing))
+        missing = [s for s in sources if not Path(s).is_absolute()]
+        return Outcome(rid, fmt, post, rendered, None, [*job.warnings, *found],
+                       self.dependencies(post.sample, sources, missing))
 
     # --------------------------------------------------------------- changes
 

@@ -51,7 +51,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import OutputError
+from ..errors import LibmediaError, OutputError
 from .workspace import Workspace, error_dict
 
 #: The page's files, the only files the server sends (name -> media type).
@@ -238,6 +238,9 @@ def create_app(preview: Preview, allowed_hosts: list[str] | None = None):
         why = known(name, fmt) or (None if post is not None else "a post is a number")
         if why:
             return not_found(why)
+        if ws.template_info(name)["kind"] == "video":
+            return not_found(f"template '{name}' makes clips: its posts are at "
+                             f"/api/video/{name}/{fmt}/{post}")
         priority = SIDE if request.query_params.get("side") else MAIN
         try:
             data = await preview.run(preview.images, priority, lambda: ws.view(name, fmt, post))
@@ -293,6 +296,103 @@ def create_app(preview: Preview, allowed_hosts: list[str] | None = None):
         return StreamingResponse(stream(), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
+    def video_known(request: Request) -> str | None:
+        name, fmt = request.path_params["template"], request.path_params["format"]
+        why = known(name, fmt)
+        if why is None and ws.template_info(name)["kind"] != "video":
+            why = f"template '{name}' makes images, not clips"
+        if why is None and post_of(request) is None:
+            why = "a post is a number"
+        return why
+
+    async def video(request: Request) -> Response:
+        why = video_known(request)
+        if why:
+            return not_found(why)
+        name, fmt, post = (request.path_params["template"], request.path_params["format"],
+                           post_of(request))
+        try:
+            data = await preview.run(preview.videos, MAIN, lambda: ws.video(name, fmt, post))
+        except IndexError:
+            return not_found(f"template '{name}' has no post {post}")
+        return JSONResponse(data)
+
+    async def draft(request: Request) -> Response:
+        try:
+            rid = int(request.query_params.get("r", ""))
+        except ValueError:
+            return not_found("r is a number")
+        d = ws.draft(rid)
+        if d is None:
+            return JSONResponse({"error": "that draft is no longer kept: ask for the video "
+                                          "again"}, status_code=410)
+        try:
+            data = await preview.run(preview.videos, MAIN, lambda: d.mp4)
+        except LibmediaError as exc:
+            return JSONResponse({"error": error_dict(exc)}, status_code=422)
+        return _ranged(request, data, "video/mp4")
+
+    async def frame(request: Request) -> Response:
+        try:
+            rid = int(request.query_params.get("r", ""))
+            t = float(request.query_params.get("t", "0"))
+        except ValueError:
+            return not_found("r and t are numbers")
+        d = ws.draft(rid)
+        if d is None:
+            return JSONResponse({"error": "that draft is no longer kept"}, status_code=410)
+        try:
+            data = await run_in_threadpool(d.frame_png, t)
+        except ValueError as exc:
+            return not_found(str(exc))
+        return Response(data, media_type="image/png",
+                        headers={"Cache-Control": "private, max-age=31536000, immutable"})
+
+    async def full_start(request: Request) -> Response:
+        why = video_known(request)
+        if why:
+            return not_found(why)
+        name, fmt, post = (request.path_params["template"], request.path_params["format"],
+                           post_of(request))
+
+        def publish(status: dict) -> None:
+            preview.events.publish("progress", full_status(status))
+
+        running = next((j for j in preview.full.values()
+                        if j.key == (name, fmt, post) and j.state == "running"), None)
+        if running is not None:  # asked again while it renders: the same render
+            return JSONResponse(full_status(running.status()))
+        try:
+            job = await run_in_threadpool(ws.full_render, name, fmt, post,
+                                          preview.cache_dir / "full", publish)
+        except LibmediaError as exc:
+            return JSONResponse({"error": error_dict(exc)}, status_code=422)
+        except IndexError:
+            return not_found(f"template '{name}' has no post {post}")
+        job.key = (name, fmt, post)
+        preview.full[job.job] = job
+        return JSONResponse(full_status(job.status()))
+
+    def full_status(status: dict) -> dict:
+        error = status.get("error")
+        return {"job": status["job"], "state": status["state"], "done": status["done"],
+                "total": status["total"], "error": error_dict(error) if error else None,
+                "file": f"/full/{status['job']}.mp4" if status["state"] == "done" else None,
+                "file_name": status["file_name"]}
+
+    async def full_state(request: Request) -> Response:
+        job = preview.full.get(request.path_params["job"])
+        if job is None:
+            return not_found("no such render")
+        return JSONResponse(full_status(job.status()))
+
+    async def full_file(request: Request) -> Response:
+        job = preview.full.get(request.path_params["job"])
+        if job is None or job.state != "done":
+            return not_found("no such finished render")
+        data = await run_in_threadpool(job.path.read_bytes)
+        return _ranged(request, data, "video/mp4", download=job.file_name)
+
     routes = [
         Route("/", page),
         Route("/static/{name}", static),
@@ -302,6 +402,12 @@ def create_app(preview: Preview, allowed_hosts: list[str] | None = None):
         Route("/image/{template}/{format}/{post}.png", image),
         Route("/thumb/{template}/{format}.png", thumb),
         Route("/events", events),
+        Route("/api/video/{template}/{format}/{post}", video),
+        Route("/draft/{template}/{format}/{post}.mp4", draft),
+        Route("/frame/{template}/{format}/{post}.png", frame),
+        Route("/api/full/{template}/{format}/{post}", full_start, methods=["POST"]),
+        Route("/api/full/{job}", full_state),
+        Route("/full/{job}.mp4", full_file),
     ]
     hosts = allowed_hosts if allowed_hosts is not None else ["127.0.0.1", "localhost", "[::1]"]
     app = Starlette(routes=routes, middleware=[Middleware(TrustedHostMiddleware,
@@ -334,6 +440,34 @@ async def watch(preview: Preview, stop: asyncio.Event) -> None:
                                                   "paths": [_shown(p) for p in changed][:20]})
             if set(ws.watched()) != set(paths):
                 again.set()
+
+
+def _ranged(request, data: bytes, media_type: str, download: str | None = None):
+    """``data`` as a response honouring one ``Range: bytes=a-b`` request
+    (browsers ask for ranges to seek in a video: RFC 9110, section 14),
+    206 with ``Content-Range``; else the whole, 200.  ``download``: the
+    file name to save it as (``Content-Disposition: attachment``)."""
+    import re
+
+    from starlette.responses import Response
+
+    headers = {"Accept-Ranges": "bytes", "Cache-Control": "private, max-age=31536000, immutable"}
+    if download:
+        headers["Content-Disposition"] = f'attachment; filename="{download}"'
+    size = len(data)
+    m = re.fullmatch(r"bytes=(\d*)-(\d*)", request.headers.get("range", "").strip())
+    if m and (m.group(1) or m.group(2)):
+        if m.group(1):
+            start = int(m.group(1))
+            end = min(int(m.group(2)), size - 1) if m.group(2) else size - 1
+        else:
+            start, end = max(0, size - int(m.group(2))), size - 1
+        if start >= size or start > end:
+            return Response(status_code=416, headers={"Content-Range": f"bytes */{size}"})
+        headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+        return Response(data[start:end + 1], status_code=206, media_type=media_type,
+                        headers=headers)
+    return Response(data, media_type=media_type, headers=headers)
 
 
 def _shown(p: str) -> str:

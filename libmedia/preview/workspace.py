@@ -38,6 +38,9 @@ THUMB_SIDE = 360
 #: Facebook publish none.
 ALT_LIMITS: dict[str, int] = {"X (Twitter)": 1000}
 
+#: At most this many posts are listed at once (a search narrows them down).
+POSTS_LISTED = 500
+
 #: Outcomes remembered by render id, for the picture requests that follow a view.
 KEPT_RENDERS = 64
 
@@ -51,7 +54,11 @@ def error_dict(exc: LibmediaError) -> dict[str, Any]:
            "line": loc.line, "column": loc.column, "row": loc.row, "hint": exc.hint,
            "where": str(loc.__class__(**{**loc.__dict__, "file": display_path(loc.file)}))
            if loc.file else str(loc), "code": exc.code}
-    more = [diagnostic_dict(d) for d in exc.diagnostics[1:]]
+    more = []
+    for d in exc.diagnostics[1:]:  # a mistake inside a loop is found once per record: once
+        entry = diagnostic_dict(d)
+        if entry not in more and d != exc.diagnostic:
+            more.append(entry)
     if more:
         out["more"] = more
     return out
@@ -140,7 +147,7 @@ def digest(out: Outcome) -> None:
     then the render itself (full-size pictures, layouts) is let go, so a
     long preview session holds encoded pictures only."""
     r = out.rendered
-    if r is None:
+    if r is None or out.kind != "image":
         return
     pages = r.pages or [r.image]
     alts = r.alts or [r.alt]
@@ -153,6 +160,30 @@ def digest(out: Outcome) -> None:
     if out.post.sample:
         out.extra["thumb"] = png_bytes(r.image, THUMB_SIDE)
     out.rendered = None
+
+
+def _make_draft(inp, library):
+    """The ``draft`` maker of a session (:attr:`RenderSession.makers`): the
+    clip laid out and drawn at the preview's size, not yet encoded."""
+    from .video import make_draft
+
+    draft = make_draft(inp, library, encode=False)
+    sources = [a.source for a in draft.clip.video.assets.values() if getattr(a, "source", "")]
+    return draft, draft.warnings, sources
+
+
+def _draft_view(out: Outcome, name: str, format_name: str, post: int) -> dict[str, Any]:
+    d = out.rendered
+    fw, fh = d.format_size
+    alts = [d.alt]
+    return {"render": out.render_id, "duration": d.duration, "fps": d.fps,
+            "width": fw, "height": fh, "draft_width": d.size[0], "draft_height": d.size[1],
+            "cover_time": d.cover_time,
+            "draft": f"/draft/{name}/{format_name}/{post}.mp4?r={out.render_id}",
+            "frame": f"/frame/{name}/{format_name}/{post}.png?r={out.render_id}",
+            "scenes": d.scenes, "caption": d.caption, "alts": alts,
+            "counts": counts(d.caption, alts, out.format),
+            "diagnostics": [diagnostic_dict(w, 0) for w in out.warnings]}
 
 
 class Workspace:
@@ -185,7 +216,6 @@ class Workspace:
         self.roots.append(TEMPLATES_DIR.resolve())
         self.sessions: OrderedDict[str, RenderSession] = OrderedDict()
         self._renders: OrderedDict[int, Outcome] = OrderedDict()
-        self._thumbs: dict[tuple[str, str], tuple[int, bytes]] = {}
         self._infos: dict[str, dict[str, Any]] = {}
         self.scan()
 
@@ -261,7 +291,9 @@ class Workspace:
 
     def posts(self, name: str, query: str = "") -> dict[str, Any]:
         """``/api/posts``: the posts of a template, filtered by ``query`` in
-        their titles (case and accents ignored)."""
+        their titles (case and accents ignored), the first
+        :data:`POSTS_LISTED` of them; ``total`` counts every post,
+        ``matches`` those the query finds."""
         import unicodedata
 
         def fold(s: str) -> str:
@@ -277,7 +309,8 @@ class Workspace:
         q = fold(query.strip())
         shown = [p for p in posts if not q or q in fold(p.title)]
         return {"posts": [{"index": p.index, "label": p.label, "rows": p.rows, "title": p.title}
-                          for p in shown], "total": len(posts), "note": note}
+                          for p in shown[:POSTS_LISTED]], "total": len(posts),
+                "matches": len(shown), "note": note}
 
     # ---------------------------------------------------------------- renders
 
@@ -346,34 +379,81 @@ class Workspace:
         except LibmediaError as exc:
             return None, exc
         if kind == "video":
-            return self._video_thumbnail(s, format_name)
+            return self._video_thumbnail(name, format_name)
         out = s.outcome(format_name, 0)
         if not out.ok:
             return None, out.error
         return out.extra["thumb"], None
 
-    def _video_thumbnail(self, s: RenderSession, format_name: str):
-        """A clip's gallery picture: its cover frame (the frame
-        ``libmedia render`` writes as ``.cover.jpg``), laid out and drawn at
-        draft size without encoding anything."""
-        from ..motion.clip import ClipOptions, make_clip
+    # ------------------------------------------------------------------ video
 
-        key = (s.template.name, format_name)
+    def draft_outcome(self, name: str, format_name: str, post: int) -> Outcome:
+        """The draft clip (:class:`libmedia.preview.video.Draft`, in
+        :attr:`Outcome.rendered`) of post ``post`` of video template
+        ``name`` in ``format_name``: laid out and drawn, encoded on first
+        use of its ``mp4``.  Kept like an image's render, with the files it
+        read.  Raises as :meth:`outcome`."""
+        s = self.session(name)
+        if "draft" not in s.makers:
+            s.makers["draft"] = _make_draft
+        out = s.outcome(format_name, post, "draft")
+        self._keep(out)
+        return out
+
+    def video(self, name: str, format_name: str, post: int) -> dict[str, Any]:
+        """``/api/video``: a video template's post as JSON: the draft's URL,
+        duration (s), fps, the format's size and the draft's (px), scene
+        marks, caption, alt text, counts and diagnostics (boxes in the
+        format's px), or the error and the last good draft."""
+        out = self.draft_outcome(name, format_name, post)
+        s = self.session(name)
+        view: dict[str, Any] = {"version": self.version, "render": out.render_id, "ok": out.ok,
+                                "template": name, "format": format_name, "post": post,
+                                "error": error_dict(out.error) if out.error else None,
+                                "last_good": None}
+        if out.ok:
+            view.update(_draft_view(out, name, format_name, post))
+        else:
+            view.update(diagnostics=[diagnostic_dict(d, None) for d in out.warnings],
+                        caption="", alts=[], counts=None, scenes=[])
+            good = s.last_good(format_name, post, "draft")
+            if good is not None:
+                self._keep(good)
+                view["last_good"] = _draft_view(good, name, format_name, post)
+        return view
+
+    def draft(self, render_id: int):
+        """The :class:`~libmedia.preview.video.Draft` of render ``render_id``,
+        or None when it is no longer kept."""
         with self._lock:
-            kept = self._thumbs.get(key)
-        if kept is not None and kept[0] == -1:
-            return kept[1], None
-        try:
-            fmt = s.format(format_name)
-            post = s.posts()[0]
-            inp = s.render_input(list(post.records), fmt, sample=True)
-            clip = make_clip(inp, s.library(inp), ClipOptions(draft=True))
-            data = png_bytes(clip.cover(), THUMB_SIDE)
-        except LibmediaError as exc:
-            return None, exc
-        with self._lock:
-            self._thumbs[key] = (-1, data)  # -1: kept until a change touches the template
-        return data, None
+            out = self._renders.get(render_id)
+        return out.rendered if out is not None and out.kind == "draft" else None
+
+    def full_render(self, name: str, format_name: str, post: int, folder: Path,
+                    on_progress=None):
+        """Start a full-size render of a video post
+        (:class:`libmedia.preview.video.FullRender`) writing into ``folder``.
+        Raises :class:`LibmediaError` when the template or post cannot start
+        (an error in the template: render the draft to see where)."""
+        from .video import FullRender
+
+        s = self.session(name)
+        fmt = s.format(format_name)
+        p = s.posts()[post]
+        inp = s.render_input(list(p.records), fmt, sample=p.sample)
+        return FullRender(inp, s.library(inp), folder, on_progress=on_progress).start()
+
+    def _video_thumbnail(self, name: str, format_name: str):
+        """A clip's gallery picture: its cover frame (the frame ``libmedia
+        render`` writes as ``.cover.jpg``) from the sample's draft."""
+        out = self.draft_outcome(name, format_name, 0)
+        if not out.ok:
+            return None, out.error
+        thumb = out.extra.get("thumb")
+        if thumb is None:
+            d = out.rendered
+            thumb = out.extra["thumb"] = png_bytes(d.frame(d.cover_time), THUMB_SIDE)
+        return thumb, None
 
     # ---------------------------------------------------------------- changes
 
@@ -400,8 +480,6 @@ class Workspace:
         if touched:
             with self._lock:
                 self.version += 1
-                for key in [k for k in self._thumbs if k[0] in touched]:
-                    del self._thumbs[key]
         return touched
 
 
