@@ -64,6 +64,7 @@ def main() -> int:
 
     t, c = T0, C0
     import libmedia.batch as batch
+
     import libmedia.cli  # noqa: F401  (the command imports it too)
     t, c = mark("import libmedia.batch + cli", t, c)
 

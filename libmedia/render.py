@@ -81,6 +81,10 @@ class Rendered:
     #: the pictures the pages loaded (:attr:`libmedia.layout.Asset.source` of
     #: each: covers, logos, the template's assets), in order, each once
     sources: list[str] = field(default_factory=list)
+    #: each page's laid-out page (:attr:`page` is the first) and the warnings
+    #: found on it, in page order (a carousel's slides)
+    layouts: list[Page] = field(default_factory=list)
+    page_warnings: list[list[Diagnostic]] = field(default_factory=list)
 
 
 @dataclass
@@ -576,7 +580,8 @@ def _render(inp: RenderInput, library: FontLibrary | None, kind: str, count: int
                           for t in d.typography.get("titles", [])]}
     sources = list(dict.fromkeys(a.source for d in done for a in d.assets.values() if a.source))
     return Rendered(first.image, caption, alts[0], warnings, first.markup, first.document,
-                    first.page, [d.image for d in done], figures, alts, sources)
+                    first.page, [d.image for d in done], figures, alts, sources,
+                    [d.page for d in done], [list(d.warnings) for d in done])
 
 
 def fit_caption_to(caption: str, inp: RenderInput) -> tuple[str, list[Diagnostic]]:

@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -125,16 +126,34 @@ class Outcome:
     deps: Dependencies = field(default_factory=Dependencies)
     #: free room for a caller's derived data (the preview's encoded PNGs)
     extra: dict[str, Any] = field(default_factory=dict)
+    #: what was made (:attr:`RenderSession.makers`): ``image``, or a caller's own kind
+    kind: str = "image"
 
     @property
     def ok(self) -> bool:
-        return self.error is None and self.rendered is not None
+        """Whether the render worked (``rendered`` may have been let go by a
+        session's ``digest`` once it took what it needed)."""
+        return self.error is None
+
+
+def _put(kept: OrderedDict, key, value, most: int) -> None:
+    kept[key] = value
+    kept.move_to_end(key)
+    while len(kept) > max(1, most):
+        kept.popitem(last=False)
 
 
 class RenderSession:
     """One template (name or folder), its data file (None: the template's
     own sample) and brand kit (None: ``libmedia.toml`` beside the data or in
     the working folder, else the default kit), kept loaded.
+
+    ``digest``, when given, is called with each :class:`Outcome` that worked,
+    on the rendering thread, before it is kept: it may store what it needs
+    in :attr:`Outcome.extra` (encoded pictures) and set
+    :attr:`Outcome.rendered` to None so that the pictures in memory are let
+    go.  At most ``keep`` outcomes (and ``keep`` last good ones) are kept,
+    the least recently used let go first.
 
     ``lang``, ``per_post``, ``read_options`` and ``fetch_covers`` are the
     options of :func:`libmedia.jobs.open_job`.  Opening is lazy: the first
@@ -147,8 +166,11 @@ class RenderSession:
                  brand_path: str | Path | None = None, *, formats: Sequence[str] = (),
                  lang: str | None = None, per_post: int | None = None,
                  read_options: Mapping[str, Any] | None = None,
-                 fetch_covers: bool = False, clip: Any = None) -> None:
+                 fetch_covers: bool = False, clip: Any = None,
+                 digest: Callable[[Outcome], None] | None = None, keep: int = 64) -> None:
         self.template_name = template
+        self.digest = digest
+        self.keep = keep
         self.data_path = Path(data_path) if data_path is not None else None
         if brand_path is None:
             from .brand import find_brand
@@ -167,10 +189,15 @@ class RenderSession:
         self._job_errors: dict[bool, LibmediaError] = {}
         self._posts: list[Post] | None = None
         self._posts_note: str | None = None
-        self._outcomes: dict[tuple[str, int], Outcome] = {}
-        self._good: dict[tuple[str, int], Outcome] = {}
-        self._epochs: dict[tuple[str, int], int] = {}
-        self._key_locks: dict[tuple[str, int], threading.Lock] = {}
+        self._outcomes: OrderedDict[tuple[str, int, str], Outcome] = OrderedDict()
+        self._good: OrderedDict[tuple[str, int, str], Outcome] = OrderedDict()
+        self._epochs: dict[tuple[str, int, str], int] = {}
+        self._key_locks: dict[tuple[str, int, str], threading.Lock] = {}
+        #: what :meth:`outcome` can make, by kind: ``make(inp, library)`` returns
+        #: (the product, its warnings, the pictures it loaded); a caller may add
+        #: its own (the preview adds ``draft``, a video template's draft clip)
+        self.makers: dict[str, Callable[[RenderInput, Any], tuple[Any, list, list[str]]]] = {
+            "image": self._make_image}
 
     # ------------------------------------------------------------------ jobs
 
@@ -331,17 +358,21 @@ class RenderSession:
         names = {Path(m).name for m in missing if m}
         return Dependencies(frozenset(files), frozenset(folders), frozenset(names))
 
-    def outcome(self, format_name: str, index: int) -> Outcome:
+    def outcome(self, format_name: str, index: int, kind: str = "image") -> Outcome:
         """The render of post ``index`` (:meth:`posts`) in ``format_name``:
         the kept one when nothing it read has changed since, else a new
         render.  Never raises for the template's, brand kit's or data's
         faults: the :class:`Outcome` holds the error (and then
-        :meth:`last_good` the last render that worked).  Raises
-        ``IndexError`` for a post the session does not have."""
-        key = (format_name, index)
+        :meth:`last_good` the last render that worked).  ``kind`` names
+        what to make, one of :attr:`makers` (``image``: a post through the
+        image pipeline, :meth:`render`).  Raises ``IndexError`` for a post
+        the session does not have, ``KeyError`` for an unknown ``kind``."""
+        make = self.makers[kind]
+        key = (format_name, index, kind)
         with self._lock:
             kept = self._outcomes.get(key)
             if kept is not None:
+                self._outcomes.move_to_end(key)
                 return kept
             lock = self._key_locks.setdefault(key, threading.Lock())
         with lock:
@@ -350,20 +381,30 @@ class RenderSession:
                 if kept is not None:
                     return kept
                 epoch = self._epochs.get(key, 0)
-            out = self._render_outcome(format_name, index)
+            out = self._render_outcome(format_name, index, make)
+            out.kind = kind
+            if out.ok and self.digest is not None:
+                self.digest(out)
             with self._lock:
                 if self._epochs.get(key, 0) == epoch:
-                    self._outcomes[key] = out
+                    _put(self._outcomes, key, out, self.keep)
                     if out.ok:
-                        self._good[key] = out
+                        _put(self._good, key, out, self.keep)
             return out
 
-    def last_good(self, format_name: str, index: int) -> Outcome | None:
+    def last_good(self, format_name: str, index: int, kind: str = "image") -> Outcome | None:
         """The last render of this format and post that worked, or None."""
         with self._lock:
-            return self._good.get((format_name, index))
+            return self._good.get((format_name, index, kind))
 
-    def _render_outcome(self, format_name: str, index: int) -> Outcome:
+    def _make_image(self, inp: RenderInput, library) -> tuple[Rendered, list[Diagnostic], list[str]]:
+        """The ``image`` maker: (the rendered post, its warnings, the pictures it loaded)."""
+        from .render import render
+
+        rendered = render(inp, library)
+        return rendered, rendered.warnings, rendered.sources
+
+    def _render_outcome(self, format_name: str, index: int, make) -> Outcome:
         from .errors import ProblemList
         from .jobs import located
         from .render import check_required
@@ -389,7 +430,8 @@ class RenderSession:
             problems = [p for r in records for p in check_required(job.template, r, job.source)]
             if problems:
                 raise ProblemList.of(problems)
-            rendered = self.render(records, fmt, sample=post.sample)
+            inp = self.render_input(records, fmt, sample=post.sample)
+            rendered, found, sources = make(inp, self.library(inp))
         except LibmediaError as exc:
             source = None
             row = post.records[0].row if post.records else None
@@ -400,9 +442,9 @@ class RenderSession:
             return Outcome(rid, fmt, post, error=located(exc, source, row),
                            deps=self.dependencies(post.sample))
         job = self.sample_job if post.sample else self.job
-        missing = [s for s in rendered.sources if not Path(s).is_absolute()]
-        return Outcome(rid, fmt, post, rendered, None, [*job.warnings, *rendered.warnings],
-                       self.dependencies(post.sample, rendered.sources, missing))
+        missing = [s for s in sources if not Path(s).is_absolute()]
+        return Outcome(rid, fmt, post, rendered, None, [*job.warnings, *found],
+                       self.dependencies(post.sample, sources, missing))
 
     # --------------------------------------------------------------- changes
 

@@ -167,3 +167,33 @@ def test_the_command_sends_a_change_on_save_and_stops_on_ctrl_c(mine, tmp_path):
     assert proc.returncode == 0, err
     assert "preview stopped" in err
     assert "Traceback" not in err
+
+
+def test_a_video_template_has_a_draft_frames_and_scene_marks(client):
+    assert client.get("/api/view/event-reel/tiktok/0").status_code == 404  # clips are videos
+    video = client.get("/api/video/event-reel/tiktok/0").json()
+    assert video["ok"], video["error"]
+    assert video["width"] == 1080 and video["draft_width"] < 1080
+    scenes = video["scenes"]
+    assert scenes[0]["start"] == 0 and len(scenes) >= 3
+    assert abs(sum(s["duration"] for s in scenes) - video["duration"]) < 1e-6
+    mp4 = client.get(video["draft"])
+    assert mp4.status_code == 200 and mp4.content[4:8] == b"ftyp"
+    part = client.get(video["draft"], headers={"range": "bytes=0-99"})
+    assert part.status_code == 206 and len(part.content) == 100
+    assert part.headers["content-range"] == f"bytes 0-99/{len(mp4.content)}"
+    t = scenes[1]["start"] + 0.5
+    frame = client.get(f"{video['frame']}&t={t}")
+    assert frame.status_code == 200
+    assert Image.open(io.BytesIO(frame.content)).size == (video["draft_width"],
+                                                          video["draft_height"])
+    assert client.get(f"{video['frame']}&t={t}").content == frame.content
+    assert client.get(f"{video['frame']}&t=nan").status_code == 404
+    assert client.get("/thumb/event-reel/tiktok.png").status_code == 200
+    # a full-size render starts, and asking again while it runs is the same render
+    first = client.post("/api/full/event-reel/tiktok/0").json()
+    assert first["state"] == "running" and first["file_name"].endswith(".tiktok.mp4")
+    again = client.post("/api/full/event-reel/tiktok/0").json()
+    assert again["job"] == first["job"]
+    assert client.get(f"/api/full/{first['job']}").json()["job"] == first["job"]
+    assert client.get(f"/full/{first['job']}.mp4").status_code in (200, 404)

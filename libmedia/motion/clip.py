@@ -89,12 +89,16 @@ class Clip:
         return to_srt(self.cues)
 
 
-def make_clip(inp: RenderInput, library: FontLibrary, options: ClipOptions | None = None) -> Clip:
+def make_clip(inp: RenderInput, library: FontLibrary, options: ClipOptions | None = None, *,
+              scale: float | None = None, fps: int | None = None) -> Clip:
     """Lay out, check and draw the clip for ``inp`` (a video template and a
-    video format).  Raises :class:`~libmedia.errors.LibmediaError`
-    subclasses for what the user can fix: the template's line, the data's
-    row, a music file that cannot be read, a clip too short or too long for
-    the format."""
+    video format).  ``scale`` (a fraction of the format's size) and ``fps``
+    (frames per second) override the draft's :data:`DRAFT_SCALE` or full
+    size and the format's rate; ``libmedia preview`` uses them for a smaller
+    draft that is quick to make on every save.  Raises
+    :class:`~libmedia.errors.LibmediaError` subclasses for what the user can
+    fix: the template's line, the data's row, a music file that cannot be
+    read, a clip too short or too long for the format."""
     from ..encode.video import VideoSettings
 
     options = options or ClipOptions()
@@ -103,8 +107,9 @@ def make_clip(inp: RenderInput, library: FontLibrary, options: ClipOptions | Non
     filename = str(inp.template.path / "layout.xml.j2")
     warnings = list(video.warnings)
     _check_duration(video, fmt, filename)
-    fps = fmt.fps or 30
-    scale = DRAFT_SCALE if options.draft else 1.0
+    fps = fps or fmt.fps or 30
+    if scale is None:
+        scale = DRAFT_SCALE if options.draft else 1.0
     timeline = build_timeline(video, fps, library, scale)
     cues = words_on_screen(video, timeline)
     if options.burn_subtitles and cues:

@@ -26,8 +26,11 @@ file, so nothing outside the preview's own page and renders is reachable):
     video templates: a low-resolution draft, a frame at a time, scene
     marks, a full-size render on demand (:mod:`libmedia.preview.video`).
 
-Renders run on worker threads (:class:`RenderQueue`), the page's own
-requests first, so a long render never blocks the page or the events; the
+Renders run on worker threads (:class:`RenderQueue`), the picture the page
+shows large first, then the other formats, then the gallery's; everything
+else (the state, the posts, encoded pictures, the watcher's changes) on
+starlette's thread pool, so a long render never blocks the page or the
+events; the
 watcher (:func:`watchfiles.awatch`) groups a burst of saves into one
 change.  Only 127.0.0.1 is served unless ``--host`` says otherwise, and
 requests naming another host are refused (a web page elsewhere cannot
@@ -48,7 +51,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import OutputError
+from ..errors import LibmediaError, OutputError
 from .workspace import Workspace, error_dict
 
 #: The page's files, the only files the server sends (name -> media type).
@@ -180,6 +183,7 @@ def create_app(preview: Preview, allowed_hosts: list[str] | None = None):
     """The starlette application serving ``preview``.  ``allowed_hosts``:
     the Host headers accepted (default: 127.0.0.1 and localhost, any port)."""
     from starlette.applications import Starlette
+    from starlette.concurrency import run_in_threadpool
     from starlette.middleware import Middleware
     from starlette.middleware.trustedhost import TrustedHostMiddleware
     from starlette.requests import Request
@@ -218,7 +222,7 @@ def create_app(preview: Preview, allowed_hosts: list[str] | None = None):
         return static_file(request.path_params["name"])
 
     async def state(request: Request) -> Response:
-        return JSONResponse(await preview.run(preview.images, MAIN, ws.state))
+        return JSONResponse(await run_in_threadpool(ws.state))
 
     async def posts(request: Request) -> Response:
         name = request.path_params["template"]
@@ -226,7 +230,7 @@ def create_app(preview: Preview, allowed_hosts: list[str] | None = None):
         if why:
             return not_found(why)
         q = request.query_params.get("q", "")[:200]
-        return JSONResponse(await preview.run(preview.images, MAIN, lambda: ws.posts(name, q)))
+        return JSONResponse(await run_in_threadpool(ws.posts, name, q))
 
     async def view(request: Request) -> Response:
         name, fmt = request.path_params["template"], request.path_params["format"]
@@ -234,6 +238,9 @@ def create_app(preview: Preview, allowed_hosts: list[str] | None = None):
         why = known(name, fmt) or (None if post is not None else "a post is a number")
         if why:
             return not_found(why)
+        if ws.template_info(name)["kind"] == "video":
+            return not_found(f"template '{name}' makes clips: its posts are at "
+                             f"/api/video/{name}/{fmt}/{post}")
         priority = SIDE if request.query_params.get("side") else MAIN
         try:
             data = await preview.run(preview.images, priority, lambda: ws.view(name, fmt, post))
@@ -247,7 +254,7 @@ def create_app(preview: Preview, allowed_hosts: list[str] | None = None):
             page_no = int(request.query_params.get("page", "0"))
         except ValueError:
             return not_found("r and page are numbers")
-        data = await preview.run(preview.images, MAIN, lambda: ws.image(rid, page_no))
+        data = await run_in_threadpool(ws.image, rid, page_no)
         if data is None:
             return JSONResponse({"error": "that render is no longer kept: ask for the view again"},
                                 status_code=410)
@@ -289,6 +296,103 @@ def create_app(preview: Preview, allowed_hosts: list[str] | None = None):
         return StreamingResponse(stream(), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
+    def video_known(request: Request) -> str | None:
+        name, fmt = request.path_params["template"], request.path_params["format"]
+        why = known(name, fmt)
+        if why is None and ws.template_info(name)["kind"] != "video":
+            why = f"template '{name}' makes images, not clips"
+        if why is None and post_of(request) is None:
+            why = "a post is a number"
+        return why
+
+    async def video(request: Request) -> Response:
+        why = video_known(request)
+        if why:
+            return not_found(why)
+        name, fmt, post = (request.path_params["template"], request.path_params["format"],
+                           post_of(request))
+        try:
+            data = await preview.run(preview.videos, MAIN, lambda: ws.video(name, fmt, post))
+        except IndexError:
+            return not_found(f"template '{name}' has no post {post}")
+        return JSONResponse(data)
+
+    async def draft(request: Request) -> Response:
+        try:
+            rid = int(request.query_params.get("r", ""))
+        except ValueError:
+            return not_found("r is a number")
+        d = ws.draft(rid)
+        if d is None:
+            return JSONResponse({"error": "that draft is no longer kept: ask for the video "
+                                          "again"}, status_code=410)
+        try:
+            data = await preview.run(preview.videos, MAIN, lambda: d.mp4)
+        except LibmediaError as exc:
+            return JSONResponse({"error": error_dict(exc)}, status_code=422)
+        return _ranged(request, data, "video/mp4")
+
+    async def frame(request: Request) -> Response:
+        try:
+            rid = int(request.query_params.get("r", ""))
+            t = float(request.query_params.get("t", "0"))
+        except ValueError:
+            return not_found("r and t are numbers")
+        d = ws.draft(rid)
+        if d is None:
+            return JSONResponse({"error": "that draft is no longer kept"}, status_code=410)
+        try:
+            data = await run_in_threadpool(d.frame_png, t)
+        except ValueError as exc:
+            return not_found(str(exc))
+        return Response(data, media_type="image/png",
+                        headers={"Cache-Control": "private, max-age=31536000, immutable"})
+
+    async def full_start(request: Request) -> Response:
+        why = video_known(request)
+        if why:
+            return not_found(why)
+        name, fmt, post = (request.path_params["template"], request.path_params["format"],
+                           post_of(request))
+
+        def publish(status: dict) -> None:
+            preview.events.publish("progress", full_status(status))
+
+        running = next((j for j in preview.full.values()
+                        if j.key == (name, fmt, post) and j.state == "running"), None)
+        if running is not None:  # asked again while it renders: the same render
+            return JSONResponse(full_status(running.status()))
+        try:
+            job = await run_in_threadpool(ws.full_render, name, fmt, post,
+                                          preview.cache_dir / "full", publish)
+        except LibmediaError as exc:
+            return JSONResponse({"error": error_dict(exc)}, status_code=422)
+        except IndexError:
+            return not_found(f"template '{name}' has no post {post}")
+        job.key = (name, fmt, post)
+        preview.full[job.job] = job
+        return JSONResponse(full_status(job.status()))
+
+    def full_status(status: dict) -> dict:
+        error = status.get("error")
+        return {"job": status["job"], "state": status["state"], "done": status["done"],
+                "total": status["total"], "error": error_dict(error) if error else None,
+                "file": f"/full/{status['job']}.mp4" if status["state"] == "done" else None,
+                "file_name": status["file_name"]}
+
+    async def full_state(request: Request) -> Response:
+        job = preview.full.get(request.path_params["job"])
+        if job is None:
+            return not_found("no such render")
+        return JSONResponse(full_status(job.status()))
+
+    async def full_file(request: Request) -> Response:
+        job = preview.full.get(request.path_params["job"])
+        if job is None or job.state != "done":
+            return not_found("no such finished render")
+        data = await run_in_threadpool(job.path.read_bytes)
+        return _ranged(request, data, "video/mp4", download=job.file_name)
+
     routes = [
         Route("/", page),
         Route("/static/{name}", static),
@@ -298,6 +402,12 @@ def create_app(preview: Preview, allowed_hosts: list[str] | None = None):
         Route("/image/{template}/{format}/{post}.png", image),
         Route("/thumb/{template}/{format}.png", thumb),
         Route("/events", events),
+        Route("/api/video/{template}/{format}/{post}", video),
+        Route("/draft/{template}/{format}/{post}.mp4", draft),
+        Route("/frame/{template}/{format}/{post}.png", frame),
+        Route("/api/full/{template}/{format}/{post}", full_start, methods=["POST"]),
+        Route("/api/full/{job}", full_state),
+        Route("/full/{job}.mp4", full_file),
     ]
     hosts = allowed_hosts if allowed_hosts is not None else ["127.0.0.1", "localhost", "[::1]"]
     app = Starlette(routes=routes, middleware=[Middleware(TrustedHostMiddleware,
@@ -312,6 +422,7 @@ async def watch(preview: Preview, stop: asyncio.Event) -> None:
     The watched folders are looked at again after each change (a brand kit
     or data file that appeared)."""
     import watchfiles
+    from starlette.concurrency import run_in_threadpool
 
     ws = preview.workspace
     while not stop.is_set():
@@ -323,12 +434,40 @@ async def watch(preview: Preview, stop: asyncio.Event) -> None:
         async for changes in watchfiles.awatch(*paths, stop_event=again, step=50,
                                                debounce=400, recursive=True):
             changed = sorted({p for _, p in changes})
-            touched = await preview.run(preview.images, MAIN, lambda c=changed: ws.changed(c))
+            touched = await run_in_threadpool(ws.changed, changed)
             if touched:
                 preview.events.publish("change", {"version": ws.version, "templates": touched,
                                                   "paths": [_shown(p) for p in changed][:20]})
             if set(ws.watched()) != set(paths):
                 again.set()
+
+
+def _ranged(request, data: bytes, media_type: str, download: str | None = None):
+    """``data`` as a response honouring one ``Range: bytes=a-b`` request
+    (browsers ask for ranges to seek in a video: RFC 9110, section 14),
+    206 with ``Content-Range``; else the whole, 200.  ``download``: the
+    file name to save it as (``Content-Disposition: attachment``)."""
+    import re
+
+    from starlette.responses import Response
+
+    headers = {"Accept-Ranges": "bytes", "Cache-Control": "private, max-age=31536000, immutable"}
+    if download:
+        headers["Content-Disposition"] = f'attachment; filename="{download}"'
+    size = len(data)
+    m = re.fullmatch(r"bytes=(\d*)-(\d*)", request.headers.get("range", "").strip())
+    if m and (m.group(1) or m.group(2)):
+        if m.group(1):
+            start = int(m.group(1))
+            end = min(int(m.group(2)), size - 1) if m.group(2) else size - 1
+        else:
+            start, end = max(0, size - int(m.group(2))), size - 1
+        if start >= size or start > end:
+            return Response(status_code=416, headers={"Content-Range": f"bytes */{size}"})
+        headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+        return Response(data[start:end + 1], status_code=206, media_type=media_type,
+                        headers=headers)
+    return Response(data, media_type=media_type, headers=headers)
 
 
 def _shown(p: str) -> str:

@@ -38,8 +38,11 @@ THUMB_SIDE = 360
 #: Facebook publish none.
 ALT_LIMITS: dict[str, int] = {"X (Twitter)": 1000}
 
+#: At most this many posts are listed at once (a search narrows them down).
+POSTS_LISTED = 500
+
 #: Outcomes remembered by render id, for the picture requests that follow a view.
-KEPT_RENDERS = 256
+KEPT_RENDERS = 64
 
 
 def error_dict(exc: LibmediaError) -> dict[str, Any]:
@@ -51,7 +54,11 @@ def error_dict(exc: LibmediaError) -> dict[str, Any]:
            "line": loc.line, "column": loc.column, "row": loc.row, "hint": exc.hint,
            "where": str(loc.__class__(**{**loc.__dict__, "file": display_path(loc.file)}))
            if loc.file else str(loc), "code": exc.code}
-    more = [diagnostic_dict(d) for d in exc.diagnostics[1:]]
+    more = []
+    for d in exc.diagnostics[1:]:  # a mistake inside a loop is found once per record: once
+        entry = diagnostic_dict(d)
+        if entry not in more and d != exc.diagnostic:
+            more.append(entry)
     if more:
         out["more"] = more
     return out
@@ -67,6 +74,15 @@ def diagnostic_dict(d: Diagnostic, page: int | None = 0) -> dict[str, Any]:
     return {"severity": d.severity, "code": d.code, "message": d.message, "hint": d.hint,
             "where": where, "box": list(loc.box) if loc.box else None,
             "page": page if loc.box else None}
+
+
+def _page_of(d: Diagnostic, rendered) -> int:
+    """The page (0-based) a warning of ``rendered`` was found on: the first
+    whose own warnings hold it with the same box (0 when none does)."""
+    for i, found in enumerate(rendered.page_warnings):
+        if any(w == d and w.location.box == d.location.box for w in found):
+            return i
+    return 0
 
 
 def format_dict(fmt: Format) -> dict[str, Any]:
@@ -124,6 +140,52 @@ def png_bytes(image: Image.Image, side: int | None = None) -> bytes:
     return buf.getvalue()
 
 
+def digest(out: Outcome) -> None:
+    """What the preview keeps of a render that worked (a session's
+    ``digest``): the PNG of each page, the view's JSON parts and, for a
+    template's sample, the gallery thumbnail, in :attr:`Outcome.extra`;
+    then the render itself (full-size pictures, layouts) is let go, so a
+    long preview session holds encoded pictures only."""
+    r = out.rendered
+    if r is None or out.kind != "image":
+        return
+    pages = r.pages or [r.image]
+    alts = r.alts or [r.alt]
+    out.extra["pngs"] = [png_bytes(p) for p in pages]
+    out.extra["view"] = {
+        "width": r.image.width, "height": r.image.height, "caption": r.caption, "alts": alts,
+        "counts": counts(r.caption, alts, out.format),
+        "diagnostics": [diagnostic_dict(d, _page_of(d, r)) for d in out.warnings],
+        "boxes": [b for i, lay in enumerate(r.layouts or [r.page]) for b in boxes(lay, i)]}
+    if out.post.sample:
+        out.extra["thumb"] = png_bytes(r.image, THUMB_SIDE)
+    out.rendered = None
+
+
+def _make_draft(inp, library):
+    """The ``draft`` maker of a session (:attr:`RenderSession.makers`): the
+    clip laid out and drawn at the preview's size, not yet encoded."""
+    from .video import make_draft
+
+    draft = make_draft(inp, library, encode=False)
+    sources = [a.source for a in draft.clip.video.assets.values() if getattr(a, "source", "")]
+    return draft, draft.warnings, sources
+
+
+def _draft_view(out: Outcome, name: str, format_name: str, post: int) -> dict[str, Any]:
+    d = out.rendered
+    fw, fh = d.format_size
+    alts = [d.alt]
+    return {"render": out.render_id, "duration": d.duration, "fps": d.fps,
+            "width": fw, "height": fh, "draft_width": d.size[0], "draft_height": d.size[1],
+            "cover_time": d.cover_time,
+            "draft": f"/draft/{name}/{format_name}/{post}.mp4?r={out.render_id}",
+            "frame": f"/frame/{name}/{format_name}/{post}.png?r={out.render_id}",
+            "scenes": d.scenes, "caption": d.caption, "alts": alts,
+            "counts": counts(d.caption, alts, out.format),
+            "diagnostics": [diagnostic_dict(w, 0) for w in out.warnings]}
+
+
 class Workspace:
     """Every template the preview offers, one render session each.
 
@@ -154,7 +216,6 @@ class Workspace:
         self.roots.append(TEMPLATES_DIR.resolve())
         self.sessions: OrderedDict[str, RenderSession] = OrderedDict()
         self._renders: OrderedDict[int, Outcome] = OrderedDict()
-        self._thumbs: dict[tuple[str, str], tuple[int, bytes]] = {}
         self._infos: dict[str, dict[str, Any]] = {}
         self.scan()
 
@@ -181,7 +242,8 @@ class Workspace:
                 old = self.sessions.get(name)
                 sessions[name] = old if old is not None and old.template_name == path else \
                     RenderSession(path, self.data_path, self.brand_path, lang=self.lang,
-                                  read_options=self.read_options, fetch_covers=self.fetch_covers)
+                                  read_options=self.read_options, fetch_covers=self.fetch_covers,
+                                  digest=digest)
             self.sessions = sessions
             return True
 
@@ -229,7 +291,9 @@ class Workspace:
 
     def posts(self, name: str, query: str = "") -> dict[str, Any]:
         """``/api/posts``: the posts of a template, filtered by ``query`` in
-        their titles (case and accents ignored)."""
+        their titles (case and accents ignored), the first
+        :data:`POSTS_LISTED` of them; ``total`` counts every post,
+        ``matches`` those the query finds."""
         import unicodedata
 
         def fold(s: str) -> str:
@@ -245,7 +309,8 @@ class Workspace:
         q = fold(query.strip())
         shown = [p for p in posts if not q or q in fold(p.title)]
         return {"posts": [{"index": p.index, "label": p.label, "rows": p.rows, "title": p.title}
-                          for p in shown], "total": len(posts), "note": note}
+                          for p in shown[:POSTS_LISTED]], "total": len(posts),
+                "matches": len(shown), "note": note}
 
     # ---------------------------------------------------------------- renders
 
@@ -279,25 +344,21 @@ class Workspace:
                                 "error": error_dict(out.error) if out.error else None,
                                 "last_good": None}
         if out.ok:
-            r = out.rendered
-            assert r is not None
-            view.update(width=r.image.width, height=r.image.height,
-                        pages=[f"{base}?r={out.render_id}&page={i}" for i in range(len(r.pages))],
-                        caption=r.caption, alts=r.alts or [r.alt],
-                        counts=counts(r.caption, r.alts or [r.alt], out.format),
-                        diagnostics=[diagnostic_dict(d) for d in out.warnings],
-                        boxes=boxes(r.page))
+            seen = out.extra["view"]
+            view.update(seen, pages=[f"{base}?r={out.render_id}&page={i}"
+                                     for i in range(len(out.extra["pngs"]))])
         else:
             view.update(pages=[], caption="", alts=[], counts=None,
                         diagnostics=[diagnostic_dict(d, None) for d in out.warnings],
                         boxes=[])
             good = s.last_good(format_name, post)
-            if good is not None and good.rendered is not None:
+            if good is not None and "view" in good.extra:
+                self._keep(good)
                 view["last_good"] = {"render": good.render_id,
-                                     "width": good.rendered.image.width,
-                                     "height": good.rendered.image.height,
+                                     "width": good.extra["view"]["width"],
+                                     "height": good.extra["view"]["height"],
                                      "pages": [f"{base}?r={good.render_id}&page={i}"
-                                               for i in range(len(good.rendered.pages))]}
+                                               for i in range(len(good.extra["pngs"]))]}
         return view
 
     def image(self, render_id: int, page: int = 0) -> bytes | None:
@@ -305,65 +366,94 @@ class Workspace:
         that render is no longer kept (the page asks for the view again)."""
         with self._lock:
             out = self._renders.get(render_id)
-        if out is None or out.rendered is None:
-            return None
-        pages = out.rendered.pages or [out.rendered.image]
-        if not 0 <= page < len(pages):
-            return None
-        key = f"png{page}"
-        data = out.extra.get(key)
-        if data is None:
-            data = out.extra[key] = png_bytes(pages[page])
-        return data
+        pngs = out.extra.get("pngs", []) if out is not None else []
+        return pngs[page] if 0 <= page < len(pngs) else None
 
     def thumbnail(self, name: str, format_name: str) -> tuple[bytes | None, LibmediaError | None]:
         """The gallery picture of template ``name`` in ``format_name``: its
         own sample, at most :data:`THUMB_SIDE` px; a video template's is
-        its cover frame (:mod:`libmedia.preview.video`).  Returns (PNG, None)
-        or (None, the error)."""
+        its cover frame.  Returns (PNG, None) or (None, the error)."""
         s = self.session(name)
         try:
             kind = s.template.kind
         except LibmediaError as exc:
             return None, exc
         if kind == "video":
-            return self._video_thumbnail(s, format_name)
+            return self._video_thumbnail(name, format_name)
         out = s.outcome(format_name, 0)
         if not out.ok:
             return None, out.error
-        key = (name, format_name)
-        with self._lock:
-            kept = self._thumbs.get(key)
-        if kept is not None and kept[0] == out.render_id:
-            return kept[1], None
-        assert out.rendered is not None
-        data = png_bytes(out.rendered.image, THUMB_SIDE)
-        with self._lock:
-            self._thumbs[key] = (out.render_id, data)
-        return data, None
+        return out.extra["thumb"], None
 
-    def _video_thumbnail(self, s: RenderSession, format_name: str):
-        """A clip's gallery picture: its cover frame (the frame
-        ``libmedia render`` writes as ``.cover.jpg``), laid out and drawn at
-        draft size without encoding anything."""
-        from ..motion.clip import ClipOptions, make_clip
+    # ------------------------------------------------------------------ video
 
-        key = (s.template.name, format_name)
+    def draft_outcome(self, name: str, format_name: str, post: int) -> Outcome:
+        """The draft clip (:class:`libmedia.preview.video.Draft`, in
+        :attr:`Outcome.rendered`) of post ``post`` of video template
+        ``name`` in ``format_name``: laid out and drawn, encoded on first
+        use of its ``mp4``.  Kept like an image's render, with the files it
+        read.  Raises as :meth:`outcome`."""
+        s = self.session(name)
+        if "draft" not in s.makers:
+            s.makers["draft"] = _make_draft
+        out = s.outcome(format_name, post, "draft")
+        self._keep(out)
+        return out
+
+    def video(self, name: str, format_name: str, post: int) -> dict[str, Any]:
+        """``/api/video``: a video template's post as JSON: the draft's URL,
+        duration (s), fps, the format's size and the draft's (px), scene
+        marks, caption, alt text, counts and diagnostics (boxes in the
+        format's px), or the error and the last good draft."""
+        out = self.draft_outcome(name, format_name, post)
+        s = self.session(name)
+        view: dict[str, Any] = {"version": self.version, "render": out.render_id, "ok": out.ok,
+                                "template": name, "format": format_name, "post": post,
+                                "error": error_dict(out.error) if out.error else None,
+                                "last_good": None}
+        if out.ok:
+            view.update(_draft_view(out, name, format_name, post))
+        else:
+            view.update(diagnostics=[diagnostic_dict(d, None) for d in out.warnings],
+                        caption="", alts=[], counts=None, scenes=[])
+            good = s.last_good(format_name, post, "draft")
+            if good is not None:
+                self._keep(good)
+                view["last_good"] = _draft_view(good, name, format_name, post)
+        return view
+
+    def draft(self, render_id: int):
+        """The :class:`~libmedia.preview.video.Draft` of render ``render_id``,
+        or None when it is no longer kept."""
         with self._lock:
-            kept = self._thumbs.get(key)
-        if kept is not None and kept[0] == -1:
-            return kept[1], None
-        try:
-            fmt = s.format(format_name)
-            post = s.posts()[0]
-            inp = s.render_input(list(post.records), fmt, sample=True)
-            clip = make_clip(inp, s.library(inp), ClipOptions(draft=True))
-            data = png_bytes(clip.cover(), THUMB_SIDE)
-        except LibmediaError as exc:
-            return None, exc
-        with self._lock:
-            self._thumbs[key] = (-1, data)  # -1: kept until a change touches the template
-        return data, None
+            out = self._renders.get(render_id)
+        return out.rendered if out is not None and out.kind == "draft" else None
+
+    def full_render(self, name: str, format_name: str, post: int, folder: Path,
+                    on_progress=None):
+        """Start a full-size render of a video post
+        (:class:`libmedia.preview.video.FullRender`) writing into ``folder``.
+        Raises :class:`LibmediaError` when the template or post cannot start
+        (an error in the template: render the draft to see where)."""
+        from .video import FullRender
+
+        s = self.session(name)
+        fmt = s.format(format_name)
+        p = s.posts()[post]
+        inp = s.render_input(list(p.records), fmt, sample=p.sample)
+        return FullRender(inp, s.library(inp), folder, on_progress=on_progress).start()
+
+    def _video_thumbnail(self, name: str, format_name: str):
+        """A clip's gallery picture: its cover frame (the frame ``libmedia
+        render`` writes as ``.cover.jpg``) from the sample's draft."""
+        out = self.draft_outcome(name, format_name, 0)
+        if not out.ok:
+            return None, out.error
+        thumb = out.extra.get("thumb")
+        if thumb is None:
+            d = out.rendered
+            thumb = out.extra["thumb"] = png_bytes(d.frame(d.cover_time), THUMB_SIDE)
+        return thumb, None
 
     # ---------------------------------------------------------------- changes
 
@@ -390,8 +480,6 @@ class Workspace:
         if touched:
             with self._lock:
                 self.version += 1
-                for key in [k for k in self._thumbs if k[0] in touched]:
-                    del self._thumbs[key]
         return touched
 
 
