@@ -349,6 +349,24 @@ def test_template_view_follows_edits_and_errors(tmp_path, page_of):
         assert _mean_difference(edited_png, fixed_png) < 1.0
         assert pg.evaluate("window.__sameDocument") is True
         _shot(pg, "07-fixed")
+
+        # 6. the pink canvas makes the small grey text hard to read: the low-contrast
+        #    diagnostic is listed, and pointing at it outlines its box on the picture
+        diag = pg.locator(".diagnostics .diag[data-code='low-contrast']:not([data-box=''])").first
+        diag.wait_for()
+        x, y, w, h = (float(v) for v in diag.get_attribute("data-box").split(","))
+        diag.hover()
+        outline = pg.locator(f"{MAIN_FIGURE} .diag-overlay .dbox")
+        outline.wait_for(state="visible")
+        img, drawn = pg.locator(MAIN_IMG).bounding_box(), outline.bounding_box()
+        assert img and drawn
+        scale = img["width"] / 1080
+        assert abs(drawn["x"] - (img["x"] + x * scale)) < 2
+        assert abs(drawn["y"] - (img["y"] + y * scale)) < 2
+        assert abs(drawn["width"] - w * scale) < 2 and abs(drawn["height"] - h * scale) < 2
+        _shot(pg, "08-diagnostic-outlined")
+        pg.mouse.move(0, 0)
+        outline.wait_for(state="detached")
     finally:
         code = server.stop()
         (ARTIFACTS / "timings-template.txt").write_text("\n".join(timings) + "\n", encoding="utf-8")
@@ -382,7 +400,7 @@ def test_reel_draft_plays(tmp_path, page_of):
         pg.wait_for_function("() => document.querySelector('#main video.draft').currentTime > 0.5",
                              timeout=20_000)
         assert video.evaluate("v => v.readyState") >= 2
-        _shot(pg, "08-reel-playing")
+        _shot(pg, "09-reel-playing")
         # the scrubber shows the frame at the chosen time
         video.evaluate("v => v.pause()")
         t = round(api["scenes"][1]["start"] + 0.5, 2) if len(api["scenes"]) > 1 else 1.0
@@ -393,7 +411,7 @@ def test_reel_draft_plays(tmp_path, page_of):
                         return img && img.complete && img.naturalWidth > 0
                                && !img.dataset.pending && img.src.includes('t=' + t.toFixed(3)); }""",
             arg=t, timeout=20_000)
-        _shot(pg, "09-reel-frame")
+        _shot(pg, "10-reel-frame")
     finally:
         code = server.stop()
     assert code == 0, f"libmedia preview exited with {code}:\n" + "".join(server.output)

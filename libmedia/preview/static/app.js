@@ -53,7 +53,9 @@
       body = null;
     }
     if (!response.ok) {
-      const message = body && body.error ? body.error : `${response.status} ${response.statusText}`;
+      const error = body && body.error;
+      const message = error ? (typeof error === "object" ? error.message : String(error))
+        : `${response.status} ${response.statusText}`;
       throw new HttpError(message, response.status, body);
     }
     return body;
@@ -485,10 +487,10 @@
       this.textsNote = el("p", {class: "note stale-note", hidden: true,
         text: "These texts are from the last good render."});
       const side = el("aside", {class: "side", "aria-label": "Caption, alt text and diagnostics"},
+        el("section", {class: "panel"}, this.diagHeading, this.diagList),
         el("section", {class: "panel"}, el("div", {class: "panel-head"}, el("h2", {text: "Caption"}), this.copyButton),
           this.textsNote, this.captionCounts, this.captionText),
-        el("section", {class: "panel"}, el("h2", {text: "Alt text"}), this.altList),
-        el("section", {class: "panel"}, this.diagHeading, this.diagList));
+        el("section", {class: "panel"}, el("h2", {text: "Alt text"}), this.altList));
 
       const mainCol = el("div", {class: "main-col"}, this.renderStatus);
       if (this.isVideo) {
@@ -818,7 +820,8 @@
       const order = {error: 0, warning: 1, info: 2};
       const sorted = [...diagnostics].sort((a, b) => (order[a.severity] ?? 3) - (order[b.severity] ?? 3));
       this.diagList.replaceChildren(...sorted.map((d) => {
-        const item = el("button", {type: "button", class: `diag diag-${d.severity}`},
+        const item = el("button", {type: "button", class: `diag diag-${d.severity}`,
+          dataset: {code: d.code, box: d.box ? d.box.join(",") : ""}},
           el("span", {class: "diag-top"},
             el("span", {class: `severity sev-${d.severity}`, text: d.severity}),
             el("code", {class: "diag-code", text: d.code})),
@@ -1006,8 +1009,10 @@
 
     frameSrc(t) {
       const v = this.view;
+      const time = Number(t).toFixed(3);
+      if (this.frameBase) return `${this.frameBase}${this.frameBase.includes("?") ? "&" : "?"}t=${time}`;
       const r = this.draftParam("r");
-      return `/frame/${enc(v.name)}/${enc(v.format)}/${v.post}.png?t=${Number(t).toFixed(3)}${r ? "&r=" + r : ""}`;
+      return `/frame/${enc(v.name)}/${enc(v.format)}/${v.post}.png?t=${time}${r ? "&r=" + r : ""}`;
     }
 
     async showFrame() {
@@ -1034,12 +1039,16 @@
         this.draftInfo.textContent = failed ? "No good draft to show yet." : "No draft.";
         return;
       }
-      this.duration = Number(good.duration ?? answer.duration ?? 0);
-      this.fps = Number(good.fps ?? answer.fps ?? 30);
-      const width = good.width ?? answer.width ?? format.width;
-      const height = good.height ?? answer.height ?? format.height;
+      const first = !this.draftSrc;
+      this.duration = Number(good.duration ?? 0);
+      this.fps = Number(good.fps ?? 30);
+      const width = good.draft_width ?? good.width ?? format.width;
+      const height = good.draft_height ?? good.height ?? format.height;
+      this.frameBase = good.frame || null;
       this.scrub.max = String(this.duration);
       this.scrub.step = String(1 / this.fps);
+      if (first && good.cover_time) this.scrub.value = String(good.cover_time);
+      if (Number(this.scrub.value) > this.duration) this.scrub.value = String(this.duration);
       this.scrubTime.textContent = `${seconds(this.scrub.value)} of ${seconds(this.duration)}`;
       this.draftInfo.textContent = `Draft ${width}×${height} px, ${seconds(this.duration)} at ${this.fps} fps `
         + `(the full render is ${format.width}×${format.height})`;
@@ -1047,7 +1056,7 @@
       for (const stage of [this.videoStage, this.frameStage]) {
         drawSafeZones(stage.querySelector(".safe-overlay"), format, format.width, format.height);
       }
-      this.showScenes(good.scenes || answer.scenes || []);
+      this.showScenes(good.scenes || []);
       if (good.draft !== this.draftSrc) await this.swapDraft(good.draft, seq);
       if (seq !== this.view.seq) return;
       this.renderId = this.draftParam("r");
@@ -1127,7 +1136,8 @@
         const answer = await getJSON(`/api/full/${enc(v.name)}/${enc(v.format)}/${v.post}`, {method: "POST"});
         this.job = answer.job;
       } catch (error) {
-        this.fullDone({state: "error", error: {message: error.message}});
+        const detail = error.body && typeof error.body.error === "object" ? error.body.error : {message: error.message};
+        this.fullDone({state: "error", error: detail});
         return;
       }
       const job = this.job;
@@ -1164,7 +1174,7 @@
       if (progress.state === "done") {
         const v = this.view;
         this.download.href = progress.file || `/full/${enc(job)}.mp4`;
-        this.download.textContent = `Download the full-size clip (${v.format}.mp4)`;
+        this.download.textContent = `Download the full-size clip (${progress.file_name || v.format + ".mp4"})`;
         this.download.hidden = false;
         this.fullStatus.textContent = "The full-size clip is ready.";
         announce("The full-size clip is ready to download.");
