@@ -412,6 +412,10 @@ def test_reel_draft_plays(tmp_path, page_of):
                                && !img.dataset.pending && img.src.includes('t=' + t.toFixed(3)); }""",
             arg=t, timeout=20_000)
         _shot(pg, "10-reel-frame")
+        # the server stops: the page says it lost the connection
+        code = server.stop()
+        pg.wait_for_selector("#conn[data-state='down']", timeout=10_000)
+        _shot(pg, "11-disconnected")
     finally:
         code = server.stop()
     assert code == 0, f"libmedia preview exited with {code}:\n" + "".join(server.output)

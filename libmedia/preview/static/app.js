@@ -335,6 +335,11 @@
             `${plural(templates.length, "template")}. Choose one to see it in every format, with your posts.`}),
           list));
       for (const thumb of this.thumbs) this.loader.watch(thumb.img);
+      this.errors = GalleryView.errorsOf(templates);
+    }
+
+    static errorsOf(templates) {
+      return templates.map((t) => (t.error ? `${t.error.message} ${errorWhere(t.error)}` : "")).join("|");
     }
 
     thumbSrc(tpl, format) {
@@ -349,12 +354,10 @@
     changed(names) {
       const shown = this.thumbs.map((t) => `${t.template}/${t.format}`).join(",");
       const now = app.state.templates.flatMap((t) => (t.formats || []).map((f) => `${t.name}/${f.name}`)).join(",");
-      const errors = app.state.templates.map((t) => (t.error ? t.error.message : "")).join("|");
-      if (shown !== now || errors !== this.errors) {
+      if (shown !== now || GalleryView.errorsOf(app.state.templates) !== this.errors) {
         const y = window.scrollY;
         this.build();
         window.scrollTo(0, y);
-        this.errors = errors;
         return;
       }
       for (const thumb of this.thumbs) {
