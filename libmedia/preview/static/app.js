@@ -201,14 +201,15 @@
     const state = app.state;
     if (!state) return;
     const brand = state.brand || {};
-    document.getElementById("brand-name").textContent = brand.name || "(no brand kit)";
+    document.getElementById("brand-name").textContent = brand.name
+      || (brand.error ? "(the brand kit has an error)" : "(no brand kit)");
     const brandFile = document.getElementById("brand-file");
-    brandFile.textContent = brand.file ? brand.file : "built-in defaults";
+    brandFile.textContent = brand.file || (brand.error && brand.error.file) || "built-in defaults";
     const dataFile = document.getElementById("data-file");
     dataFile.textContent = state.data && state.data.file ? state.data.file : "the templates' samples";
     const banner = document.getElementById("brand-error");
     if (brand.error) {
-      banner.replaceChildren(errorBox(brand.error, "The brand kit has an error; the last good one is in use."));
+      banner.replaceChildren(errorBox(brand.error, "The brand kit has an error: the templates that use it cannot be drawn"));
       banner.hidden = false;
     } else {
       banner.hidden = true;
@@ -220,6 +221,15 @@
     app.state = await getJSON("/api/state");
     showHeader();
     return app.state;
+  }
+
+  /** A template's error on its card; the brand kit's own error is told once, in the header. */
+  function templateErrorNote(error) {
+    const brandError = app.state && app.state.brand && app.state.brand.error;
+    if (brandError && errorWhere(brandError) === errorWhere(error)) {
+      return el("p", {class: "card-error-short", text: "Not drawn again: the brand kit has an error (shown at the top). The last good pictures stay."});
+    }
+    return errorBox(error, "This template has an error");
   }
 
   // --------------------------------------------------------------- gallery
@@ -277,8 +287,11 @@
 
     /** A new picture for img: now if it was shown already, else when its turn comes. */
     update(img, src) {
-      if (img.dataset.src !== undefined) img.dataset.src = src;
-      else swapImage(img, src);
+      if (img.dataset.src !== undefined) {
+        img.dataset.src = src;
+        return Promise.resolve(undefined);
+      }
+      return swapImage(img, src);
     }
 
     stop() {
@@ -325,7 +338,7 @@
           el("p", {class: "meta"}, el("span", {class: `kind kind-${tpl.kind}`, text: tpl.kind}),
             ` · ${plural((tpl.formats || []).length, "format")}`),
           tpl.description ? el("p", {class: "description", text: tpl.description}) : null,
-          tpl.error ? errorBox(tpl.error, "This template has an error") : null,
+          el("div", {class: "card-error"}, tpl.error ? templateErrorNote(tpl.error) : null),
           thumbs));
       }
       this.main.replaceChildren(
@@ -335,11 +348,6 @@
             `${plural(templates.length, "template")}. Choose one to see it in every format, with your posts.`}),
           list));
       for (const thumb of this.thumbs) this.loader.watch(thumb.img);
-      this.errors = GalleryView.errorsOf(templates);
-    }
-
-    static errorsOf(templates) {
-      return templates.map((t) => (t.error ? `${t.error.message} ${errorWhere(t.error)}` : "")).join("|");
     }
 
     thumbSrc(tpl, format) {
@@ -350,21 +358,36 @@
       document.getElementById("gallery-title").focus({preventScroll: true});
     }
 
-    /** After a change: new state; rebuild when the list of templates changed, else swap thumbnails. */
+    /**
+     * After a change: rebuild when the templates or their formats changed; otherwise update
+     * the error notes and swap the thumbnails, each kept until its new picture has loaded
+     * (a template that broke keeps its last good thumbnails, marked as such).
+     */
     changed(names) {
       const shown = this.thumbs.map((t) => `${t.template}/${t.format}`).join(",");
       const now = app.state.templates.flatMap((t) => (t.formats || []).map((f) => `${t.name}/${f.name}`)).join(",");
-      if (shown !== now || GalleryView.errorsOf(app.state.templates) !== this.errors) {
+      if (shown !== now) {
         const y = window.scrollY;
         this.build();
         window.scrollTo(0, y);
         return;
       }
+      for (const tpl of app.state.templates) {
+        const slot = this.main.querySelector(`.card[data-template="${CSS.escape(tpl.name)}"] .card-error`);
+        if (slot) slot.replaceChildren(tpl.error ? templateErrorNote(tpl.error) : "");
+      }
       for (const thumb of this.thumbs) {
         if (!names.includes("*") && !names.includes(thumb.template)) continue;
         const tpl = templateByName(thumb.template);
         const format = tpl.formats.find((f) => f.name === thumb.format);
-        this.loader.update(thumb.img, this.thumbSrc(tpl, format));
+        const figure = thumb.img.closest("figure");
+        if (tpl.error && thumb.img.complete && thumb.img.naturalWidth > 0) {
+          figure.classList.add("stale"); // nothing new to show: keep the last good picture
+          continue;
+        }
+        this.loader.update(thumb.img, this.thumbSrc(tpl, format)).then((swapped) => {
+          if (swapped !== undefined) figure.classList.toggle("stale", !swapped && thumb.img.naturalWidth > 0);
+        });
       }
     }
 
