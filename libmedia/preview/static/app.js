@@ -520,8 +520,10 @@
 
       const mainCol = el("div", {class: "main-col"}, this.renderStatus);
       if (this.isVideo) {
+        // the error (when the draft failed) stands beside the player, as beside a picture
         this.video = new VideoPanel(this);
-        mainCol.append(this.renderArea, this.video.root);
+        this.renderArea.replaceChildren(this.renderError, this.video.root);
+        mainCol.append(this.renderArea);
       } else {
         mainCol.append(el("div", {class: "render-row"}, this.renderArea,
           el("section", {class: "strip-section", "aria-labelledby": "strip-title"},
