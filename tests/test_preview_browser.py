@@ -166,15 +166,17 @@ def _copy_project(tmp_path: Path, template: str) -> Path:
     return tmp_path / template
 
 
+#: When the test started (time.monotonic()), for the step times it prints (pytest -s).
 _T0 = [time.monotonic()]
 
 
-def _mark(name):
+def _mark(name: str) -> None:
     print(f"{time.monotonic() - _T0[0]:6.2f} s  {name}")
 
 
 def _shot(pg, name: str, **kwargs) -> Path:
-    print(f"{time.monotonic() - _T0[0]:6.2f} s  {name}")
+    """Screenshot the page into tests/artifacts/preview/NAME.png."""
+    _mark(name)
     path = ARTIFACTS / f"{name}.png"
     pg.screenshot(path=str(path), **kwargs)
     return path
@@ -376,6 +378,7 @@ def test_template_view_follows_edits_and_errors(tmp_path, page_of):
 
 def test_reel_draft_plays(tmp_path, page_of):
     """A reel's view: the draft plays in a <video>, the scrubber has its scene marks."""
+    _T0[0] = time.monotonic()
     folder = _copy_project(tmp_path, "new-books-reel")
     server = PreviewServer([str(folder)], cwd=tmp_path)
     try:
