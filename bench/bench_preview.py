@@ -19,6 +19,15 @@ Usage::
         [--data samples/koleksi-baru.csv] [--post 1] [--edits 10]
 
 Prints each figure in seconds (median and worst of ``--edits`` saves).
+
+With ``--browse N``: memory of a long preview session at a user's scale.
+A CSV of N books with phone-sized covers (1200x1800 JPEGs, bench/bench_data.py)
+is opened with ``--data``, and every post is viewed in every format of the
+template, as someone paging through a week's (or a year's) acquisitions
+would; the server's resident memory (RSS, psutil) is printed after the
+first view (the baseline), then at each quarter.  Kept renders are capped
+(64 per template, encoded PNGs only), so it must level off, not grow with
+the posts seen.
 """
 
 from __future__ import annotations
@@ -146,6 +155,9 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=ROOT / "samples" / "koleksi-baru.csv")
     ap.add_argument("--post", type=int, default=1, help="the post (0: the sample; 1: first row)")
     ap.add_argument("--edits", type=int, default=10)
+    ap.add_argument("--browse", type=int, default=0, metavar="N",
+                    help="also view N posts of a CSV with phone-sized covers, every format, "
+                         "and print the server's memory")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="libmedia-bench-preview-") as tmp:
         folder = Path(tmp) / args.template
@@ -166,6 +178,49 @@ def main() -> None:
           f"{max(live):>10.2f}")
     print(f"burst of {burst['saves']} saves 30 ms apart: {burst['change_events']} change "
           f"event(s), {burst['renders']} render id(s) used")
+    if args.browse:
+        browse(args.template, args.browse)
+
+
+def browse(template: str, n: int) -> None:
+    import psutil
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import bench_data
+
+    with tempfile.TemporaryDirectory(prefix="libmedia-bench-browse-") as tmp:
+        covers = bench_data.ensure_covers(min(n, 300))
+        data = bench_data.write_csv(Path(tmp) / "buku.csv", n, covers)
+        proc = subprocess.Popen([sys.executable, "-m", "libmedia", "preview", template,
+                                 "--data", str(data), "--port", "0", "--no-browser"],
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        try:
+            base = re.search(r"http://[^/]+", proc.stdout.readline()).group(0)
+            server = psutil.Process(proc.pid)
+            state = json.loads(get(f"{base}/api/state"))
+            formats = [f["name"] for t in state["templates"] if t["name"] == template
+                       for f in t["formats"]]
+            rows = []
+            t0 = time.perf_counter()
+            for i in range(1, n + 1):
+                for fmt in formats:
+                    view = json.loads(get(f"{base}/api/view/{template}/{fmt}/{i}"))
+                    for page in view["pages"]:
+                        get(base + page)
+                if i == 1 or i % max(1, n // 4) == 0 or i == n:
+                    rows.append((i, server.memory_info().rss / 2**20, time.perf_counter() - t0))
+        finally:
+            proc.terminate()
+            proc.wait(timeout=15)
+    print(f"browsing {n} posts x {len(formats)} formats of {template} "
+          f"(phone-sized covers): server memory")
+    print(f"{'posts seen':>12}{'RSS MiB':>10}{'seconds':>10}")
+    for i, rss, sec in rows:
+        print(f"{i:>12}{rss:>10.0f}{sec:>10.1f}")
+    first, last = rows[0][1], rows[-1][1]
+    mid = rows[len(rows) // 2][1]
+    print(f"baseline (after the first post): {first:.0f} MiB; growth over the second half: "
+          f"{last - mid:+.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -436,6 +436,7 @@ class Element:
 #: Attribute the template loader adds to every start tag of layout.xml.j2 with
 #: the tag's source line (see templating.instrument_lines); never user-facing.
 LINE_ATTR = "_line"
+_LINE_MARK = re.compile(r'\s_line="(\d+)"')
 
 
 @dataclass
@@ -546,12 +547,24 @@ def parse_markup(markup: str, filename: str = "layout.xml.j2", expect: str = "ca
                  "(libmedia removes it from data files it reads)") from None
     except expat.ExpatError as exc:
         line = exc.lineno
-        context = markup.splitlines()[line - 1].strip() if 0 < line <= len(markup.splitlines()) else ""
+        lines = markup.splitlines()
+        raw = lines[line - 1] if 0 < line <= len(lines) else ""
+        context = _LINE_MARK.sub("", raw).strip()
+        # the template line: that of the last start tag before the fault (the loader
+        # marks every start tag with its line in layout.xml.j2, templating.instrument_lines)
+        before = "\n".join(lines[:line - 1] + [raw[:exc.offset + 1]])
+        # and as many lines further as the fault lies below that tag in the markup
+        found = list(_LINE_MARK.finditer(before))
+        last = found[-1] if found else None
+        where = (Location(file=filename, line=int(last.group(1)) + before.count(
+                     "\n", last.end())) if last is not None else
+                 Location(file=filename + " (rendered)", line=line, column=exc.offset + 1))
         raise TemplateError(
             f"the layout markup is not well-formed XML: {expat.errors.messages[exc.code]}",
-            Location(file=filename + " (rendered)", line=line, column=exc.offset + 1),
-            hint=f"the rendered line is: {context[:160]!r}. Check that every element is closed "
-                 "(<image .../>) and attribute values are in quotes",
+            where,
+            hint=f"line {line} of the markup the template made is: {context[:160]!r}. Check "
+                 "that every element is closed (<image .../>), with the name it was opened "
+                 "with, and attribute values are in quotes",
         ) from None
     if b.root is None:
         raise TemplateError("the layout is empty", Location(file=filename),

@@ -164,3 +164,18 @@ def test_lint_diagnostics_carry_the_box_they_are_about(project):
     x, y, w, h = soft[0].location.box
     assert 0 <= x < 1080 and 0 <= y < 1350 and w > 120 and h > 180
     assert "box" not in soft[0].location.to_dict()
+
+
+def test_markup_that_is_not_xml_names_the_template_line(project):
+    """A tag closed with another name is found in the markup the template
+    made; the error names the line of layout.xml.j2 the author edits."""
+    layout = project / "new-book" / "layout.xml.j2"
+    lines = layout.read_text(encoding="utf-8").split("\n")
+    n = next(i for i, line in enumerate(lines) if "<text" in line and "</text>" in line)
+    lines[n] = lines[n].replace("<text", "<txt", 1)
+    layout.write_text("\n".join(lines), encoding="utf-8")
+    out = RenderSession(project / "new-book").outcome("instagram-square", 0)
+    assert not out.ok
+    assert out.error.location.line == n + 1
+    assert out.error.location.file == str(layout)
+    assert "_line" not in out.error.hint and "<txt" in out.error.hint

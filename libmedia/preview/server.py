@@ -62,6 +62,12 @@ STATIC = {"index.html": "text/html; charset=utf-8",
 #: Seconds between keep-alive comments on the event stream.
 PING_SECONDS = 15.0
 
+#: The watcher waits this many ms of quiet after a change before passing it on
+#: (an editor's save is often two or three writes: a temporary file, a rename),
+#: and groups changes for at most WATCH_GROUP_MS (a burst of saves: one change).
+WATCH_STEP_MS = 100
+WATCH_GROUP_MS = 1500
+
 #: Render priorities: the picture the page shows large first, then the other
 #: formats of the view, then the gallery's thumbnails.
 MAIN, SIDE, THUMB = 0, 1, 2
@@ -431,8 +437,8 @@ async def watch(preview: Preview, stop: asyncio.Event) -> None:
         preview.watch_again = again
         if stop.is_set():
             break
-        async for changes in watchfiles.awatch(*paths, stop_event=again, step=50,
-                                               debounce=400, recursive=True):
+        async for changes in watchfiles.awatch(*paths, stop_event=again, step=WATCH_STEP_MS,
+                                               debounce=WATCH_GROUP_MS, recursive=True):
             changed = sorted({p for _, p in changes})
             touched = await run_in_threadpool(ws.changed, changed)
             if touched:
