@@ -230,7 +230,8 @@ def test_template_view_follows_edits_and_errors(tmp_path, page_of):
         assert thumbs.count() == 4  # instagram-portrait, -square, -story, tiktok-photo
         pg.wait_for_function(
             """() => [...document.querySelectorAll(".card[data-template='new-book'] .thumb img")]
-                      .every((img) => img.complete && img.naturalWidth > 0)""", timeout=40_000)
+                      .every((img) => img.getAttribute("src").startsWith("/thumb/new-book/")
+                                      && img.complete && img.naturalWidth > 1)""", timeout=40_000)
         for i in range(thumbs.count()):
             assert thumbs.nth(i).get_attribute("alt"), "a thumbnail without alt text"
             assert thumbs.nth(i).evaluate("img => Math.max(img.naturalWidth, img.naturalHeight)") <= 360

@@ -35,6 +35,9 @@
 
   const enc = encodeURIComponent;
 
+  /** A transparent pixel: what a thumbnail shows until its turn to load comes. */
+  const BLANK = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7";
+
   class HttpError extends Error {
     constructor(message, status, body) {
       super(message);
@@ -317,12 +320,15 @@
         const headingId = `card-${tpl.name}`;
         const thumbs = el("div", {class: "thumbs"});
         for (const format of tpl.formats || []) {
+          // drawn in a 180 px box, sized before it loads (no jump when it comes)
+          const width = format.width >= format.height ? 180 : Math.round(180 * format.width / format.height);
+          const height = format.width >= format.height ? Math.round(180 * format.height / format.width) : 180;
           const img = el("img", {
             decoding: "async",
             alt: `${tpl.name} as ${format.label || format.name} (${format.width}×${format.height} px), sample post`,
             "data-src": this.thumbSrc(tpl, format),
-            width: format.width > format.height ? 180 : Math.round(180 * format.width / format.height),
-            height: format.width > format.height ? Math.round(180 * format.height / format.width) : 180,
+            src: BLANK,
+            width, height, style: {width: `${width}px`, height: `${height}px`},
           });
           img.addEventListener("error", () => img.closest("figure").classList.add("broken"));
           img.addEventListener("load", () => img.closest("figure").classList.remove("broken"));
