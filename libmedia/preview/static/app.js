@@ -129,9 +129,10 @@
   }
 
   /** An ERROR object ({message, file, line, column, hint, where}) as a box. */
-  function errorBox(error, heading) {
+  function errorBox(error, heading, quiet) {
     const where = errorWhere(error);
-    return el("div", {class: "error-box", role: "alert"},
+    // an error that just happened is announced (role alert); one listed on a card is not
+    return el("div", {class: "error-box", role: quiet ? null : "alert"},
       heading ? el("p", {class: "error-heading", text: heading}) : null,
       el("p", {class: "error-message", text: error.message || String(error)}),
       where ? el("p", {class: "error-where"}, el("code", {text: where})) : null,
@@ -232,7 +233,7 @@
     if (brandError && errorWhere(brandError) === errorWhere(error)) {
       return el("p", {class: "card-error-short", text: "Not drawn again: the brand kit has an error (shown at the top). The last good pictures stay."});
     }
-    return errorBox(error, "This template has an error");
+    return errorBox(error, "This template has an error", true);
   }
 
   // --------------------------------------------------------------- gallery
@@ -484,7 +485,9 @@
         this.formatButtons,
         el("div", {class: "toggles", role: "group", "aria-label": "Show on the picture"},
           el("label", {class: "toggle"}, this.safeToggle, " Safe zones"),
-          el("label", {class: "toggle"}, this.boxesToggle, " Layout boxes")));
+          el("label", {class: "toggle"}, this.boxesToggle, " Layout boxes")),
+        el("p", {class: "keys"}, "Keys: ", el("kbd", {text: "←"}), " ", el("kbd", {text: "→"}), " post, ",
+          el("kbd", {text: "S"}), " safe zones, ", el("kbd", {text: "B"}), " boxes"));
 
       // the render area: error (when the render failed) beside the pictures
       this.renderError = el("div", {class: "render-error", hidden: true});
