@@ -31,6 +31,7 @@ final size.  Nothing here changes the page.
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -72,6 +73,15 @@ class LintContext:
 
 Rule = Callable[[Fragment, LintContext], Iterable[Diagnostic]]
 
+_ODD_SPACES = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000]")
+
+
+def _q(text: str) -> str:
+    """``text`` quoted for a message as a reader sees it: no-break and other
+    spaces as plain spaces (a name set with no-break spaces is not printed
+    as ``Pramoedya\\xa0Ananta``), other invisible characters escaped."""
+    return repr(_ODD_SPACES.sub(" ", text))
+
 
 def drawn_scale(node: Fragment) -> float | None:
     """How many times its own pixel size an image fragment's picture is drawn
@@ -110,7 +120,7 @@ def missing_glyphs(node: Fragment, ctx: LintContext) -> Iterator[Diagnostic]:
         return
     for m in node.text.missing:
         yield Diagnostic.warning(
-            f"no bundled or installed font has {m.describe()} ({el.plain_text[:40]!r}, "
+            f"no bundled or installed font has {m.describe()} ({_q(el.plain_text[:40])}, "
             f"template line {el.line}); it shows as a box", ctx.location, "missing-glyph")
 
 
@@ -120,7 +130,7 @@ def truncated(node: Fragment, ctx: LintContext) -> Iterator[Diagnostic]:
     if el.tag == "text" and node.text is not None and node.text.truncated:
         yield Diagnostic.warning(
             f"text shortened with an ellipsis to fit (template line {el.line}): "
-            f"{el.plain_text[:60]!r}", ctx.location, "truncated")
+            f"{_q(el.plain_text[:60])}", ctx.location, "truncated")
 
 
 def drawn_rect(node: Fragment) -> Rect | None:
@@ -161,7 +171,7 @@ def _watched(node: Fragment) -> str | None:
     pictures such as covers may run under the app's buttons."""
     el = node.element
     if el.tag == "text":
-        return f"text {el.plain_text.strip()[:40]!r}"
+        return f"text {_q(el.plain_text.strip()[:40])}"
     if el.tag == "qr":
         return "QR code"
     if el.tag == "image" and str(el.get("src", "")).strip() == "brand:logo":
@@ -335,13 +345,13 @@ def _blocks(node: Fragment) -> Iterator[tuple[str, TextBlock, float, float]]:
     and label."""
     el = node.element
     if el.tag == "text" and node.text is not None and el.plain_text.strip():
-        yield f"text {el.plain_text.strip()[:40]!r}", node.text, node.content.x, node.content.y
+        yield f"text {_q(el.plain_text.strip()[:40])}", node.text, node.content.x, node.content.y
     if node.stand_in is not None:
         si = node.stand_in
         for part in si.parts:
             words = " ".join(ln.text for ln in part.text.lines).strip()
             if words:
-                yield (f"stand-in cover {part.role.removeprefix('cover-')} {words[:40]!r}", part.text,
+                yield (f"stand-in cover {part.role.removeprefix('cover-')} {_q(words[:40])}", part.text,
                        si.rect.x + part.at[0], si.rect.y + part.at[1])
 
 
@@ -370,8 +380,8 @@ def touching_lines(node: Fragment, ctx: LintContext) -> Iterator[Diagnostic]:
         gap = "touches" if overlap <= TOUCH_TOLERANCE else f"overlaps by {overlap:.1f} px"
         yield Diagnostic.warning(
             f"{what} (template line {node.element.line}): the ink of line {i + 1} "
-            f"{block.lines[i].text[:30]!r} {gap} the ink of line {i + 2} "
-            f"{block.lines[i + 1].text[:30]!r}"
+            f"{_q(block.lines[i].text[:30])} {gap} the ink of line {i + 2} "
+            f"{_q(block.lines[i + 1].text[:30])}"
             + (f" ({len(pairs)} of {len(block.lines) - 1} line pairs touch)" if len(pairs) > 1 else ""),
             ctx.location, "touching-lines",
             hint="give the text more line height (line-height of its type role), or fewer lines")
@@ -443,7 +453,7 @@ def bare_break(node: Fragment, ctx: LintContext) -> Iterator[Diagnostic]:
         return
     if found:
         i = found[0]
-        where = f"{block.lines[i].text[-20:]!r} / {block.lines[i + 1].text[:20]!r}"
+        where = f"{_q(block.lines[i].text[-20:])} / {_q(block.lines[i + 1].text[:20])}"
     else:
         where = " / ".join(repr(ln.text[:20]) for ln in block.lines[:4])
     yield Diagnostic.warning(
@@ -482,7 +492,7 @@ def shortened_with_room(node: Fragment, ctx: LintContext) -> Iterator[Diagnostic
     yield Diagnostic.warning(
         f"text (template line {el.line}) shortened with an ellipsis on {n} "
         f"line{'s' if n != 1 else ''} although its box ({node.content.h:.0f} px high) has room for "
-        f"line {n + 1} ({need:.0f} px): {el.plain_text[:60]!r}", ctx.location,
+        f"line {n + 1} ({need:.0f} px): {_q(el.plain_text[:60])}", ctx.location,
         "shortened-with-room",
         hint="the fit check and the box disagree about the line metrics; please report it")
 

@@ -191,9 +191,12 @@ def test_a_video_template_has_a_draft_frames_and_scene_marks(client):
     assert client.get(f"{video['frame']}&t=nan").status_code == 404
     assert client.get("/thumb/event-reel/tiktok.png").status_code == 200
     # a full-size render starts, and asking again while it runs is the same render
-    first = client.post("/api/full/event-reel/tiktok/0").json()
+    # only from the preview's own page (another web site cannot set the header)
+    assert client.post("/api/full/event-reel/tiktok/0").status_code == 403
+    page = {"x-libmedia": "1"}
+    first = client.post("/api/full/event-reel/tiktok/0", headers=page).json()
     assert first["state"] == "running" and first["file_name"].endswith(".tiktok.mp4")
-    again = client.post("/api/full/event-reel/tiktok/0").json()
+    again = client.post("/api/full/event-reel/tiktok/0", headers=page).json()
     assert again["job"] == first["job"]
     assert client.get(f"/api/full/{first['job']}").json()["job"] == first["job"]
     assert client.get(f"/full/{first['job']}.mp4").status_code in (200, 404)

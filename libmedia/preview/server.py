@@ -355,6 +355,10 @@ def create_app(preview: Preview, allowed_hosts: list[str] | None = None):
                         headers={"Cache-Control": "private, max-age=31536000, immutable"})
 
     async def full_start(request: Request) -> Response:
+        if request.headers.get("x-libmedia") != "1":
+            # the page sends this header; a form or script on another web site cannot
+            # without a CORS pre-flight the preview never answers (no cross-site renders)
+            return JSONResponse({"error": "ask from the preview's own page"}, status_code=403)
         why = video_known(request)
         if why:
             return not_found(why)

@@ -967,7 +967,7 @@
     const over = limit !== null && limit !== undefined && value > limit;
     const text = limit !== null && limit !== undefined
       ? `${value} / ${limit} ${unit}s`
-      : `${plural(value, unit)} (${platform} sets no limit)`;
+      : `${plural(value, unit)} (no ${platform} limit known to libmedia)`;
     return el("span", {class: `count${over ? " over" : ""}`, title: over ? `Over ${platform}'s limit of ${limit}` : ""},
       text, over ? el("span", {class: "over-label", text: ` — ${value - limit} over the limit`}) : null);
   }
@@ -1170,7 +1170,7 @@
       this.progress.removeAttribute("value");
       this.fullStatus.textContent = "Starting the full-size render…";
       try {
-        const answer = await getJSON(`/api/full/${enc(v.name)}/${enc(v.format)}/${v.post}`, {method: "POST"});
+        const answer = await getJSON(`/api/full/${enc(v.name)}/${enc(v.format)}/${v.post}`, {method: "POST", headers: {"X-Libmedia": "1"}});
         this.job = answer.job;
       } catch (error) {
         const detail = error.body && typeof error.body.error === "object" ? error.body.error : {message: error.message};
