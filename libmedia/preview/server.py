@@ -317,8 +317,9 @@ def create_app(preview: Preview, allowed_hosts: list[str] | None = None):
             return not_found(why)
         name, fmt, post = (request.path_params["template"], request.path_params["format"],
                            post_of(request))
+        priority = SIDE if request.query_params.get("side") else MAIN
         try:
-            data = await preview.run(preview.videos, MAIN, lambda: ws.video(name, fmt, post))
+            data = await preview.run(preview.videos, priority, lambda: ws.video(name, fmt, post))
         except IndexError:
             return not_found(f"template '{name}' has no post {post}")
         return JSONResponse(data)

@@ -497,7 +497,7 @@
       // all formats side by side
       this.strip = el("div", {class: "strip"});
       this.stripItems = new Map();
-      if (!this.isVideo) {
+      {
         for (const format of tpl.formats || []) {
           const img = el("img", {alt: "", decoding: "async"});
           const status = el("span", {class: "strip-status"});
@@ -529,10 +529,13 @@
 
       const mainCol = el("div", {class: "main-col"}, this.renderStatus);
       if (this.isVideo) {
-        // the error (when the draft failed) stands beside the player, as beside a picture
+        // the error (when the draft failed) stands beside the player, as beside a picture;
+        // the formats' cover frames side by side under it
         this.video = new VideoPanel(this);
         this.renderArea.replaceChildren(this.renderError, this.video.root);
-        mainCol.append(this.renderArea);
+        mainCol.append(this.renderArea,
+          el("section", {class: "strip-section strip-video", "aria-labelledby": "strip-title"},
+            el("h2", {id: "strip-title", class: "strip-title", text: "Every format (cover frame)"}), this.strip));
       } else {
         mainCol.append(el("div", {class: "render-row"}, this.renderArea,
           el("section", {class: "strip-section", "aria-labelledby": "strip-title"},
@@ -684,7 +687,7 @@
       const chosen = this.format;
       if (moved) this.renderStatus.textContent = "Rendering…";
       this.main.classList.add("busy");
-      const formats = this.isVideo ? [chosen] : [chosen, ...(this.tpl.formats || []).map((f) => f.name).filter((n) => n !== chosen)];
+      const formats = [chosen, ...(this.tpl.formats || []).map((f) => f.name).filter((n) => n !== chosen)];
       for (const format of formats) {
         const item = this.stripItems.get(format);
         if (item) item.button.classList.add("updating");
@@ -699,7 +702,7 @@
         if (seq !== this.seq) return;
         this.views.set(format, view);
         if (format === chosen) await this.showMain(view, seq);
-        if (!this.isVideo) this.showStripItem(format, view);
+        this.showStripItem(format, view);
       });
       await Promise.all(jobs);
       if (seq === this.seq) this.main.classList.remove("busy");
@@ -800,7 +803,8 @@
       if (!item) return;
       const failed = view.ok === false;
       const good = failed ? view.last_good : view;
-      const pages = good ? good.pages || [] : [];
+      // a clip shows its cover frame (the frame the platforms show in the grid)
+      const pages = !good ? [] : good.frame ? [`${good.frame}&t=${good.cover_time || 0}`] : good.pages || [];
       const info = this.formatInfo(format);
       item.button.classList.toggle("failed", failed);
       const diagnostics = view.diagnostics || [];
