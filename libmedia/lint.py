@@ -108,9 +108,12 @@ def upscaled(node: Fragment, ctx: LintContext) -> Iterator[Diagnostic]:
     ow, oh = res.original_size
     need_w = int(-(-ow * scale // UPSCALE_LIMIT))
     need_h = int(-(-oh * scale // UPSCALE_LIMIT))
+    full_w, full_h = math.ceil(ow * scale), math.ceil(oh * scale)
     yield Diagnostic.warning(
         f"{Path(res.source).name} is {ow}x{oh} px, drawn at {scale:.1f}x its size: it will "
-        f"look soft; use an image of at least {need_w}x{need_h} px", ctx.location, "upscaled")
+        f"look soft; use an image of at least {need_w}x{need_h} px", ctx.location, "upscaled",
+        hint=f"at {need_w}x{need_h} px it is enlarged {UPSCALE_LIMIT:g}x at most, which still "
+             f"looks sharp on a phone; at {full_w}x{full_h} px or more it is not enlarged at all")
 
 
 def missing_glyphs(node: Fragment, ctx: LintContext) -> Iterator[Diagnostic]:

@@ -562,9 +562,10 @@ def parse_markup(markup: str, filename: str = "layout.xml.j2", expect: str = "ca
         raise TemplateError(
             f"the layout markup is not well-formed XML: {expat.errors.messages[exc.code]}",
             where,
-            hint=f"line {line} of the markup the template made is: {context[:160]!r}. Check "
-                 "that every element is closed (<image .../>), with the name it was opened "
-                 "with, and attribute values are in quotes",
+            hint=("an element opened on this line or above it is not closed: every <text> "
+                  "needs its </text>, a <row> its </row>, an <image .../> the / before its >; "
+                  "and attribute values are in quotes (here the layout reads "
+                  f"{context[:160]!r})"),
         ) from None
     if b.root is None:
         raise TemplateError("the layout is empty", Location(file=filename),

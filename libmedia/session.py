@@ -188,6 +188,8 @@ class RenderSession:
         self._jobs: dict[bool, Any] = {}          # with data? -> Job
         self._job_errors: dict[bool, LibmediaError] = {}
         self._posts: list[Post] | None = None
+        self._template = None
+        self._template_error: LibmediaError | None = None
         self._posts_note: str | None = None
         self._outcomes: OrderedDict[tuple[str, int, str], Outcome] = OrderedDict()
         self._good: OrderedDict[tuple[str, int, str], Outcome] = OrderedDict()
@@ -238,8 +240,24 @@ class RenderSession:
 
     @property
     def template(self):
-        """The loaded :class:`libmedia.templating.Template`."""
-        return self.sample_job.template
+        """The loaded :class:`libmedia.templating.Template` (the jobs', once
+        one is open; else loaded alone, without opening the brand kit or
+        the data).  Raises its :class:`TemplateError`."""
+        from .jobs import open_template
+
+        with self._lock:
+            job = self._jobs.get(False) or self._jobs.get(True)
+            if job is not None:
+                return job.template
+            if self._template_error is not None:
+                raise self._template_error
+            if self._template is None:
+                try:
+                    self._template = open_template(self.template_name)
+                except LibmediaError as exc:
+                    self._template_error = exc
+                    raise
+            return self._template
 
     def format(self, name: str) -> Format:
         """The format ``name`` if the template makes it.  Raises
@@ -280,7 +298,7 @@ class RenderSession:
                 try:
                     groups = post_groups(self.job)
                 except LibmediaError as exc:
-                    self._posts_note = str(exc.message)
+                    self._posts_note = str(exc)  # the message, the file and row, the hint
                     groups = []
                 posts += [Post(i + 1, tuple(g)) for i, g in enumerate(groups)]
             self._posts = posts
@@ -497,6 +515,8 @@ class RenderSession:
             job = self._jobs.get(False) or self._jobs.get(True)
             if job is not None:
                 template_dir = _resolved(job.template.path)
+            elif self._template is not None:
+                template_dir = _resolved(self._template.path)
             elif Path(str(self.template_name)).is_dir():
                 template_dir = _resolved(self.template_name)
             brand_files = {_resolved(j.brand_file) for j in self._jobs.values() if j.brand_file}
@@ -521,12 +541,13 @@ class RenderSession:
                     # that was missing, so left out when the data was opened
                     # (libmedia.jobs.prepare_local_images): open the data again
                     reopen_data = True
-            if self._job_errors:
+            if self._job_errors or self._template_error is not None:
                 reopen_all = True  # a job that failed to open is tried again on any change
             if reopen_all:
                 self._jobs.clear()
                 self._job_errors.clear()
                 self._posts = None
+                self._template = self._template_error = None
             elif reopen_data:
                 self._jobs.pop(True, None)
                 self._job_errors.pop(True, None)

@@ -247,6 +247,25 @@ class Template:
 # discovery
 
 
+def jinja_hint(message: str) -> str:
+    """How to fix a Jinja syntax error, in words for a template's author
+    (Jinja's own message names the parser's expectation, not the fix)."""
+    m = message.lower()
+    if "expected an expression" in m:
+        return ("a {% if %}, {% for %} or {{ }} on this line is missing what it tests or "
+                "prints: write e.g. {% if record.author %} or {{ record.title }}")
+    if "unknown tag" in m or "encountered unknown tag" in m:
+        return ("a {% %} tag on this line is misspelt or is closed twice: the tags are if, "
+                "elif, else, endif, for, endfor, set, with, endwith, macro, endmacro")
+    if "unexpected end of template" in m or "expected 'end of" in m:
+        return ("a block is not closed: every {% if %} needs its {% endif %} and every "
+                "{% for %} its {% endfor %}")
+    if "unexpected '}'" in m or "unexpected '%'" in m or "unexpected char" in m:
+        return "check the braces on this line: {{ … }} prints a value, {% … %} is a tag"
+    return ("check the {{ … }} and {% … %} on this line: each opened brace is closed the same "
+            "way, names are spelt as in the template's fields")
+
+
 def list_templates(extra_dirs: Sequence[Path] = ()) -> list[Template]:
     """Every template in the bundled ``templates/`` folder (and ``extra_dirs``),
     sorted by name.  A broken template raises its :class:`TemplateError`."""
@@ -409,7 +428,8 @@ def load_template(folder: str | Path) -> Template:
             env.get_template(name)
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"Jinja syntax error: {exc.message}",
-                                Location(file=str(folder / name), line=exc.lineno)) from None
+                                Location(file=str(folder / name), line=exc.lineno),
+                                hint=jinja_hint(exc.message or "")) from None
         except (ValueError, OverflowError, RecursionError, MemoryError) as exc:
             # e.g. a number literal of 5,000 digits (Python refuses over 4,300),
             # or expressions nested thousands deep

@@ -17,6 +17,7 @@ import io
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,7 @@ THUMB_SIDE = 360
 ALT_LIMITS: dict[str, int] = {"X (Twitter)": 1000}
 
 #: At most this many posts are listed at once (a search narrows them down).
-POSTS_LISTED = 500
+POSTS_LISTED = 10_000
 
 #: Outcomes remembered by render id, for the picture requests that follow a view.
 KEPT_RENDERS = 64
@@ -47,21 +48,29 @@ KEPT_RENDERS = 64
 
 def error_dict(exc: LibmediaError) -> dict[str, Any]:
     """A :class:`LibmediaError` as the page shows it: ``message``, ``file``
-    (as the user reads it), ``line``, ``column``, ``hint``, ``where`` (the
-    whole location) and every further problem it carries (``more``)."""
-    loc = exc.location
+    (as the user reads it), ``line``, ``column``, ``row``, ``hint``,
+    ``where`` (the whole location) and ``more``: every problem it carries
+    beyond that (for several problems found at once, such as a brand kit's,
+    each of them, with its own place and hint), each once."""
+    from ..errors import ProblemList
+
+    several = isinstance(exc, ProblemList) and len(exc.problems) > 1
+    loc = exc.diagnostics[0].location if several else exc.location
     out = {"message": exc.message, "file": display_path(loc.file) if loc.file else None,
            "line": loc.line, "column": loc.column, "row": loc.row, "hint": exc.hint,
-           "where": str(loc.__class__(**{**loc.__dict__, "file": display_path(loc.file)}))
-           if loc.file else str(loc), "code": exc.code}
-    more = []
-    for d in exc.diagnostics[1:]:  # a mistake inside a loop is found once per record: once
-        entry = diagnostic_dict(d)
-        if entry not in more and d != exc.diagnostic:
+           "where": _where(loc), "code": exc.code}
+    more: list[dict[str, Any]] = []
+    for d in exc.diagnostics if several else exc.diagnostics[1:]:
+        entry = diagnostic_dict(d)  # a mistake inside a loop is found once per record: once
+        if entry not in more and (several or d != exc.diagnostic):
             more.append(entry)
     if more:
         out["more"] = more
     return out
+
+
+def _where(loc) -> str:
+    return str(replace(loc, file=display_path(loc.file))) if loc.file else str(loc)
 
 
 def diagnostic_dict(d: Diagnostic, page: int | None = 0) -> dict[str, Any]:
@@ -69,8 +78,7 @@ def diagnostic_dict(d: Diagnostic, page: int | None = 0) -> dict[str, Any]:
     ``where`` (file, line, row as the user reads them), ``box`` (x, y,
     width, height in px of the page it is on, or None) and ``page``."""
     loc = d.location
-    where = str(loc.__class__(**{**loc.__dict__, "file": display_path(loc.file)})) \
-        if loc.file else str(loc)
+    where = _where(loc)
     return {"severity": d.severity, "code": d.code, "message": d.message, "hint": d.hint,
             "where": where, "box": list(loc.box) if loc.box else None,
             "page": page if loc.box else None}
