@@ -247,9 +247,15 @@ def create_app(preview: Preview, allowed_hosts: list[str] | None = None):
         if ws.template_info(name)["kind"] == "video":
             return not_found(f"template '{name}' makes clips: its posts are at "
                              f"/api/video/{name}/{fmt}/{post}")
+        return await rendered(request, preview.images, ws.view, name, fmt, post)
+
+    async def rendered(request: Request, queue: RenderQueue, make, name: str, fmt: str,
+                       post: int) -> Response:
+        """``make(name, fmt, post)`` on ``queue`` (``?side=1``: after the
+        picture shown large), as JSON; 404 for a post the template lacks."""
         priority = SIDE if request.query_params.get("side") else MAIN
         try:
-            data = await preview.run(preview.images, priority, lambda: ws.view(name, fmt, post))
+            data = await preview.run(queue, priority, lambda: make(name, fmt, post))
         except IndexError:
             return not_found(f"template '{name}' has no post {post}")
         return JSONResponse(data)
@@ -317,12 +323,7 @@ def create_app(preview: Preview, allowed_hosts: list[str] | None = None):
             return not_found(why)
         name, fmt, post = (request.path_params["template"], request.path_params["format"],
                            post_of(request))
-        priority = SIDE if request.query_params.get("side") else MAIN
-        try:
-            data = await preview.run(preview.videos, priority, lambda: ws.video(name, fmt, post))
-        except IndexError:
-            return not_found(f"template '{name}' has no post {post}")
-        return JSONResponse(data)
+        return await rendered(request, preview.videos, ws.video, name, fmt, post)
 
     async def draft(request: Request) -> Response:
         try:
