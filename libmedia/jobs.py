@@ -527,7 +527,7 @@ def resolve_per_post(template: Template, per_post: int | None = None) -> int:
     return per_post
 
 
-def open_job(template_name: str | Path, data_path: str | Path | None,
+def open_job(template_name: str | Path | Template, data_path: str | Path | None,
              formats: Sequence[str] = (), brand_path: str | Path | None = None,
              jpeg: bool = False, run_preflight: bool = True, clip: Any = None,
              lang: str | None = None, per_post: int | None = None,
@@ -545,6 +545,8 @@ def open_job(template_name: str | Path, data_path: str | Path | None,
     alt text and hyphenation.  With no ``formats`` the brand kit's
     ``[formats]`` apply (:func:`resolve_formats`).
 
+    ``template_name`` may also be a :class:`Template` already loaded (a
+    render session keeps it while only the brand kit or data change).
     ``data_path`` None: the template's own sample.  The data is fitted to
     the template (:func:`fit_data`); with ``run_preflight`` (and data) the
     pre-flight runs (:func:`preflight`).  Raises :class:`LibmediaError` when the job cannot
@@ -555,7 +557,7 @@ def open_job(template_name: str | Path, data_path: str | Path | None,
     that cannot render its own sample.  ``clip`` (a
     :class:`libmedia.motion.clip.ClipOptions`) is for video templates.
     """
-    template = open_template(template_name)
+    template = template_name if isinstance(template_name, Template) else open_template(template_name)
     size = resolve_per_post(template, per_post)
     data = Path(data_path) if data_path is not None else None
     brand, brand_file = resolve_brand(brand_path, data, lang)

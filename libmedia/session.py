@@ -207,7 +207,7 @@ class RenderSession:
         from .jobs import open_job
 
         data = self.data_path if with_data else None
-        return open_job(self.template_name, data, self.formats, self.brand_path,
+        return open_job(self.template, data, self.formats, self.brand_path,
                         run_preflight=False, clip=self.clip, lang=self.lang,
                         per_post=self.per_post, read_options=self.read_options,
                         fetch_covers=self.fetch_covers)
@@ -240,15 +240,12 @@ class RenderSession:
 
     @property
     def template(self):
-        """The loaded :class:`libmedia.templating.Template` (the jobs', once
-        one is open; else loaded alone, without opening the brand kit or
-        the data).  Raises its :class:`TemplateError`."""
+        """The loaded :class:`libmedia.templating.Template`, kept until a
+        file of its folder changes (a brand kit or data change reopens the
+        jobs, not the template).  Raises its :class:`TemplateError`."""
         from .jobs import open_template
 
         with self._lock:
-            job = self._jobs.get(False) or self._jobs.get(True)
-            if job is not None:
-                return job.template
             if self._template_error is not None:
                 raise self._template_error
             if self._template is None:
@@ -512,10 +509,7 @@ class RenderSession:
         touched = False
         with self._lock:
             template_dir = None
-            job = self._jobs.get(False) or self._jobs.get(True)
-            if job is not None:
-                template_dir = _resolved(job.template.path)
-            elif self._template is not None:
+            if self._template is not None:
                 template_dir = _resolved(self._template.path)
             elif Path(str(self.template_name)).is_dir():
                 template_dir = _resolved(self.template_name)
@@ -523,13 +517,13 @@ class RenderSession:
             if self.brand_path is not None:
                 brand_files.add(_resolved(self.brand_path))
             data_file = _resolved(self.data_path) if self.data_path is not None else None
-            reopen_all = reopen_data = False
+            reopen_all = reopen_data = reload_template = False
             for p in changed:
                 if p.suffix.lower() in FONT_SUFFIXES:
                     forget_folder(p.parent)
                     reopen_all = True
                 if template_dir is not None and (p == template_dir or template_dir in p.parents):
-                    reopen_all = True
+                    reopen_all = reload_template = True
                 if p in brand_files or (p.name == "libmedia.toml" and self.brand_path is None):
                     reopen_all = True
                 if data_file is not None and p == data_file:
@@ -543,11 +537,13 @@ class RenderSession:
                     reopen_data = True
             if self._job_errors or self._template_error is not None:
                 reopen_all = True  # a job that failed to open is tried again on any change
+                reload_template = reload_template or self._template_error is not None
+            if reload_template:
+                self._template = self._template_error = None
             if reopen_all:
                 self._jobs.clear()
                 self._job_errors.clear()
                 self._posts = None
-                self._template = self._template_error = None
             elif reopen_data:
                 self._jobs.pop(True, None)
                 self._job_errors.pop(True, None)
