@@ -7,7 +7,8 @@ Two ways, in the same run, on a copy of a template:
   process each time) until the PNG is written;
 * preview: a running ``libmedia preview`` server, listening to its events:
   save the file, wait for the ``change`` event, fetch the view (which
-  renders) and its PNG, as the page does.
+  renders) and its PNG, as the page does; then the same for saves of the
+  brand kit (its colour).
 
 Also: a burst of quick saves (10 saves 30 ms apart) is counted in change
 events and renders, since many quick saves must render once or twice, not
@@ -105,12 +106,18 @@ def get(url: str) -> bytes:
         return r.read()
 
 
-def preview(folder: Path, data: Path, post: int, fmt: str, edits: int) -> tuple[list[float], dict]:
+KIT = '[library]\nname = "Perpustakaan Uji"\n\n[colors]\nprimary = "{colour}"\n'
+
+
+def preview(folder: Path, data: Path, post: int, fmt: str, edits: int
+            ) -> tuple[list[float], list[float], dict]:
     layout = folder / "layout.xml.j2"
     original = layout.read_text(encoding="utf-8")
+    kit = folder.parent / "libmedia.toml"
+    kit.write_text(KIT.format(colour=COLOURS[0]), encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "libmedia", "preview", str(folder), "--data",
-                             str(data), "--port", "0", "--no-browser"], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
+                             str(data), "--brand", str(kit), "--port", "0", "--no-browser"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         base = re.search(r"http://[^/]+", proc.stdout.readline()).group(0)
         view_url = f"{base}/api/view/{folder.name}/{fmt}/{post}"
@@ -130,6 +137,19 @@ def preview(folder: Path, data: Path, post: int, fmt: str, edits: int) -> tuple[
             times.append(time.perf_counter() - t0)
             view = new
             time.sleep(0.3)
+        # the brand kit's colour
+        kit_times = []
+        for i in range(edits):
+            seen = len(events.changes)
+            t0 = time.perf_counter()
+            kit.write_text(KIT.format(colour=COLOURS[(i + 1) % len(COLOURS)]), encoding="utf-8")
+            events.wait(seen + 1)
+            new = json.loads(get(view_url))
+            assert new["ok"] and new["render"] != view["render"], new.get("error")
+            get(base + new["pages"][0])
+            kit_times.append(time.perf_counter() - t0)
+            view = new
+            time.sleep(0.3)
         # a burst of quick saves
         seen = len(events.changes)
         before = view["render"]
@@ -145,7 +165,7 @@ def preview(folder: Path, data: Path, post: int, fmt: str, edits: int) -> tuple[
         layout.write_text(original, encoding="utf-8")
         proc.terminate()
         proc.wait(timeout=15)
-    return times, burst
+    return times, kit_times, burst
 
 
 def main() -> None:
@@ -168,7 +188,7 @@ def main() -> None:
 
             row = RenderSession(folder, args.data).posts()[args.post].rows[0]
         base = baseline(folder, args.data, row, args.format, args.edits)
-        live, burst = preview(folder, args.data, args.post, args.format, args.edits)
+        live, kit, burst = preview(folder, args.data, args.post, args.format, args.edits)
     print(f"template {args.template}, format {args.format}, post {args.post}, "
           f"{args.edits} saves each")
     print(f"{'save -> new picture':<34}{'median s':>10}{'worst s':>10}")
@@ -176,6 +196,8 @@ def main() -> None:
           f"{max(base):>10.2f}")
     print(f"{'libmedia preview (event + view)':<34}{statistics.median(live):>10.2f}"
           f"{max(live):>10.2f}")
+    print(f"{'  the brand kit saved instead':<34}{statistics.median(kit):>10.2f}"
+          f"{max(kit):>10.2f}")
     print(f"burst of {burst['saves']} saves 30 ms apart: {burst['change_events']} change "
           f"event(s), {burst['renders']} render id(s) used")
     if args.browse:
