@@ -248,7 +248,9 @@ def test_template_view_follows_edits_and_errors(tmp_path, page_of):
             }).map((f) => card.dataset.template + ': ' + f.innerText.replace(/\\n/g, ' '));
           })""")
         assert not cut, f"formats cut off in the gallery: {cut}"
-        assert pg.locator(".card[data-template='new-books-grid'] .thumb").count() == 5
+        grid = pg.locator(".card[data-template='new-books-grid']")
+        assert grid.locator(".thumb").count() == 5
+        grid.screenshot(path=str(ARTIFACTS / "01b-gallery-card-5-formats.png"))
         _shot(pg, "01-gallery")
 
         # 2. open it with the keyboard: the template view shows a render

@@ -1137,7 +1137,8 @@
       this.frameStage = el("div", {class: "stage"}, this.frame,
         el("div", {class: "overlay safe-overlay", "aria-hidden": "true"}),
         el("div", {class: "overlay diag-overlay", "aria-hidden": "true"}),
-        el("span", {class: "last-good-badge", text: "Last good render"}));
+        el("span", {class: "last-good-badge", text: "Last good render"}),
+        el("span", {class: "updating-badge", text: "Updating…"}));
       this.videoStage = el("div", {class: "stage video-stage"}, this.video,
         el("div", {class: "overlay safe-overlay", "aria-hidden": "true"}),
         el("span", {class: "last-good-badge", text: "Last good render"}),
