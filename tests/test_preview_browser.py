@@ -238,6 +238,19 @@ def test_template_view_follows_edits_and_errors(tmp_path, page_of):
         assert pg.locator("#brand-name").inner_text() == "Perpustakaan Kota Samudra"
         assert "koleksi-baru.csv" in pg.locator("#data-file").inner_text()
         pg.wait_for_selector("#conn[data-state='live']")
+        # every format of every card shows, its label whole, inside the card (they wrap)
+        cut = pg.evaluate("""() => [...document.querySelectorAll('.card')].flatMap((card) => {
+            const c = card.getBoundingClientRect();
+            return [...card.querySelectorAll('.thumb')].filter((f) => {
+              const r = f.getBoundingClientRect(), cap = f.querySelector('figcaption');
+              return r.right > c.right + 0.5 || r.left < c.left - 0.5
+                     || cap.scrollWidth > cap.clientWidth + 1;
+            }).map((f) => card.dataset.template + ': ' + f.innerText.replace(/\\n/g, ' '));
+          })""")
+        assert not cut, f"formats cut off in the gallery: {cut}"
+        grid = pg.locator(".card[data-template='new-books-grid']")
+        assert grid.locator(".thumb").count() == 5
+        grid.screenshot(path=str(ARTIFACTS / "01b-gallery-card-5-formats.png"))
         _shot(pg, "01-gallery")
 
         # 2. open it with the keyboard: the template view shows a render
@@ -246,7 +259,13 @@ def test_template_view_follows_edits_and_errors(tmp_path, page_of):
         pg.wait_for_url(re.compile(r"#/t/new-book"))
         first = _wait_new_render(pg, "")
         assert pg.locator(MAIN_FIGURE).get_attribute("data-state") == "ok"
+        # with --data the view opens on the data's first post (Row 2), not the sample
+        assert pg.locator("#post-select").input_value() == "1"
+        assert pg.locator(".post-count").inner_text().startswith("2 of ")
         assert "Laskar Pelangi" in pg.locator(".caption-text").inner_text()
+        # the status says which post and when it was drawn, not an internal counter
+        status = pg.locator(".render-status").inner_text()
+        assert re.search(r"instagram-portrait, Row 2 · updated \d\d:\d\d:\d\d$", status), status
         assert pg.locator(MAIN_IMG).get_attribute("alt"), "the render has no alt text"
         # every format side by side
         pg.wait_for_function("""() => [...document.querySelectorAll('.strip-item img')]
@@ -270,9 +289,21 @@ def test_template_view_follows_edits_and_errors(tmp_path, page_of):
         pg.fill("#post-search", "")
         pg.wait_for_function(f"() => document.querySelectorAll('#post-select option').length === {posts}")
         pg.locator("h1").first.focus()
+        # until the new post's render arrives, the texts of the one before are marked
+        pg.evaluate("""() => {
+            window.__outdated = [];
+            new MutationObserver(() => {
+              if (document.querySelector('.side').classList.contains('outdated'))
+                window.__outdated.push(document.querySelector('.caption-text').textContent);
+            }).observe(document.querySelector('.side'), {attributes: true});
+          }""")
         pg.keyboard.press("ArrowLeft")
         before_bumi = _wait_new_render(pg, bumi)
         _mark("arrow left")
+        seen = pg.evaluate("window.__outdated")
+        assert seen and "Bumi Manusia" in seen[0], "the old post's texts were not marked"
+        assert pg.locator(".side.outdated").count() == 0
+        assert pg.locator(".pages.outdated").count() == 0
         assert "Bumi Manusia" not in pg.locator(".caption-text").inner_text()
         pg.keyboard.press("ArrowRight")
         _wait_new_render(pg, before_bumi)
@@ -296,6 +327,16 @@ def test_template_view_follows_edits_and_errors(tmp_path, page_of):
         pg.uncheck("#toggle-safe")
         pg.check("#toggle-boxes")
         assert pg.locator(f"{MAIN_FIGURE} .boxes-overlay .lbox").count() > 3
+        # labels say "line N"; only big boxes carry one, and no two of them overlap
+        labels = pg.evaluate(f"""() => [...document.querySelectorAll(
+            "{MAIN_FIGURE} .boxes-overlay .lbox.labelled .lbox-label")].map((l) => {{
+              const r = l.getBoundingClientRect();
+              return [l.textContent, r.left, r.top, r.right, r.bottom]; }})""")
+        assert 2 <= len(labels) < pg.locator(f"{MAIN_FIGURE} .boxes-overlay .lbox").count()
+        assert all(re.fullmatch(r"[a-z]+( · line \d+)?", t) for t, *_ in labels), labels
+        for i, (ta, l1, t1, r1, b1) in enumerate(labels):
+            for tb, l2, t2, r2, b2 in labels[i + 1:]:
+                assert min(r1, r2) - max(l1, l2) <= 0.5 or min(b1, b2) - max(t1, t2) <= 0.5, (ta, tb)
         _shot(pg, "04-layout-boxes")
         pg.uncheck("#toggle-boxes")
         pg.locator(".format-btn[data-format='instagram-portrait']").click()
@@ -370,6 +411,69 @@ def test_template_view_follows_edits_and_errors(tmp_path, page_of):
         _shot(pg, "08-diagnostic-outlined")
         pg.mouse.move(0, 0)
         outline.wait_for(state="detached")
+
+        # 7. the data file goes away while the post is shown (an editor's delete and
+        #    re-create): the page says why and keeps the last picture; when the file is
+        #    back, the post shows again by itself, no reload
+        shown = pg.locator(MAIN_IMG).get_attribute("data-render")
+        data = tmp_path / "data" / "koleksi-baru.csv"
+        away = tmp_path / "koleksi-baru.csv.away"
+        data.rename(away)
+        problem = pg.locator(".render-area .render-error .error-box")
+        problem.wait_for(state="visible", timeout=20_000)
+        assert problem.locator(".error-message").inner_text().strip()
+        assert pg.locator(MAIN_FIGURE).get_attribute("data-state") == "last-good"
+        assert pg.locator(MAIN_IMG).is_visible()
+        assert pg.locator(MAIN_IMG).get_attribute("data-render") == shown
+        pg.wait_for_function("() => !document.querySelector('#main').classList.contains('busy')")
+        _shot(pg, "09-data-gone")
+        away.rename(data)
+        pg.wait_for_selector(f"{MAIN_FIGURE}[data-state='ok']", timeout=20_000)
+        assert pg.locator(".render-area .render-error").is_hidden()
+        assert "Bumi Manusia" in pg.locator(".caption-text").inner_text()
+        pg.wait_for_function("""() => !document.querySelector('#main').classList.contains('busy')
+            && ![...document.querySelectorAll('.strip-item')].some((b) => b.matches('.updating, .failed'))""")
+        assert pg.evaluate("window.__sameDocument") is True
+        _shot(pg, "10-data-back")
+
+        # 8. a list the server cut (it lists at most so many posts): the counter tells
+        #    of every post, and Next from the last one listed goes on, not to the sample
+        def cut_list(route):
+            answer = route.fetch().json()
+            if "q" not in route.request.url.split("?", 1)[-1]:
+                answer["posts"] = answer["posts"][:5]
+            route.fulfill(json=answer)
+
+        pg.route("**/api/posts/**", cut_list)
+        pg.evaluate("async () => { const v = window.libmediaPreview.view; await v.loadPosts(); v.showPicker(); }")
+        pg.evaluate("location.hash = '#/t/new-book/instagram-portrait/4'")
+        _wait_new_render(pg, pg.locator(MAIN_IMG).get_attribute("data-render"))
+        count = pg.locator(".post-count").inner_text()
+        assert count.startswith("5 of 23"), count
+        assert "first 5 listed; search by title" in count, count
+        pg.locator("h1").first.focus()
+        pg.keyboard.press("ArrowRight")
+        pg.wait_for_url(re.compile(r"#/t/new-book/instagram-portrait/5$"))
+        pg.wait_for_function("() => document.querySelector('.post-count').textContent.startsWith('6 of 23')")
+        pg.unroute("**/api/posts/**")
+
+        # 9. two mistakes in the brand kit: the header tells each, with where and how to fix
+        kit = tmp_path / "data" / "libmedia.toml"
+        good_kit = kit.read_text(encoding="utf-8")
+        assert 'language = "id"' in good_kit and "title_case" not in good_kit
+        _save(kit, good_kit.replace('language = "id"', 'language = "xx"\ntitle_case = "no"', 1))
+        banner = pg.locator("#brand-error")
+        banner.wait_for(state="visible", timeout=20_000)
+        text = banner.inner_text()
+        assert "posts use the built-in look until it is fixed" in text, text
+        assert "title_case = 'no'" in text, text
+        further = banner.locator(".error-more li")
+        assert further.count() >= 1
+        assert re.search(r"libmedia\.toml:\d+", further.first.locator(".error-where").inner_text())
+        assert further.first.locator(".error-hint").inner_text().startswith("How to fix: ")
+        _shot(pg, "11-brand-kit-errors")
+        _save(kit, good_kit)
+        banner.wait_for(state="hidden", timeout=20_000)
     finally:
         code = server.stop()
         (ARTIFACTS / "timings-template.txt").write_text("\n".join(timings) + "\n", encoding="utf-8")
@@ -416,6 +520,18 @@ def test_reel_draft_plays(tmp_path, page_of):
                                && !img.dataset.pending && img.src.includes('t=' + t.toFixed(3)); }""",
             arg=t, timeout=20_000)
         _shot(pg, "10-reel-frame")
+        # a scene's button shows that scene: it jumps past the scene's incoming transition
+        into = next(i for i, sc in enumerate(api["scenes"]) if sc.get("transition_duration", 0) > 0)
+        scene = api["scenes"][into]
+        pg.locator(".scenes button").nth(into).click()
+        at = float(pg.locator("#scrubber").input_value())
+        assert abs(at - (scene["start"] + scene["transition_duration"])) < 0.01, (at, scene)
+        pg.wait_for_function(
+            """(t) => { const img = document.querySelector('#main img.frame');
+                        return img.complete && !img.dataset.pending && img.src.includes('t=' + t.toFixed(3)); }""",
+            arg=at, timeout=20_000)
+        pg.locator("#main img.frame").scroll_into_view_if_needed()
+        _shot(pg, "10b-reel-scene")
         # the server stops: the page says it lost the connection
         code = server.stop()
         pg.wait_for_selector("#conn[data-state='down']", timeout=10_000)

@@ -118,25 +118,45 @@
   }
 
   /** "templates/x/layout.xml.j2:12" from an ERROR object, whatever parts it has. */
-  function errorWhere(error) {
-    if (!error) return "";
-    if (error.where) return error.where;
-    if (!error.file) return "";
+  function fileLine(error) {
+    if (!error || !error.file) return "";
     let where = error.file;
     if (error.line) where += `:${error.line}`;
     if (error.line && error.column) where += `:${error.column}`;
     return where;
   }
 
-  /** An ERROR object ({message, file, line, column, hint, where}) as a box. */
+  /** Where an ERROR (or a diagnostic) is: its "where", with file:line when "where" lacks them. */
+  function errorWhere(error) {
+    if (!error) return "";
+    const place = fileLine(error);
+    if (!error.where) return place;
+    if (!place || error.where.includes(place)) return error.where;
+    return `${place} (${error.where})`;
+  }
+
+  /** One problem's lines: message, where (file:line), "How to fix". */
+  function problemParts(problem) {
+    const where = errorWhere(problem);
+    return [
+      el("p", {class: "error-message", text: problem.message || String(problem)}),
+      where ? el("p", {class: "error-where"}, el("code", {text: where})) : null,
+      problem.hint ? el("p", {class: "error-hint"}, el("span", {class: "hint-label", text: "How to fix: "}), problem.hint) : null,
+    ];
+  }
+
+  /**
+   * An ERROR object ({message, file, line, column, hint, where, more}) as a box; every
+   * further problem of "more" (each {message, where, hint, ...}) is listed under it.
+   */
   function errorBox(error, heading, quiet) {
-    const where = errorWhere(error);
+    const more = Array.isArray(error.more) ? error.more : [];
     // an error that just happened is announced (role alert); one listed on a card is not
     return el("div", {class: "error-box", role: quiet ? null : "alert"},
       heading ? el("p", {class: "error-heading", text: heading}) : null,
-      el("p", {class: "error-message", text: error.message || String(error)}),
-      where ? el("p", {class: "error-where"}, el("code", {text: where})) : null,
-      error.hint ? el("p", {class: "error-hint"}, el("span", {class: "hint-label", text: "How to fix: "}), error.hint) : null);
+      problemParts(error),
+      more.length ? el("ol", {class: "error-more", "aria-label": "Each problem"},
+        more.map((problem) => el("li", {}, problemParts(problem)))) : null);
   }
 
   let announceTimer = null;
@@ -206,14 +226,14 @@
     if (!state) return;
     const brand = state.brand || {};
     document.getElementById("brand-name").textContent = brand.name
-      || (brand.error ? "(the brand kit has an error)" : "(no brand kit)");
+      || (brand.error ? "has an error: the built-in look is used" : "none: the built-in look");
     const brandFile = document.getElementById("brand-file");
-    brandFile.textContent = brand.file || (brand.error && brand.error.file) || "built-in defaults";
+    brandFile.textContent = brand.file || (brand.error && brand.error.file) || "";
     const dataFile = document.getElementById("data-file");
     dataFile.textContent = state.data && state.data.file ? state.data.file : "the templates' samples";
     const banner = document.getElementById("brand-error");
     if (brand.error) {
-      banner.replaceChildren(errorBox(brand.error, "The brand kit has an error: the templates that use it cannot be drawn"));
+      banner.replaceChildren(errorBox(brand.error, "The brand kit has an error: posts use the built-in look until it is fixed"));
       banner.hidden = false;
     } else {
       banner.hidden = true;
@@ -418,6 +438,7 @@
       this.format = null;
       this.post = null;
       this.posts = []; // every post (no search)
+      this.known = new Map(); // index -> a post listed before (for one listed no more)
       this.matches = null; // posts matching the search, or null
       this.query = "";
       this.total = 0;
@@ -521,11 +542,15 @@
       this.diagList = el("ul", {class: "diagnostics"});
       this.textsNote = el("p", {class: "note stale-note", hidden: true,
         text: "These texts are from the last good render."});
+      this.sideNote = el("p", {class: "updating-note", hidden: true,
+        text: "Updating… the texts below are the previous post's until the new render arrives."});
       const side = el("aside", {class: "side", "aria-label": "Caption, alt text and diagnostics"},
+        this.sideNote,
         el("section", {class: "panel"}, this.diagHeading, this.diagList),
         el("section", {class: "panel"}, el("div", {class: "panel-head"}, el("h2", {text: "Caption"}), this.copyButton),
           this.textsNote, this.captionCounts, this.captionText),
         el("section", {class: "panel"}, el("h2", {text: "Alt text"}), this.altList));
+      this.side = side;
 
       const mainCol = el("div", {class: "main-col"}, this.renderStatus);
       if (this.isVideo) {
@@ -580,7 +605,10 @@
       if (!format || !this.formatInfo(format)) format = formats[0].name;
       if (!this.posts.length) await this.loadPosts();
       if (post === null || post === undefined || Number.isNaN(post)) {
-        post = this.posts.length ? this.posts[0].index : 0;
+        // with a data file the first of its posts (after the sample), else the sample
+        const hasData = !!(app.state && app.state.data && app.state.data.file);
+        const first = hasData && this.posts.length > 1 ? this.posts[1] : this.posts[0];
+        post = first ? first.index : 0;
       }
       const changed = format !== this.format || post !== this.post;
       this.format = format;
@@ -605,8 +633,13 @@
           this.postNote.hidden = true;
           return;
         }
+        // posts seen before are remembered: one that went away keeps its name on the page
+        for (const post of this.posts) this.known.set(post.index, post);
         this.posts = answer.posts || [];
         this.total = answer.total ?? this.posts.length;
+        // the server lists at most so many posts; "matches" counts them all
+        this.listedOf = answer.matches ?? this.total;
+        this.postsNote = answer.note || "";
         this.postNote.textContent = answer.note || "";
         this.postNote.hidden = !answer.note;
       } catch (error) {
@@ -630,8 +663,10 @@
         const answer = await getJSON(`/api/posts/${enc(this.name)}?q=${enc(asked)}`);
         if (asked !== this.query) return; // typed on since
         this.matches = answer.posts || [];
+        this.matchCount = answer.matches ?? this.matches.length;
       } catch (error) {
         this.matches = [];
+        this.matchCount = 0;
       }
       this.showPicker();
     }
@@ -641,25 +676,40 @@
       return this.matches || this.posts;
     }
 
+    /** True when the server listed fewer posts than there are (it lists at most so many). */
+    get listCut() {
+      return this.matches ? this.matches.length < (this.matchCount ?? 0)
+        : this.posts.length < (this.listedOf ?? this.posts.length);
+    }
+
     showPicker() {
       const shown = this.shownPosts;
       const options = shown.map((p) => el("option", {value: p.index, selected: p.index === this.post},
         `${p.label}${p.title ? " — " + p.title : ""}`));
       if (!shown.some((p) => p.index === this.post)) {
-        const current = this.posts.find((p) => p.index === this.post);
+        const listed = this.posts.find((p) => p.index === this.post);
+        const current = listed || this.known.get(this.post);
         const label = current ? `${current.label}${current.title ? " — " + current.title : ""}` : `Post ${this.post}`;
-        options.unshift(el("option", {value: this.post, selected: true},
-          this.matches ? `${label} (not in the search)` : label));
+        const why = this.matches ? " (not in the search)" : listed || this.listCut ? "" : " (not in the posts now)";
+        options.unshift(el("option", {value: this.post, selected: true}, label + why));
       }
       this.select.replaceChildren(...options);
       const position = shown.findIndex((p) => p.index === this.post);
+      const total = this.total || shown.length;
+      let count;
       if (this.matches) {
-        this.postCount.textContent = this.matches.length
-          ? `${plural(this.matches.length, "match", "matches")} of ${this.total}`
+        count = this.matches.length
+          ? `${plural(this.matchCount, "match", "matches")} of ${total}`
           : `No title matches “${this.query}”`;
+        if (this.listCut) count += ` (first ${this.matches.length} listed; type more of the title to narrow it)`;
       } else {
-        this.postCount.textContent = shown.length ? `${position + 1} of ${shown.length}` : "";
+        // posts are numbered in order, the sample first: post N is the (N+1)th of the total
+        const place = position >= 0 ? shown[position].index + 1
+          : this.post !== null && this.post < total ? this.post + 1 : null;
+        count = shown.length ? (place ? `${place} of ${total}` : `not among the posts now (${plural(total, "post")})`) : "";
+        if (this.listCut) count += ` · first ${shown.length} listed; search by title to find others`;
       }
+      this.postCount.textContent = count;
       this.prevButton.disabled = shown.length < 2 && position >= 0;
       this.nextButton.disabled = shown.length < 2 && position >= 0;
     }
@@ -668,6 +718,19 @@
       const shown = this.shownPosts;
       if (!shown.length) return;
       let position = shown.findIndex((p) => p.index === this.post);
+      const total = this.total || shown.length;
+      if (!this.matches && this.listCut && this.post !== null) {
+        // the list is cut: past its end (or from a post not listed) go by number, not back to the start
+        const beyond = position < 0 || (delta > 0 && position === shown.length - 1);
+        if (beyond) {
+          const next = this.post + delta;
+          if (next >= 0 && next < total) {
+            this.go(this.format, next);
+            return;
+          }
+          if (next >= total) position = -1;
+        }
+      }
       if (position < 0) position = delta > 0 ? -1 : 0;
       const next = (position + delta + shown.length) % shown.length;
       this.go(this.format, shown[next].index);
@@ -685,7 +748,11 @@
     async refresh(moved) {
       const seq = ++this.seq;
       const chosen = this.format;
-      if (moved) this.renderStatus.textContent = "Rendering…";
+      // a status a user reads: which post, and that it is being drawn
+      this.renderStatus.classList.toggle("updating", !moved);
+      if (moved) this.renderStatus.textContent = `${this.format}, ${this.postLabel()}: rendering…`;
+      // what is shown until the new answer comes belongs to the post shown before: say so
+      if (moved) this.markOutdated(true);
       this.main.classList.add("busy");
       const formats = [chosen, ...(this.tpl.formats || []).map((f) => f.name).filter((n) => n !== chosen)];
       for (const format of formats) {
@@ -697,57 +764,117 @@
         try {
           view = await getJSON(this.viewUrl(format) + (format === chosen ? "" : "?side=1"));
         } catch (error) {
-          view = {ok: false, error: {message: error.message}, pages: [], last_good: null, failed: true};
+          // 404: the post is not among the template's posts now (the data file went away,
+          // or shrank); the server's {"error"} says why
+          const detail = error.body && error.body.error && typeof error.body.error === "object"
+            ? error.body.error : {message: error.message};
+          view = {ok: false, error: detail, pages: [], last_good: null, failed: true,
+            gone: error.status === 404};
         }
         if (seq !== this.seq) return;
         this.views.set(format, view);
-        if (format === chosen) await this.showMain(view, seq);
-        this.showStripItem(format, view);
+        try {
+          if (format === chosen) await this.showMain(view, seq);
+        } finally {
+          if (seq === this.seq) this.showStripItem(format, view);
+        }
       });
-      await Promise.all(jobs);
-      if (seq === this.seq) this.main.classList.remove("busy");
+      try {
+        await Promise.all(jobs);
+      } finally {
+        if (seq === this.seq) {
+          this.main.classList.remove("busy");
+          this.markOutdated(false);
+        }
+      }
+    }
+
+    /** Dim what still shows the post shown before (texts; a clip's draft), "Updating…". */
+    markOutdated(on) {
+      this.side.classList.toggle("outdated", on);
+      this.sideNote.hidden = !on;
+      if (this.isVideo) this.video.root.classList.toggle("outdated", on);
+      else this.pages.classList.toggle("outdated", on);
+    }
+
+    /** Why the post shown cannot be drawn now, and what the page does about it. */
+    failureNote(view, keptPicture) {
+      if (view.gone) {
+        const listed = this.postsNote ? ` The post list says: “${this.postsNote}”.` : "";
+        return `This post is not among the template's posts now.${listed} `
+          + (keptPicture ? "Beside it: the last picture of it. " : "")
+          + "It shows again by itself once the post is back in the data.";
+      }
+      return keptPicture
+        ? "Beside it: the last good render. Save the file again once it is fixed; the page updates by itself."
+        : "There is no good render of this post yet. Save the file again once it is fixed.";
     }
 
     async showMain(view, seq) {
       const format = this.formatInfo(this.format);
       const failed = view.ok === false;
+      const key = `${this.format}/${this.post}`;
+      // a post that went away keeps the picture it had (the last picture), marked as such
+      const kept = failed && !view.last_good && this.shownKey === key
+        && !!this.pages.querySelector("figure.page img.render[src]");
       this.renderArea.classList.toggle("has-error", failed);
       if (failed) {
         const error = view.error || {message: "The render failed."};
-        this.renderError.replaceChildren(errorBox(error, "This render failed"),
-          el("p", {class: "note", text: view.last_good
-            ? "Beside it: the last good render. Save the file again once it is fixed; the page updates by itself."
-            : "There is no good render of this post yet. Save the file again once it is fixed."}));
+        this.renderError.replaceChildren(
+          errorBox(error, view.gone ? "This post cannot be shown now" : "This render failed"),
+          el("p", {class: "note", text: this.failureNote(view, !!view.last_good || kept)}));
         this.renderError.hidden = false;
-        announce(`Render failed: ${error.message} ${errorWhere(error)}`);
+        announce(`${view.gone ? "Post not found" : "Render failed"}: ${error.message} ${errorWhere(error)}`);
       } else {
         this.renderError.hidden = true;
         this.renderError.replaceChildren();
       }
       if (this.isVideo) {
+        // the texts first (the JSON is here); the draft is marked until it can play
+        this.showTexts(view, failed);
+        this.side.classList.remove("outdated");
+        this.sideNote.hidden = true;
         await this.video.show(view, format, seq);
       } else {
         const good = failed ? view.last_good : view;
-        await this.showPages(good, view, format, failed, seq);
+        await this.showPages(good, view, format, failed, seq, kept);
       }
       if (seq !== this.seq) return;
-      this.showTexts(view, failed);
-      const shown = failed ? (view.last_good ? `showing the last good render ${view.last_good.render}` : "nothing to show")
-        : `render ${view.render}`;
-      this.renderStatus.textContent = `${this.format}, ${this.postLabel()}: ${shown}`;
-      if (!failed) announce(`Updated: ${this.format}, render ${view.render}`);
+      if (!this.isVideo) this.showTexts(view, failed);
+      this.markOutdated(false);
+      let shown;
+      if (!failed) {
+        if (view.render !== this.updatedRender || !this.updatedAt) {
+          this.updatedRender = view.render;
+          this.updatedAt = new Date().toLocaleTimeString([], {hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false});
+        }
+        shown = `updated ${this.updatedAt}`;
+      } else if (view.gone) {
+        shown = kept ? "not in the posts now; the last picture stays" : "not in the posts now";
+      } else {
+        shown = view.last_good ? "the render failed; the last good picture stays" : "the render failed; nothing to show yet";
+      }
+      this.renderStatus.textContent = `${this.format}, ${this.postLabel()} · ${shown}`;
+      if (!failed) announce(`Updated: ${this.format}, ${this.postLabel()}`);
     }
 
     postLabel() {
-      const post = this.posts.find((p) => p.index === this.post);
+      const post = this.posts.find((p) => p.index === this.post) || this.known.get(this.post);
       return post ? post.label : `post ${this.post}`;
     }
 
     /** The big picture(s): one stage per page, each with its overlays. */
-    async showPages(good, view, format, failed, seq) {
+    async showPages(good, view, format, failed, seq, kept) {
+      if (kept) {
+        // the post is gone for now: the pictures it had stay, marked as the last ones
+        for (const figure of this.pages.querySelectorAll("figure.page")) figure.dataset.state = "last-good";
+        return;
+      }
       const pages = good ? good.pages || [] : [];
       const width = view.width || format.width;
       const height = view.height || format.height;
+      // only figures are counted below ("No good render" notes go)
+      for (const child of [...this.pages.children]) if (!child.matches("figure.page")) child.remove();
       while (this.pages.children.length > pages.length) this.pages.lastElementChild.remove();
       while (this.pages.children.length < pages.length) {
         const index = this.pages.children.length;
@@ -756,7 +883,8 @@
           el("div", {class: "overlay safe-overlay", "aria-hidden": "true"}),
           el("div", {class: "overlay boxes-overlay", "aria-hidden": "true"}),
           el("div", {class: "overlay diag-overlay", "aria-hidden": "true"}),
-          el("span", {class: "last-good-badge", text: "Last good render"}));
+          el("span", {class: "last-good-badge", text: "Last good render"}),
+          el("span", {class: "updating-badge", text: "Updating…"}));
         this.pages.append(el("figure", {class: "page", dataset: {page: index}}, stage,
           el("figcaption", {class: "page-caption"})));
       }
@@ -782,19 +910,36 @@
         drawSafeZones(figure.querySelector(".safe-overlay"), format, width, height);
         this.drawBoxes(figure.querySelector(".boxes-overlay"), failed ? [] : view.boxes || [], index, width, height);
         swaps.push(swapImage(img, pages[index]).then((ok) => {
-          if (ok && seq === this.seq) img.dataset.render = String(renderId);
+          if (ok && seq === this.seq) {
+            img.dataset.render = String(renderId);
+            this.shownKey = `${format.name}/${this.post}`;
+          }
         }));
       });
       await Promise.all(swaps);
     }
 
+    /**
+     * The laid-out boxes of one page.  A box big enough (a tenth of the page wide, a
+     * thirtieth high) whose corner no labelled box took already carries its label
+     * ("text · line 116"); every box shows its label when pointed at.
+     */
     drawBoxes(overlay, boxes, page, width, height) {
       overlay.replaceChildren();
+      const corners = [];
       for (const box of boxes) {
         if ((box.page || 0) !== page || !box.box) continue;
-        const label = `${box.tag}${box.line ? " :" + box.line : ""}`;
-        overlay.append(placeBox(el("div", {class: `lbox lbox-${box.tag}`},
-          el("span", {class: "lbox-label", text: label})), box.box, width, height));
+        const [x, y, w, h] = box.box;
+        const label = `${box.tag}${box.line ? " · line " + box.line : ""}`;
+        const big = w >= width / 10 && h >= height / 30;
+        const near = corners.some(([cx, cy]) => Math.abs(cx - x) < width / 6 && Math.abs(cy - y) < height / 40);
+        const labelled = big && !near;
+        if (labelled) corners.push([x, y]);
+        // a label sits above its box, or inside it at the page's top edge
+        const inside = y < height / 25 ? " inside" : "";
+        overlay.append(placeBox(el("div", {class: `lbox lbox-${box.tag}${labelled ? " labelled" : ""}${inside}`,
+          title: box.text ? `${label}: ${box.text}` : label},
+        el("span", {class: "lbox-label", text: label})), box.box, width, height));
       }
     }
 
@@ -809,7 +954,8 @@
       item.button.classList.toggle("failed", failed);
       const diagnostics = view.diagnostics || [];
       const problems = diagnostics.filter((d) => d.severity === "error" || d.severity === "warning").length;
-      item.status.textContent = failed ? "render failed" + (pages.length ? " (last good shown)" : "")
+      item.status.textContent = view.gone ? "not in the posts now"
+        : failed ? "render failed" + (pages.length ? " (last good shown)" : "")
         : `${pages.length > 1 ? plural(pages.length, "slide") + ", " : ""}${problems ? plural(problems, "warning") : "no warnings"}`;
       item.img.alt = `${this.name} as ${format}${failed ? ", last good render" : ""}`;
       if (!pages.length) {
@@ -991,10 +1137,12 @@
       this.frameStage = el("div", {class: "stage"}, this.frame,
         el("div", {class: "overlay safe-overlay", "aria-hidden": "true"}),
         el("div", {class: "overlay diag-overlay", "aria-hidden": "true"}),
-        el("span", {class: "last-good-badge", text: "Last good render"}));
+        el("span", {class: "last-good-badge", text: "Last good render"}),
+        el("span", {class: "updating-badge", text: "Updating…"}));
       this.videoStage = el("div", {class: "stage video-stage"}, this.video,
         el("div", {class: "overlay safe-overlay", "aria-hidden": "true"}),
-        el("span", {class: "last-good-badge", text: "Last good render"}));
+        el("span", {class: "last-good-badge", text: "Last good render"}),
+        el("span", {class: "updating-badge", text: "Updating…"}));
       this.frameLabel = el("output", {id: "frame-time", text: seconds(0)});
       this.draftInfo = el("figcaption", {class: "page-caption"});
       this.scrub = el("input", {type: "range", id: "scrubber", min: "0", max: "0", step: "0.0333", value: "0",
@@ -1153,9 +1301,16 @@
       this.marks.append(...scenes.map((s, i) => el("span", {class: `scene-band band-${i % 2}`,
         style: {left: percent(s.start, duration), width: percent(s.duration, duration)}})));
       this.scenes.replaceChildren(...scenes.map((s, i) => el("li", {},
-        el("button", {type: "button", class: "btn small", onclick: () => this.seek(s.start)},
+        el("button", {type: "button", class: "btn small", onclick: () => this.seek(this.sceneShown(s))},
           `${i + 1}. ${s.label || "scene"}`),
         ` ${seconds(s.start)}–${seconds(s.start + s.duration)}${s.transition ? ", in by " + s.transition : ""}`)));
+    }
+
+    /** The time a scene shows by itself: its start, after its incoming transition (seconds). */
+    sceneShown(scene) {
+      const into = Math.max(0, Number(scene.transition_duration) || 0);
+      const end = scene.start + Math.max(0, scene.duration - 1 / (this.fps || 30));
+      return Math.min(scene.start + into, end);
     }
 
     seek(t) {
