@@ -226,14 +226,14 @@
     if (!state) return;
     const brand = state.brand || {};
     document.getElementById("brand-name").textContent = brand.name
-      || (brand.error ? "has an error: the built-in look is used" : "none: the built-in look");
+      || (brand.error ? "has an error: posts wait until it is fixed" : "none: the built-in look");
     const brandFile = document.getElementById("brand-file");
     brandFile.textContent = brand.file || (brand.error && brand.error.file) || "";
     const dataFile = document.getElementById("data-file");
     dataFile.textContent = state.data && state.data.file ? state.data.file : "the templates' samples";
     const banner = document.getElementById("brand-error");
     if (brand.error) {
-      banner.replaceChildren(errorBox(brand.error, "The brand kit has an error: posts use the built-in look until it is fixed"));
+      banner.replaceChildren(errorBox(brand.error, "The brand kit has an error: no post can be made until it is fixed (save it, and the page updates by itself)"));
       banner.hidden = false;
     } else {
       banner.hidden = true;
